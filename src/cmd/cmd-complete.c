@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tab completion engine: finds the word under the cursor, the command and
+ * argument position it belongs to, and asks that position's completer of
+ * the table entry. Front ends only display the candidates. cmd layer.
+ */
+#include <string.h>
+
+#include "cmd.h"
+#include "core/account.h"
+#include "core/certstore.h"
+#include "core/prefs.h"
+
+static void
+add_if(GPtrArray *out, const char *cand, const char *prefix)
+{
+	if (g_str_has_prefix(cand, prefix))
+		g_ptr_array_add(out, g_strdup(cand));
+}
+
+static void
+complete_with(enum cmd_completer c, const struct cmd_entry *e,
+    const char *prefix, GPtrArray *out)
+{
+	GPtrArray *l;
+	size_t i;
+
+	switch (c) {
+	case CMD_COMPLETE_SUBCMD:
+		for (i = 0; e->subcmds != NULL && e->subcmds[i] != NULL; i++)
+			add_if(out, e->subcmds[i]->name, prefix);
+		break;
+	case CMD_COMPLETE_ACCOUNT:
+		l = accounts_list();
+		for (i = 0; i < l->len; i++)
+			add_if(out, ((struct account *)
+			    g_ptr_array_index(l, i))->name, prefix);
+		break;
+	case CMD_COMPLETE_PREF:
+		for (i = 0; i < pref_table_len; i++)
+			add_if(out, pref_table[i].name, prefix);
+		break;
+	case CMD_COMPLETE_ACCOUNT_KEY:
+		for (i = 0; account_keys[i] != NULL; i++)
+			add_if(out, account_keys[i], prefix);
+		break;
+	case CMD_COMPLETE_FINGERPRINT:
+		l = certstore_list();
+		for (i = 0; i < l->len; i++)
+			add_if(out, ((struct cert_trust *)
+			    g_ptr_array_index(l, i))->fingerprint, prefix);
+		break;
+	case CMD_COMPLETE_COMMAND:
+		for (i = 0; cmd_table[i] != NULL; i++)
+			add_if(out, cmd_table[i]->name, prefix);
+		break;
+	default:
+		break;
+	}
+}
+
+static gint
+cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static enum cmd_completer
+completer_at(const struct cmd_entry *e, int pos)
+{
+	int i;
+
+	if (e->complete == NULL)
+		return CMD_COMPLETE_NONE;
+	for (i = 0; i < pos; i++)
+		if (e->complete[i] == CMD_COMPLETE_NONE)
+			return CMD_COMPLETE_NONE;
+	return e->complete[pos];
+}
+
+static const struct cmd_entry *
+sub_named(const struct cmd_entry *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; e->subcmds != NULL && e->subcmds[i] != NULL; i++)
+		if (strcmp(e->subcmds[i]->name, name) == 0)
+			return e->subcmds[i];
+	return NULL;
+}
+
+/*
+ * Candidates (new array of new strings, sorted) for the word that ends at
+ * point in line; *start receives the byte offset where that word begins.
+ */
+GPtrArray *
+cmd_complete(const char *line, size_t point, size_t *start)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *head = g_strndup(line, point);
+	g_auto(GStrv) words = NULL;
+	const char *ws = strrchr(head, ' ');
+	const struct cmd_entry *e, *sub;
+	const char *prefix;
+	int n, pos;
+	size_t i;
+
+	*start = ws != NULL ? (size_t)(ws - head + 1) : 0;
+	prefix = head + *start;
+	if (head[0] != '/')
+		return out;
+	if (ws == NULL) {
+		for (i = 0; cmd_table[i] != NULL; i++) {
+			g_autofree char *c = g_strconcat("/",
+			    cmd_table[i]->name, NULL);
+
+			add_if(out, c, prefix);
+		}
+		return out;
+	}
+	words = g_strsplit_set(head + 1, " ", -1);
+	n = (int)g_strv_length(words);	/* last word is the prefix */
+	e = cmd_find(words[0]);
+	if (e == NULL)
+		return out;
+	pos = 0;
+	for (i = 1; (int)i < n - 1; i++) {
+		if (words[i][0] == '\0')
+			continue;
+		sub = pos == 0 ? sub_named(e, words[i]) : NULL;
+		if (sub != NULL) {
+			e = sub;
+			continue;
+		}
+		pos++;
+	}
+	if (pos == 0 && e->subcmds != NULL && e->subcmds[0] != NULL)
+		complete_with(CMD_COMPLETE_SUBCMD, e, prefix, out);
+	else
+		complete_with(completer_at(e, pos), e, prefix, out);
+	g_ptr_array_sort(out, cmp_str);
+	return out;
+}

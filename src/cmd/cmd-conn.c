@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connection commands: /connect, /disconnect and /tls. Handlers parse and
+ * validate, then call src/xmpp; /connect and /tls trust are pending until
+ * the login ends. cmd layer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-entries.h"
+#include "core/account.h"
+#include "core/certstore.h"
+#include "core/prefs.h"
+#include "util/jid.h"
+#include "xmpp/proto-conn.h"
+
+/* A /connect waiting for a password or for the login to end. */
+struct connect_job {
+	struct cmd_ctx			*ctx;	/* referenced */
+	char				*account;
+	char				*server;
+	char				*tls;
+	int				 port;
+};
+
+static void
+job_free(struct connect_job *job)
+{
+	cmd_ctx_unref(job->ctx);
+	g_free(job->account);
+	g_free(job->server);
+	g_free(job->tls);
+	g_free(job);
+}
+
+static void
+connect_done(bool ok, const char *message, void *data)
+{
+	struct connect_job *job = data;
+
+	cmd_done(job->ctx, ok ? CMD_OK : CMD_ERROR);
+	job_free(job);
+}
+
+static void
+start_login(struct connect_job *job, const char *password)
+{
+	struct account *acc = account_find(job->account);
+	struct proto_connect_opts o = { job->server, job->port, job->tls };
+	g_autoptr(GError) err = NULL;
+
+	if (acc == NULL) {
+		cmd_error(job->ctx, "account '%s' was removed", job->account);
+		connect_done(false, NULL, job);
+		return;
+	}
+	if (!proto_conn_connect(acc, password, &o, connect_done, job, &err)) {
+		cmd_error(job->ctx, "%s", err->message);
+		connect_done(false, NULL, job);
+	}
+}
+
+static void
+password_entered(const char *secret, void *data)
+{
+	struct connect_job *job = data;
+
+	if (secret == NULL || *secret == '\0') {
+		cmd_error(job->ctx, "no password given; not connecting");
+		connect_done(false, NULL, job);
+		return;
+	}
+	start_login(job, secret);
+}
+
+static bool
+parse_options(struct cmd_ctx *ctx, const struct cmd_args *a, int i,
+    struct connect_job *job)
+{
+	g_autofree char *canon = NULL;
+	char *end;
+
+	for (; i < a->argc; i += 2) {
+		const char *k = a->argv[i], *v = a->argv[i + 1];
+		g_autoptr(GError) err = NULL;
+
+		if (v == NULL) {
+			cmd_usage(ctx);
+			return false;
+		}
+		if (strcmp(k, "server") == 0) {
+			g_free(job->server);
+			job->server = g_strdup(v);
+		} else if (strcmp(k, "port") == 0) {
+			job->port = (int)strtol(v, &end, 10);
+			if (*end != '\0' || job->port < 1 ||
+			    job->port > 65535) {
+				cmd_error(ctx, "port must be 1-65535");
+				return false;
+			}
+		} else if (strcmp(k, "tls") == 0) {
+			if (!prefs_validate(prefs_find("conn.tls"), v, &canon,
+			    &err)) {
+				cmd_error(ctx, "tls %s", err->message + 9);
+				return false;
+			}
+			g_free(job->tls);
+			job->tls = g_steal_pointer(&canon);
+		} else {
+			cmd_usage(ctx);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool
+is_option(const char *s)
+{
+	return strcmp(s, "server") == 0 || strcmp(s, "port") == 0 ||
+	    strcmp(s, "tls") == 0;
+}
+
+/* The account named by arg: an account name, or a JID (created). */
+static struct account *
+account_for(struct cmd_ctx *ctx, const char *arg)
+{
+	struct account *acc;
+	g_autoptr(GError) err = NULL;
+
+	if (arg == NULL)
+		return cmd_target_account(ctx, NULL);
+	acc = account_find(arg);
+	if (acc == NULL && strchr(arg, '@') != NULL)
+		acc = account_find_by_jid(arg);
+	if (acc != NULL)
+		return acc;
+	if (strchr(arg, '@') == NULL || !jid_is_valid(arg)) {
+		cmd_error(ctx, "no account '%s': give a JID (user@domain) or "
+		    "/account add NAME JID", arg);
+		return NULL;
+	}
+	acc = account_add(arg, arg, &err);
+	if (acc == NULL)
+		cmd_error(ctx, "%s", err->message);
+	return acc;
+}
+
+static enum cmd_status
+connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const char *first = a->argc > 0 && !is_option(a->argv[0]) ?
+	    a->argv[0] : NULL;
+	struct connect_job *job;
+	struct account *acc;
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	g_autoptr(GError) err = NULL;
+	g_autofree char *pw = NULL, *prompt = NULL;
+
+	acc = account_for(ctx, first);
+	if (acc == NULL)
+		return CMD_ERROR;
+	job = g_new0(struct connect_job, 1);
+	job->ctx = cmd_ctx_ref(ctx);
+	job->account = g_strdup(acc->name);
+	if (!parse_options(ctx, a, first != NULL ? 1 : 0, job)) {
+		job_free(job);
+		return CMD_ERROR;
+	}
+	pw = account_password(acc, &err);
+	if (pw != NULL) {
+		start_login(job, pw);
+		memset(pw, 0, strlen(pw));
+		return CMD_PENDING;
+	}
+	if (err->code == 1 && ui != NULL && ui->ask_secret != NULL) {
+		prompt = g_strdup_printf("Password for %s: ",
+		    account_get(acc, "jid") ? account_get(acc, "jid") :
+		    acc->name);
+		if (ui->ask_secret(prompt, password_entered, job))
+			return CMD_PENDING;
+	}
+	job_free(job);
+	return cmd_error(ctx, "%s; set one with /account set %s password "
+	    "PASSWORD or eval_password COMMAND", err->message, acc->name);
+}
+
+static const enum cmd_completer account_complete[] = { CMD_COMPLETE_ACCOUNT,
+	CMD_COMPLETE_NONE };
+
+const struct cmd_entry cmd_connect_entry = {
+	.name = "connect",
+	.synopsis = (const char *const[]){
+	    "/connect [ACCOUNT|JID] [server HOST] [port N] [tls MODE]", NULL },
+	.description = "Log in to an account. Asks for the password (masked) "
+	    "unless the account has a password or eval_password. TLS is "
+	    "required and the certificate verified unless MODE says "
+	    "otherwise; an unverifiable certificate is shown for /tls trust "
+	    "or /tls deny.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "ACCOUNT", "an account name (default: the default account)" },
+	    { "JID", "user@domain: creates an account of that name" },
+	    { "HOST", "server host name or address (default: SRV lookup)" },
+	    { "N", "TCP port (default 5222, or from SRV)" },
+	    { "MODE", "force (default), direct, allow, trust or disable" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/connect",
+	    "/connect me@example.org",
+	    "/connect work server 127.0.0.1 port 5223", NULL },
+	.min_args = 0, .max_args = 7,
+	.complete = account_complete,
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = connect_exec,
+};
+
+static enum cmd_status
+disconnect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc = cmd_target_account(ctx,
+	    a->argc > 0 ? a->argv[0] : NULL);
+	g_autoptr(GError) err = NULL;
+
+	if (acc == NULL)
+		return CMD_ERROR;
+	if (!proto_conn_disconnect(acc, &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_disconnect_entry = {
+	.name = "disconnect",
+	.synopsis = (const char *const[]){ "/disconnect [ACCOUNT]", NULL },
+	.description = "Close the connection of an account (default: the "
+	    "current window's).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "ACCOUNT", "an account name" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/disconnect", "/disconnect work",
+	    NULL },
+	.min_args = 0, .max_args = 1,
+	.complete = account_complete,
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = disconnect_exec,
+};
+
+/* /tls ------------------------------------------------------------- */
+
+static enum cmd_status
+tls_show_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc = cmd_target_account(ctx,
+	    a->argc > 0 ? a->argv[0] : NULL);
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = NULL;
+
+	if (acc == NULL)
+		return CMD_ERROR;
+	text = proto_conn_describe_cert(acc, &err);
+	if (text == NULL)
+		return cmd_error(ctx, "%s", err->message);
+	cmd_print(ctx, "%s", text);
+	return CMD_OK;
+}
+
+static enum cmd_status
+tls_answer(struct cmd_ctx *ctx, const struct cmd_args *a, bool trust)
+{
+	struct account *acc = cmd_target_account(ctx,
+	    a->argc > 0 ? a->argv[0] : NULL);
+	g_autoptr(GError) err = NULL;
+	struct connect_job *job;
+
+	if (acc == NULL)
+		return CMD_ERROR;
+	if (!trust) {
+		if (!proto_conn_trust_pending(acc, false, NULL, NULL, &err))
+			return cmd_error(ctx, "%s", err->message);
+		cmd_print(ctx, "certificate refused; not connecting");
+		return CMD_OK;
+	}
+	job = g_new0(struct connect_job, 1);
+	job->ctx = cmd_ctx_ref(ctx);
+	job->account = g_strdup(acc->name);
+	if (!proto_conn_trust_pending(acc, true, connect_done, job, &err)) {
+		job_free(job);
+		return cmd_error(ctx, "%s", err->message);
+	}
+	cmd_print(ctx, "certificate trusted and remembered; connecting");
+	return CMD_PENDING;
+}
+
+static enum cmd_status
+tls_trust_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return tls_answer(ctx, a, true);
+}
+
+static enum cmd_status
+tls_deny_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return tls_answer(ctx, a, false);
+}
+
+static enum cmd_status
+tls_list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	GPtrArray *l = certstore_list();
+	guint i;
+
+	if (l->len == 0)
+		cmd_print(ctx, "no trusted certificates");
+	for (i = 0; i < l->len; i++) {
+		struct cert_trust *t = g_ptr_array_index(l, i);
+
+		cmd_print(ctx, "%s  %s  %s", t->fingerprint, t->host,
+		    t->subject);
+	}
+	return CMD_OK;
+}
+
+static enum cmd_status
+tls_revoke_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!certstore_revoke(a->argv[0], &err))
+		return cmd_error(ctx, "%s", err->message);
+	cmd_print(ctx, "certificate %s is no longer trusted", a->argv[0]);
+	return CMD_OK;
+}
+
+static const struct cmd_arg_doc tls_account_arg[] = {
+	{ "ACCOUNT", "an account name (default: the current one)" },
+	{ NULL, NULL } };
+
+static const struct cmd_entry tls_show = {
+	.name = "show",
+	.synopsis = (const char *const[]){ "/tls show [ACCOUNT]", NULL },
+	.description = "Show the certificate of the current connection.",
+	.args = tls_account_arg,
+	.examples = (const char *const[]){ "/tls show", NULL },
+	.min_args = 0, .max_args = 1, .complete = account_complete,
+	.flags = CMD_SCRIPT_SAFE, .exec = tls_show_exec,
+};
+
+static const struct cmd_entry tls_trust = {
+	.name = "trust",
+	.synopsis = (const char *const[]){ "/tls trust [ACCOUNT]", NULL },
+	.description = "Trust the certificate just shown, remember it, and "
+	    "connect.",
+	.args = tls_account_arg,
+	.examples = (const char *const[]){ "/tls trust", NULL },
+	.min_args = 0, .max_args = 1, .complete = account_complete,
+	.flags = CMD_SCRIPT_SAFE, .exec = tls_trust_exec,
+};
+
+static const struct cmd_entry tls_deny = {
+	.name = "deny",
+	.synopsis = (const char *const[]){ "/tls deny [ACCOUNT]", NULL },
+	.description = "Refuse the certificate just shown.",
+	.args = tls_account_arg,
+	.examples = (const char *const[]){ "/tls deny", NULL },
+	.min_args = 0, .max_args = 1, .complete = account_complete,
+	.flags = CMD_SCRIPT_SAFE, .exec = tls_deny_exec,
+};
+
+static const struct cmd_entry tls_list = {
+	.name = "list",
+	.synopsis = (const char *const[]){ "/tls list", NULL },
+	.description = "List the certificates you trusted.",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/tls list", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_SCRIPT_SAFE, .exec = tls_list_exec,
+};
+
+static const enum cmd_completer fp_complete[] = { CMD_COMPLETE_FINGERPRINT,
+	CMD_COMPLETE_NONE };
+
+static const struct cmd_entry tls_revoke = {
+	.name = "revoke",
+	.synopsis = (const char *const[]){ "/tls revoke FINGERPRINT", NULL },
+	.description = "Stop trusting a certificate.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "FINGERPRINT", "SHA-256 fingerprint as listed by /tls list" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/tls revoke 3A:5F:...", NULL },
+	.min_args = 1, .max_args = 1, .complete = fp_complete,
+	.flags = CMD_SCRIPT_SAFE, .exec = tls_revoke_exec,
+};
+
+const struct cmd_entry cmd_tls_entry = {
+	.name = "tls",
+	.synopsis = (const char *const[]){ "/tls show|trust|deny [ACCOUNT]",
+	    "/tls list", "/tls revoke FINGERPRINT", NULL },
+	.description = "Certificates: show the current one, answer a "
+	    "certificate prompt, list or revoke trusted ones.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "ACCOUNT", "an account name" },
+	    { "FINGERPRINT", "SHA-256 fingerprint" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/tls trust", "/tls list", NULL },
+	.subcmds = (const struct cmd_entry *const[]){ &tls_show, &tls_trust,
+	    &tls_deny, &tls_list, &tls_revoke, NULL },
+	.min_args = 1, .max_args = 2,
+	.flags = CMD_SCRIPT_SAFE,
+};

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * General commands: /help, /quit, /about, /set, /reset. Thin handlers over
+ * the core (STYLE §5). cmd layer.
+ */
+#include <string.h>
+
+#include "config.h"
+#include "cmd-entries.h"
+#include "core/loop.h"
+#include "core/prefs.h"
+#include "xmpp/proto-conn.h"
+
+static enum cmd_status
+help_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	g_autofree char *text = NULL;
+	g_autoptr(GError) err = NULL;
+
+	if (a->argc == 0) {
+		text = cmd_help_list();
+	} else {
+		g_autofree char *name = g_strjoinv(" ", a->argv);
+
+		text = cmd_help_text(name, &err);
+		if (text == NULL)
+			return cmd_error(ctx, "%s", err->message);
+	}
+	cmd_print(ctx, "%s", text);
+	return CMD_OK;
+}
+
+static const enum cmd_completer help_complete[] = { CMD_COMPLETE_COMMAND,
+	CMD_COMPLETE_PREF, CMD_COMPLETE_NONE };
+
+const struct cmd_entry cmd_help_entry = {
+	.name = "help",
+	.synopsis = (const char *const[]){ "/help [COMMAND]",
+	    "/help set PREFERENCE", NULL },
+	.description = "Show the list of commands, or the help of one "
+	    "command or preference.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "COMMAND", "a command name, with or without the /" },
+	    { "PREFERENCE", "a preference name, as listed by /set" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/help", "/help connect",
+	    "/help set ui.time_format", NULL },
+	.min_args = 0, .max_args = 2,
+	.complete = help_complete,
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = help_exec,
+};
+
+static enum cmd_status
+quit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	loop_quit(0);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_quit_entry = {
+	.name = "quit",
+	.synopsis = (const char *const[]){ "/quit", NULL },
+	.description = "Disconnect every account and leave natter.",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/quit", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = quit_exec,
+};
+
+static enum cmd_status
+about_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	cmd_print(ctx, "natter %s, a terminal XMPP client. libstrophe %s, "
+	    "libotr %s, GLib %u.%u.%u. Licence: MIT.", PACKAGE_VERSION,
+	    proto_version(), OTR_VERSION_STR, glib_major_version,
+	    glib_minor_version, glib_micro_version);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_about_entry = {
+	.name = "about",
+	.synopsis = (const char *const[]){ "/about", NULL },
+	.description = "Show natter's version and the libraries it uses.",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/about", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = about_exec,
+};
+
+static void
+print_pref(struct cmd_ctx *ctx, const struct pref_def *d)
+{
+	cmd_print(ctx, "%s = %s%s", d->name, prefs_get(d->name),
+	    prefs_is_default(d->name) ? "" : " (changed)");
+}
+
+static enum cmd_status
+set_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	g_autoptr(GError) err = NULL;
+	const struct pref_def *d;
+	size_t i;
+
+	if (a->argc == 0) {
+		for (i = 0; i < pref_table_len; i++)
+			print_pref(ctx, &pref_table[i]);
+		return CMD_OK;
+	}
+	d = prefs_find(a->argv[0]);
+	if (d == NULL)
+		return cmd_error(ctx, "unknown preference '%s' (/set lists "
+		    "them)", a->argv[0]);
+	if (a->argc == 1) {
+		print_pref(ctx, d);
+		return CMD_OK;
+	}
+	if (!prefs_set(a->argv[0], a->argv[1], &err))
+		return cmd_error(ctx, "%s", err->message);
+	print_pref(ctx, d);
+	return CMD_OK;
+}
+
+static const enum cmd_completer pref_complete[] = { CMD_COMPLETE_PREF,
+	CMD_COMPLETE_NONE };
+
+const struct cmd_entry cmd_set_entry = {
+	.name = "set",
+	.synopsis = (const char *const[]){ "/set [NAME [VALUE]]", NULL },
+	.description = "List preferences, show one, or change one. Changes "
+	    "are saved to natterrc at once.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "NAME", "a preference (/help set NAME explains it)" },
+	    { "VALUE", "the new value; quote it if it has spaces" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/set",
+	    "/set ui.time_format \"%H:%M:%S\"", "/set ui.bell off", NULL },
+	.min_args = 0, .max_args = 2,
+	.complete = pref_complete,
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = set_exec,
+};
+
+static enum cmd_status
+reset_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!prefs_reset(a->argv[0], &err))
+		return cmd_error(ctx, "%s", err->message);
+	print_pref(ctx, prefs_find(a->argv[0]));
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_reset_entry = {
+	.name = "reset",
+	.synopsis = (const char *const[]){ "/reset NAME", NULL },
+	.description = "Restore the default value of a preference.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "NAME", "a preference name" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/reset ui.time_format", NULL },
+	.min_args = 1, .max_args = 1,
+	.complete = pref_complete,
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = reset_exec,
+};

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Running a command line: find the entry in cmd_table (or a subcommand),
+ * check argument counts and flags, call the handler, and route its output
+ * and its final status through the context's sink. Every run ends with
+ * exactly one sink->done call, at once or (CMD_PENDING) later through
+ * cmd_done(). cmd layer.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "core/account.h"
+#include "util/log.h"
+
+static const struct cmd_ui_ops *ui_ops;
+
+/* Register the front end's window operations (NULL in batch mode). */
+void
+cmd_set_ui_ops(const struct cmd_ui_ops *ops)
+{
+	ui_ops = ops;
+}
+
+/* The registered ops, or NULL. */
+const struct cmd_ui_ops *
+cmd_ui_ops(void)
+{
+	return ui_ops;
+}
+
+/* Top-level entry by name (without '/'), or NULL. */
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+/* Take a reference to ctx (pending commands keep one). */
+struct cmd_ctx *
+cmd_ctx_ref(struct cmd_ctx *ctx)
+{
+	ctx->refs++;
+	return ctx;
+}
+
+/* Drop a reference; the last one frees ctx. */
+void
+cmd_ctx_unref(struct cmd_ctx *ctx)
+{
+	if (ctx == NULL || --ctx->refs > 0)
+		return;
+	g_free(ctx->account);
+	g_free(ctx->peer);
+	g_free(ctx->name);
+	g_free(ctx);
+}
+
+/* Print output of the command to wherever it came from. */
+void
+cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *text = NULL;
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	ctx->sink->print(ctx, text);
+}
+
+/* Report an error of the command; returns CMD_ERROR for convenience. */
+enum cmd_status
+cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *text = NULL;
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	ctx->sink->error(ctx, text);
+	return CMD_ERROR;
+}
+
+/* Report a wrong usage with the entry's synopsis; returns CMD_ERROR. */
+enum cmd_status
+cmd_usage(struct cmd_ctx *ctx)
+{
+	GString *s = g_string_new("usage: ");
+	size_t i;
+
+	for (i = 0; ctx->entry->synopsis[i] != NULL; i++)
+		g_string_append_printf(s, "%s%s", i > 0 ? "\n       " : "",
+		    ctx->entry->synopsis[i]);
+	ctx->sink->error(ctx, s->str);
+	g_string_free(s, TRUE);
+	return CMD_ERROR;
+}
+
+/* Finish a command (once); pending handlers call this when done. */
+void
+cmd_done(struct cmd_ctx *ctx, enum cmd_status status)
+{
+	if (ctx->finished)
+		return;
+	ctx->finished = true;
+	ctx->sink->done(ctx, status);
+}
+
+/*
+ * The account a command acts on: name if given, else the context's, else
+ * the default account. NULL (with an error printed) when there is none.
+ */
+struct account *
+cmd_target_account(struct cmd_ctx *ctx, const char *name)
+{
+	struct account *acc;
+
+	if (name == NULL)
+		name = ctx->account;
+	if (name != NULL) {
+		acc = account_find(name);
+		if (acc == NULL)
+			cmd_error(ctx, "no account '%s' (/account list)", name);
+		return acc;
+	}
+	acc = account_default();
+	if (acc == NULL)
+		cmd_error(ctx, "which account? give its name, or set one with "
+		    "/account default NAME");
+	return acc;
+}
+
+static const struct cmd_entry *
+find_sub(const struct cmd_entry *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; e->subcmds != NULL && e->subcmds[i] != NULL; i++)
+		if (strcmp(e->subcmds[i]->name, name) == 0)
+			return e->subcmds[i];
+	return NULL;
+}
+
+static enum cmd_status
+dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
+{
+	const struct cmd_entry *sub = a->argc > 0 ? find_sub(e, a->argv[0]) :
+	    NULL;
+
+	if (sub != NULL) {
+		struct cmd_args shifted = *a;
+
+		shifted.argc--;
+		shifted.argv++;
+		shifted.offsets++;
+		return dispatch(ctx, sub, &shifted);
+	}
+	ctx->entry = e;
+	if (e->exec == NULL || a->argc < e->min_args ||
+	    (e->max_args >= 0 && a->argc > e->max_args))
+		return cmd_usage(ctx);
+	if ((e->flags & CMD_TUI) && ui_ops == NULL)
+		return cmd_error(ctx, "/%s works only in the full-screen "
+		    "interface", ctx->name);
+	if (ctx->origin != CMD_FROM_TUI && ctx->origin != CMD_FROM_BATCH &&
+	    !(e->flags & CMD_SCRIPT_SAFE))
+		return cmd_error(ctx, "/%s is not allowed here", ctx->name);
+	return e->exec(ctx, a);
+}
+
+static enum cmd_status
+run(struct cmd_ctx *ctx, const char *line)
+{
+	const char *sp;
+	g_autofree char *name = NULL;
+	const struct cmd_entry *e;
+	struct cmd_args a;
+	g_autoptr(GError) err = NULL;
+	enum cmd_status st;
+
+	if (line[0] != '/') {
+		ctx->name = g_strdup("say");
+		return cmd_error(ctx, "not a command, and this window has no "
+		    "contact to send it to: open a chat with /msg JID, or type "
+		    "/help");
+	}
+	sp = strpbrk(line + 1, " \t");
+	name = sp != NULL ? g_strndup(line + 1, sp - line - 1) :
+	    g_strdup(line + 1);
+	ctx->name = g_strdup(name);
+	e = cmd_find(name);
+	if (e == NULL)
+		return cmd_error(ctx, "unknown command /%s (/help lists them)",
+		    name);
+	ctx->entry = e;
+	if (!cmd_parse(sp != NULL ? sp + 1 : "", &a, &err)) {
+		cmd_args_clear(&a);
+		return cmd_error(ctx, "/%s: %s", name, err->message);
+	}
+	st = dispatch(ctx, e, &a);
+	cmd_args_clear(&a);
+	return st;
+}
+
+/*
+ * Run one command line from origin, acting on account/peer (either may be
+ * NULL). Output goes to sink; sink->done is called exactly once. Returns
+ * the immediate status (CMD_PENDING when the result comes later).
+ */
+enum cmd_status
+cmd_run_line(const char *line, enum cmd_origin origin, const char *account,
+    const char *peer, const struct cmd_sink *sink, void *sink_data)
+{
+	struct cmd_ctx *ctx = g_new0(struct cmd_ctx, 1);
+	enum cmd_status st;
+
+	ctx->refs = 1;
+	ctx->origin = origin;
+	ctx->account = g_strdup(account);
+	ctx->peer = g_strdup(peer);
+	ctx->sink = sink;
+	ctx->sink_data = sink_data;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	st = run(ctx, line);
+	/* Arguments are never logged: they may hold passwords. */
+	log_debug("command /%s: %s", ctx->name != NULL ? ctx->name : "?",
+	    st == CMD_ERROR ? "error" : st == CMD_OK ? "ok" : "pending");
+	if (st != CMD_PENDING)
+		cmd_done(ctx, st);
+	cmd_ctx_unref(ctx);
+	return st;
+}

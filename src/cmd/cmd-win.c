@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Window commands: /win, /wins, /close, /clear. Windows belong to the
+ * front end, so these call the ops it registered (cmd_set_ui_ops()).
+ * cmd layer.
+ */
+#include "cmd-entries.h"
+
+static enum cmd_status
+win_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!cmd_ui_ops()->win_select(a->argv[0], &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
+static const enum cmd_completer win_c[] = { CMD_COMPLETE_WINDOW,
+	CMD_COMPLETE_NONE };
+
+const struct cmd_entry cmd_win_entry = {
+	.name = "win",
+	.synopsis = (const char *const[]){ "/win N|NAME", NULL },
+	.description = "Go to a window by number or by (part of its) name.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "N", "window number, 1 is the console" },
+	    { "NAME", "a window name or a unique part of it" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/win 1", "/win bob", NULL },
+	.min_args = 1, .max_args = 1, .complete = win_c,
+	.flags = CMD_TUI, .exec = win_exec,
+};
+
+static enum cmd_status
+wins_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	cmd_ui_ops()->win_list(ctx);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_wins_entry = {
+	.name = "wins",
+	.synopsis = (const char *const[]){ "/wins", NULL },
+	.description = "List the windows with their number, name and "
+	    "unread lines.",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/wins", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_TUI, .exec = wins_exec,
+};
+
+static enum cmd_status
+close_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!cmd_ui_ops()->win_close(a->argc > 0 ? a->argv[0] : NULL, &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_close_entry = {
+	.name = "close",
+	.synopsis = (const char *const[]){ "/close [N|all|read]", NULL },
+	.description = "Close the current window, window N, all windows or "
+	    "every window without unread lines. The console stays.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "N", "window number" }, { "all", "every window but the console" },
+	    { "read", "every window without unread lines" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/close", "/close 3",
+	    "/close read", NULL },
+	.min_args = 0, .max_args = 1, .complete = win_c,
+	.flags = CMD_TUI, .exec = close_exec,
+};
+
+static enum cmd_status
+clear_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	cmd_ui_ops()->win_clear();
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_clear_entry = {
+	.name = "clear",
+	.synopsis = (const char *const[]){ "/clear", NULL },
+	.description = "Clear the current window's scrollback on screen "
+	    "(history is kept).",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/clear", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_TUI, .exec = clear_exec,
+};

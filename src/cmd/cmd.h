@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NATTER_CMD_H
+#define NATTER_CMD_H
+
+/*
+ * The command layer's public header: the command table, the parser, the
+ * context that routes output, and the ops a front end registers for what
+ * only it can do (windows, masked prompts).
+ */
+#include <glib.h>
+#include <stdbool.h>
+
+enum cmd_status {
+	CMD_OK,
+	CMD_ERROR,
+	CMD_PENDING,
+};
+
+enum cmd_flags {
+	CMD_ONLINE = 1 << 0,		/* needs a connected account */
+	CMD_TUI = 1 << 1,		/* only meaningful in the TUI */
+	CMD_SCRIPT_SAFE = 1 << 2,	/* allowed in scripts, control, hooks */
+	CMD_SECRET_ARGS = 1 << 3,	/* never echoed or logged */
+};
+
+enum cmd_origin {
+	CMD_FROM_TUI,
+	CMD_FROM_BATCH,
+	CMD_FROM_SCRIPT,
+	CMD_FROM_CONTROL,
+	CMD_FROM_HOOK,
+};
+
+/* Completers for an argument position. */
+enum cmd_completer {
+	CMD_COMPLETE_NONE,
+	CMD_COMPLETE_COMMAND,
+	CMD_COMPLETE_ACCOUNT,
+	CMD_COMPLETE_PREF,
+	CMD_COMPLETE_ACCOUNT_KEY,
+	CMD_COMPLETE_FINGERPRINT,
+	CMD_COMPLETE_WINDOW,
+	CMD_COMPLETE_SUBCMD,
+	CMD_COMPLETE__COUNT,
+};
+
+struct cmd_arg_doc {
+	const char	*form;
+	const char	*meaning;
+};
+
+/* Parsed arguments: argv[argc] is NULL; offsets index the raw line. */
+struct cmd_args {
+	int		 argc;
+	char		**argv;		/* owned */
+	size_t		*offsets;	/* owned: start of argv[i] in raw */
+	char		*raw;		/* owned: text after the command name */
+};
+
+struct cmd_ctx;
+struct cmd_entry;
+
+typedef enum cmd_status cmd_exec_fn(struct cmd_ctx *, const struct cmd_args *);
+
+struct cmd_entry {
+	const char			*name;
+	const char *const		*synopsis;	/* NULL-terminated */
+	const char			*description;
+	const struct cmd_arg_doc	*args;		/* {NULL} terminated */
+	const char *const		*examples;	/* NULL-terminated */
+	const struct cmd_entry *const	*subcmds;	/* NULL-terminated */
+	int				 min_args, max_args; /* -1: any */
+	const enum cmd_completer	*complete;	/* per position, NONE
+							   terminated */
+	unsigned			 flags;
+	cmd_exec_fn			*exec;
+};
+
+/* Where a command's output goes (STYLE §5: cmdq_error routing). */
+struct cmd_sink {
+	void	(*print)(struct cmd_ctx *ctx, const char *text);
+	void	(*error)(struct cmd_ctx *ctx, const char *text);
+	void	(*done)(struct cmd_ctx *ctx, enum cmd_status status);
+};
+
+struct cmd_ctx {
+	int			 refs;
+	enum cmd_origin		 origin;
+	char			*account;	/* owned: target account name */
+	char			*peer;		/* owned: target JID or room */
+	char			*name;		/* owned: command name */
+	const struct cmd_sink	*sink;
+	void			*sink_data;
+	bool			 finished;
+	const struct cmd_entry	*entry;
+};
+
+/* What the front end does for commands that act on its windows. */
+typedef void cmd_secret_fn(const char *secret, void *data);
+struct cmd_ui_ops {
+	bool	(*win_select)(const char *arg, GError **error);
+	void	(*win_list)(struct cmd_ctx *ctx);
+	bool	(*win_close)(const char *arg, GError **error);
+	void	(*win_clear)(void);
+	bool	(*ask_secret)(const char *prompt, cmd_secret_fn *fn,
+		    void *data);
+};
+
+extern const struct cmd_entry *const cmd_table[];
+
+void	 cmd_set_ui_ops(const struct cmd_ui_ops *ops);
+const struct cmd_ui_ops *cmd_ui_ops(void);
+bool	 cmd_parse(const char *line, struct cmd_args *out, GError **error);
+void	 cmd_args_clear(struct cmd_args *a);
+const char *cmd_args_rest(const struct cmd_args *a, int i);
+const struct cmd_entry *cmd_find(const char *name);
+enum cmd_status cmd_run_line(const char *line, enum cmd_origin origin,
+	    const char *account, const char *peer,
+	    const struct cmd_sink *sink, void *sink_data);
+void	 cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+enum cmd_status cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+enum cmd_status cmd_usage(struct cmd_ctx *ctx);
+void	 cmd_done(struct cmd_ctx *ctx, enum cmd_status status);
+struct cmd_ctx *cmd_ctx_ref(struct cmd_ctx *ctx);
+void	 cmd_ctx_unref(struct cmd_ctx *ctx);
+struct account *cmd_target_account(struct cmd_ctx *ctx, const char *name);
+
+void	 cmdq_set_sink(const struct cmd_sink *sink, void *data);
+void	 cmdq_append(const char *line, enum cmd_origin origin,
+	    const char *account, const char *where);
+bool	 cmdq_append_file(const char *path, enum cmd_origin origin,
+	    GError **error);
+bool	 cmdq_idle(void);
+unsigned cmdq_failures(void);
+void	 cmdq_clear(void);
+
+char	*cmd_help_text(const char *name, GError **error);
+char	*cmd_help_list(void);
+void	 cmd_dump_man(GString *out);
+GPtrArray *cmd_complete(const char *line, size_t point, size_t *start);
+
+#endif

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event bus and the one descriptor table of event kinds. core layer:
+ * never prints. Dispatch is synchronous, in subscription order; sinks added
+ * during a dispatch do not see the current event (generation check) and
+ * sinks removed during it are freed after it (tmux events.c idea).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "events.h"
+
+static const char *const f_conn_state[] = { "state", "jid", "reason",
+	"error", NULL };
+static const char *const f_text[] = { "text", NULL };
+static const char *const f_cert[] = { "host", "reason", "subject", "issuer",
+	"not_before", "not_after", "fingerprint", NULL };
+static const char *const f_raw[] = { "xml", NULL };
+static const char *const f_roster[] = { "jid", "name", "subscription",
+	"groups", NULL };
+static const char *const f_presence[] = { "from", "type", "show", "status",
+	"priority", NULL };
+static const char *const f_result[] = { "command", "status", NULL };
+
+static const struct ev_kind_info ev_kinds[] = {
+	{ EV_CONN_STATE, "connection-state",
+	  "an account connects, comes online, disconnects or fails",
+	  f_conn_state },
+	{ EV_ERROR, "error", "an error for the user", f_text },
+	{ EV_INFO, "info", "a notice for the user", f_text },
+	{ EV_CERT_PROMPT, "certificate-prompt",
+	  "the server's certificate could not be verified: /tls trust or deny",
+	  f_cert },
+	{ EV_RAW_IN, "raw-in", "an XML element received (SASL redacted)",
+	  f_raw },
+	{ EV_RAW_OUT, "raw-out", "XML sent (SASL redacted)", f_raw },
+	{ EV_ROSTER_ITEM, "roster-item", "a roster item was added or changed",
+	  f_roster },
+	{ EV_PRESENCE, "presence", "a contact's presence changed", f_presence },
+	{ EV_CMD_OUTPUT, "command-output", "output of a command", f_text },
+	{ EV_CMD_RESULT, "command-result", "a command finished", f_result },
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
+G_STATIC_ASSERT(sizeof(struct ev_conn_state) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_cert_prompt) == 7 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_roster_item) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_presence) == 5 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_cmd_result) == 2 * sizeof(char *));
+
+struct sink {
+	guint		 handle;
+	enum ev_kind	 kind;
+	ev_fn		*fn;
+	void		*data;
+	guint		 generation;
+	bool		 dead;
+};
+
+static GPtrArray *sinks;
+static guint next_handle = 1;
+static guint generation;
+static int dispatching;
+
+/* Descriptor of a kind. */
+const struct ev_kind_info *
+ev_kind_info(enum ev_kind kind)
+{
+	g_return_val_if_fail(kind < EV__COUNT, NULL);
+	g_assert(ev_kinds[kind].kind == kind);
+	return &ev_kinds[kind];
+}
+
+/* Descriptor of the kind with that wire name, or NULL. */
+const struct ev_kind_info *
+ev_kind_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(ev_kinds); i++)
+		if (strcmp(ev_kinds[i].name, name) == 0)
+			return &ev_kinds[i];
+	return NULL;
+}
+
+/* Number of payload fields of a kind. */
+size_t
+ev_field_count(enum ev_kind kind)
+{
+	const char *const *f = ev_kind_info(kind)->fields;
+	size_t n = 0;
+
+	while (f[n] != NULL)
+		n++;
+	return n;
+}
+
+/*
+ * Value of payload field i (as named in the table) of ev, borrowed from the
+ * event; NULL when unset.
+ */
+const char *
+ev_field_value(const struct ev *ev, size_t i)
+{
+	const char *const *vals = (const char *const *)(const void *)&ev->u;
+
+	g_return_val_if_fail(i < ev_field_count(ev->kind), NULL);
+	return vals[i];
+}
+
+/* Subscribe fn to kind (or EV_ANY); returns a handle for ev_unsubscribe(). */
+guint
+ev_subscribe(enum ev_kind kind, ev_fn *fn, void *data)
+{
+	struct sink *s;
+
+	g_return_val_if_fail(fn != NULL, 0);
+	if (sinks == NULL)
+		sinks = g_ptr_array_new_with_free_func(g_free);
+	s = g_new0(struct sink, 1);
+	s->handle = next_handle++;
+	s->kind = kind;
+	s->fn = fn;
+	s->data = data;
+	s->generation = generation + (dispatching > 0 ? 1 : 0);
+	g_ptr_array_add(sinks, s);
+	return s->handle;
+}
+
+static void
+reap(void)
+{
+	guint i = 0;
+
+	while (sinks != NULL && i < sinks->len) {
+		struct sink *s = g_ptr_array_index(sinks, i);
+
+		if (s->dead)
+			g_ptr_array_remove_index(sinks, i);
+		else
+			i++;
+	}
+}
+
+/* Remove a subscription; safe during dispatch. */
+void
+ev_unsubscribe(guint handle)
+{
+	guint i;
+
+	for (i = 0; sinks != NULL && i < sinks->len; i++) {
+		struct sink *s = g_ptr_array_index(sinks, i);
+
+		if (s->handle == handle)
+			s->dead = true;
+	}
+	if (dispatching == 0)
+		reap();
+}
+
+/*
+ * Dispatch ev to its subscribers. The payload is borrowed by each callback;
+ * time is filled in when zero.
+ */
+void
+ev_emit(struct ev *ev)
+{
+	guint i, gen;
+
+	g_return_if_fail(ev != NULL && ev->kind < EV__COUNT);
+	if (ev->time == 0)
+		ev->time = g_get_real_time();
+	if (sinks == NULL)
+		return;
+	gen = generation;
+	dispatching++;
+	for (i = 0; i < sinks->len; i++) {
+		struct sink *s = g_ptr_array_index(sinks, i);
+
+		if (s->dead || s->generation > gen)
+			continue;
+		if (s->kind == EV_ANY || s->kind == ev->kind)
+			s->fn(ev, s->data);
+	}
+	dispatching--;
+	if (dispatching == 0) {
+		generation++;	/* sinks added during dispatch now qualify */
+		reap();
+	}
+}
+
+/* Emit a one-field text event (EV_ERROR, EV_INFO or EV_CMD_OUTPUT). */
+void
+ev_emit_text(enum ev_kind kind, const char *account, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *text = NULL;
+	struct ev ev = { .kind = kind, .account = account };
+
+	g_return_if_fail(kind == EV_ERROR || kind == EV_INFO ||
+	    kind == EV_CMD_OUTPUT);
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	ev.u.text.text = text;
+	ev_emit(&ev);
+}
+
+/* Drop every subscription (tests and shutdown). */
+void
+ev_reset(void)
+{
+	g_clear_pointer(&sinks, g_ptr_array_unref);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NATTER_EVENTS_H
+#define NATTER_EVENTS_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+/*
+ * Core events (STYLE §3). Every payload is a struct of borrowed strings whose
+ * order matches the field list of its kind in ev_kinds[] (events.c); that
+ * single table drives batch text, JSON, hook variables and the man page.
+ */
+enum ev_kind {
+	EV_CONN_STATE,
+	EV_ERROR,
+	EV_INFO,
+	EV_CERT_PROMPT,
+	EV_RAW_IN,
+	EV_RAW_OUT,
+	EV_ROSTER_ITEM,
+	EV_PRESENCE,
+	EV_CMD_OUTPUT,
+	EV_CMD_RESULT,
+	EV__COUNT,
+};
+
+#define EV_ANY EV__COUNT
+
+struct ev_conn_state {
+	const char	*state;		/* connecting|online|disconnected|failed */
+	const char	*jid;
+	const char	*reason;	/* plain sentence, or NULL */
+	const char	*error;		/* short code: refused, auth, tls, ... */
+};
+
+struct ev_text {
+	const char	*text;
+};
+
+struct ev_cert_prompt {
+	const char	*host;
+	const char	*reason;
+	const char	*subject;
+	const char	*issuer;
+	const char	*not_before;
+	const char	*not_after;
+	const char	*fingerprint;	/* SHA-256, hex with colons */
+};
+
+struct ev_raw {
+	const char	*xml;
+};
+
+struct ev_roster_item {
+	const char	*jid;
+	const char	*name;
+	const char	*subscription;
+	const char	*groups;	/* comma-separated */
+};
+
+struct ev_presence {
+	const char	*from;
+	const char	*type;		/* available|unavailable|... */
+	const char	*show;
+	const char	*status;
+	const char	*priority;
+};
+
+struct ev_cmd_result {
+	const char	*command;
+	const char	*status;	/* ok|error */
+};
+
+struct ev {
+	enum ev_kind	 kind;
+	const char	*account;	/* account name, or NULL */
+	gint64		 time;		/* microseconds since the epoch */
+	union {
+		struct ev_conn_state	conn_state;
+		struct ev_text		text;
+		struct ev_cert_prompt	cert_prompt;
+		struct ev_raw		raw;
+		struct ev_roster_item	roster_item;
+		struct ev_presence	presence;
+		struct ev_cmd_result	cmd_result;
+	} u;
+};
+
+/* One row of the descriptor table. */
+struct ev_kind_info {
+	enum ev_kind		 kind;
+	const char		*name;		/* kebab case wire name */
+	const char		*description;
+	const char *const	*fields;	/* NULL-terminated */
+};
+
+typedef void ev_fn(const struct ev *, void *);
+
+const struct ev_kind_info *ev_kind_info(enum ev_kind kind);
+const struct ev_kind_info *ev_kind_by_name(const char *name);
+size_t		 ev_field_count(enum ev_kind kind);
+const char	*ev_field_value(const struct ev *ev, size_t i);
+
+guint	 ev_subscribe(enum ev_kind kind, ev_fn *fn, void *data);
+void	 ev_unsubscribe(guint handle);
+void	 ev_emit(struct ev *ev);
+void	 ev_emit_text(enum ev_kind kind, const char *account, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+void	 ev_reset(void);
+
+#endif

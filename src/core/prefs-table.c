@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The preference table (STYLE §5): it drives /set, its validation and
+ * completion, and /help set NAME. Keep it sorted by name. core layer.
+ */
+#include "prefs.h"
+
+static const char *const log_levels[] = { "debug", "info", "warn", "error",
+	NULL };
+static const char *const tls_modes[] = { "force", "direct", "allow", "trust",
+	"disable", NULL };
+
+const struct pref_def pref_table[] = {
+	{ "account.default", PREF_STRING, "", 0, 0, NULL,
+	  "Account used by /connect without arguments and by commands in the "
+	  "console (set by /account default)." },
+	{ "batch.flush_timeout", PREF_INT, "5", 0, 120, NULL,
+	  "Seconds batch mode waits at end of input for pending commands and "
+	  "unsent stanzas before it exits." },
+	{ "conn.timeout", PREF_INT, "30", 5, 600, NULL,
+	  "Seconds a login may take (TCP, TLS, SASL, bind) before it is "
+	  "abandoned." },
+	{ "conn.tls", PREF_ENUM, "force", 0, 0, tls_modes,
+	  "TLS mode of accounts that do not set one: force (STARTTLS required, "
+	  "certificate verified), direct (TLS from the first byte), allow "
+	  "(TLS if offered), trust (accept any certificate), disable." },
+	{ "log.level", PREF_ENUM, "info", 0, 0, log_levels,
+	  "Threshold of the debug log $XDG_STATE_HOME/natter/natter.log." },
+	{ "ui.bell", PREF_BOOL, "on", 0, 0, NULL,
+	  "Ring the terminal bell on private messages and mentions." },
+	{ "ui.scrollback", PREF_INT, "10000", 100, 1000000, NULL,
+	  "Lines kept in memory per window." },
+	{ "ui.theme", PREF_STRING, "default", 0, 0, NULL,
+	  "Theme loaded at start (themes/NAME.theme)." },
+	{ "ui.time_format", PREF_STRING, "%H:%M", 0, 0, NULL,
+	  "strftime format of the time shown before each line." },
+	{ "ui.title", PREF_BOOL, "on", 0, 0, NULL,
+	  "Set the terminal title to natter's window and unread count." },
+};
+
+const size_t pref_table_len = G_N_ELEMENTS(pref_table);

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The batch front end (PRODUCT §9): command lines from stdin run one after
+ * another through the command queue; every event is one line (or one JSON
+ * object) on stdout; errors go to stderr. At end of input it waits,
+ * bounded by batch.flush_timeout, for pending commands and unsent data,
+ * then quits; the exit status is non-zero if any command failed.
+ * frontend layer: no curses, no readline, no libstrophe.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "cmd/cmd.h"
+#include "core/events.h"
+#include "core/loop.h"
+#include "core/prefs.h"
+#include "frontend/text/text.h"
+#include "util/sanitize.h"
+#include "xmpp/proto-conn.h"
+
+#define BATCH_LINE_MAX 65536
+
+static bool as_json;
+static bool show_xml;
+static guint ev_handle;
+static guint stdin_id;
+static guint idle_hook;
+static guint flush_timer;
+static GString *inbuf;
+static bool at_eof;
+static bool timed_out;
+
+static void
+on_event(const struct ev *ev, void *data)
+{
+	g_autofree char *line = NULL;
+
+	if ((ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT) && !show_xml)
+		return;
+	line = as_json ? text_event_json(ev) : text_event_line(ev);
+	fputs(line, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static void
+sink_print(struct cmd_ctx *ctx, const char *text)
+{
+	struct ev ev = { .kind = EV_CMD_OUTPUT, .account = ctx->account };
+
+	ev.u.text.text = text;
+	ev_emit(&ev);
+}
+
+static void
+sink_error(struct cmd_ctx *ctx, const char *text)
+{
+	g_autofree char *safe = sanitize_text(text, (size_t)-1,
+	    SANITIZE_KEEP_NEWLINE);
+
+	fprintf(stderr, "natter: %s\n", safe);
+	fflush(stderr);
+}
+
+static void
+sink_done(struct cmd_ctx *ctx, enum cmd_status status)
+{
+	struct ev ev = { .kind = EV_CMD_RESULT, .account = ctx->account };
+
+	ev.u.cmd_result.command = ctx->name;
+	ev.u.cmd_result.status = status == CMD_OK ? "ok" : "error";
+	ev_emit(&ev);
+}
+
+static const struct cmd_sink batch_sink = { sink_print, sink_error,
+	sink_done };
+
+static void
+take_lines(void)
+{
+	char *nl;
+
+	while ((nl = memchr(inbuf->str, '\n', inbuf->len)) != NULL) {
+		g_autofree char *line = g_strndup(inbuf->str, nl - inbuf->str);
+
+		g_string_erase(inbuf, 0, nl - inbuf->str + 1);
+		g_strchomp(line);
+		if (*line != '\0' && *line != '#')
+			cmdq_append(line, CMD_FROM_BATCH, NULL, NULL);
+	}
+	if (inbuf->len > BATCH_LINE_MAX) {
+		fprintf(stderr, "natter: input line longer than %d bytes; "
+		    "dropped\n", BATCH_LINE_MAX);
+		g_string_truncate(inbuf, 0);
+	}
+}
+
+static void
+flush_timeout_cb(void *data)
+{
+	flush_timer = 0;
+	timed_out = true;
+}
+
+static void
+stdin_cb(int fd, short revents, void *data)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof buf);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0) {
+		g_string_append_len(inbuf, buf, n);
+		take_lines();
+		return;
+	}
+	if (inbuf->len > 0) {
+		g_string_append_c(inbuf, '\n');
+		take_lines();
+	}
+	loop_remove_fd(stdin_id);
+	stdin_id = 0;
+	at_eof = true;
+	flush_timer = loop_add_timer(prefs_get_int("batch.flush_timeout") *
+	    1000, flush_timeout_cb, NULL);
+}
+
+/* After each loop turn: quit once input ended and everything is done. */
+static void
+idle_cb(void *data)
+{
+	if (!at_eof || loop_quitting())
+		return;
+	if (timed_out || (cmdq_idle() && !proto_busy())) {
+		if (timed_out && !cmdq_idle())
+			fprintf(stderr, "natter: gave up waiting for pending "
+			    "commands after %ld s (batch.flush_timeout)\n",
+			    prefs_get_int("batch.flush_timeout"));
+		loop_quit(batch_exit_status());
+	}
+}
+
+/* Start batch mode: read stdin, print events. */
+void
+batch_start(bool json, bool xml)
+{
+	as_json = json;
+	show_xml = xml;
+	inbuf = g_string_new(NULL);
+	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
+	cmdq_set_sink(&batch_sink, NULL);
+	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+	stdin_id = loop_add_fd(STDIN_FILENO, POLLIN, stdin_cb, NULL);
+	idle_hook = loop_add_idle(idle_cb, NULL);
+}
+
+/* Stop batch mode. */
+void
+batch_stop(void)
+{
+	ev_unsubscribe(ev_handle);
+	if (stdin_id != 0)
+		loop_remove_fd(stdin_id);
+	if (flush_timer != 0)
+		loop_remove_timer(flush_timer);
+	loop_remove_hook(idle_hook);
+	if (inbuf != NULL)
+		g_string_free(inbuf, TRUE);
+	inbuf = NULL;
+}
+
+/* 0 when every command succeeded, 1 otherwise. */
+int
+batch_exit_status(void)
+{
+	return cmdq_failures() > 0 || (timed_out && !cmdq_idle()) ? 1 : 0;
+}

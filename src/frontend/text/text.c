@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Events as text (PRODUCT §9): one line "HH:MM:SS kind account=A key=value"
+ * with values quoted when needed and sanitized, or one JSON object per
+ * event. Shared by batch mode, the control socket and /hook. The field
+ * names come from the event table, never from a list kept here.
+ * frontend layer.
+ */
+#include <string.h>
+
+#include "text.h"
+#include "util/sanitize.h"
+
+/* Local time of an event (new reference). */
+static GDateTime *
+ev_time(gint64 usec)
+{
+	g_autoptr(GDateTime) whole = g_date_time_new_from_unix_local(
+	    usec / G_USEC_PER_SEC);
+
+	return g_date_time_add(whole, usec % G_USEC_PER_SEC);
+}
+
+static void
+append_value(GString *s, const char *v)
+{
+	g_autofree char *safe = sanitize_text(v, (size_t)-1,
+	    SANITIZE_ONE_LINE);
+	const char *p;
+
+	if (*safe != '\0' && strpbrk(safe, " \"=\\") == NULL) {
+		g_string_append(s, safe);
+		return;
+	}
+	g_string_append_c(s, '"');
+	for (p = safe; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_c(s, '\\');
+		g_string_append_c(s, *p);
+	}
+	g_string_append_c(s, '"');
+}
+
+/* New line of text for ev (no trailing newline). */
+char *
+text_event_line(const struct ev *ev)
+{
+	const struct ev_kind_info *k = ev_kind_info(ev->kind);
+	g_autoptr(GDateTime) t = ev_time(ev->time);
+	g_autofree char *hms = g_date_time_format(t, "%H:%M:%S");
+	GString *s = g_string_new(hms);
+	size_t i;
+
+	g_string_append_printf(s, " %s", k->name);
+	if (ev->account != NULL) {
+		g_string_append(s, " account=");
+		append_value(s, ev->account);
+	}
+	for (i = 0; k->fields[i] != NULL; i++) {
+		const char *v = ev_field_value(ev, i);
+
+		if (v == NULL)
+			continue;
+		g_string_append_printf(s, " %s=", k->fields[i]);
+		append_value(s, v);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* New JSON string literal (with quotes) for s; invalid UTF-8 replaced. */
+char *
+text_json_string(const char *s)
+{
+	g_autofree char *valid = g_utf8_make_valid(s, -1);
+	GString *out = g_string_new("\"");
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)valid; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			g_string_append(out, "\\\"");
+			break;
+		case '\\':
+			g_string_append(out, "\\\\");
+			break;
+		case '\n':
+			g_string_append(out, "\\n");
+			break;
+		case '\r':
+			g_string_append(out, "\\r");
+			break;
+		case '\t':
+			g_string_append(out, "\\t");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				g_string_append_printf(out, "\\u%04x", *p);
+			else
+				g_string_append_c(out, (char)*p);
+		}
+	}
+	g_string_append_c(out, '"');
+	return g_string_free(out, FALSE);
+}
+
+static void
+append_pair(GString *s, const char *key, const char *value)
+{
+	g_autofree char *v = text_json_string(value);
+
+	g_string_append_printf(s, ",\"%s\":%s", key, v);
+}
+
+/* New JSON object for ev (one line, no trailing newline). */
+char *
+text_event_json(const struct ev *ev)
+{
+	const struct ev_kind_info *k = ev_kind_info(ev->kind);
+	g_autoptr(GDateTime) t = ev_time(ev->time);
+	g_autofree char *iso = g_date_time_format_iso8601(t);
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	g_string_append_printf(s, "{\"event\":\"%s\"", k->name);
+	if (ev->account != NULL)
+		append_pair(s, "account", ev->account);
+	else
+		g_string_append(s, ",\"account\":null");
+	append_pair(s, "time", iso);
+	for (i = 0; k->fields[i] != NULL; i++) {
+		const char *v = ev_field_value(ev, i);
+
+		if (v != NULL)
+			append_pair(s, k->fields[i], v);
+	}
+	g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NATTER_TEXT_H
+#define NATTER_TEXT_H
+
+#include "core/events.h"
+
+char	*text_event_line(const struct ev *ev);
+char	*text_event_json(const struct ev *ev);
+char	*text_json_string(const char *s);
+
+#endif

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * natter's entry point: parse the command line, initialise the layers
+ * bottom-up (util, core, xmpp, cmd, front end), queue the start-up
+ * commands, run the loop, tear down top-down. The only file that sees
+ * every layer.
+ */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "cmd/cmd.h"
+#include "core/account.h"
+#include "core/certstore.h"
+#include "core/events.h"
+#include "core/loop.h"
+#include "core/prefs.h"
+#include "frontend/batch/batch.h"
+#include "frontend/tui/tui.h"
+#include "util/log.h"
+#include "util/xdg.h"
+#include "xmpp/proto-conn.h"
+
+struct options {
+	char		*account;
+	char		**commands;
+	char		*script;
+	gboolean	 batch;
+	gboolean	 json;
+	gboolean	 xml;
+	char		*control;
+	char		*level;
+	gboolean	 version;
+	char		*dump;
+};
+
+static struct options opt;
+
+static const GOptionEntry option_entries[] = {
+	{ "account", 'a', 0, G_OPTION_ARG_STRING, &opt.account,
+	  "Connect ACCOUNT at start", "ACCOUNT" },
+	{ "command", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &opt.commands,
+	  "Run COMMAND at start (repeatable; after -x). Not a config file.",
+	  "COMMAND" },
+	{ "execute", 'x', 0, G_OPTION_ARG_FILENAME, &opt.script,
+	  "Run the commands in SCRIPT (one per line, # comments)", "SCRIPT" },
+	{ "batch", 0, 0, G_OPTION_ARG_NONE, &opt.batch,
+	  "No full-screen interface: commands from stdin, events to stdout",
+	  NULL },
+	{ "json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
+	  "With --batch: events as JSON Lines", NULL },
+	{ "xml", 0, 0, G_OPTION_ARG_NONE, &opt.xml,
+	  "With --batch: also print raw XML traffic (raw-in, raw-out)", NULL },
+	{ "control", 0, 0, G_OPTION_ARG_FILENAME, &opt.control,
+	  "Accept commands on the UNIX socket PATH", "PATH" },
+	{ "log-level", 'l', 0, G_OPTION_ARG_STRING, &opt.level,
+	  "Debug log threshold: debug, info, warn or error", "LEVEL" },
+	{ "version", 0, 0, G_OPTION_ARG_NONE, &opt.version,
+	  "Print the version and the build's features", NULL },
+	{ "dump-commands", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+	  &opt.dump, "Print the command reference (man)", "FORMAT" },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static bool
+parse_args(int *argc, char ***argv, char **error)
+{
+	g_autoptr(GOptionContext) oc = g_option_context_new(NULL);
+	g_autoptr(GError) err = NULL;
+
+	g_option_context_set_summary(oc, "natter, a terminal XMPP client.");
+	g_option_context_set_description(oc, "Files live under "
+	    "$XDG_CONFIG_HOME/natter, $XDG_DATA_HOME/natter and "
+	    "$XDG_STATE_HOME/natter. See natter(1).");
+	g_option_context_add_main_entries(oc, option_entries, NULL);
+	if (!g_option_context_parse(oc, argc, argv, &err)) {
+		*error = g_strdup(err->message);
+		return false;
+	}
+	if (*argc > 1) {
+		*error = g_strdup_printf("unexpected argument '%s' (commands "
+		    "go after -c)", (*argv)[1]);
+		return false;
+	}
+	if ((opt.json || opt.xml) && !opt.batch) {
+		*error = g_strdup("--json and --xml need --batch");
+		return false;
+	}
+	if (opt.control != NULL) {
+		*error = g_strdup("--control is not available in this version "
+		    "yet");
+		return false;
+	}
+	if (opt.dump != NULL && strcmp(opt.dump, "man") != 0) {
+		*error = g_strdup("--dump-commands supports only 'man'");
+		return false;
+	}
+	return true;
+}
+
+static void
+print_version(void)
+{
+	printf("natter %s\n", PACKAGE_VERSION);
+	printf("libstrophe %s\n", proto_version());
+	printf("libotr %s\n", OTR_VERSION_STR);
+	printf("features: tui batch json xml-traffic tls-tofu "
+	    "multi-account%s\n",
+#ifdef __SANITIZE_ADDRESS__
+	    " asan"
+#else
+	    ""
+#endif
+	    );
+}
+
+static void
+quit_signal(int signo, void *data)
+{
+	log_info("signal %d: quitting", signo);
+	loop_quit(signo == SIGINT ? 0 : 1);
+}
+
+static void
+open_log(void)
+{
+	g_autofree char *path = xdg_path(XDG_STATE, "natter.log");
+	g_autofree char *err = NULL;
+	enum log_level level = LOG_INFO;
+
+	if (!log_level_parse(opt.level != NULL ? opt.level :
+	    prefs_get("log.level"), &level))
+		level = LOG_INFO;
+	if (!xdg_ensure_dir(XDG_STATE, &err) || !log_open(path, level, &err))
+		fprintf(stderr, "natter: log: %s\n", err);
+}
+
+static void
+load_files(GPtrArray *warnings)
+{
+	g_autofree char *rc = xdg_path(XDG_CONFIG, "natterrc");
+	g_autofree char *acc = xdg_path(XDG_CONFIG, "accounts");
+	g_autofree char *certs = xdg_path(XDG_DATA, "trusted-certs");
+
+	(void)prefs_load(rc, warnings);
+	(void)accounts_load(acc, warnings);
+	(void)certstore_load(certs, warnings);
+}
+
+static void
+queue_startup(void)
+{
+	g_autoptr(GError) err = NULL;
+	size_t i;
+
+	if (opt.account != NULL) {
+		g_autofree char *line = g_strdup_printf("/connect \"%s\"",
+		    opt.account);
+
+		cmdq_append(line, CMD_FROM_BATCH, opt.account, NULL);
+	}
+	if (opt.script != NULL &&
+	    !cmdq_append_file(opt.script, CMD_FROM_SCRIPT, &err))
+		ev_emit_text(EV_ERROR, NULL, "-x: %s", err->message);
+	for (i = 0; opt.commands != NULL && opt.commands[i] != NULL; i++)
+		cmdq_append(opt.commands[i], CMD_FROM_BATCH, opt.account, NULL);
+}
+
+static int
+run(void)
+{
+	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *err = NULL;
+	int status;
+	guint i;
+
+	if (!loop_init(&err)) {
+		fprintf(stderr, "natter: %s\n", err);
+		return 1;
+	}
+	load_files(warnings);
+	open_log();
+	proto_init();
+	if (opt.batch) {
+		batch_start(opt.json, opt.xml);
+	} else if (!tui_start(&err)) {
+		fprintf(stderr, "natter: %s\n", err);
+		proto_shutdown();
+		loop_free();
+		return 1;
+	}
+	loop_on_signal(SIGINT, quit_signal, NULL);
+	loop_on_signal(SIGTERM, quit_signal, NULL);
+	loop_on_signal(SIGHUP, quit_signal, NULL);
+	for (i = 0; i < warnings->len; i++) {
+		log_warn("%s", (char *)g_ptr_array_index(warnings, i));
+		ev_emit_text(EV_ERROR, NULL, "%s",
+		    (char *)g_ptr_array_index(warnings, i));
+	}
+	queue_startup();
+	status = loop_run();
+	if (opt.batch) {
+		status = MAX(status, batch_exit_status());
+		batch_stop();
+	} else {
+		tui_stop();
+	}
+	cmdq_clear();
+	proto_shutdown();
+	accounts_free();
+	certstore_free();
+	prefs_free();
+	ev_reset();
+	loop_free();
+	log_close();
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autofree char *err = NULL;
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	if (!parse_args(&argc, &argv, &err)) {
+		fprintf(stderr, "natter: %s (natter --help)\n", err);
+		return 2;
+	}
+	if (opt.version) {
+		print_version();
+		return 0;
+	}
+	if (opt.dump != NULL) {
+		GString *s = g_string_new(NULL);
+
+		cmd_dump_man(s);
+		fputs(s->str, stdout);
+		g_string_free(s, TRUE);
+		return 0;
+	}
+	return run();
+}

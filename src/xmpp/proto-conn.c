@@ -1,0 +1,818 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Connections (PRODUCT §5, §6): one libstrophe context and connection per
+ * account, driven by natter's poll() loop. The socket comes from the sockopt
+ * callback; after it is readable xmpp_run_once(ctx, 0) is called until it
+ * makes no progress, because TLS may hold decrypted bytes poll() cannot see.
+ * All traffic reaches natter through the libstrophe log handler, where SASL
+ * payloads are redacted before anything is logged or emitted (EV_RAW_*).
+ * Failures are classified into plain messages (EV_CONN_STATE). The only
+ * user of libstrophe together with the other proto-*.c files; never prints.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "core/certstore.h"
+#include "core/events.h"
+#include "core/loop.h"
+#include "core/prefs.h"
+#include "proto-internal.h"
+#include "proto-raw.h"
+#include "util/errors.h"
+#include "util/jid.h"
+#include "util/log.h"
+
+static GPtrArray *pconns;	/* struct pconn, owned */
+static guint prepare_hook;
+
+static void drain(struct pconn *pc);
+
+/* Free a certificate description; NULL is a no-op. */
+void
+cert_info_free(struct cert_info *ci)
+{
+	if (ci == NULL)
+		return;
+	g_free(ci->host);
+	g_free(ci->reason);
+	g_free(ci->subject);
+	g_free(ci->issuer);
+	g_free(ci->not_before);
+	g_free(ci->not_after);
+	g_free(ci->fingerprint);
+	g_free(ci);
+}
+
+static void
+emit_state(struct pconn *pc, const char *state, const char *reason,
+    const char *error)
+{
+	struct ev ev = { .kind = EV_CONN_STATE, .account = pc->acc->name };
+
+	ev.u.conn_state.state = state;
+	ev.u.conn_state.jid = pc->acc->bound_jid != NULL ?
+	    pc->acc->bound_jid : account_get(pc->acc, "jid");
+	ev.u.conn_state.reason = reason;
+	ev.u.conn_state.error = error;
+	if (reason != NULL)
+		log_info("%s: %s: %s", pc->acc->name, state, reason);
+	else
+		log_info("%s: %s", pc->acc->name, state);
+	ev_emit(&ev);
+}
+
+static void
+finish(struct pconn *pc, bool ok, const char *message)
+{
+	proto_done_fn *done = pc->done;
+
+	pc->done = NULL;
+	if (done != NULL)
+		done(ok, message, pc->done_data);
+}
+
+/* Send a stanza on pc's connection (raw-out comes from the log handler). */
+void
+proto_send(struct pconn *pc, xmpp_stanza_t *st)
+{
+	if (pc->conn != NULL && pc->online)
+		xmpp_send(pc->conn, st);
+}
+
+static void
+note_recv(struct pconn *pc, const char *xml)
+{
+	pc->recv_count++;
+	if (strstr(xml, "urn:ietf:params:xml:ns:xmpp-sasl") != NULL &&
+	    strncmp(xml, "<failure", 8) == 0) {
+		const char *c = xml + 8;
+		const char *lt;
+
+		/* First child element name is the condition. */
+		while ((lt = strchr(c, '<')) != NULL && lt[1] == '/')
+			c = lt + 1;
+		g_free(pc->sasl_failure);
+		pc->sasl_failure = g_strdup("not-authorized");
+		if (lt != NULL) {
+			size_t n = strcspn(lt + 1, " />");
+
+			g_free(pc->sasl_failure);
+			pc->sasl_failure = g_strndup(lt + 1, MIN(n, 64));
+		}
+	}
+}
+
+static void
+emit_raw(struct pconn *pc, enum ev_kind kind, const char *xml)
+{
+	g_autofree char *safe = proto_raw_redact(xml);
+	struct ev ev = { .kind = kind, .account = pc->acc->name };
+
+	ev.u.raw.xml = safe;
+	if (kind == EV_RAW_IN)
+		note_recv(pc, safe);
+	log_debug("%s %s %s", pc->acc->name, kind == EV_RAW_IN ? "RECV" :
+	    "SENT", safe);
+	ev_emit(&ev);
+}
+
+static void
+log_cb(void *userdata, xmpp_log_level_t level, const char *area,
+    const char *msg)
+{
+	struct pconn *pc = userdata;
+	g_autofree char *safe = NULL;
+
+	if (strncmp(msg, "SENT: ", 6) == 0) {
+		emit_raw(pc, EV_RAW_OUT, msg + 6);
+		return;
+	}
+	if (strncmp(msg, "RECV: ", 6) == 0) {
+		emit_raw(pc, EV_RAW_IN, msg + 6);
+		return;
+	}
+	if (strstr(msg, "TLS is not supported") != NULL)
+		pc->saw_no_tls = true;
+	if (strcmp(area, "tls") == 0 && level >= XMPP_LEVEL_WARN &&
+	    pc->tls_error == NULL)
+		pc->tls_error = g_strdup(msg);
+	safe = proto_raw_redact(msg);
+	log_write(level == XMPP_LEVEL_DEBUG ? LOG_DEBUG :
+	    level == XMPP_LEVEL_INFO ? LOG_DEBUG :
+	    level == XMPP_LEVEL_WARN ? LOG_WARN : LOG_ERROR, "libstrophe",
+	    "%s: %s: %s", pc->acc->name, area, safe);
+}
+
+static struct pconn *
+pconn_of_conn(const xmpp_conn_t *conn)
+{
+	guint i;
+
+	for (i = 0; pconns != NULL && i < pconns->len; i++) {
+		struct pconn *pc = g_ptr_array_index(pconns, i);
+
+		if (pc->conn == conn)
+			return pc;
+	}
+	return NULL;
+}
+
+/*
+ * The connection of a certificate. libstrophe fills only the context in
+ * the certificate given to the certfail handler; each account has its own
+ * context, so that identifies it.
+ */
+static struct pconn *
+pconn_of_cert(const xmpp_tlscert_t *cert)
+{
+	xmpp_conn_t *conn = xmpp_tlscert_get_conn(cert);
+	xmpp_ctx_t *ctx = xmpp_tlscert_get_ctx(cert);
+	guint i;
+
+	if (conn != NULL)
+		return pconn_of_conn(conn);
+	for (i = 0; pconns != NULL && i < pconns->len; i++) {
+		struct pconn *pc = g_ptr_array_index(pconns, i);
+
+		if (ctx != NULL && pc->ctx == ctx)
+			return pc;
+	}
+	return NULL;
+}
+
+static void
+fd_cb(int fd, short revents, void *data)
+{
+	drain(data);
+}
+
+static int
+sockopt_cb(xmpp_conn_t *conn, void *sock)
+{
+	struct pconn *pc = pconn_of_conn(conn);
+	int fd = *(int *)sock;
+	int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	(void)xmpp_sockopt_cb_keepalive(conn, sock);
+	if (pc == NULL)
+		return 0;
+	if (pc->fd_id != 0)
+		loop_remove_fd(pc->fd_id);
+	pc->fd = fd;
+	pc->fd_id = loop_add_fd(fd, POLLIN | POLLOUT, fd_cb, pc);
+	return 0;
+}
+
+static char *
+dup_cert(const xmpp_tlscert_t *cert, xmpp_cert_element_t e)
+{
+	const char *s = xmpp_tlscert_get_string(cert, e);
+
+	return g_strdup(s != NULL ? s : "");
+}
+
+static int
+certfail_cb(const xmpp_tlscert_t *cert, const char *const errormsg)
+{
+	struct pconn *pc = pconn_of_cert(cert);
+	struct cert_info *ci;
+	struct ev ev = { .kind = EV_CERT_PROMPT };
+
+	if (pc == NULL)
+		return 0;
+	ci = g_new0(struct cert_info, 1);
+	ci->host = g_strdup(pc->host);
+	ci->reason = g_strdup(errormsg != NULL ? errormsg : "unverifiable");
+	ci->subject = dup_cert(cert, XMPP_CERT_SUBJECT);
+	ci->issuer = dup_cert(cert, XMPP_CERT_ISSUER);
+	ci->not_before = dup_cert(cert, XMPP_CERT_NOTBEFORE);
+	ci->not_after = dup_cert(cert, XMPP_CERT_NOTAFTER);
+	ci->fingerprint = dup_cert(cert, XMPP_CERT_FINGERPRINT_SHA256);
+	if (certstore_is_trusted(ci->fingerprint)) {
+		log_info("%s: certificate %s trusted by the user",
+		    pc->acc->name, ci->fingerprint);
+		cert_info_free(ci);
+		return 1;
+	}
+	cert_info_free(pc->prompt);
+	pc->prompt = ci;
+	ev.account = pc->acc->name;
+	ev.u.cert_prompt.host = ci->host;
+	ev.u.cert_prompt.reason = ci->reason;
+	ev.u.cert_prompt.subject = ci->subject;
+	ev.u.cert_prompt.issuer = ci->issuer;
+	ev.u.cert_prompt.not_before = ci->not_before;
+	ev.u.cert_prompt.not_after = ci->not_after;
+	ev.u.cert_prompt.fingerprint = ci->fingerprint;
+	ev_emit(&ev);
+	return 0;
+}
+
+static const char *const stream_conditions[] = {
+	"bad-format", "bad-namespace-prefix", "conflict", "connection-timeout",
+	"host-gone", "host-unknown", "improper-addressing",
+	"internal-server-error", "invalid-from", "invalid-id",
+	"invalid-namespace", "invalid-xml", "not-authorized",
+	"policy-violation", "remote-connection-failed",
+	"resource-constraint", "restricted-xml", "see-other-host",
+	"system-shutdown", "undefined-condition", "unsupported-encoding",
+	"unsupported-stanza-type", "unsupported-version", "not-well-formed",
+};
+
+/*
+ * Turn what we know about a failed or lost connection into a plain
+ * sentence and a short code (PRODUCT §5).
+ */
+static char *
+classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
+    const char **code)
+{
+	if (se != NULL) {
+		*code = "stream";
+		return g_strdup_printf("stream error from server: %s%s%s",
+		    (size_t)se->type < G_N_ELEMENTS(stream_conditions) ?
+		    stream_conditions[se->type] : "unknown",
+		    se->text != NULL ? ": " : "", se->text ? se->text : "");
+	}
+	if (pc->timed_out) {
+		*code = "timeout";
+		return g_strdup_printf("login to %s did not complete within %ld "
+		    "seconds", pc->host, prefs_get_int("conn.timeout"));
+	}
+	if (pc->prompt != NULL) {
+		*code = "certificate";
+		return g_strdup_printf("certificate of %s not trusted (%s); "
+		    "/tls trust to accept it and connect, /tls deny to refuse",
+		    pc->host, pc->prompt->reason);
+	}
+	if (pc->sasl_failure != NULL) {
+		*code = "auth";
+		return g_strdup_printf("authentication failed (%s): wrong "
+		    "password or unknown account", pc->sasl_failure);
+	}
+	if (pc->saw_no_tls) {
+		*code = "starttls";
+		return g_strdup_printf("%s does not offer TLS (STARTTLS); not "
+		    "connecting without it (account key tls)", pc->host);
+	}
+	if (error == ECONNREFUSED) {
+		*code = "refused";
+		return g_strdup_printf("connection refused by %s", pc->host);
+	}
+	if (pc->tls_error != NULL) {
+		*code = "tls";
+		return g_strdup_printf("TLS failure with %s: %s", pc->host,
+		    pc->tls_error);
+	}
+	if (pc->online) {
+		*code = "lost";
+		return g_strdup_printf("connection lost%s%s",
+		    error != 0 ? ": " : "", error != 0 ? g_strerror(error) : "");
+	}
+	if (pc->fd < 0) {
+		*code = "unknown-host";
+		return g_strdup_printf("unknown host %s (no address found)",
+		    pc->host);
+	}
+	*code = "failed";
+	return g_strdup_printf("connection to %s failed%s%s", pc->host,
+	    error != 0 ? ": " : "", error != 0 ? g_strerror(error) : "");
+}
+
+static void
+free_session_cb(void *data)
+{
+	struct pconn *pc = data;
+
+	pc->free_timer = 0;
+	if (pc->conn != NULL && xmpp_conn_is_disconnected(pc->conn)) {
+		xmpp_conn_release(pc->conn);
+		pc->conn = NULL;
+		xmpp_ctx_free(pc->ctx);
+		pc->ctx = NULL;
+	}
+}
+
+static void
+session_ended(struct pconn *pc)
+{
+	if (pc->fd_id != 0)
+		loop_remove_fd(pc->fd_id);
+	pc->fd_id = 0;
+	if (pc->login_timer != 0)
+		loop_remove_timer(pc->login_timer);
+	pc->login_timer = 0;
+	if (pc->drain_timer != 0)
+		loop_remove_timer(pc->drain_timer);
+	pc->drain_timer = 0;
+	g_clear_pointer(&pc->acc->bound_jid, g_free);
+	pc->acc->state = ACCOUNT_OFFLINE;
+	g_hash_table_remove_all(pc->iqs);
+	/* Never free a libstrophe context from inside its own callback. */
+	if (pc->free_timer == 0)
+		pc->free_timer = loop_add_timer(0, free_session_cb, pc);
+}
+
+static void
+conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
+    xmpp_stream_error_t *se, void *userdata)
+{
+	struct pconn *pc = userdata;
+	g_autofree char *msg = NULL;
+	const char *code = NULL;
+
+	if (event == XMPP_CONN_CONNECT) {
+		pc->online = true;
+		g_free(pc->acc->bound_jid);
+		pc->acc->bound_jid = g_strdup(xmpp_conn_get_bound_jid(conn));
+		pc->acc->state = ACCOUNT_ONLINE;
+		if (pc->login_timer != 0)
+			loop_remove_timer(pc->login_timer);
+		pc->login_timer = 0;
+		proto_session_handlers(pc);
+		emit_state(pc, "online", NULL, NULL);
+		proto_session_start(pc);
+		finish(pc, true, NULL);
+		return;
+	}
+	if (event == XMPP_CONN_RAW_CONNECT)
+		return;
+	if (pc->user_quit && se == NULL) {
+		emit_state(pc, "disconnected", NULL, NULL);
+		finish(pc, false, "disconnected");
+	} else {
+		msg = classify(pc, error, se, &code);
+		emit_state(pc, pc->online ? "disconnected" : "failed", msg,
+		    code);
+		finish(pc, false, msg);
+	}
+	pc->online = false;
+	session_ended(pc);
+}
+
+static void
+login_timeout_cb(void *data)
+{
+	struct pconn *pc = data;
+
+	pc->login_timer = 0;
+	if (pc->conn == NULL || pc->online)
+		return;
+	pc->timed_out = true;
+	xmpp_disconnect(pc->conn);
+	drain(pc);
+}
+
+static void
+drain_again_cb(void *data)
+{
+	struct pconn *pc = data;
+
+	pc->drain_timer = 0;
+	drain(pc);
+}
+
+/*
+ * Run libstrophe until it stops making progress: it reads at most 4 KiB a
+ * call and TLS may hold decrypted data that poll() cannot see. One
+ * follow-up pass 20 ms after a busy turn picks up a record left in the TLS
+ * buffer; an idle connection never schedules anything.
+ */
+static void
+drain(struct pconn *pc)
+{
+	xmpp_ctx_t *ctx = pc->ctx;
+	unsigned long before;
+	int i, idle = 0;
+	bool busy = false;
+
+	if (ctx == NULL)
+		return;
+	for (i = 0; i < 512 && idle < 4; i++) {
+		before = pc->recv_count;
+		xmpp_run_once(ctx, 0);
+		if (pc->ctx != ctx)
+			return;
+		if (pc->recv_count != before) {
+			busy = true;
+			idle = 0;
+		} else {
+			idle++;
+		}
+	}
+	if (busy && pc->drain_timer == 0 && pc->conn != NULL &&
+	    !xmpp_conn_is_disconnected(pc->conn))
+		pc->drain_timer = loop_add_timer(i >= 512 ? 0 : 20,
+		    drain_again_cb, pc);
+}
+
+static void
+prepare_cb(void *data)
+{
+	guint i;
+
+	for (i = 0; pconns != NULL && i < pconns->len; i++) {
+		struct pconn *pc = g_ptr_array_index(pconns, i);
+		short ev = POLLIN;
+
+		if (pc->fd_id == 0 || pc->conn == NULL)
+			continue;
+		if (xmpp_conn_is_connecting(pc->conn) ||
+		    xmpp_conn_send_queue_len(pc->conn) > 0)
+			ev |= POLLOUT;
+		loop_set_fd_events(pc->fd_id, ev);
+	}
+}
+
+/* Initialise libstrophe; call once before any connection. */
+void
+proto_init(void)
+{
+	xmpp_initialize();
+	pconns = g_ptr_array_new();
+	prepare_hook = loop_add_prepare(prepare_cb, NULL);
+}
+
+static struct pconn *
+pconn_get(struct account *acc)
+{
+	struct pconn *pc = acc->proto;
+
+	if (pc != NULL)
+		return pc;
+	pc = g_new0(struct pconn, 1);
+	pc->acc = acc;
+	pc->fd = -1;
+	pc->iqs = proto_iq_table_new();
+	acc->proto = pc;
+	g_ptr_array_add(pconns, pc);
+	return pc;
+}
+
+static void
+wipe(char **s)
+{
+	if (*s != NULL) {
+		memset(*s, 0, strlen(*s));
+		g_clear_pointer(s, g_free);
+	}
+}
+
+static long
+tls_flags(const char *tls)
+{
+	if (strcmp(tls, "direct") == 0)
+		return XMPP_CONN_FLAG_LEGACY_SSL;
+	if (strcmp(tls, "allow") == 0)
+		return 0;
+	if (strcmp(tls, "trust") == 0)
+		return XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_TRUST_TLS;
+	if (strcmp(tls, "disable") == 0)
+		return XMPP_CONN_FLAG_DISABLE_TLS;
+	return XMPP_CONN_FLAG_MANDATORY_TLS;
+}
+
+static bool
+resolvable(const char *host)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	int r = getaddrinfo(host, NULL, &hints, &res);
+
+	if (res != NULL)
+		freeaddrinfo(res);
+	return r == 0;
+}
+
+static bool
+start(struct pconn *pc, GError **error)
+{
+	const char *jid = account_get(pc->acc, "jid");
+	const char *res = account_get(pc->acc, "resource");
+	g_autofree char *full = NULL;
+	JID_AUTO j = jid_parse(jid, NULL);
+
+	if (pc->ctx != NULL && pc->free_timer != 0) {
+		loop_remove_timer(pc->free_timer);
+		free_session_cb(pc);
+	}
+	pc->log.handler = log_cb;
+	pc->log.userdata = pc;
+	pc->ctx = xmpp_ctx_new(NULL, &pc->log);
+	pc->conn = xmpp_conn_new(pc->ctx);
+	full = res != NULL ? g_strdup_printf("%s/%s", jid, res) :
+	    g_strdup(jid);
+	xmpp_conn_set_jid(pc->conn, full);
+	xmpp_conn_set_pass(pc->conn, pc->password);
+	xmpp_conn_set_flags(pc->conn, tls_flags(pc->tls));
+	xmpp_conn_set_certfail_handler(pc->conn, certfail_cb);
+	xmpp_conn_set_sockopt_callback(pc->conn, sockopt_cb);
+	g_free(pc->host);
+	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
+	pc->fd = -1;
+	pc->online = pc->user_quit = pc->timed_out = pc->saw_no_tls = false;
+	g_clear_pointer(&pc->sasl_failure, g_free);
+	g_clear_pointer(&pc->tls_error, g_free);
+	g_clear_pointer(&pc->prompt, cert_info_free);
+	pc->acc->state = ACCOUNT_CONNECTING;
+	emit_state(pc, "connecting", NULL, NULL);
+	if ((pc->server != NULL && !resolvable(pc->server)) ||
+	    xmpp_connect_client(pc->conn, pc->server,
+	    (unsigned short)pc->port, conn_cb, pc) != XMPP_EOK) {
+		g_autofree char *msg = g_strdup_printf(
+		    "unknown host %s (no address found)", pc->host);
+
+		emit_state(pc, "failed", msg, "unknown-host");
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "%s", msg);
+		session_ended(pc);
+		return false;
+	}
+	pc->login_timer = loop_add_timer(prefs_get_int("conn.timeout") * 1000,
+	    login_timeout_cb, pc);
+	return true;
+}
+
+/*
+ * Connect acc with password (copied; kept in memory for /tls trust and
+ * reconnects, wiped when replaced). done is called once the attempt ends.
+ * Returns false with error when the attempt could not even start.
+ */
+bool
+proto_conn_connect(struct account *acc, const char *password,
+    const struct proto_connect_opts *opts, proto_done_fn *done, void *data,
+    GError **error)
+{
+	struct pconn *pc;
+	const char *tls = opts->tls != NULL ? opts->tls :
+	    account_get(acc, "tls") != NULL ? account_get(acc, "tls") :
+	    prefs_get("conn.tls");
+	const char *port = account_get(acc, "port");
+
+	if (account_get(acc, "jid") == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' has no "
+		    "jid (/account set %s jid USER@DOMAIN)", acc->name,
+		    acc->name);
+		return false;
+	}
+	if (acc->state != ACCOUNT_OFFLINE) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
+		    "already %s", acc->name, account_state_name(acc->state));
+		return false;
+	}
+	pc = pconn_get(acc);
+	wipe(&pc->password);
+	pc->password = g_strdup(password);
+	g_free(pc->server);
+	pc->server = g_strdup(opts->server != NULL ? opts->server :
+	    account_get(acc, "server"));
+	pc->port = opts->port != 0 ? opts->port :
+	    port != NULL ? atoi(port) : 0;
+	g_free(pc->tls);
+	pc->tls = g_strdup(tls);
+	pc->done = done;
+	pc->done_data = data;
+	if (!start(pc, error)) {
+		pc->done = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Forget the completion callback of a pending attempt (its owner is gone). */
+void
+proto_conn_cancel_done(struct account *acc)
+{
+	struct pconn *pc = acc->proto;
+
+	if (pc != NULL)
+		pc->done = NULL;
+}
+
+/* Close acc's stream politely (or abandon a login in progress). */
+bool
+proto_conn_disconnect(struct account *acc, GError **error)
+{
+	struct pconn *pc = acc->proto;
+
+	if (pc == NULL || pc->conn == NULL || acc->state == ACCOUNT_OFFLINE) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "account '%s' is not connected", acc->name);
+		return false;
+	}
+	pc->user_quit = true;
+	xmpp_disconnect(pc->conn);
+	drain(pc);
+	return true;
+}
+
+/* True when acc has an unanswered certificate prompt. */
+bool
+proto_conn_has_prompt(struct account *acc)
+{
+	struct pconn *pc = acc->proto;
+
+	return pc != NULL && pc->prompt != NULL;
+}
+
+/*
+ * Answer the certificate prompt of acc: trust stores the fingerprint and
+ * connects again (done as for proto_conn_connect); deny forgets it.
+ */
+bool
+proto_conn_trust_pending(struct account *acc, bool trust, proto_done_fn *done,
+    void *data, GError **error)
+{
+	struct pconn *pc = acc->proto;
+
+	if (pc == NULL || pc->prompt == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "no certificate is waiting for an answer on '%s'",
+		    acc->name);
+		return false;
+	}
+	if (!trust) {
+		g_clear_pointer(&pc->prompt, cert_info_free);
+		return true;
+	}
+	if (!certstore_add(pc->prompt->fingerprint, pc->prompt->host,
+	    pc->prompt->subject, error))
+		return false;
+	if (acc->state != ACCOUNT_OFFLINE) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
+		    "busy; /connect again", acc->name);
+		return false;
+	}
+	pc->done = done;
+	pc->done_data = data;
+	if (!start(pc, error)) {
+		pc->done = NULL;
+		return false;
+	}
+	return true;
+}
+
+static void
+describe(GString *s, const xmpp_tlscert_t *cert)
+{
+	static const xmpp_cert_element_t els[] = { XMPP_CERT_SUBJECT,
+		XMPP_CERT_ISSUER, XMPP_CERT_NOTBEFORE, XMPP_CERT_NOTAFTER,
+		XMPP_CERT_KEYALG, XMPP_CERT_FINGERPRINT_SHA256 };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(els); i++) {
+		const char *v = xmpp_tlscert_get_string(cert, els[i]);
+
+		g_string_append_printf(s, "%s%s: %s", i > 0 ? "\n" : "",
+		    xmpp_tlscert_get_description(els[i]), v != NULL ? v : "");
+	}
+}
+
+/* New text describing the certificate of acc's current connection. */
+char *
+proto_conn_describe_cert(struct account *acc, GError **error)
+{
+	struct pconn *pc = acc->proto;
+	xmpp_tlscert_t *cert;
+	GString *s;
+
+	if (pc == NULL || pc->conn == NULL || !pc->online) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "account '%s' is not connected", acc->name);
+		return NULL;
+	}
+	cert = xmpp_conn_get_peer_cert(pc->conn);
+	if (cert == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "the connection of '%s' is not encrypted", acc->name);
+		return NULL;
+	}
+	s = g_string_new(NULL);
+	describe(s, cert);
+	xmpp_tlscert_free(cert);
+	return g_string_free(s, FALSE);
+}
+
+/* True while any connection is logging in or has data left to send. */
+bool
+proto_busy(void)
+{
+	guint i;
+
+	for (i = 0; pconns != NULL && i < pconns->len; i++) {
+		struct pconn *pc = g_ptr_array_index(pconns, i);
+
+		if (pc->conn == NULL || xmpp_conn_is_disconnected(pc->conn))
+			continue;
+		if (pc->acc->state == ACCOUNT_CONNECTING ||
+		    xmpp_conn_send_queue_len(pc->conn) > 0)
+			return true;
+	}
+	return false;
+}
+
+/* Disconnect everything (bounded wait for the streams to close), free. */
+void
+proto_shutdown(void)
+{
+	gint64 deadline = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
+	guint i;
+	bool open = true;
+
+	for (i = 0; pconns != NULL && i < pconns->len; i++) {
+		struct pconn *pc = g_ptr_array_index(pconns, i);
+
+		pc->done = NULL;
+		if (pc->conn != NULL && !xmpp_conn_is_disconnected(pc->conn)) {
+			pc->user_quit = true;
+			xmpp_disconnect(pc->conn);
+		}
+	}
+	while (open && g_get_monotonic_time() < deadline) {
+		open = false;
+		for (i = 0; i < pconns->len; i++) {
+			struct pconn *pc = g_ptr_array_index(pconns, i);
+
+			if (pc->conn == NULL ||
+			    xmpp_conn_is_disconnected(pc->conn))
+				continue;
+			open = true;
+			xmpp_run_once(pc->ctx, 10);
+		}
+	}
+	for (i = 0; pconns != NULL && i < pconns->len; i++) {
+		struct pconn *pc = g_ptr_array_index(pconns, i);
+
+		if (pc->conn != NULL)
+			xmpp_conn_release(pc->conn);
+		if (pc->ctx != NULL)
+			xmpp_ctx_free(pc->ctx);
+		if (pc->free_timer != 0)
+			loop_remove_timer(pc->free_timer);
+		wipe(&pc->password);
+		g_free(pc->server);
+		g_free(pc->tls);
+		g_free(pc->host);
+		g_free(pc->sasl_failure);
+		g_free(pc->tls_error);
+		cert_info_free(pc->prompt);
+		g_hash_table_unref(pc->iqs);
+		pc->acc->proto = NULL;
+		g_free(pc);
+	}
+	g_clear_pointer(&pconns, g_ptr_array_unref);
+	xmpp_shutdown();
+}
+
+/* The libstrophe version natter was built against. */
+const char *
+proto_version(void)
+{
+	return STROPHE_VERSION_STR;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NATTER_PROTO_CONN_H
+#define NATTER_PROTO_CONN_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "core/account.h"
+
+/* Overrides given to /connect; NULL/0 means the account's setting. */
+struct proto_connect_opts {
+	const char	*server;
+	int		 port;
+	const char	*tls;
+};
+
+/* Called once when a connection attempt ends (online, or failed). */
+typedef void proto_done_fn(bool ok, const char *message, void *data);
+
+void	 proto_init(void);
+void	 proto_shutdown(void);
+bool	 proto_conn_connect(struct account *acc, const char *password,
+	    const struct proto_connect_opts *opts, proto_done_fn *done,
+	    void *data, GError **error);
+bool	 proto_conn_disconnect(struct account *acc, GError **error);
+void	 proto_conn_cancel_done(struct account *acc);
+bool	 proto_conn_trust_pending(struct account *acc, bool trust,
+	    proto_done_fn *done, void *data, GError **error);
+bool	 proto_conn_has_prompt(struct account *acc);
+char	*proto_conn_describe_cert(struct account *acc, GError **error);
+bool	 proto_busy(void);
+const char *proto_version(void);
+
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NATTER_PROTO_INTERNAL_H
+#define NATTER_PROTO_INTERNAL_H
+
+/* Shared by the files of src/xmpp only. */
+#include <strophe.h>
+#include <stdbool.h>
+
+#include "core/account.h"
+#include "proto-conn.h"
+
+struct cert_info {
+	char	*host;
+	char	*reason;
+	char	*subject;
+	char	*issuer;
+	char	*not_before;
+	char	*not_after;
+	char	*fingerprint;
+};
+
+/* One account's connection. */
+struct pconn {
+	struct account	*acc;		/* borrowed; acc->proto points back */
+	xmpp_ctx_t	*ctx;		/* owned */
+	xmpp_conn_t	*conn;		/* owned */
+	xmpp_log_t	 log;
+	int		 fd;
+	guint		 fd_id;
+	guint		 login_timer;
+	guint		 drain_timer;
+	guint		 free_timer;
+	unsigned long	 recv_count;	/* elements received */
+	char		*password;	/* owned, wiped on free */
+	char		*server;	/* owned, or NULL */
+	int		 port;
+	char		*tls;		/* owned */
+	char		*host;		/* what we connect to, for messages */
+	bool		 online;
+	bool		 user_quit;
+	bool		 timed_out;
+	bool		 saw_no_tls;
+	bool		 dead;
+	char		*sasl_failure;	/* owned condition, or NULL */
+	char		*tls_error;	/* owned, or NULL */
+	struct cert_info *prompt;	/* owned pending certificate prompt */
+	GHashTable	*iqs;		/* id -> struct iq_wait */
+	proto_done_fn	*done;
+	void		*done_data;
+};
+
+typedef void proto_iq_fn(struct pconn *pc, xmpp_stanza_t *reply, void *data);
+
+void	 proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
+	    proto_iq_fn *fn, void *data);
+int	 proto_iq_handle_reply(xmpp_conn_t *conn, xmpp_stanza_t *st,
+	    void *userdata);
+bool	 proto_iq_from_ok(struct pconn *pc, const char *expected,
+	    const char *from);
+GHashTable *proto_iq_table_new(void);
+void	 proto_session_start(struct pconn *pc);
+void	 proto_session_handlers(struct pconn *pc);
+void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
+void	 cert_info_free(struct cert_info *ci);
+
+#endif

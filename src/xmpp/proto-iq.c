@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IQ request tracking (RFC 6120 §8.2.3). A result or error is accepted only
+ * from the entity the request was sent to (PRODUCT §5): a request to our own
+ * server or account (to == NULL) accepts no 'from', our bare JID, our full
+ * JID or our domain. Anything else is logged and ignored, so a contact
+ * cannot answer a roster request. xmpp layer.
+ */
+#include <string.h>
+
+#include "proto-internal.h"
+#include "util/jid.h"
+#include "util/log.h"
+
+struct iq_wait {
+	char		*to;	/* owned, NULL for our server/account */
+	proto_iq_fn	*fn;
+	void		*data;
+};
+
+static void
+iq_wait_free(struct iq_wait *w)
+{
+	g_free(w->to);
+	g_free(w);
+}
+
+static bool
+same_full(const char *a, const char *b)
+{
+	JID_AUTO ja = jid_parse(a, NULL);
+	JID_AUTO jb = jid_parse(b, NULL);
+
+	if (ja == NULL || jb == NULL || !jid_bare_equal(a, b))
+		return false;
+	return g_strcmp0(ja->resource, jb->resource) == 0;
+}
+
+/* True when a reply from 'from' may answer a request sent to 'expected'. */
+bool
+proto_iq_from_ok(struct pconn *pc, const char *expected, const char *from)
+{
+	const char *own = pc->acc->bound_jid != NULL ? pc->acc->bound_jid :
+	    account_get(pc->acc, "jid");
+	JID_AUTO j = NULL;
+
+	if (expected != NULL) {
+		if (from == NULL)
+			return false;
+		return same_full(expected, from);
+	}
+	if (from == NULL)
+		return true;
+	if (own == NULL)
+		return false;
+	if (jid_bare_equal(from, own) && strchr(from, '/') == NULL)
+		return true;
+	if (same_full(from, own))
+		return true;
+	j = jid_parse(own, NULL);
+	return j != NULL && g_ascii_strcasecmp(from, j->domain) == 0;
+}
+
+/*
+ * Send iq (an <iq type='get|set'/>; an id is added when missing) to 'to'
+ * (NULL: our own server/account) and call fn with the reply. Takes no
+ * ownership of iq.
+ */
+void
+proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
+    proto_iq_fn *fn, void *data)
+{
+	struct iq_wait *w = g_new0(struct iq_wait, 1);
+	const char *id = xmpp_stanza_get_id(iq);
+	char *gen = NULL;
+
+	if (id == NULL) {
+		gen = xmpp_uuid_gen(pc->ctx);
+		xmpp_stanza_set_id(iq, gen);
+		id = xmpp_stanza_get_id(iq);
+	}
+	if (to != NULL)
+		xmpp_stanza_set_to(iq, to);
+	w->to = g_strdup(to);
+	w->fn = fn;
+	w->data = data;
+	g_hash_table_replace(pc->iqs, g_strdup(id), w);
+	if (gen != NULL)
+		xmpp_free(pc->ctx, gen);
+	proto_send(pc, iq);
+}
+
+/* Stanza handler for <iq type='result|error'/>: dispatch to the waiter. */
+int
+proto_iq_handle_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
+{
+	struct pconn *pc = userdata;
+	const char *type = xmpp_stanza_get_type(st);
+	const char *id = xmpp_stanza_get_id(st);
+	const char *from = xmpp_stanza_get_from(st);
+	struct iq_wait *w;
+
+	if (type == NULL || id == NULL ||
+	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
+		return 1;
+	w = g_hash_table_lookup(pc->iqs, id);
+	if (w == NULL)
+		return 1;
+	if (!proto_iq_from_ok(pc, w->to, from)) {
+		log_warn("%s: ignoring IQ %s id=%s from %s (request went to "
+		    "%s)", pc->acc->name, type, id, from ? from : "(none)",
+		    w->to ? w->to : "our server");
+		return 1;
+	}
+	{
+		gpointer key = NULL;
+
+		g_hash_table_steal_extended(pc->iqs, id, &key, NULL);
+		g_free(key);
+	}
+	w->fn(pc, st, w->data);
+	iq_wait_free(w);
+	(void)conn;
+	return 1;
+}
+
+/* Table of waiters for a new connection. */
+GHashTable *
+proto_iq_table_new(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    (GDestroyNotify)iq_wait_free);
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What happens on a new session (RFC 6121 §2.2, §4.2): the roster is
+ * fetched into the core model and initial presence is sent. Also the
+ * handlers every client needs from the first login: roster pushes (only
+ * from our own account, RFC 6121 §2.1.6), contact presence, XEP-0199 ping
+ * answers and service-unavailable for IQs nobody handles (RFC 6120
+ * §8.4). Parse -> update model -> emit; never prints.
+ */
+#include <string.h>
+
+#include "core/events.h"
+#include "core/roster.h"
+#include "proto-internal.h"
+#include "util/jid.h"
+#include "util/log.h"
+
+#define NS_ROSTER "jabber:iq:roster"
+#define NS_PING "urn:xmpp:ping"
+
+/* Apply one <item jid='' name='' subscription=''><group/></item>. */
+static void
+apply_item(struct pconn *pc, xmpp_stanza_t *item)
+{
+	const char *jid = xmpp_stanza_get_attribute(item, "jid");
+	GPtrArray *groups = g_ptr_array_new_with_free_func(g_free);
+	xmpp_stanza_t *g;
+
+	if (jid == NULL || !jid_is_valid(jid)) {
+		g_ptr_array_unref(groups);
+		return;
+	}
+	for (g = xmpp_stanza_get_child_by_name(item, "group"); g != NULL;
+	    g = xmpp_stanza_get_next(g)) {
+		char *text;
+
+		if (g_strcmp0(xmpp_stanza_get_name(g), "group") != 0)
+			continue;
+		text = xmpp_stanza_get_text(g);
+		if (text != NULL && groups->len < 64)
+			g_ptr_array_add(groups, g_strdup(text));
+		if (text != NULL)
+			xmpp_free(pc->ctx, text);
+	}
+	g_ptr_array_add(groups, NULL);
+	roster_update(pc->acc->roster, pc->acc->name, jid,
+	    xmpp_stanza_get_attribute(item, "name"),
+	    xmpp_stanza_get_attribute(item, "subscription"),
+	    (const char *const *)groups->pdata);
+	g_ptr_array_unref(groups);
+}
+
+static void
+apply_query(struct pconn *pc, xmpp_stanza_t *query)
+{
+	xmpp_stanza_t *item;
+
+	for (item = xmpp_stanza_get_children(query); item != NULL;
+	    item = xmpp_stanza_get_next(item))
+		if (g_strcmp0(xmpp_stanza_get_name(item), "item") == 0)
+			apply_item(pc, item);
+}
+
+/*
+ * <iq type='result'><query xmlns='jabber:iq:roster'><item .../></query>
+ */
+static void
+roster_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply, NS_ROSTER);
+
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0 || q == NULL)
+		return;
+	roster_clear(pc->acc->roster);
+	apply_query(pc, q);
+	ev_emit_text(EV_INFO, pc->acc->name, "roster received: %u contacts",
+	    roster_count(pc->acc->roster));
+}
+
+static void
+send_initial_presence(struct pconn *pc)
+{
+	xmpp_stanza_t *p = xmpp_presence_new(pc->ctx);
+	const char *prio = account_get(pc->acc, "priority");
+	const char *status = account_get(pc->acc, "status");
+	xmpp_stanza_t *c, *t;
+
+	if (prio != NULL) {
+		c = xmpp_stanza_new(pc->ctx);
+		xmpp_stanza_set_name(c, "priority");
+		t = xmpp_stanza_new(pc->ctx);
+		xmpp_stanza_set_text(t, prio);
+		xmpp_stanza_add_child(c, t);
+		xmpp_stanza_release(t);
+		xmpp_stanza_add_child(p, c);
+		xmpp_stanza_release(c);
+	}
+	if (status != NULL) {
+		c = xmpp_stanza_new(pc->ctx);
+		xmpp_stanza_set_name(c, "status");
+		t = xmpp_stanza_new(pc->ctx);
+		xmpp_stanza_set_text(t, status);
+		xmpp_stanza_add_child(c, t);
+		xmpp_stanza_release(t);
+		xmpp_stanza_add_child(p, c);
+		xmpp_stanza_release(c);
+	}
+	proto_send(pc, p);
+	xmpp_stanza_release(p);
+}
+
+/* Fetch the roster, then send initial presence (RFC 6121 §2.2, §4.2). */
+void
+proto_session_start(struct pconn *pc)
+{
+	xmpp_stanza_t *iq = xmpp_iq_new(pc->ctx, "get", NULL);
+	xmpp_stanza_t *q = xmpp_stanza_new(pc->ctx);
+
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, NS_ROSTER);
+	xmpp_stanza_add_child(iq, q);
+	xmpp_stanza_release(q);
+	proto_iq_send(pc, iq, NULL, roster_result, NULL);
+	xmpp_stanza_release(iq);
+	send_initial_presence(pc);
+}
+
+/* Roster push: <iq type='set'><query xmlns='jabber:iq:roster'>. */
+static void
+roster_push(struct pconn *pc, xmpp_stanza_t *st, xmpp_stanza_t *q)
+{
+	const char *from = xmpp_stanza_get_from(st);
+	xmpp_stanza_t *reply;
+
+	if (!proto_iq_from_ok(pc, NULL, from)) {
+		log_warn("%s: ignoring roster push from %s (not our account)",
+		    pc->acc->name, from);
+		return;
+	}
+	apply_query(pc, q);
+	reply = xmpp_stanza_reply(st);
+	xmpp_stanza_set_type(reply, "result");
+	proto_send(pc, reply);
+	xmpp_stanza_release(reply);
+}
+
+static void
+reply_error(struct pconn *pc, xmpp_stanza_t *st, const char *type,
+    const char *condition)
+{
+	xmpp_stanza_t *reply = xmpp_stanza_reply_error(st, type, condition,
+	    NULL);
+
+	proto_send(pc, reply);
+	xmpp_stanza_release(reply);
+}
+
+/* <iq type='get|set'/>: roster pushes, pings, else service-unavailable. */
+static int
+iq_request(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
+{
+	struct pconn *pc = userdata;
+	const char *type = xmpp_stanza_get_type(st);
+	xmpp_stanza_t *q;
+
+	if (type == NULL || (strcmp(type, "get") != 0 &&
+	    strcmp(type, "set") != 0))
+		return 1;
+	if (xmpp_stanza_get_id(st) == NULL)
+		return 1;	/* cannot be answered */
+	q = xmpp_stanza_get_child_by_ns(st, NS_ROSTER);
+	if (q != NULL && strcmp(type, "set") == 0) {
+		roster_push(pc, st, q);
+		return 1;
+	}
+	if (xmpp_stanza_get_child_by_ns(st, NS_PING) != NULL &&
+	    strcmp(type, "get") == 0) {
+		xmpp_stanza_t *reply = xmpp_stanza_reply(st);
+
+		xmpp_stanza_set_type(reply, "result");
+		proto_send(pc, reply);
+		xmpp_stanza_release(reply);
+		return 1;
+	}
+	reply_error(pc, st, "cancel", "service-unavailable");
+	(void)conn;
+	return 1;
+}
+
+static char *
+child_text(struct pconn *pc, xmpp_stanza_t *st, const char *name)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
+	char *t, *r;
+
+	if (c == NULL)
+		return NULL;
+	t = xmpp_stanza_get_text(c);
+	if (t == NULL)
+		return NULL;
+	r = g_utf8_make_valid(t, MIN(strlen(t), 4096));
+	xmpp_free(pc->ctx, t);
+	return r;
+}
+
+/* <presence from='' type=''><show/><status/><priority/></presence> */
+static int
+presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
+{
+	struct pconn *pc = userdata;
+	struct ev ev = { .kind = EV_PRESENCE, .account = pc->acc->name };
+	const char *type = xmpp_stanza_get_type(st);
+	g_autofree char *show = child_text(pc, st, "show");
+	g_autofree char *status = child_text(pc, st, "status");
+	g_autofree char *prio = child_text(pc, st, "priority");
+
+	if (xmpp_stanza_get_from(st) == NULL)
+		return 1;
+	ev.u.presence.from = xmpp_stanza_get_from(st);
+	ev.u.presence.type = type != NULL ? type : "available";
+	ev.u.presence.show = show;
+	ev.u.presence.status = status;
+	ev.u.presence.priority = prio;
+	ev_emit(&ev);
+	(void)conn;
+	return 1;
+}
+
+/* Install the stanza handlers of a new session. */
+void
+proto_session_handlers(struct pconn *pc)
+{
+	xmpp_handler_add(pc->conn, proto_iq_handle_reply, NULL, "iq", NULL,
+	    pc);
+	xmpp_handler_add(pc->conn, iq_request, NULL, "iq", NULL, pc);
+	xmpp_handler_add(pc->conn, presence_in, NULL, "presence", NULL, pc);
+}
