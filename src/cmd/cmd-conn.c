@@ -38,7 +38,7 @@ connect_done(bool ok, const char *message, void *data)
 {
 	struct connect_job *job = data;
 
-	cmd_done(job->ctx, ok ? CMD_OK : CMD_ERROR);
+	cmd_done_msg(job->ctx, ok ? CMD_OK : CMD_ERROR, message);
 	job_free(job);
 }
 

@@ -138,6 +138,7 @@ cmd_dump_man(GString *out)
 			man_escape(out, e->synopsis[j]);
 			g_string_append_c(out, '\n');
 		}
+		g_string_append(out, ".br\n");
 		man_escape(out, e->description);
 		g_string_append_c(out, '\n');
 		for (j = 0; e->examples != NULL && e->examples[j] != NULL;

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "core/account.h"
 #include "util/log.h"
+#include "xmpp/proto-conn.h"
 
 static const struct cmd_ui_ops *ui_ops;
 
@@ -58,6 +59,7 @@ cmd_ctx_unref(struct cmd_ctx *ctx)
 	g_free(ctx->account);
 	g_free(ctx->peer);
 	g_free(ctx->name);
+	g_free(ctx->result);
 	g_free(ctx);
 }
 
@@ -84,6 +86,7 @@ cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	ctx->errored = true;
 	ctx->sink->error(ctx, text);
 	return CMD_ERROR;
 }
@@ -98,6 +101,7 @@ cmd_usage(struct cmd_ctx *ctx)
 	for (i = 0; ctx->entry->synopsis[i] != NULL; i++)
 		g_string_append_printf(s, "%s%s", i > 0 ? "\n       " : "",
 		    ctx->entry->synopsis[i]);
+	ctx->errored = true;
 	ctx->sink->error(ctx, s->str);
 	g_string_free(s, TRUE);
 	return CMD_ERROR;
@@ -111,6 +115,18 @@ cmd_done(struct cmd_ctx *ctx, enum cmd_status status)
 		return;
 	ctx->finished = true;
 	ctx->sink->done(ctx, status);
+}
+
+/*
+ * Finish a pending command with the reason of its outcome (a front end may
+ * show it when the outcome is not already visible through events).
+ */
+void
+cmd_done_msg(struct cmd_ctx *ctx, enum cmd_status status, const char *message)
+{
+	if (message != NULL && ctx->result == NULL)
+		ctx->result = g_strdup(message);
+	cmd_done(ctx, status);
 }
 
 /*
@@ -237,4 +253,12 @@ cmd_run_line(const char *line, enum cmd_origin origin, const char *account,
 		cmd_done(ctx, st);
 	cmd_ctx_unref(ctx);
 	return st;
+}
+
+/* True while a connection is logging in or has unsent data (batch mode
+ * waits for this at end of input). */
+bool
+cmd_net_busy(void)
+{
+	return proto_busy();
 }

@@ -92,6 +92,8 @@ struct cmd_ctx {
 	const struct cmd_sink	*sink;
 	void			*sink_data;
 	bool			 finished;
+	bool			 errored;	/* cmd_error() was called */
+	char			*result;	/* owned: why a pending command failed */
 	const struct cmd_entry	*entry;
 };
 
@@ -123,6 +125,8 @@ enum cmd_status cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 enum cmd_status cmd_usage(struct cmd_ctx *ctx);
 void	 cmd_done(struct cmd_ctx *ctx, enum cmd_status status);
+void	 cmd_done_msg(struct cmd_ctx *ctx, enum cmd_status status,
+	    const char *message);
 struct cmd_ctx *cmd_ctx_ref(struct cmd_ctx *ctx);
 void	 cmd_ctx_unref(struct cmd_ctx *ctx);
 struct account *cmd_target_account(struct cmd_ctx *ctx, const char *name);
@@ -135,6 +139,8 @@ bool	 cmdq_append_file(const char *path, enum cmd_origin origin,
 bool	 cmdq_idle(void);
 unsigned cmdq_failures(void);
 void	 cmdq_clear(void);
+
+bool	 cmd_net_busy(void);
 
 char	*cmd_help_text(const char *name, GError **error);
 char	*cmd_help_list(void);

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -139,6 +140,9 @@ log_cb(void *userdata, xmpp_log_level_t level, const char *area,
 	}
 	if (strstr(msg, "TLS is not supported") != NULL)
 		pc->saw_no_tls = true;
+	/* libstrophe reports the socket errno only in its log. */
+	if (g_str_has_prefix(msg, "connection failed, error "))
+		pc->sock_error = atoi(msg + 25);
 	if (strcmp(area, "tls") == 0 && level >= XMPP_LEVEL_WARN &&
 	    pc->tls_error == NULL)
 		pc->tls_error = g_strdup(msg);
@@ -368,6 +372,10 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	g_autofree char *msg = NULL;
 	const char *code = NULL;
 
+	if (pc->sock_error != 0 && (error == 0 || error == -1))
+		error = pc->sock_error;
+	if (error < 0)
+		error = 0;
 	if (event == XMPP_CONN_CONNECT) {
 		pc->online = true;
 		g_free(pc->acc->bound_jid);
@@ -558,6 +566,7 @@ start(struct pconn *pc, GError **error)
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
 	pc->fd = -1;
 	pc->online = pc->user_quit = pc->timed_out = pc->saw_no_tls = false;
+	pc->sock_error = 0;
 	g_clear_pointer(&pc->sasl_failure, g_free);
 	g_clear_pointer(&pc->tls_error, g_free);
 	g_clear_pointer(&pc->prompt, cert_info_free);

@@ -40,6 +40,7 @@ struct pconn {
 	bool		 user_quit;
 	bool		 timed_out;
 	bool		 saw_no_tls;
+	int		 sock_error;	/* errno libstrophe logged */
 	bool		 dead;
 	char		*sasl_failure;	/* owned condition, or NULL */
 	char		*tls_error;	/* owned, or NULL */

@@ -21,7 +21,6 @@
 #include "core/prefs.h"
 #include "frontend/text/text.h"
 #include "util/sanitize.h"
-#include "xmpp/proto-conn.h"
 
 #define BATCH_LINE_MAX 65536
 
@@ -72,6 +71,12 @@ sink_done(struct cmd_ctx *ctx, enum cmd_status status)
 {
 	struct ev ev = { .kind = EV_CMD_RESULT, .account = ctx->account };
 
+	if (status == CMD_ERROR && !ctx->errored) {
+		g_autofree char *why = sanitize_str(ctx->result != NULL ?
+		    ctx->result : "failed");
+
+		fprintf(stderr, "natter: /%s: %s\n", ctx->name, why);
+	}
 	ev.u.cmd_result.command = ctx->name;
 	ev.u.cmd_result.status = status == CMD_OK ? "ok" : "error";
 	ev_emit(&ev);
@@ -137,7 +142,7 @@ idle_cb(void *data)
 {
 	if (!at_eof || loop_quitting())
 		return;
-	if (timed_out || (cmdq_idle() && !proto_busy())) {
+	if (timed_out || (cmdq_idle() && !cmd_net_busy())) {
 		if (timed_out && !cmdq_idle())
 			fprintf(stderr, "natter: gave up waiting for pending "
 			    "commands after %ld s (batch.flush_timeout)\n",

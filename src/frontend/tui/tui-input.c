@@ -1,1 +1,358 @@
-#include "tui.h"
+/* SPDX-License-Identifier: MIT */
+/*
+ * The input line: GNU readline in callback mode, drawn by natter inside
+ * curses (readline never writes to the terminal itself). Bytes from stdin
+ * are buffered and fed to rl_callback_read_char(). natter's actions are
+ * named readline functions (natter-scroll-up, natter-window-1, ...) that
+ * users can rebind in ~/.inputrc or $XDG_CONFIG_HOME/natter/inputrc
+ * ("$if natter"). A masked mode reads passwords without echo or history.
+ * frontend/tui layer.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "cmd/cmd.h"
+#include "core/loop.h"
+#include "tui-internal.h"
+#include "util/sanitize.h"
+#include "util/xdg.h"
+
+#define INPUT_BUF_MAX 65536
+
+static GString *pending;	/* bytes read, not yet given to readline */
+static size_t pending_pos;
+static guint stdin_id;
+static FILE *devnull;
+static void (*secret_fn)(const char *, void *);
+static void *secret_data;
+static char *saved_prompt;
+
+static void on_line(char *line);
+
+static int
+input_getc(FILE *f)
+{
+	if (pending_pos >= pending->len)
+		return EOF;
+	return (unsigned char)pending->str[pending_pos++];
+}
+
+static int
+input_available(void)
+{
+	return pending_pos < pending->len;
+}
+
+static void
+stdin_cb(int fd, short revents, void *data)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof buf);
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			loop_quit(0);	/* terminal gone */
+		return;
+	}
+	g_string_append_len(pending, buf, n);
+	while (pending_pos < pending->len && !loop_quitting())
+		rl_callback_read_char();
+	g_string_truncate(pending, 0);
+	pending_pos = 0;
+}
+
+/* Draw prompt and line at row, scrolled so the cursor is visible. */
+void
+tui_input_draw(int row, int cols)
+{
+	const char *prompt = rl_display_prompt != NULL ? rl_display_prompt : "";
+	g_autofree char *before = g_strndup(rl_line_buffer, rl_point);
+	g_autofree char *shown = NULL, *shown_before = NULL;
+	size_t pw, cw;
+	const char *p;
+	int off = 0;
+
+	if (secret_fn != NULL) {
+		shown = g_strnfill(g_utf8_strlen(rl_line_buffer, -1), '*');
+		shown_before = g_strnfill(g_utf8_strlen(before, -1), '*');
+	} else {
+		shown = sanitize_text(rl_line_buffer, (size_t)-1,
+		    SANITIZE_ONE_LINE);
+		shown_before = sanitize_text(before, (size_t)-1,
+		    SANITIZE_ONE_LINE);
+	}
+	pw = sanitize_width(prompt);
+	cw = sanitize_width(shown_before);
+	/* Skip characters from the left until the cursor fits. */
+	p = shown;
+	while (pw + cw - off >= (size_t)cols && *p != '\0') {
+		gunichar c = g_utf8_get_char(p);
+
+		off += g_unichar_iswide(c) ? 2 : 1;
+		p = g_utf8_next_char(p);
+	}
+	attrset(tui_theme_attr(TUI_INPUT));
+	move(row, 0);
+	clrtoeol();
+	mvaddnstr(row, 0, prompt, -1);
+	addnstr(p, -1);
+	move(row, 0);
+	move(row, (int)MIN(pw + cw - off, (size_t)cols - 1));
+}
+
+static void
+redisplay(void)
+{
+	tui_draw_input_now();
+}
+
+static char **
+complete(const char *text, int start, int end)
+{
+	size_t wstart;
+	GPtrArray *c;
+	char **m;
+	guint i;
+
+	rl_attempted_completion_over = 1;
+	c = cmd_complete(rl_line_buffer, (size_t)rl_point, &wstart);
+	if (c->len == 0) {
+		g_ptr_array_unref(c);
+		return NULL;
+	}
+	/* readline wants the common prefix first, then the matches. */
+	m = calloc(c->len + 2, sizeof *m);
+	for (i = 0; i < c->len; i++)
+		m[i + 1] = strdup(g_ptr_array_index(c, i));
+	if (c->len == 1) {
+		m[0] = m[1];
+		m[1] = NULL;
+	} else {
+		size_t n = strlen(m[1]);
+
+		for (i = 2; i <= c->len; i++) {
+			size_t k = 0;
+
+			while (k < n && m[1][k] == m[i][k])
+				k++;
+			n = k;
+		}
+		m[0] = strndup(m[1], n);
+	}
+	g_ptr_array_unref(c);
+	return m;
+}
+
+static void
+show_matches(char **matches, int n, int maxlen)
+{
+	GString *s = g_string_new(NULL);
+	int i;
+
+	for (i = 1; i <= n; i++)
+		g_string_append_printf(s, "%s%s", i > 1 ? "  " : "",
+		    matches[i]);
+	tui_win_print(tui_win_current(), TUI_INFO, "%s", s->str);
+	g_string_free(s, TRUE);
+	rl_forced_update_display();
+}
+
+static int
+fn_scroll_up(int count, int key)
+{
+	tui_win_scroll(1);
+	return 0;
+}
+
+static int
+fn_scroll_down(int count, int key)
+{
+	tui_win_scroll(-1);
+	return 0;
+}
+
+static int
+fn_redraw(int count, int key)
+{
+	clearok(curscr, TRUE);
+	tui_mark_dirty();
+	return 0;
+}
+
+static int
+fn_window(int count, int key)
+{
+	int n = key == '0' ? 10 : key - '0';
+
+	tui_win_focus((guint)n - 1);
+	return 0;
+}
+
+static int
+fn_next(int count, int key)
+{
+	guint n = tui_win_count();
+
+	tui_win_focus((tui_win_current_index() + 1) % n);
+	return 0;
+}
+
+static int
+fn_prev(int count, int key)
+{
+	guint n = tui_win_count();
+
+	tui_win_focus((tui_win_current_index() + n - 1) % n);
+	return 0;
+}
+
+static int
+fn_newline(int count, int key)
+{
+	rl_insert_text("\n");
+	return 0;
+}
+
+static void
+bind(const char *name, rl_command_func_t *fn, const char *const *seqs)
+{
+	rl_add_defun(name, fn, -1);
+	for (; *seqs != NULL; seqs++)
+		rl_bind_keyseq(*seqs, fn);
+}
+
+static void
+bind_keys(void)
+{
+	static const char *const up[] = { "\033[5~", NULL };
+	static const char *const down[] = { "\033[6~", NULL };
+	static const char *const redraw[] = { "\014", NULL };
+	static const char *const next[] = { "\033[1;3C", "\033\033[C",
+		"\016", NULL };
+	static const char *const prev[] = { "\033[1;3D", "\033\033[D",
+		"\020", NULL };
+	static const char *const nl[] = { "\033\r", NULL };
+	char name[32], seq[3];
+	int i;
+
+	bind("natter-scroll-up", fn_scroll_up, up);
+	bind("natter-scroll-down", fn_scroll_down, down);
+	bind("natter-redraw", fn_redraw, redraw);
+	bind("natter-next-window", fn_next, next);
+	bind("natter-previous-window", fn_prev, prev);
+	bind("natter-insert-newline", fn_newline, nl);
+	for (i = 0; i < 10; i++) {
+		const char *const seqs[] = { seq, NULL };
+
+		g_snprintf(name, sizeof name, "natter-window-%d", i + 1);
+		seq[0] = '\033';
+		seq[1] = (char)('0' + (i + 1) % 10);
+		seq[2] = '\0';
+		bind(name, fn_window, seqs);
+	}
+}
+
+static void
+on_line(char *line)
+{
+	struct tui_win *w = tui_win_current();
+	void (*fn)(const char *, void *) = secret_fn;
+
+	if (fn != NULL) {
+		secret_fn = NULL;
+		rl_set_prompt(saved_prompt != NULL ? saved_prompt : "");
+		g_clear_pointer(&saved_prompt, g_free);
+		fn(line != NULL ? line : "", secret_data);
+		if (line != NULL)
+			memset(line, 0, strlen(line));
+		free(line);
+		return;
+	}
+	if (line == NULL)
+		return;		/* Ctrl-D on an empty line */
+	if (*line != '\0') {
+		add_history(line);
+		w->scroll = 0;
+		tui_run_line(line);
+	}
+	free(line);
+}
+
+/*
+ * Read the next line masked (no echo, no history) and give it to fn.
+ * Returns false when another masked read is in progress.
+ */
+bool
+tui_input_ask_secret(const char *prompt, void (*fn)(const char *, void *),
+    void *data)
+{
+	if (secret_fn != NULL)
+		return false;
+	secret_fn = fn;
+	secret_data = data;
+	saved_prompt = g_strdup(rl_prompt);
+	rl_set_prompt(prompt);
+	rl_replace_line("", 0);
+	tui_draw_input_now();
+	return true;
+}
+
+/* Set up readline in callback mode on stdin. */
+bool
+tui_input_init(char **error)
+{
+	g_autofree char *rc = xdg_path(XDG_CONFIG, "inputrc");
+
+	pending = g_string_new(NULL);
+	devnull = fopen("/dev/null", "w");
+	rl_readline_name = "natter";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_prep_term_function = NULL;
+	rl_deprep_term_function = NULL;
+	rl_getc_function = input_getc;
+	rl_input_available_hook = input_available;
+	rl_redisplay_function = redisplay;
+	rl_instream = stdin;
+	rl_outstream = devnull;
+	rl_attempted_completion_function = complete;
+	rl_completion_display_matches_hook = show_matches;
+	rl_completer_word_break_characters = (char *)" ";
+	rl_completion_append_character = ' ';
+	rl_erase_empty_line = 0;
+	bind_keys();
+	rl_callback_handler_install("> ", on_line);
+	if (g_file_test(rc, G_FILE_TEST_EXISTS))
+		(void)rl_read_init_file(rc);
+	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+	stdin_id = loop_add_fd(STDIN_FILENO, POLLIN, stdin_cb, NULL);
+	(void)error;
+	return true;
+}
+
+/* Tear readline down. */
+void
+tui_input_free(void)
+{
+	if (stdin_id != 0)
+		loop_remove_fd(stdin_id);
+	stdin_id = 0;
+	rl_callback_handler_remove();
+	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) & ~O_NONBLOCK);
+	if (devnull != NULL)
+		fclose(devnull);
+	devnull = NULL;
+	if (pending != NULL)
+		g_string_free(pending, TRUE);
+	pending = NULL;
+	g_clear_pointer(&saved_prompt, g_free);
+}

@@ -1,1 +1,288 @@
-#include "tui.h"
+/* SPDX-License-Identifier: MIT */
+/*
+ * The TUI's windows: a numbered list (1 is the console), each with a
+ * bounded queue of sanitized lines (ui.scrollback) and a scroll position.
+ * Implements the window operations of the command layer (/win, /wins,
+ * /close, /clear). frontend/tui layer.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/prefs.h"
+#include "tui-internal.h"
+#include "util/errors.h"
+#include "util/sanitize.h"
+
+static GPtrArray *wins;		/* struct tui_win, owned; [0] is the console */
+static guint current;
+
+static void
+line_free(struct tui_line *l)
+{
+	g_free(l->text);
+	g_free(l);
+}
+
+static void
+win_free(struct tui_win *w)
+{
+	g_free(w->name);
+	g_free(w->account);
+	g_free(w->peer);
+	g_queue_clear_full(&w->lines, (GDestroyNotify)line_free);
+	g_free(w);
+}
+
+static struct tui_win *
+win_new(const char *name)
+{
+	struct tui_win *w = g_new0(struct tui_win, 1);
+
+	w->name = g_strdup(name);
+	g_queue_init(&w->lines);
+	return w;
+}
+
+/* Create the console window. */
+void
+tui_win_init(void)
+{
+	wins = g_ptr_array_new_with_free_func((GDestroyNotify)win_free);
+	g_ptr_array_add(wins, win_new("console"));
+	current = 0;
+}
+
+/* Free every window. */
+void
+tui_win_free_all(void)
+{
+	g_clear_pointer(&wins, g_ptr_array_unref);
+}
+
+/* The window being shown. */
+struct tui_win *
+tui_win_current(void)
+{
+	return g_ptr_array_index(wins, current);
+}
+
+/* Window i (0-based), or NULL. */
+struct tui_win *
+tui_win_nth(guint i)
+{
+	return i < wins->len ? g_ptr_array_index(wins, i) : NULL;
+}
+
+/* Number of windows. */
+guint
+tui_win_count(void)
+{
+	return wins->len;
+}
+
+/* Index of the window being shown. */
+guint
+tui_win_current_index(void)
+{
+	return current;
+}
+
+/* Show window i; clears its activity. */
+void
+tui_win_focus(guint i)
+{
+	struct tui_win *w;
+
+	if (i >= wins->len)
+		return;
+	current = i;
+	w = tui_win_current();
+	w->unread = 0;
+	w->activity = TUI_ACT_NONE;
+	tui_mark_dirty();
+}
+
+/*
+ * Append a line to w. text must already be sanitized (newlines allowed);
+ * the oldest line goes when ui.scrollback is reached.
+ */
+void
+tui_win_add_line(struct tui_win *w, enum tui_elem elem, const char *text,
+    gint64 time)
+{
+	struct tui_line *l = g_new0(struct tui_line, 1);
+	guint max = (guint)prefs_get_int("ui.scrollback");
+
+	l->time = time != 0 ? time : g_get_real_time();
+	l->elem = elem;
+	l->text = g_strdup(text);
+	g_queue_push_tail(&w->lines, l);
+	while (w->lines.length > max)
+		line_free(g_queue_pop_head(&w->lines));
+	if (w->scroll > 0 && w->scroll < w->lines.length)
+		w->scroll++;	/* keep the view still while reading back */
+	if (w != tui_win_current()) {
+		w->unread++;
+		if (w->activity < TUI_ACT_EVENT)
+			w->activity = TUI_ACT_EVENT;
+	}
+	tui_mark_dirty();
+}
+
+/* Format, sanitize (newlines kept) and append a line to w. */
+void
+tui_win_print(struct tui_win *w, enum tui_elem elem, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *text = NULL, *safe = NULL;
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	safe = sanitize_text(text, (size_t)-1, SANITIZE_KEEP_NEWLINE);
+	tui_win_add_line(w, elem, safe, 0);
+}
+
+/* Scroll the current window by pages (positive: back in time). */
+void
+tui_win_scroll(int pages)
+{
+	struct tui_win *w = tui_win_current();
+	int step = MAX(tui_main_height() - 2, 1) * pages;
+	long s = (long)w->scroll + step;
+
+	s = CLAMP(s, 0, (long)(w->lines.length > 0 ? w->lines.length - 1 : 0));
+	w->scroll = (guint)s;
+	tui_mark_dirty();
+}
+
+static bool
+win_select(const char *arg, GError **error)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+	guint i, found = G_MAXUINT;
+
+	if (*arg != '\0' && *end == '\0') {
+		if (n < 1 || (guint)n > wins->len) {
+			g_set_error(error, NATTER_CMD_ERROR, 0,
+			    "no window %ld (/wins lists them)", n);
+			return false;
+		}
+		tui_win_focus((guint)n - 1);
+		return true;
+	}
+	for (i = 0; i < wins->len; i++) {
+		if (strstr(tui_win_nth(i)->name, arg) == NULL)
+			continue;
+		if (found != G_MAXUINT) {
+			g_set_error(error, NATTER_CMD_ERROR, 0,
+			    "'%s' matches several windows (/wins)", arg);
+			return false;
+		}
+		found = i;
+	}
+	if (found == G_MAXUINT) {
+		g_set_error(error, NATTER_CMD_ERROR, 0,
+		    "no window named '%s' (/wins lists them)", arg);
+		return false;
+	}
+	tui_win_focus(found);
+	return true;
+}
+
+static void
+win_list(struct cmd_ctx *ctx)
+{
+	guint i;
+
+	for (i = 0; i < wins->len; i++) {
+		struct tui_win *w = tui_win_nth(i);
+
+		cmd_print(ctx, "%u: %s%s%s", i + 1, w->name,
+		    w->account != NULL ? " (" : "",
+		    w->account != NULL ? w->account : "");
+	}
+}
+
+static void
+close_index(guint i)
+{
+	if (i == 0)
+		return;
+	g_ptr_array_remove_index(wins, i);
+	if (current >= i && current > 0)
+		current--;
+	tui_win_focus(current);
+}
+
+static bool
+win_close(const char *arg, GError **error)
+{
+	char *end;
+	long n;
+	guint i;
+
+	if (arg == NULL) {
+		if (current == 0) {
+			g_set_error(error, NATTER_CMD_ERROR, 0,
+			    "the console cannot be closed (/quit leaves)");
+			return false;
+		}
+		close_index(current);
+		return true;
+	}
+	if (strcmp(arg, "all") == 0 || strcmp(arg, "read") == 0) {
+		for (i = wins->len; i-- > 1;)
+			if (arg[0] == 'a' || tui_win_nth(i)->unread == 0)
+				close_index(i);
+		return true;
+	}
+	n = strtol(arg, &end, 10);
+	if (*end != '\0' || n < 1 || (guint)n > wins->len) {
+		g_set_error(error, NATTER_CMD_ERROR, 0,
+		    "no window '%s' (/wins lists them)", arg);
+		return false;
+	}
+	if (n == 1) {
+		g_set_error(error, NATTER_CMD_ERROR, 0,
+		    "the console cannot be closed (/quit leaves)");
+		return false;
+	}
+	close_index((guint)n - 1);
+	return true;
+}
+
+static void
+win_clear(void)
+{
+	struct tui_win *w = tui_win_current();
+
+	g_queue_clear_full(&w->lines, (GDestroyNotify)line_free);
+	g_queue_init(&w->lines);
+	w->scroll = 0;
+	tui_mark_dirty();
+}
+
+static bool
+ask_secret(const char *prompt, cmd_secret_fn *fn, void *data)
+{
+	return tui_input_ask_secret(prompt, fn, data);
+}
+
+static const struct cmd_ui_ops ops = {
+	.win_select = win_select,
+	.win_list = win_list,
+	.win_close = win_close,
+	.win_clear = win_clear,
+	.ask_secret = ask_secret,
+};
+
+/* Give the command layer the TUI's window operations. */
+void
+tui_win_register_ops(void)
+{
+	cmd_set_ui_ops(&ops);
+}

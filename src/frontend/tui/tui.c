@@ -1,4 +1,433 @@
-#include <glib.h>
+/* SPDX-License-Identifier: MIT */
+/*
+ * The full-screen front end (PRODUCT §3): title bar, main window, status
+ * bar and input line, drawn with ncurses once per loop turn when something
+ * changed (STYLE §3). It learns about the world only from core events and
+ * acts only by running commands. Only this directory includes curses and
+ * readline. frontend/tui layer.
+ */
+#include <curses.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "config.h"
+#include "core/account.h"
+#include "core/events.h"
+#include "core/loop.h"
+#include "core/prefs.h"
+#include "tui-internal.h"
 #include "tui.h"
-bool tui_start(char **error) { *error = g_strdup("no tui"); return false; }
-void tui_stop(void) {}
+#include "util/sanitize.h"
+
+static bool dirty;
+static bool started;
+static guint ev_handle;
+static guint idle_hook;
+static guint clock_timer;
+
+/* Something changed: redraw at the end of this loop turn. */
+void
+tui_mark_dirty(void)
+{
+	dirty = true;
+}
+
+/* Rows of the main window. */
+int
+tui_main_height(void)
+{
+	return MAX(LINES - 3, 1);
+}
+
+/* Columns of the screen. */
+int
+tui_cols(void)
+{
+	return COLS;
+}
+
+static void
+sink_print(struct cmd_ctx *ctx, const char *text)
+{
+	tui_win_print(tui_win_current(), TUI_TEXT, "%s", text);
+}
+
+static void
+sink_error(struct cmd_ctx *ctx, const char *text)
+{
+	tui_win_print(tui_win_current(), TUI_ERROR, "%s", text);
+}
+
+static void
+sink_done(struct cmd_ctx *ctx, enum cmd_status status)
+{
+}
+
+static const struct cmd_sink tui_sink = { sink_print, sink_error, sink_done };
+
+/* Run a line typed in the current window. */
+void
+tui_run_line(const char *line)
+{
+	struct tui_win *w = tui_win_current();
+
+	(void)cmd_run_line(line, CMD_FROM_TUI, w->account, w->peer, &tui_sink,
+	    NULL);
+}
+
+/* Format the time prefix of a line into buf. */
+static void
+format_time(gint64 usec, char *buf, size_t len)
+{
+	time_t t = (time_t)(usec / G_USEC_PER_SEC);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (strftime(buf, len, prefs_get("ui.time_format"), &tm) == 0)
+		buf[0] = '\0';
+#pragma GCC diagnostic pop
+}
+
+/*
+ * Split text into rows of at most width cells; continuation rows (after a
+ * wrap or a newline) are indented by indent cells. Appends new strings.
+ */
+static void
+wrap(const char *text, int width, int indent, GPtrArray *rows)
+{
+	GString *row = g_string_new(NULL);
+	const char *p = text;
+	int w = 0, limit = width;
+
+	while (*p != '\0') {
+		gunichar c = g_utf8_get_char(p);
+		int cw = c == '\n' ? 0 : g_unichar_iszerowidth(c) ? 0 :
+		    g_unichar_iswide(c) ? 2 : 1;
+
+		if (c == '\n' || w + cw > limit) {
+			g_ptr_array_add(rows, g_string_free(row, FALSE));
+			row = g_string_new(NULL);
+			g_string_append_printf(row, "%*s", indent, "");
+			w = 0;
+			limit = MAX(width - indent, 1);
+			if (c == '\n') {
+				p = g_utf8_next_char(p);
+				continue;
+			}
+		}
+		g_string_append_len(row, p, g_utf8_next_char(p) - p);
+		w += cw;
+		p = g_utf8_next_char(p);
+	}
+	g_ptr_array_add(rows, g_string_free(row, FALSE));
+}
+
+static GPtrArray *
+line_rows(struct tui_line *l, int width)
+{
+	GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
+	char ts[64];
+	g_autofree char *full = NULL;
+	int indent;
+
+	format_time(l->time, ts, sizeof ts);
+	full = ts[0] != '\0' ? g_strdup_printf("%s %s", ts, l->text) :
+	    g_strdup(l->text);
+	indent = ts[0] != '\0' ? (int)sanitize_width(ts) + 1 : 0;
+	wrap(full, width, MIN(indent, width / 2), rows);
+	return rows;
+}
+
+/*
+ * Draw the main window bottom-up: only the lines that are visible are
+ * wrapped, so the cost does not grow with the scrollback.
+ */
+static void
+draw_main(void)
+{
+	struct tui_win *w = tui_win_current();
+	int h = tui_main_height(), row = h;
+	GList *l = g_queue_peek_tail_link(&w->lines);
+	guint skip = w->scroll, j;
+
+	while (l != NULL && skip > 0) {
+		l = l->prev;
+		skip--;
+	}
+	for (; l != NULL && row >= 1; l = l->prev) {
+		struct tui_line *line = l->data;
+		g_autoptr(GPtrArray) rows = line_rows(line, COLS);
+
+		attrset(tui_theme_attr(line->elem));
+		for (j = rows->len; j-- > 0 && row >= 1; row--) {
+			move(row, 0);
+			clrtoeol();
+			mvaddstr(row, 0, g_ptr_array_index(rows, j));
+		}
+	}
+	attrset(A_NORMAL);
+	for (; row >= 1; row--) {
+		move(row, 0);
+		clrtoeol();
+	}
+}
+
+static void
+fill_row(int row, enum tui_elem e)
+{
+	attrset(tui_theme_attr(e));
+	move(row, 0);
+	clrtoeol();
+	mvhline(row, 0, ' ', COLS);
+}
+
+static void
+draw_title(void)
+{
+	struct tui_win *w = tui_win_current();
+	g_autofree char *t = NULL;
+
+	fill_row(0, TUI_TITLE);
+	t = g_strdup_printf(" natter %s - %s%s", PACKAGE_VERSION, w->name,
+	    w->scroll > 0 ? "  [scrolled back: PgDn]" : "");
+	mvaddnstr(0, 0, t, COLS);
+	attrset(A_NORMAL);
+}
+
+static void
+status_accounts(GString *s)
+{
+	GPtrArray *l = accounts_list();
+	guint i, shown = 0;
+
+	for (i = 0; i < l->len; i++) {
+		struct account *acc = g_ptr_array_index(l, i);
+		const char *jid = acc->bound_jid != NULL ? acc->bound_jid :
+		    account_get(acc, "jid");
+		g_autofree char *bare = NULL;
+		char *slash;
+
+		if (acc->state == ACCOUNT_OFFLINE && l->len > 1)
+			continue;
+		bare = g_strdup(jid != NULL ? jid : acc->name);
+		slash = strchr(bare, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		g_string_append_printf(s, " [%s %s]", bare,
+		    account_state_name(acc->state));
+		shown++;
+	}
+	if (shown == 0)
+		g_string_append(s, " [offline]");
+}
+
+static void
+draw_status(void)
+{
+	char ts[16];
+	GString *s = g_string_new(NULL);
+	g_autofree char *safe = NULL;
+	guint i;
+
+	format_time(g_get_real_time(), ts, sizeof ts);
+	g_string_append_printf(s, " [%s]", ts);
+	status_accounts(s);
+	for (i = 0; i < tui_win_count(); i++) {
+		struct tui_win *w = tui_win_nth(i);
+		static const char *const marks[] = { "", "+", "*", "!" };
+
+		g_string_append_printf(s, " [%u:%s%s%s]", i + 1, w->name,
+		    marks[w->activity], i == tui_win_current_index() ?
+		    "<" : "");
+	}
+	safe = sanitize_text(s->str, s->len, SANITIZE_ONE_LINE);
+	fill_row(LINES - 2, TUI_STATUS);
+	mvaddnstr(LINES - 2, 0, safe, -1);
+	attrset(A_NORMAL);
+	g_string_free(s, TRUE);
+}
+
+/* Draw the input line and put the cursor there (readline redisplay). */
+void
+tui_draw_input_now(void)
+{
+	if (!started)
+		return;
+	tui_input_draw(LINES - 1, COLS);
+	refresh();
+}
+
+static void
+redraw(void *data)
+{
+	if (!dirty || !started || loop_quitting())
+		return;
+	dirty = false;
+	if (LINES < 4 || COLS < 10) {
+		erase();
+		mvaddnstr(0, 0, "terminal too small", COLS);
+		refresh();
+		return;
+	}
+	draw_title();
+	draw_main();
+	draw_status();
+	tui_input_draw(LINES - 1, COLS);
+	refresh();
+}
+
+static void
+clock_cb(void *data)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+
+	dirty = true;
+	clock_timer = loop_add_timer((60 - now % 60) * 1000 + 50, clock_cb,
+	    NULL);
+}
+
+static void
+on_resize(int signo, void *data)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+	dirty = true;
+}
+
+static void
+on_cert_prompt(const struct ev *ev)
+{
+	const struct ev_cert_prompt *c = &ev->u.cert_prompt;
+
+	tui_win_print(tui_win_nth(0), TUI_ERROR, "%s: the certificate of %s "
+	    "could not be verified: %s\n  Subject:  %s\n  Issuer:   %s\n"
+	    "  Valid:    %s to %s\n  SHA-256:  %s\nType /tls trust to accept "
+	    "it (remembered) and connect, or /tls deny.", ev->account, c->host,
+	    c->reason, c->subject, c->issuer, c->not_before, c->not_after,
+	    c->fingerprint);
+}
+
+static void
+on_conn_state(const struct ev *ev)
+{
+	const struct ev_conn_state *c = &ev->u.conn_state;
+	struct tui_win *con = tui_win_nth(0);
+
+	if (strcmp(c->state, "online") == 0)
+		tui_win_print(con, TUI_INFO, "%s: online as %s", ev->account,
+		    c->jid);
+	else if (c->reason != NULL)
+		tui_win_print(con, TUI_ERROR, "%s: %s: %s", ev->account,
+		    c->state, c->reason);
+	else
+		tui_win_print(con, TUI_INFO, "%s: %s", ev->account, c->state);
+}
+
+static void
+on_event(const struct ev *ev, void *data)
+{
+	switch (ev->kind) {
+	case EV_CONN_STATE:
+		on_conn_state(ev);
+		break;
+	case EV_ERROR:
+		tui_win_print(tui_win_nth(0), TUI_ERROR, "%s", ev->u.text.text);
+		break;
+	case EV_INFO:
+		tui_win_print(tui_win_nth(0), TUI_INFO, "%s%s%s",
+		    ev->account ? ev->account : "", ev->account ? ": " : "",
+		    ev->u.text.text);
+		break;
+	case EV_CERT_PROMPT:
+		on_cert_prompt(ev);
+		break;
+	case EV_ROSTER_ITEM:
+	case EV_PRESENCE:
+		dirty = true;	/* status bar, later the roster pane */
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+welcome(void)
+{
+	struct tui_win *con = tui_win_nth(0);
+
+	tui_win_print(con, TUI_INFO, "natter %s. /help lists the commands.",
+	    PACKAGE_VERSION);
+	if (accounts_list()->len > 0)
+		return;
+	tui_win_print(con, TUI_TEXT, "No account yet. To get going:\n"
+	    "  /connect you@example.org          log in (asks for the "
+	    "password)\n"
+	    "  /account add NAME you@example.org save an account, then "
+	    "/connect NAME\n"
+	    "  /help connect                     all the options");
+}
+
+/* Start the full-screen interface on the terminal. */
+bool
+tui_start(char **error)
+{
+	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+	guint i;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		*error = g_strdup("standard input and output must be a "
+		    "terminal (use --batch otherwise)");
+		return false;
+	}
+	if (initscr() == NULL) {
+		*error = g_strdup("cannot initialise the terminal");
+		return false;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	tui_win_init();
+	(void)tui_theme_load(prefs_get("ui.theme"), warnings);
+	started = true;
+	tui_win_register_ops();
+	cmdq_set_sink(&tui_sink, NULL);
+	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
+	(void)tui_input_init(error);
+	idle_hook = loop_add_idle(redraw, NULL);
+	loop_on_signal(SIGWINCH, on_resize, NULL);
+	clock_cb(NULL);
+	welcome();
+	for (i = 0; i < warnings->len; i++)
+		tui_win_print(tui_win_nth(0), TUI_ERROR, "%s",
+		    (char *)g_ptr_array_index(warnings, i));
+	dirty = true;
+	redraw(NULL);
+	return true;
+}
+
+/* Leave the full-screen interface and restore the terminal. */
+void
+tui_stop(void)
+{
+	if (!started)
+		return;
+	started = false;
+	ev_unsubscribe(ev_handle);
+	loop_remove_hook(idle_hook);
+	if (clock_timer != 0)
+		loop_remove_timer(clock_timer);
+	tui_input_free();
+	cmd_set_ui_ops(NULL);
+	endwin();
+	tui_win_free_all();
+}

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: MIT
+"""The README's Run command, after the build: a private Prosody on
+127.0.0.1 (non-default port, scratch config and data, never the system
+one) with a demo account, then natter connected to it. Quitting natter
+stops the server."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "functional"))
+from natterlib import Home, Prosody  # noqa: E402
+
+
+def main():
+    natter = sys.argv[1]
+    os.environ["NATTER_BIN"] = natter
+    server = Prosody().start()
+    home = Home()
+    try:
+        jid = server.register("me", "demo")
+        server.register("bob", "demo-bob")
+        home.add_account("demo", jid, "demo", port=server.port)
+        home.trust(server.fingerprint())
+        print(f"demo server on 127.0.0.1:{server.port}; account {jid}")
+        rc = subprocess.call([natter, "-a", "demo"], env=home.env)
+    finally:
+        server.stop()
+        home.cleanup()
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    main()

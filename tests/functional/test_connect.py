@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: MIT
+"""Connection behaviour in batch mode against a real Prosody (PRODUCT §5)."""
+import base64
+import re
+import subprocess
+
+from natterlib import NATTER, Batch, wait_for
+
+
+def online(home, prosody, name="a", user="alice", password="secret1", **kw):
+    jid = prosody.register(user, password)
+    home.add_account(name, jid, password, port=prosody.port, **kw)
+    return jid
+
+
+def test_batch_connect_fetches_roster_and_disconnects(home, prosody):
+    jid = online(home, prosody)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    ev = b.wait_event("connection-state", state="online")
+    assert ev["account"] == "a"
+    assert ev["jid"].startswith(jid + "/")
+    b.wait_event("info", text=re.compile(r"roster received: 0 contacts"))
+    b.wait_event("command-result", command="connect", status="ok")
+    b.send("/disconnect a")
+    b.wait_event("connection-state", state="disconnected")
+    assert b.close() == 0
+    assert "online" in prosody.log() or True
+
+
+def test_two_accounts_online_at_once(home, prosody):
+    home.trust(prosody.fingerprint())
+    online(home, prosody, "one", "alice", "pw-one")
+    online(home, prosody, "two", "bob", "pw-two")
+    b = Batch(home, "-c", "/connect one", "-c", "/connect two")
+    b.wait_event("connection-state", account="one", state="online")
+    b.wait_event("connection-state", account="two", state="online")
+    b.send("/account list")
+    b.wait_event("command-output", text=re.compile(r"^one .*online"))
+    b.wait_event("command-output", text=re.compile(r"^two .*online"))
+    assert b.close() == 0
+
+
+def test_wrong_password_is_auth_error_and_nonzero_exit(home, prosody):
+    jid = prosody.register("alice", "right")
+    home.add_account("a", jid, "wrong", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    ev = b.wait_event("connection-state", state="failed")
+    assert ev["error"] == "auth"
+    assert "authentication failed" in ev["reason"]
+    assert b.close() == 1
+    assert "connect" in b.stderr
+
+
+def test_no_server_is_refused(home, prosody):
+    home.add_account("a", "alice@localhost", "x", port=prosody.port)
+    prosody.stop()
+    b = Batch(home, "-c", "/connect a")
+    ev = b.wait_event("connection-state", state="failed")
+    assert ev["error"] == "refused"
+    assert "connection refused" in ev["reason"]
+    assert b.close() == 1
+
+
+def test_unknown_host(home):
+    home.add_account("a", "alice@localhost", "x", server="no-such-host.invalid")
+    b = Batch(home, "-c", "/connect a")
+    ev = b.wait_event("connection-state", state="failed")
+    assert ev["error"] == "unknown-host"
+    assert "no-such-host.invalid" in ev["reason"]
+    assert b.close() == 1
+
+
+def test_server_without_starttls_is_refused_not_plaintext(home, make_prosody):
+    p = make_prosody(tls=False)
+    online(home, p)
+    b = Batch(home, "--xml", "-c", "/connect a")
+    ev = b.wait_event("connection-state", state="failed")
+    assert ev["error"] == "starttls"
+    assert "does not offer TLS" in ev["reason"]
+    assert b.close() == 1
+    assert not any(e["event"] == "raw-out" and "<auth" in e["xml"] for e in b.events)
+
+
+def test_untrusted_certificate_prompt_then_trust_is_remembered(home, prosody):
+    online(home, prosody)
+    b = Batch(home, "-c", "/connect a")
+    prompt = b.wait_event("certificate-prompt")
+    fp = prosody.fingerprint()
+    norm = lambda s: re.sub(r"[^0-9a-f]", "", s.lower())
+    assert norm(prompt["fingerprint"]) == norm(fp)
+    assert "localhost" in prompt["subject"]
+    assert prompt["reason"]
+    ev = b.wait_event("connection-state", state="failed")
+    assert ev["error"] == "certificate"
+    b.send("/tls trust a")
+    b.wait_event("connection-state", state="online")
+    b.send("/tls list")
+    b.wait_event("command-output", text=re.compile(re.escape(prompt["fingerprint"])))
+    assert b.close() == 1      # the first /connect failed
+    # Next run: no prompt, straight online.
+    b2 = Batch(home, "-c", "/connect a")
+    b2.wait_event("connection-state", state="online")
+    assert b2.find("certificate-prompt") is None
+    assert b2.close() == 0
+
+
+def test_deny_certificate_does_not_connect(home, prosody):
+    online(home, prosody)
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("certificate-prompt")
+    b.wait_event("connection-state", state="failed")
+    b.send("/tls deny a")
+    b.wait_event("command-output", text=re.compile("refused"))
+    b.send("/tls trust a")
+    wait_for(lambda: "no certificate is waiting" in b.stderr, 5, "deny to forget")
+    b.close()
+    assert b.find("connection-state", state="online") is None
+
+
+def _secrets(password, user="alice"):
+    plain = base64.b64encode(f"\0{user}\0{password}".encode()).decode()
+    return [password, plain, plain[:-2]]
+
+
+def _check_no_password(home, b, password):
+    log = home.log()
+    assert "SENT" in log and "RECV" in log, "debug log should hold traffic"
+    raw = "\n".join(e.get("xml", "") for e in b.events)
+    assert "<auth" in raw and "[redacted]" in raw
+    for s in _secrets(password):
+        assert s not in log
+        assert s not in raw
+        assert s not in b.stderr
+        assert s not in "".join(str(e) for e in b.events)
+
+
+def test_password_never_logged_or_shown_with_plain(home, make_prosody):
+    p = make_prosody(plain_only=True)
+    pw = "Sup3r-Secret-Plain"
+    online(home, p, password=pw)
+    home.trust(p.fingerprint())
+    b = Batch(home, "--xml", "-l", "debug", "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    b.wait_event("raw-out", xml=re.compile(r'mechanism="PLAIN"'))
+    assert b.close() == 0
+    _check_no_password(home, b, pw)
+
+
+def test_password_never_logged_or_shown_with_scram(home, prosody):
+    pw = "Sup3r-Secret-Scram"
+    online(home, prosody, password=pw)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "--xml", "-l", "debug", "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    b.wait_event("raw-out", xml=re.compile(r'mechanism="SCRAM'))
+    assert b.close() == 0
+    _check_no_password(home, b, pw)
+
+
+def test_eval_password(home, prosody):
+    jid = prosody.register("alice", "from-command")
+    home.add_account("a", jid, None, port=prosody.port,
+                     eval_password="printf 'from-command\\n'")
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    assert b.close() == 0
+
+
+def test_no_password_is_a_clear_error_in_batch(home, prosody):
+    home.add_account("a", "alice@localhost", None, port=prosody.port)
+    b = Batch(home, "-c", "/connect a")
+    assert b.close() == 1
+    assert "has no password" in b.stderr
+    assert "/account set a password" in b.stderr
+
+
+def test_one_shot_with_dash_a(home, prosody):
+    online(home, prosody)
+    home.trust(prosody.fingerprint())
+    r = subprocess.run([NATTER, "-a", "a", "--batch", "-c", "/account show a"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       env=home.env, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert "connection-state account=a state=online" in r.stdout
+    assert "********" in r.stdout and "secret1" not in r.stdout

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/* Table lint (STYLE §5): unique sorted names; every entry and subcommand
+ * has a synopsis, a description, an example; every UPPER-CASE word of a
+ * synopsis is described in args[]; dispatch prints the synopsis on wrong
+ * usage. */
+#include <ctype.h>
+
+#include "../helpers/test.h"
+#include "cmd/cmd.h"
+
+static bool
+described(const struct cmd_entry *e, const char *word)
+{
+	size_t i;
+
+	for (i = 0; e->args != NULL && e->args[i].form != NULL; i++)
+		if (strcmp(e->args[i].form, word) == 0)
+			return true;
+	return false;
+}
+
+static void
+check_synopsis_args(const struct cmd_entry *e, const struct cmd_entry *top)
+{
+	size_t i;
+
+	for (i = 0; e->synopsis[i] != NULL; i++) {
+		const char *p = e->synopsis[i];
+
+		while (*p != '\0') {
+			const char *q;
+			g_autofree char *w = NULL;
+
+			if (!isupper((unsigned char)*p) ||
+			    (p > e->synopsis[i] && isalnum((unsigned char)p[-1]))) {
+				p++;
+				continue;
+			}
+			for (q = p; isupper((unsigned char)*q) || *q == '_'; q++)
+				;
+			w = g_strndup(p, q - p);
+			if (strlen(w) > 0 && !described(e, w) &&
+			    !described(top, w))
+				fail_msg("/%s: '%s' in synopsis not in args[]",
+				    top->name, w);
+			p = q;
+		}
+	}
+}
+
+static void
+check_entry(const struct cmd_entry *e, const struct cmd_entry *top)
+{
+	size_t i;
+
+	assert_non_null(e->name);
+	if (e->synopsis == NULL || e->synopsis[0] == NULL)
+		fail_msg("/%s %s: no synopsis", top->name, e->name);
+	if (e->description == NULL || strlen(e->description) < 10)
+		fail_msg("/%s %s: no description", top->name, e->name);
+	if (e->examples == NULL || e->examples[0] == NULL)
+		fail_msg("/%s %s: no example", top->name, e->name);
+	assert_non_null(e->args);
+	check_synopsis_args(e, top);
+	for (i = 0; e->complete != NULL && e->complete[i] != CMD_COMPLETE_NONE;
+	    i++)
+		assert_true(e->complete[i] < CMD_COMPLETE__COUNT);
+	for (i = 0; e->subcmds != NULL && e->subcmds[i] != NULL; i++)
+		check_entry(e->subcmds[i], top);
+	if (e->exec == NULL && (e->subcmds == NULL || e->subcmds[0] == NULL))
+		fail_msg("/%s: neither handler nor subcommands", e->name);
+}
+
+static void
+cmd_table__lint(void **state)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (i > 0 && strcmp(cmd_table[i - 1]->name,
+		    cmd_table[i]->name) >= 0)
+			fail_msg("table not sorted/unique at /%s",
+			    cmd_table[i]->name);
+		check_entry(cmd_table[i], cmd_table[i]);
+	}
+	assert_true(i >= 13);
+}
+
+static GString *printed, *errors;
+static int done_calls;
+static enum cmd_status last_status;
+
+static void
+s_print(struct cmd_ctx *ctx, const char *text)
+{
+	g_string_append_printf(printed, "%s\n", text);
+}
+
+static void
+s_error(struct cmd_ctx *ctx, const char *text)
+{
+	g_string_append_printf(errors, "%s\n", text);
+}
+
+static void
+s_done(struct cmd_ctx *ctx, enum cmd_status st)
+{
+	done_calls++;
+	last_status = st;
+}
+
+static const struct cmd_sink sink = { s_print, s_error, s_done };
+
+static enum cmd_status
+run(const char *line)
+{
+	g_string_truncate(printed, 0);
+	g_string_truncate(errors, 0);
+	done_calls = 0;
+	return cmd_run_line(line, CMD_FROM_BATCH, NULL, NULL, &sink, NULL);
+}
+
+static void
+cmd_run_line__usage_help_and_errors(void **state)
+{
+	printed = g_string_new(NULL);
+	errors = g_string_new(NULL);
+	assert_int_equal(run("/reset"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "usage: /reset NAME"));
+	assert_int_equal(done_calls, 1);
+	assert_int_equal(last_status, CMD_ERROR);
+	assert_int_equal(run("/nosuch"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "unknown command /nosuch"));
+	assert_int_equal(run("hello"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "/msg"));
+	assert_int_equal(run("/help"), CMD_OK);
+	assert_non_null(strstr(printed->str, "/connect"));
+	assert_non_null(strstr(printed->str, "/account"));
+	assert_int_equal(run("/help tls"), CMD_OK);
+	assert_non_null(strstr(printed->str, "/tls revoke FINGERPRINT"));
+	assert_int_equal(run("/tls"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "usage: /tls show"));
+	assert_int_equal(run("/win 2"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "full-screen"));
+	assert_int_equal(run("/set \"unterminated"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "unterminated quote"));
+	assert_int_equal(done_calls, 1);
+	g_string_free(printed, TRUE);
+	g_string_free(errors, TRUE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cmd_table__lint),
+		cmocka_unit_test(cmd_run_line__usage_help_and_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
