@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of core/prefs.c: validation, loading broken files, saving. */
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "../helpers/test.h"
 #include "core/prefs.h"

@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: MIT
+"""The real TUI in tmux: what is on the screen (PRODUCT §3)."""
+import os
+import re
+import subprocess
+import termios
+
+import pytest
+
+from natterlib import Tui, wait_for
+
+
+@pytest.fixture
+def tui_factory(home):
+    started = []
+
+    def make(*args, **kw):
+        t = Tui(home, *args, **kw)
+        started.append(t)
+        return t
+    yield make
+    for t in started:
+        t.close()
+
+
+def test_first_start_shows_how_to_begin_and_help_lists_commands(tui_factory):
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    t.wait_screen(r"/connect you@example.org")
+    t.command("/help")
+    for cmd in ("/about", "/account", "/connect", "/disconnect", "/quit",
+                "/set", "/tls", "/win", "/wins", "/close", "/clear"):
+        t.wait_screen(re.escape(cmd) + r"\s")
+    t.wait_screen(r"\[1:console")
+
+
+def test_connects_and_status_bar_shows_online(home, prosody, tui_factory):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = tui_factory("-a", "a")
+    t.wait_screen(r"a: online as alice@localhost/")
+    status = t.wait_screen(r"\[alice@localhost online\]")
+    assert status
+    lines = t.screen().splitlines()
+    assert "alice@localhost online" in lines[-2]   # the status bar row
+
+
+def test_certificate_prompt_in_tui_then_trust(home, prosody, tui_factory):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    t = tui_factory("-a", "a")
+    t.wait_screen(r"could not be verified")
+    t.wait_screen(r"SHA-256:")
+    t.command("/tls trust")
+    t.wait_screen(r"\[alice@localhost online\]")
+
+
+def test_masked_password_prompt(home, prosody, tui_factory):
+    jid = prosody.register("alice", "Secret-Typed")
+    home.add_account("a", jid, None, port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = tui_factory()
+    t.command("/connect a")
+    t.wait_screen(r"Password for alice@localhost:")
+    t.type("Secret-Typed")
+    t.wait_screen(r"Password for alice@localhost: \*{12}")
+    assert "Secret-Typed" not in t.screen()
+    t.keys("Enter")
+    t.wait_screen(r"\[alice@localhost online\]")
+    assert "Secret-Typed" not in t.screen()
+    assert "Secret-Typed" not in home.log()
+
+
+def test_resize_keeps_screen_intact(tui_factory):
+    t = tui_factory(width=100, height=30)
+    t.wait_screen(r"No account yet")
+    t.command("/help connect")
+    t.wait_screen(r"Example")
+    t.resize(60, 15)
+    wait_for(lambda: len(t.screen().splitlines()) <= 15, 5, "resize")
+    t.wait_screen(r"\[1:console")
+    lines = t.screen().splitlines()
+    assert len(lines) == 15
+    assert lines[0].startswith(" natter")
+    assert "[1:console" in lines[-2]
+    assert "/connect work server 127.0.0.1 port 5223" in t.screen()
+    assert lines[-1].startswith(">")
+    assert all(len(l) <= 60 for l in lines)
+    t.resize(120, 40)
+    wait_for(lambda: len(t.screen().splitlines()) == 40 and
+             "[1:console" in t.screen().splitlines()[-2], 5, "grow")
+    lines = t.screen().splitlines()
+    assert lines[0].startswith(" natter") and lines[-1].startswith(">")
+
+
+def test_wide_characters_in_output_and_input(tui_factory):
+    t = tui_factory(width=80, height=20)
+    t.wait_screen(r"No account yet")
+    t.type("/set ui.time_format 日本語😀")
+    t.wait_screen(r"> /set ui.time_format 日本語😀")
+    t.keys("Enter")
+    t.wait_screen(r"日本語😀 ui.time_format = 日本語😀 \(changed\)")
+
+
+def test_completion_and_history(tui_factory):
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    t.type("/disc")
+    t.keys("Tab")
+    t.wait_screen(r"> /disconnect\s*$")
+    t.keys("C-u")
+    t.command("/about")
+    t.wait_screen(r"natter \d+\.\d+\.\d+, a terminal XMPP client")
+    t.keys("Up")
+    t.wait_screen(r"> /about$")
+
+
+def test_pageup_scrolls_back(tui_factory):
+    t = tui_factory(width=80, height=12)
+    t.wait_screen(r"No account yet")
+    t.command("/help")
+    t.wait_screen(r"Keys: Alt")
+    assert "natter 0.1" not in "\n".join(t.screen().splitlines()[1:-2])
+    t.keys("PageUp")
+    t.wait_screen(r"scrolled back")
+    t.wait_screen(r"natter \d+\.\d+\.\d+\. /help lists")
+    t.keys("PageDown")
+    wait_for(lambda: "scrolled back" not in t.screen(), 5, "scroll to bottom")
+
+
+def _stty(t):
+    pid = t.pid()
+    tty = os.readlink(f"/proc/{pid}/fd/0")
+    return subprocess.run(["stty", "-a", "-F", tty], capture_output=True,
+                          text=True).stdout
+
+
+@pytest.mark.parametrize("how", ["quit", "ctrl-c"])
+def test_quit_and_ctrl_c_restore_the_terminal(tui_factory, how):
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    before_natter = None
+    if how == "quit":
+        t.command("/quit")
+    else:
+        t.keys("C-c")
+    t.wait_screen(r"NATTER-EXIT=0")
+    # Back to a sane cooked terminal: echo and canonical mode on.
+    flags = _stty(t)
+    assert re.search(r"(?<!-)icanon", flags)
+    assert re.search(r"(?<!-)echo\b", flags)
+    assert "No account yet" not in t.screen()   # alternate screen left
+    assert before_natter is None
