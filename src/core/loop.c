@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "loop.h"
@@ -94,6 +95,19 @@ sig_pipe_cb(int fd, short revents, void *data)
 	}
 }
 
+/*
+ * SIGCHLD: reap every child that exited. Child processes started by
+ * natter (notifications, /exec) are watched here; none are started yet.
+ */
+static void
+reap_children(int signo, void *data)
+{
+	int status;
+
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		;
+}
+
 /* Set up the loop and its signal self-pipe. */
 bool
 loop_init(char **error)
@@ -110,6 +124,7 @@ loop_init(char **error)
 	quitting = false;
 	quit_status = 0;
 	loop_add_fd(sig_pipe[0], POLLIN, sig_pipe_cb, NULL);
+	loop_on_signal(SIGCHLD, reap_children, NULL);
 	return true;
 }
 

@@ -3,6 +3,7 @@
 import base64
 import re
 import subprocess
+import time
 
 from natterlib import NATTER, Batch, wait_for
 
@@ -186,3 +187,49 @@ def test_one_shot_with_dash_a(home, prosody):
     assert r.returncode == 0, r.stderr
     assert "connection-state account=a state=online" in r.stdout
     assert "********" in r.stdout and "secret1" not in r.stdout
+
+
+def test_stream_error_conflict_is_reported(home, prosody):
+    online(home, prosody, resource="fixed")
+    home.trust(prosody.fingerprint())
+    first = Batch(home, "-c", "/connect a")
+    first.wait_event("connection-state", state="online")
+    second = Batch(home, "-c", "/connect a")
+    second.wait_event("connection-state", state="online")
+    ev = first.wait_event("connection-state", state="disconnected")
+    assert ev["error"] == "stream"
+    assert "conflict" in ev["reason"]
+    second.close()
+    first.close()
+
+
+def test_connection_lost_when_server_dies(home, prosody):
+    online(home, prosody)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    prosody.proc.kill()
+    ev = b.wait_event("connection-state", state="disconnected")
+    assert ev["error"] in ("lost", "stream")
+    b.send("/account list")
+    b.wait_event("command-output", text=re.compile(r"^a .*disconnected"))
+    b.close()
+
+
+def test_idle_connected_natter_sleeps(home, prosody):
+    online(home, prosody)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    b.wait_event("info", text=re.compile("roster received"))
+    st = subprocess.Popen(["strace", "-f", "-c", "-e", "trace=poll,ppoll,select,pselect6,epoll_wait",
+                           "-p", str(b.proc.pid)], stderr=subprocess.PIPE, text=True)
+    first = st.stderr.readline()        # strace says it attached
+    assert "attached" in first, first
+    time.sleep(3)   # the measurement window, not a wait for a condition
+    st.send_signal(2)
+    out = st.communicate(timeout=10)[1]
+    total = re.search(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?total\s*$", out, re.M)
+    calls = int(total.group(1)) if total else 0
+    assert calls <= 2, out
+    b.close()
