@@ -26,7 +26,7 @@ echo "== make distcheck"
 
 echo "== sanitizer build (ASan + UBSan)"
 mkdir build-san
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86:suppressions=$top/tests/lsan.supp"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 (cd build-san && ../configure -q --enable-sanitizers && make -s -j"$jobs")

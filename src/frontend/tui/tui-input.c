@@ -240,7 +240,9 @@ bind_keys(void)
 	static const char *const prev[] = { "\033[1;3D", "\033\033[D",
 		"\020", NULL };
 	static const char *const nl[] = { "\033\r", NULL };
-	char name[32], seq[3];
+	/* readline keeps the name pointers: they must outlive it. */
+	static char names[10][24];
+	char seq[3];
 	int i;
 
 	bind("natter-scroll-up", fn_scroll_up, up);
@@ -252,11 +254,11 @@ bind_keys(void)
 	for (i = 0; i < 10; i++) {
 		const char *const seqs[] = { seq, NULL };
 
-		g_snprintf(name, sizeof name, "natter-window-%d", i + 1);
+		g_snprintf(names[i], sizeof names[i], "natter-window-%d", i + 1);
 		seq[0] = '\033';
 		seq[1] = (char)('0' + (i + 1) % 10);
 		seq[2] = '\0';
-		bind(name, fn_window, seqs);
+		bind(names[i], fn_window, seqs);
 	}
 }
 
