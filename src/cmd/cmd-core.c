@@ -9,6 +9,7 @@
 #include "cmd-entries.h"
 #include "core/loop.h"
 #include "core/prefs.h"
+#include "util/log.h"
 #include "xmpp/proto-conn.h"
 
 static enum cmd_status
@@ -97,6 +98,17 @@ print_pref(struct cmd_ctx *ctx, const struct pref_def *d)
 	    prefs_is_default(d->name) ? "" : " (changed)");
 }
 
+/* Preferences that take effect at once when changed. */
+static void
+apply(const struct pref_def *d)
+{
+	enum log_level level;
+
+	if (strcmp(d->name, "log.level") == 0 &&
+	    log_level_parse(prefs_get(d->name), &level))
+		log_set_level(level);
+}
+
 static enum cmd_status
 set_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -117,10 +129,15 @@ set_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		print_pref(ctx, d);
 		return CMD_OK;
 	}
-	if (!prefs_set(a->argv[0], a->argv[1], &err))
-		return cmd_error(ctx, "%s", err->message);
+	if (!prefs_set(a->argv[0], a->argv[1], &err)) {
+		cmd_error(ctx, "%s", err->message);
+		if (err->code != PREFS_ERROR_NOT_SAVED)
+			return CMD_ERROR;
+		/* Changed for this session; natterrc was not written. */
+	}
+	apply(d);
 	print_pref(ctx, d);
-	return CMD_OK;
+	return err != NULL ? CMD_ERROR : CMD_OK;
 }
 
 static const enum cmd_completer pref_complete[] = { CMD_COMPLETE_PREF,
@@ -150,6 +167,7 @@ reset_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (!prefs_reset(a->argv[0], &err))
 		return cmd_error(ctx, "%s", err->message);
+	apply(prefs_find(a->argv[0]));
 	print_pref(ctx, prefs_find(a->argv[0]));
 	return CMD_OK;
 }

@@ -238,13 +238,14 @@ save(const char *name, const char *value, GError **error)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autofree char *group = NULL, *key = NULL, *dir = NULL;
+	g_autoptr(GError) err = NULL;
 
 	if (prefs_path == NULL)
 		return true;
 	if (prefs_broken) {
-		g_set_error(error, NATTER_CONFIG_ERROR, 0, "%s could not be "
-		    "parsed, so it is not rewritten; the change applies to this "
-		    "session only", prefs_path);
+		g_set_error(error, NATTER_CONFIG_ERROR, PREFS_ERROR_NOT_SAVED,
+		    "%s could not be parsed, so it is not rewritten; the "
+		    "change applies to this session only", prefs_path);
 		return false;
 	}
 	(void)g_key_file_load_from_file(kf, prefs_path,
@@ -256,7 +257,13 @@ save(const char *name, const char *value, GError **error)
 		g_key_file_set_string(kf, group, key, value);
 	dir = g_path_get_dirname(prefs_path);
 	g_mkdir_with_parents(dir, 0700);
-	return g_key_file_save_to_file(kf, prefs_path, error);
+	if (!g_key_file_save_to_file(kf, prefs_path, &err)) {
+		g_set_error(error, NATTER_CONFIG_ERROR, PREFS_ERROR_NOT_SAVED,
+		    "%s; the change applies to this session only",
+		    err->message);
+		return false;
+	}
+	return true;
 }
 
 /* Validate and set a preference, and save it to natterrc. */

@@ -5,6 +5,10 @@
 #include <glib.h>
 #include <stdbool.h>
 
+/* GError codes of NATTER_CONFIG_ERROR used by prefs_set(). */
+#define PREFS_ERROR_INVALID 0
+#define PREFS_ERROR_NOT_SAVED 2
+
 enum pref_type {
 	PREF_BOOL,
 	PREF_INT,

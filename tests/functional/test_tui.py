@@ -152,3 +152,12 @@ def test_quit_and_ctrl_c_restore_the_terminal(tui_factory, how):
     assert re.search(r"(?<!-)echo\b", flags)
     assert "No account yet" not in t.screen()   # alternate screen left
     assert before_natter is None
+
+
+def test_terminal_title_shows_window(tui_factory):
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    title = lambda: t.tmux("display-message", "-p", "-t", "S", "#{pane_title}").stdout.strip()
+    wait_for(lambda: title() == "natter: console", 5, f"title, got {title()!r}")
+    t.command("/set ui.title off")
+    t.wait_screen(r"ui.title = off")

@@ -264,6 +264,49 @@ tui_draw_input_now(void)
 	refresh();
 }
 
+static bool
+term_has_title(void)
+{
+	static const char *const prefixes[] = { "xterm", "tmux", "screen",
+		"rxvt", "alacritty", "foot", "kitty", "vte", "gnome", "konsole",
+		"st-", NULL };
+	const char *term = g_getenv("TERM");
+	size_t i;
+
+	for (i = 0; term != NULL && prefixes[i] != NULL; i++)
+		if (g_str_has_prefix(term, prefixes[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Terminal title (ui.title): "natter: WINDOW" and the number of unread
+ * lines elsewhere. Window names are sanitized text, so the title cannot
+ * carry a control sequence of its own.
+ */
+static void
+update_title(void)
+{
+	static char *last;
+	struct tui_win *cur = tui_win_current();
+	g_autofree char *t = NULL, *safe = NULL;
+	guint i, unread = 0;
+
+	if (!prefs_get_bool("ui.title") || !term_has_title())
+		return;
+	for (i = 0; i < tui_win_count(); i++)
+		unread += tui_win_nth(i)->unread;
+	t = unread > 0 ? g_strdup_printf("natter: %s (%u)", cur->name,
+	    unread) : g_strdup_printf("natter: %s", cur->name);
+	safe = sanitize_str(t);
+	if (g_strcmp0(safe, last) == 0)
+		return;
+	g_free(last);
+	last = g_strdup(safe);
+	printf("\033]2;%s\007", safe);
+	fflush(stdout);
+}
+
 static void
 redraw(void *data)
 {
@@ -276,6 +319,7 @@ redraw(void *data)
 		refresh();
 		return;
 	}
+	update_title();
 	draw_title();
 	draw_main();
 	draw_status();
