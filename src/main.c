@@ -14,6 +14,8 @@
 #include "cmd/cmd.h"
 #include "core/account.h"
 #include "core/certstore.h"
+#include "core/chat.h"
+#include "core/history.h"
 #include "core/events.h"
 #include "core/loop.h"
 #include "core/prefs.h"
@@ -150,6 +152,22 @@ load_files(GPtrArray *warnings)
 }
 
 static void
+open_history(void)
+{
+	g_autofree char *path = xdg_path(XDG_DATA, "history.db");
+	g_autofree char *err = NULL;
+	g_autoptr(GError) gerr = NULL;
+
+	if (!xdg_ensure_dir(XDG_DATA, &err)) {
+		ev_emit_text(EV_ERROR, NULL, "history off: %s", err);
+		return;
+	}
+	if (!history_open(path, &gerr))
+		ev_emit_text(EV_ERROR, NULL, "%s; natter runs without history",
+		    gerr->message);
+}
+
+static void
 queue_startup(void)
 {
 	g_autoptr(GError) err = NULL;
@@ -199,6 +217,7 @@ run(void)
 		ev_emit_text(EV_ERROR, NULL, "%s",
 		    (char *)g_ptr_array_index(warnings, i));
 	}
+	open_history();
 	queue_startup();
 	status = loop_run();
 	if (opt.batch) {
@@ -209,6 +228,8 @@ run(void)
 	}
 	cmdq_clear();
 	proto_shutdown();
+	history_close();
+	chats_free();
 	accounts_free();
 	certstore_free();
 	prefs_free();

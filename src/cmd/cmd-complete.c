@@ -10,6 +10,7 @@
 #include "core/account.h"
 #include "core/certstore.h"
 #include "core/prefs.h"
+#include "core/roster.h"
 
 static void
 add_if(GPtrArray *out, const char *cand, const char *prefix)
@@ -49,6 +50,23 @@ complete_with(enum cmd_completer c, const struct cmd_entry *e,
 		for (i = 0; i < l->len; i++)
 			add_if(out, ((struct cert_trust *)
 			    g_ptr_array_index(l, i))->fingerprint, prefix);
+		break;
+	case CMD_COMPLETE_CONTACT:
+		l = accounts_list();
+		for (i = 0; i < l->len; i++) {
+			struct account *acc = g_ptr_array_index(l, i);
+			g_autoptr(GPtrArray) items = roster_items(acc->roster);
+			guint j;
+
+			for (j = 0; j < items->len; j++) {
+				struct roster_item *it =
+				    g_ptr_array_index(items, j);
+
+				add_if(out, it->jid, prefix);
+				if (it->name != NULL)
+					add_if(out, it->name, prefix);
+			}
+		}
 		break;
 	case CMD_COMPLETE_COMMAND:
 		for (i = 0; cmd_table[i] != NULL; i++)

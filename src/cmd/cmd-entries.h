@@ -6,6 +6,19 @@
 #include "cmd.h"
 
 extern const struct cmd_entry cmd_about_entry;
+extern const struct cmd_entry cmd_away_entry;
+extern const struct cmd_entry cmd_chat_entry;
+extern const struct cmd_entry cmd_correct_entry;
+extern const struct cmd_entry cmd_dnd_entry;
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_me_entry;
+extern const struct cmd_entry cmd_msg_entry;
+extern const struct cmd_entry cmd_online_entry;
+extern const struct cmd_entry cmd_priority_entry;
+extern const struct cmd_entry cmd_roster_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_sub_entry;
+extern const struct cmd_entry cmd_xa_entry;
 extern const struct cmd_entry cmd_account_entry;
 extern const struct cmd_entry cmd_clear_entry;
 extern const struct cmd_entry cmd_close_entry;

@@ -153,6 +153,23 @@ cmd_target_account(struct cmd_ctx *ctx, const char *name)
 	return acc;
 }
 
+/* CMD_ONLINE: the target account must be connected. */
+static bool
+online(struct cmd_ctx *ctx)
+{
+	struct account *acc = cmd_target_account(ctx, NULL);
+
+	if (acc == NULL)
+		return false;
+	if (acc->state != ACCOUNT_ONLINE) {
+		cmd_error(ctx, "/%s needs a connection: account '%s' is %s "
+		    "(/connect %s)", ctx->name, acc->name,
+		    account_state_name(acc->state), acc->name);
+		return false;
+	}
+	return true;
+}
+
 static const struct cmd_entry *
 find_sub(const struct cmd_entry *e, const char *name)
 {
@@ -182,6 +199,8 @@ dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
 	if (e->exec == NULL || a->argc < e->min_args ||
 	    (e->max_args >= 0 && a->argc > e->max_args))
 		return cmd_usage(ctx);
+	if ((e->flags & CMD_ONLINE) && !online(ctx))
+		return CMD_ERROR;
 	if ((e->flags & CMD_TUI) && ui_ops == NULL)
 		return cmd_error(ctx, "/%s works only in the full-screen "
 		    "interface", ctx->name);
@@ -201,11 +220,9 @@ run(struct cmd_ctx *ctx, const char *line)
 	g_autoptr(GError) err = NULL;
 	enum cmd_status st;
 
-	if (line[0] != '/') {
+	if (line[0] != '/' || line[1] == '/') {
 		ctx->name = g_strdup("say");
-		return cmd_error(ctx, "not a command, and this window has no "
-		    "contact to send it to: open a chat with /msg JID, or type "
-		    "/help");
+		return cmd_say(ctx, line);
 	}
 	sp = strpbrk(line + 1, " \t");
 	name = sp != NULL ? g_strndup(line + 1, sp - line - 1) :

@@ -41,6 +41,7 @@ enum cmd_completer {
 	CMD_COMPLETE_FINGERPRINT,
 	CMD_COMPLETE_WINDOW,
 	CMD_COMPLETE_SUBCMD,
+	CMD_COMPLETE_CONTACT,
 	CMD_COMPLETE__COUNT,
 };
 
@@ -106,6 +107,8 @@ struct cmd_ui_ops {
 	void	(*win_clear)(void);
 	bool	(*ask_secret)(const char *prompt, cmd_secret_fn *fn,
 		    void *data);
+	void	(*open_chat)(const char *account, const char *peer);
+	void	(*load_history)(guint n);
 };
 
 extern const struct cmd_entry *const cmd_table[];
@@ -141,6 +144,7 @@ unsigned cmdq_failures(void);
 void	 cmdq_clear(void);
 
 bool	 cmd_net_busy(void);
+enum cmd_status cmd_say(struct cmd_ctx *ctx, const char *line);
 
 char	*cmd_help_text(const char *name, GError **error);
 char	*cmd_help_list(void);

@@ -21,6 +21,11 @@ static const char *const f_roster[] = { "jid", "name", "subscription",
 static const char *const f_presence[] = { "from", "type", "show", "status",
 	"priority", NULL };
 static const char *const f_result[] = { "command", "status", NULL };
+static const char *const f_message[] = { "from", "to", "body", "type", "id",
+	"delay", "carbon", "corrects", NULL };
+static const char *const f_receipt[] = { "from", "id", NULL };
+static const char *const f_state[] = { "from", "state", NULL };
+static const char *const f_sub[] = { "from", "type", "status", NULL };
 
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
@@ -37,6 +42,17 @@ static const struct ev_kind_info ev_kinds[] = {
 	{ EV_ROSTER_ITEM, "roster-item", "a roster item was added or changed",
 	  f_roster },
 	{ EV_PRESENCE, "presence", "a contact's presence changed", f_presence },
+	{ EV_MSG_RECEIVED, "message-received",
+	  "a one-to-one message arrived (or a carbon of one)", f_message },
+	{ EV_MSG_SENT, "message-sent",
+	  "a one-to-one message was sent (here or, carbon, elsewhere)",
+	  f_message },
+	{ EV_RECEIPT, "receipt", "the recipient's client got a message",
+	  f_receipt },
+	{ EV_CHAT_STATE, "chat-state", "a contact is typing, paused, ...",
+	  f_state },
+	{ EV_SUBSCRIPTION, "subscription-request",
+	  "a presence subscription request or answer arrived", f_sub },
 	{ EV_CMD_OUTPUT, "command-output", "output of a command", f_text },
 	{ EV_CMD_RESULT, "command-result", "a command finished", f_result },
 };
@@ -47,6 +63,10 @@ G_STATIC_ASSERT(sizeof(struct ev_cert_prompt) == 7 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_roster_item) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_presence) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_cmd_result) == 2 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_message) == 8 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_receipt) == 2 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_chat_state) == 2 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_subscription) == 3 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

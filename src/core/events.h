@@ -19,6 +19,11 @@ enum ev_kind {
 	EV_RAW_OUT,
 	EV_ROSTER_ITEM,
 	EV_PRESENCE,
+	EV_MSG_RECEIVED,
+	EV_MSG_SENT,
+	EV_RECEIPT,
+	EV_CHAT_STATE,
+	EV_SUBSCRIPTION,
 	EV_CMD_OUTPUT,
 	EV_CMD_RESULT,
 	EV__COUNT,
@@ -66,6 +71,33 @@ struct ev_presence {
 	const char	*priority;
 };
 
+struct ev_message {
+	const char	*from;		/* full JID (received) */
+	const char	*to;		/* JID (sent) */
+	const char	*body;
+	const char	*type;
+	const char	*id;
+	const char	*delay;		/* ISO 8601 original time, or NULL */
+	const char	*carbon;	/* "yes" for a copy from another device */
+	const char	*corrects;	/* id of the corrected message */
+};
+
+struct ev_receipt {
+	const char	*from;
+	const char	*id;
+};
+
+struct ev_chat_state {
+	const char	*from;
+	const char	*state;		/* active|composing|paused|inactive|gone */
+};
+
+struct ev_subscription {
+	const char	*from;
+	const char	*type;		/* subscribe|subscribed|unsubscribe|... */
+	const char	*status;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -83,6 +115,10 @@ struct ev {
 		struct ev_roster_item	roster_item;
 		struct ev_presence	presence;
 		struct ev_cmd_result	cmd_result;
+		struct ev_message	message;
+		struct ev_receipt	receipt;
+		struct ev_chat_state	chat_state;
+		struct ev_subscription	subscription;
 	} u;
 };
 

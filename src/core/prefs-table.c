@@ -7,6 +7,8 @@
 
 static const char *const log_levels[] = { "debug", "info", "warn", "error",
 	NULL };
+static const char *const roster_by[] = { "group", "presence", "none",
+	NULL };
 static const char *const tls_modes[] = { "force", "direct", "allow", "trust",
 	"disable", NULL };
 
@@ -17,6 +19,17 @@ const struct pref_def pref_table[] = {
 	{ "batch.flush_timeout", PREF_INT, "5", 0, 120, NULL,
 	  "Seconds batch mode waits at end of input for pending commands and "
 	  "unsent stanzas before it exits." },
+	{ "chat.carbons", PREF_BOOL, "on", 0, 0, NULL,
+	  "Message carbons (XEP-0280): see messages sent and received on your "
+	  "other devices. Takes effect at the next login." },
+	{ "chat.corrections", PREF_BOOL, "on", 0, 0, NULL,
+	  "Apply message corrections (XEP-0308) from the original sender." },
+	{ "chat.receipts", PREF_BOOL, "on", 0, 0, NULL,
+	  "Request and send delivery receipts (XEP-0184)." },
+	{ "chat.resource_lock", PREF_BOOL, "on", 0, 0, NULL,
+	  "Reply to the device a contact last wrote from (XEP-0296)." },
+	{ "chat.states", PREF_BOOL, "on", 0, 0, NULL,
+	  "Send and show chat states such as typing (XEP-0085)." },
 	{ "conn.timeout", PREF_INT, "30", 5, 600, NULL,
 	  "Seconds a login may take (TCP, TLS, SASL, bind) before it is "
 	  "abandoned." },
@@ -28,6 +41,14 @@ const struct pref_def pref_table[] = {
 	  "Threshold of the debug log $XDG_STATE_HOME/natter/natter.log." },
 	{ "ui.bell", PREF_BOOL, "on", 0, 0, NULL,
 	  "Ring the terminal bell on private messages and mentions." },
+	{ "ui.roster", PREF_BOOL, "on", 0, 0, NULL,
+	  "Show the roster pane beside the console and chat windows "
+	  "(/roster show|hide)." },
+	{ "ui.roster_by", PREF_ENUM, "group", 0, 0, roster_by,
+	  "Group the roster pane by roster group, by presence, or not at "
+	  "all (/roster by)." },
+	{ "ui.roster_width", PREF_INT, "24", 10, 80, NULL,
+	  "Width of the roster pane in columns (/roster size)." },
 	{ "ui.scrollback", PREF_INT, "10000", 100, 1000000, NULL,
 	  "Lines kept in memory per window." },
 	{ "ui.theme", PREF_STRING, "default", 0, 0, NULL,

@@ -357,6 +357,8 @@ session_ended(struct pconn *pc)
 		loop_remove_timer(pc->drain_timer);
 	pc->drain_timer = 0;
 	g_clear_pointer(&pc->acc->bound_jid, g_free);
+	g_clear_pointer(&pc->show, g_free);
+	g_clear_pointer(&pc->status, g_free);
 	pc->acc->state = ACCOUNT_OFFLINE;
 	g_hash_table_remove_all(pc->iqs);
 	/* Never free a libstrophe context from inside its own callback. */
@@ -484,6 +486,7 @@ void
 proto_init(void)
 {
 	xmpp_initialize();
+	proto_message_init();
 	pconns = g_ptr_array_new();
 	prepare_hook = loop_add_prepare(prepare_cb, NULL);
 }
@@ -810,6 +813,8 @@ proto_shutdown(void)
 		g_free(pc->host);
 		g_free(pc->sasl_failure);
 		g_free(pc->tls_error);
+		g_free(pc->show);
+		g_free(pc->status);
 		cert_info_free(pc->prompt);
 		g_hash_table_unref(pc->iqs);
 		pc->acc->proto = NULL;

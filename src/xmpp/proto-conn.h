@@ -30,5 +30,17 @@ bool	 proto_conn_has_prompt(struct account *acc);
 char	*proto_conn_describe_cert(struct account *acc, GError **error);
 bool	 proto_busy(void);
 const char *proto_version(void);
+void	 proto_message_init(void);
+bool	 proto_message_chat_state(const char *account, const char *peer,
+	    const char *state);
+bool	 proto_presence_send(struct account *acc, const char *show,
+	    const char *status, int priority, GError **error);
+bool	 proto_presence_sub(struct account *acc, const char *jid,
+	    const char *type, GError **error);
+bool	 proto_roster_set(struct account *acc, const char *jid,
+	    const char *name, const char *const *groups, GError **error);
+bool	 proto_roster_remove(struct account *acc, const char *jid,
+	    GError **error);
+const char *proto_own_show(struct account *acc);
 
 #endif

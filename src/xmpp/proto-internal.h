@@ -46,6 +46,9 @@ struct pconn {
 	char		*tls_error;	/* owned, or NULL */
 	struct cert_info *prompt;	/* owned pending certificate prompt */
 	GHashTable	*iqs;		/* id -> struct iq_wait */
+	char		*show;		/* our presence: online|chat|away|xa|dnd */
+	char		*status;	/* our status text, or NULL */
+	int		 priority;
 	proto_done_fn	*done;
 	void		*done_data;
 };
@@ -59,9 +62,21 @@ int	 proto_iq_handle_reply(xmpp_conn_t *conn, xmpp_stanza_t *st,
 bool	 proto_iq_from_ok(struct pconn *pc, const char *expected,
 	    const char *from);
 GHashTable *proto_iq_table_new(void);
+xmpp_stanza_t *proto_iq_reply(struct pconn *pc, xmpp_stanza_t *st,
+	    const char *type);
 void	 proto_session_start(struct pconn *pc);
 void	 proto_session_handlers(struct pconn *pc);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
 void	 cert_info_free(struct cert_info *ci);
+int	 proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
+	    void *userdata);
+void	 proto_presence_restore(struct pconn *pc, const char *status,
+	    int priority);
+int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
+	    void *userdata);
+void	 proto_message_enable_carbons(struct pconn *pc);
+struct pconn *proto_online(const char *account, GError **error);
+void	 proto_add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
+	    const char *name, const char *text);
 
 #endif

@@ -118,7 +118,8 @@ proto_iq_handle_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 		g_hash_table_steal_extended(pc->iqs, id, &key, NULL);
 		g_free(key);
 	}
-	w->fn(pc, st, w->data);
+	if (w->fn != NULL)
+		w->fn(pc, st, w->data);
 	iq_wait_free(w);
 	(void)conn;
 	return 1;
@@ -130,4 +131,20 @@ proto_iq_table_new(void)
 {
 	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)iq_wait_free);
+}
+
+/*
+ * A new empty <iq type='result|error'/> answering request st: same id,
+ * addressed to its sender (none when it came from our server without a
+ * 'from', which libstrophe's xmpp_stanza_reply() does not handle).
+ */
+xmpp_stanza_t *
+proto_iq_reply(struct pconn *pc, xmpp_stanza_t *st, const char *type)
+{
+	xmpp_stanza_t *r = xmpp_iq_new(pc->ctx, type, xmpp_stanza_get_id(st));
+	const char *from = xmpp_stanza_get_from(st);
+
+	if (from != NULL)
+		xmpp_stanza_set_to(r, from);
+	return r;
 }

@@ -3,10 +3,10 @@
  * What happens on a new session (RFC 6121 §2.2, §4.2): the roster is
  * fetched into the core model and initial presence is sent. Also the
  * handlers every client needs from the first login: roster pushes (only
- * from our own account, RFC 6121 §2.1.6), contact presence, XEP-0199 ping
- * answers and service-unavailable for IQs nobody handles (RFC 6120
+ * from our own account, RFC 6121 §2.1.6), XEP-0199 ping answers and service-unavailable for IQs nobody handles (RFC 6120
  * §8.4). Parse -> update model -> emit; never prints.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/events.h"
@@ -47,6 +47,8 @@ apply_item(struct pconn *pc, xmpp_stanza_t *item)
 	    xmpp_stanza_get_attribute(item, "name"),
 	    xmpp_stanza_get_attribute(item, "subscription"),
 	    (const char *const *)groups->pdata);
+	roster_set_ask(pc->acc->roster, jid,
+	    xmpp_stanza_get_attribute(item, "ask"));
 	g_ptr_array_unref(groups);
 }
 
@@ -80,33 +82,10 @@ roster_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 static void
 send_initial_presence(struct pconn *pc)
 {
-	xmpp_stanza_t *p = xmpp_presence_new(pc->ctx);
-	const char *prio = account_get(pc->acc, "priority");
 	const char *status = account_get(pc->acc, "status");
-	xmpp_stanza_t *c, *t;
+	const char *prio = account_get(pc->acc, "priority");
 
-	if (prio != NULL) {
-		c = xmpp_stanza_new(pc->ctx);
-		xmpp_stanza_set_name(c, "priority");
-		t = xmpp_stanza_new(pc->ctx);
-		xmpp_stanza_set_text(t, prio);
-		xmpp_stanza_add_child(c, t);
-		xmpp_stanza_release(t);
-		xmpp_stanza_add_child(p, c);
-		xmpp_stanza_release(c);
-	}
-	if (status != NULL) {
-		c = xmpp_stanza_new(pc->ctx);
-		xmpp_stanza_set_name(c, "status");
-		t = xmpp_stanza_new(pc->ctx);
-		xmpp_stanza_set_text(t, status);
-		xmpp_stanza_add_child(c, t);
-		xmpp_stanza_release(t);
-		xmpp_stanza_add_child(p, c);
-		xmpp_stanza_release(c);
-	}
-	proto_send(pc, p);
-	xmpp_stanza_release(p);
+	proto_presence_restore(pc, status, prio != NULL ? atoi(prio) : 0);
 }
 
 /* Fetch the roster, then send initial presence (RFC 6121 §2.2, §4.2). */
@@ -122,6 +101,7 @@ proto_session_start(struct pconn *pc)
 	xmpp_stanza_release(q);
 	proto_iq_send(pc, iq, NULL, roster_result, NULL);
 	xmpp_stanza_release(iq);
+	proto_message_enable_carbons(pc);
 	send_initial_presence(pc);
 }
 
@@ -138,8 +118,7 @@ roster_push(struct pconn *pc, xmpp_stanza_t *st, xmpp_stanza_t *q)
 		return;
 	}
 	apply_query(pc, q);
-	reply = xmpp_stanza_reply(st);
-	xmpp_stanza_set_type(reply, "result");
+	reply = proto_iq_reply(pc, st, "result");
 	proto_send(pc, reply);
 	xmpp_stanza_release(reply);
 }
@@ -148,9 +127,18 @@ static void
 reply_error(struct pconn *pc, xmpp_stanza_t *st, const char *type,
     const char *condition)
 {
-	xmpp_stanza_t *reply = xmpp_stanza_reply_error(st, type, condition,
-	    NULL);
+	xmpp_stanza_t *reply = proto_iq_reply(pc, st, "error");
+	xmpp_stanza_t *e = xmpp_stanza_new(pc->ctx);
+	xmpp_stanza_t *c = xmpp_stanza_new(pc->ctx);
 
+	xmpp_stanza_set_name(e, "error");
+	xmpp_stanza_set_type(e, type);
+	xmpp_stanza_set_name(c, condition);
+	xmpp_stanza_set_ns(c, "urn:ietf:params:xml:ns:xmpp-stanzas");
+	xmpp_stanza_add_child(e, c);
+	xmpp_stanza_release(c);
+	xmpp_stanza_add_child(reply, e);
+	xmpp_stanza_release(e);
 	proto_send(pc, reply);
 	xmpp_stanza_release(reply);
 }
@@ -175,53 +163,13 @@ iq_request(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	}
 	if (xmpp_stanza_get_child_by_ns(st, NS_PING) != NULL &&
 	    strcmp(type, "get") == 0) {
-		xmpp_stanza_t *reply = xmpp_stanza_reply(st);
+		xmpp_stanza_t *reply = proto_iq_reply(pc, st, "result");
 
-		xmpp_stanza_set_type(reply, "result");
 		proto_send(pc, reply);
 		xmpp_stanza_release(reply);
 		return 1;
 	}
 	reply_error(pc, st, "cancel", "service-unavailable");
-	(void)conn;
-	return 1;
-}
-
-static char *
-child_text(struct pconn *pc, xmpp_stanza_t *st, const char *name)
-{
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
-	char *t, *r;
-
-	if (c == NULL)
-		return NULL;
-	t = xmpp_stanza_get_text(c);
-	if (t == NULL)
-		return NULL;
-	r = g_utf8_make_valid(t, MIN(strlen(t), 4096));
-	xmpp_free(pc->ctx, t);
-	return r;
-}
-
-/* <presence from='' type=''><show/><status/><priority/></presence> */
-static int
-presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
-{
-	struct pconn *pc = userdata;
-	struct ev ev = { .kind = EV_PRESENCE, .account = pc->acc->name };
-	const char *type = xmpp_stanza_get_type(st);
-	g_autofree char *show = child_text(pc, st, "show");
-	g_autofree char *status = child_text(pc, st, "status");
-	g_autofree char *prio = child_text(pc, st, "priority");
-
-	if (xmpp_stanza_get_from(st) == NULL)
-		return 1;
-	ev.u.presence.from = xmpp_stanza_get_from(st);
-	ev.u.presence.type = type != NULL ? type : "available";
-	ev.u.presence.show = show;
-	ev.u.presence.status = status;
-	ev.u.presence.priority = prio;
-	ev_emit(&ev);
 	(void)conn;
 	return 1;
 }
@@ -233,5 +181,8 @@ proto_session_handlers(struct pconn *pc)
 	xmpp_handler_add(pc->conn, proto_iq_handle_reply, NULL, "iq", NULL,
 	    pc);
 	xmpp_handler_add(pc->conn, iq_request, NULL, "iq", NULL, pc);
-	xmpp_handler_add(pc->conn, presence_in, NULL, "presence", NULL, pc);
+	xmpp_handler_add(pc->conn, proto_presence_in, NULL, "presence", NULL,
+	    pc);
+	xmpp_handler_add(pc->conn, proto_message_in, NULL, "message", NULL,
+	    pc);
 }

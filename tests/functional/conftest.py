@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 import pytest
 
-from natterlib import Home, Prosody
+from natterlib import Home, Peer, Prosody
 
 
 @pytest.fixture
@@ -29,3 +29,16 @@ def make_prosody():
     yield make
     for p in started:
         p.stop()
+
+
+@pytest.fixture
+def make_peer(prosody):
+    peers = []
+
+    def make(user, password="peer-pw"):
+        p = Peer(prosody, user, password)
+        peers.append(p)
+        return p
+    yield make
+    for p in peers:
+        p.close()

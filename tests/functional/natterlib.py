@@ -345,3 +345,53 @@ class Tui:
 
 def _shq(s):
     return "'" + s.replace("'", "'\\''") + "'"
+
+
+class Peer:
+    """A slixmpp peer in its own process (peer.py), driven by JSON lines."""
+
+    def __init__(self, prosody, user, password="peer-pw"):
+        self.jid = prosody.register(user, password)
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", str(Path(__file__).parent / "peer.py"),
+             self.jid, password, str(prosody.port)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self.events = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait("online", timeout=20)
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            with self._lock:
+                self.events.append(ev)
+
+    def do(self, op, **kw):
+        kw["op"] = op
+        self.proc.stdin.write(json.dumps(kw) + "\n")
+        self.proc.stdin.flush()
+
+    def send(self, to, body, **kw):
+        self.do("send", to=to, body=body, **kw)
+
+    def find(self, kind, **fields):
+        with self._lock:
+            for ev in self.events:
+                if ev.get("event") == kind and all(
+                        _match(ev.get(k), v) for k, v in fields.items()):
+                    return ev
+        return None
+
+    def wait(self, kind, timeout=15, **fields):
+        return wait_for(lambda: self.find(kind, **fields), timeout,
+                        f"peer event {kind} {fields}; got {self.events[-5:]}")
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Messaging commands: /msg, /me, /correct, /history, and plain lines
+ * (cmd_say). Handlers validate, then call the core message pipeline.
+ * cmd layer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-entries.h"
+#include "core/account.h"
+#include "core/chat.h"
+#include "core/history.h"
+#include "core/msg.h"
+#include "core/roster.h"
+#include "util/jid.h"
+
+/* A contact given as a JID or as a roster nickname: new bare JID. */
+static char *
+resolve_contact(struct account *acc, const char *who)
+{
+	GPtrArray *items;
+	char *found = NULL;
+	guint i;
+
+	if (strchr(who, '@') != NULL || strchr(who, '.') != NULL)
+		return jid_bare_of(who);
+	items = roster_items(acc->roster);
+	for (i = 0; i < items->len && found == NULL; i++) {
+		struct roster_item *it = g_ptr_array_index(items, i);
+
+		if (it->name != NULL && g_utf8_collate(it->name, who) == 0)
+			found = g_strdup(it->jid);
+	}
+	g_ptr_array_unref(items);
+	return found;
+}
+
+static enum cmd_status
+send_to(struct cmd_ctx *ctx, struct account *acc, const char *peer,
+    const char *body, const char *corrects)
+{
+	g_autoptr(GError) err = NULL;
+	struct msg *m = msg_send(acc->name, peer, body, corrects, &err);
+
+	if (m == NULL)
+		return cmd_error(ctx, "not sent to %s: %s", peer, err->message);
+	msg_free(m);
+	return CMD_OK;
+}
+
+/* A line without a leading '/' (or starting with "//"): say it. */
+enum cmd_status
+cmd_say(struct cmd_ctx *ctx, const char *line)
+{
+	struct account *acc;
+
+	if (ctx->peer == NULL)
+		return cmd_error(ctx, "not a command, and this window has no "
+		    "contact to send it to: open a chat with /msg JID, or type "
+		    "/help");
+	acc = cmd_target_account(ctx, NULL);
+	if (acc == NULL)
+		return CMD_ERROR;
+	return send_to(ctx, acc, ctx->peer, line[0] == '/' ? line + 1 : line,
+	    NULL);
+}
+
+static enum cmd_status
+msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc = cmd_target_account(ctx, NULL);
+	g_autofree char *peer = NULL;
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+
+	if (acc == NULL)
+		return CMD_ERROR;
+	peer = resolve_contact(acc, a->argv[0]);
+	if (peer == NULL || !jid_is_valid(peer))
+		return cmd_error(ctx, "'%s' is neither a JID nor a contact's "
+		    "name", a->argv[0]);
+	if (ui != NULL && ui->open_chat != NULL)
+		ui->open_chat(acc->name, peer);
+	if (a->argc < 2)
+		return CMD_OK;
+	return send_to(ctx, acc, peer, cmd_args_rest(a, 1), NULL);
+}
+
+static const enum cmd_completer contact_c[] = { CMD_COMPLETE_CONTACT,
+	CMD_COMPLETE_NONE };
+
+const struct cmd_entry cmd_msg_entry = {
+	.name = "msg",
+	.synopsis = (const char *const[]){ "/msg JID|NAME [TEXT]", NULL },
+	.description = "Open (or go to) the chat window of a contact, and "
+	    "send TEXT if given.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "JID", "the contact's address" },
+	    { "NAME", "the contact's name in your roster" },
+	    { "TEXT", "the message, the rest of the line" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/msg bob@example.org",
+	    "/msg bob@example.org build done", NULL },
+	.min_args = 1, .max_args = -1,
+	.complete = contact_c,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.exec = msg_exec,
+};
+
+static enum cmd_status
+me_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc;
+	g_autofree char *body = NULL;
+
+	if (ctx->peer == NULL)
+		return cmd_error(ctx, "/me works in a chat window");
+	acc = cmd_target_account(ctx, NULL);
+	if (acc == NULL)
+		return CMD_ERROR;
+	body = g_strdup_printf("/me %s", cmd_args_rest(a, 0));
+	return send_to(ctx, acc, ctx->peer, body, NULL);
+}
+
+const struct cmd_entry cmd_me_entry = {
+	.name = "me",
+	.synopsis = (const char *const[]){ "/me TEXT", NULL },
+	.description = "Send an action (\"* you TEXT\") to the current "
+	    "chat.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "TEXT", "what you do" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/me waves", NULL },
+	.min_args = 1, .max_args = -1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.exec = me_exec,
+};
+
+static enum cmd_status
+correct_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc;
+	struct chat *c;
+
+	if (ctx->peer == NULL)
+		return cmd_error(ctx, "/correct works in a chat window");
+	acc = cmd_target_account(ctx, NULL);
+	if (acc == NULL)
+		return CMD_ERROR;
+	c = chat_find(acc->name, ctx->peer);
+	if (c == NULL || c->last_out_id == NULL)
+		return cmd_error(ctx, "nothing to correct: you have not sent "
+		    "a message here yet");
+	return send_to(ctx, acc, ctx->peer, cmd_args_rest(a, 0),
+	    c->last_out_id);
+}
+
+const struct cmd_entry cmd_correct_entry = {
+	.name = "correct",
+	.synopsis = (const char *const[]){ "/correct TEXT", NULL },
+	.description = "Replace your last message in this chat with TEXT "
+	    "(XEP-0308).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "TEXT", "the corrected message" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/correct see you at 8", NULL },
+	.min_args = 1, .max_args = -1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.exec = correct_exec,
+};
+
+static enum cmd_status
+history_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc;
+	long n = a->argc > 0 ? strtol(a->argv[0], NULL, 10) : 20;
+	g_autoptr(GPtrArray) l = NULL;
+	g_autoptr(GError) err = NULL;
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	guint i;
+
+	if (ctx->peer == NULL)
+		return cmd_error(ctx, "/history works in a chat window");
+	if (n < 1 || n > HISTORY_LOAD_MAX)
+		return cmd_error(ctx, "N must be 1-%d", HISTORY_LOAD_MAX);
+	if (!history_available())
+		return cmd_error(ctx, "history is off (see the console)");
+	acc = cmd_target_account(ctx, NULL);
+	if (acc == NULL)
+		return CMD_ERROR;
+	if (ui != NULL && ui->load_history != NULL) {
+		ui->load_history((guint)n);
+		return CMD_OK;
+	}
+	l = history_load(acc->name, ctx->peer, 0, (guint)n, &err);
+	if (err != NULL)
+		return cmd_error(ctx, "%s", err->message);
+	for (i = 0; i < l->len; i++) {
+		struct msg *m = g_ptr_array_index(l, i);
+		g_autoptr(GDateTime) t = g_date_time_new_from_unix_local(
+		    m->time / G_USEC_PER_SEC);
+		g_autofree char *ts = g_date_time_format(t, "%F %T");
+
+		cmd_print(ctx, "%s %s %s", ts, m->dir == MSG_IN ? m->peer :
+		    "me", m->body);
+	}
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_history_entry = {
+	.name = "history",
+	.synopsis = (const char *const[]){ "/history [N]", NULL },
+	.description = "Show N (default 20) older messages of this chat "
+	    "from the local history.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "N", "how many messages, 1-10000" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/history", "/history 200",
+	    NULL },
+	.min_args = 0, .max_args = 1,
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = history_exec,
+};

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Message history in SQLite (PRODUCT §10): one row per message, WAL mode
+ * with synchronous=NORMAL, so a commit per message costs no fsync (only
+ * checkpoints sync). The database and its -wal/-shm files are created
+ * mode 0600. A database that cannot be opened or is corrupt is reported
+ * and natter runs on without history. core layer: never prints.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "history.h"
+#include "util/errors.h"
+#include "util/log.h"
+
+static sqlite3 *db;
+static sqlite3_stmt *st_insert;
+static sqlite3_stmt *st_load;
+static gint64 last_row;
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=NORMAL;"
+	"CREATE TABLE IF NOT EXISTS messages ("
+	" row INTEGER PRIMARY KEY,"
+	" account TEXT NOT NULL, peer TEXT NOT NULL, resource TEXT,"
+	" dir INTEGER NOT NULL, type TEXT, body TEXT NOT NULL,"
+	" time INTEGER NOT NULL, id TEXT, origin_id TEXT, stanza_id TEXT,"
+	" encryption TEXT, corrects TEXT);"
+	"CREATE INDEX IF NOT EXISTS messages_peer"
+	" ON messages(account, peer, row);";
+
+static bool
+fail(GError **error, const char *what)
+{
+	g_set_error(error, NATTER_CONFIG_ERROR, 0, "history: %s: %s", what,
+	    db != NULL ? sqlite3_errmsg(db) : "cannot open");
+	return false;
+}
+
+/* Make the database and its WAL files private. */
+static void
+protect(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(sfx); i++) {
+		g_autofree char *p = g_strconcat(path, sfx[i], NULL);
+
+		(void)chmod(p, 0600);
+	}
+}
+
+/*
+ * Open (create) the history database at path. On failure history stays
+ * off and error says why.
+ */
+bool
+history_open(const char *path, GError **error)
+{
+	mode_t old = umask(077);
+	int rc;
+
+	history_close();
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	umask(old);
+	if (rc != SQLITE_OK)
+		goto bad;
+	sqlite3_busy_timeout(db, 200);
+	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO messages (account, peer, "
+	    "resource, dir, type, body, time, id, origin_id, stanza_id, "
+	    "encryption, corrects) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    &st_insert, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT row, resource, dir, type, body, "
+	    "time, id, origin_id, stanza_id, corrects FROM messages WHERE "
+	    "account = ? AND peer = ? AND row < ? ORDER BY row DESC LIMIT ?",
+	    -1, &st_load, NULL) != SQLITE_OK)
+		goto bad;
+	protect(path);
+	return true;
+bad:
+	fail(error, path);
+	history_close();
+	return false;
+}
+
+/* Close the database (history off). */
+void
+history_close(void)
+{
+	g_clear_pointer(&st_insert, sqlite3_finalize);
+	g_clear_pointer(&st_load, sqlite3_finalize);
+	if (db != NULL)
+		sqlite3_close(db);
+	db = NULL;
+}
+
+/* True while history is on. */
+bool
+history_available(void)
+{
+	return db != NULL;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/*
+ * Store m (committed at once; WAL makes that cheap). A write error turns
+ * history off and is returned.
+ */
+bool
+history_store(struct msg *m, GError **error)
+{
+	int rc;
+
+	if (db == NULL)
+		return true;
+	sqlite3_reset(st_insert);
+	bind_text(st_insert, 1, m->account);
+	bind_text(st_insert, 2, m->peer);
+	bind_text(st_insert, 3, m->resource);
+	sqlite3_bind_int(st_insert, 4, m->dir);
+	bind_text(st_insert, 5, m->type);
+	bind_text(st_insert, 6, m->body);
+	sqlite3_bind_int64(st_insert, 7, m->time);
+	bind_text(st_insert, 8, m->id);
+	bind_text(st_insert, 9, m->origin_id);
+	bind_text(st_insert, 10, m->stanza_id);
+	bind_text(st_insert, 11, NULL);
+	bind_text(st_insert, 12, m->corrects);
+	rc = sqlite3_step(st_insert);
+	if (rc != SQLITE_DONE) {
+		fail(error, "cannot store a message; history is now off");
+		log_error("history: %s", sqlite3_errmsg(db));
+		history_close();
+		return false;
+	}
+	last_row = sqlite3_last_insert_rowid(db);
+	m->row = last_row;
+	return true;
+}
+
+static char *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? g_strdup((const char *)t) : NULL;
+}
+
+/*
+ * The newest limit messages with account/peer stored before row
+ * before_row (0: the newest), oldest first, as a new array of struct msg
+ * whose row is set.
+ */
+GPtrArray *
+history_load(const char *account, const char *peer, gint64 before_row,
+    guint limit, GError **error)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
+	int rc;
+
+	if (db == NULL)
+		return out;
+	limit = MIN(limit, HISTORY_LOAD_MAX);
+	sqlite3_reset(st_load);
+	bind_text(st_load, 1, account);
+	bind_text(st_load, 2, peer);
+	sqlite3_bind_int64(st_load, 3, before_row > 0 ? before_row : G_MAXINT64);
+	sqlite3_bind_int(st_load, 4, (int)limit);
+	while ((rc = sqlite3_step(st_load)) == SQLITE_ROW) {
+		g_autofree char *body = col(st_load, 4);
+		struct msg *m = msg_new(sqlite3_column_int(st_load, 2) ?
+		    MSG_OUT : MSG_IN, account, peer, body);
+
+		m->row = sqlite3_column_int64(st_load, 0);
+		m->resource = col(st_load, 1);
+		g_free(m->type);
+		m->type = col(st_load, 3);
+		m->time = sqlite3_column_int64(st_load, 5);
+		m->id = col(st_load, 6);
+		m->origin_id = col(st_load, 7);
+		m->stanza_id = col(st_load, 8);
+		m->corrects = col(st_load, 9);
+		g_ptr_array_insert(out, 0, m);
+	}
+	if (rc != SQLITE_DONE)
+		fail(error, "cannot read");
+	return out;
+}
+
+/* Row of the message stored last (for tests and read markers). */
+gint64
+history_row_of(const struct msg *m)
+{
+	return m->row != 0 ? m->row : last_row;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NATTER_HISTORY_H
+#define NATTER_HISTORY_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "msg.h"
+
+#define HISTORY_LOAD_MAX 10000
+
+bool		 history_open(const char *path, GError **error);
+void		 history_close(void);
+bool		 history_available(void);
+bool		 history_store(struct msg *m, GError **error);
+GPtrArray	*history_load(const char *account, const char *peer,
+		    gint64 before_row, guint limit, GError **error);
+gint64		 history_row_of(const struct msg *m);
+
+#endif

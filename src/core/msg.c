@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The message pipeline (STYLE §3): explicit stages, run in order, for
+ * every incoming and outgoing one-to-one message. Encryption (OTR) and the
+ * outgoing queue with acknowledgement slot in as further stages; nothing
+ * else changes. core layer: never prints; the last stage emits the event.
+ */
+#include <string.h>
+
+#include "chat.h"
+#include "events.h"
+#include "history.h"
+#include "msg.h"
+#include "util/errors.h"
+#include "util/log.h"
+
+#define MSG_BODY_MAX (256 * 1024)
+
+static const struct msg_transport *transport;
+
+/* A new message; strings are copied. Free with msg_free(). */
+struct msg *
+msg_new(enum msg_dir dir, const char *account, const char *peer,
+    const char *body)
+{
+	struct msg *m = g_new0(struct msg, 1);
+
+	m->dir = dir;
+	m->account = g_strdup(account);
+	m->peer = g_strdup(peer);
+	m->body = g_strdup(body != NULL ? body : "");
+	m->type = g_strdup("chat");
+	m->time = g_get_real_time();
+	return m;
+}
+
+/* Free a message; NULL is a no-op. */
+void
+msg_free(struct msg *m)
+{
+	if (m == NULL)
+		return;
+	g_free(m->account);
+	g_free(m->peer);
+	g_free(m->resource);
+	g_free(m->type);
+	g_free(m->body);
+	g_free(m->id);
+	g_free(m->origin_id);
+	g_free(m->stanza_id);
+	g_free(m->corrects);
+	g_free(m);
+}
+
+/* Register the protocol layer's send function. */
+void
+msg_set_transport(const struct msg_transport *t)
+{
+	transport = t;
+}
+
+static bool
+stage_check(struct msg *m, GError **error)
+{
+	if (strlen(m->body) > MSG_BODY_MAX) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "message of %zu "
+		    "bytes is over the %d byte limit", strlen(m->body),
+		    MSG_BODY_MAX);
+		return false;
+	}
+	if (m->dir == MSG_IN && !chat_correction_ok(m)) {
+		log_warn("%s: ignoring a correction from %s/%s of a message "
+		    "it did not send", m->account, m->peer,
+		    m->resource ? m->resource : "");
+		g_clear_pointer(&m->corrects, g_free);	/* shown as new */
+	}
+	return true;
+}
+
+static bool
+stage_send(struct msg *m, GError **error)
+{
+	struct chat *c = chat_get(m->account, m->peer);
+
+	if (transport == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "not connected");
+		return false;
+	}
+	if (m->resource == NULL && c->locked != NULL)
+		m->resource = g_strdup(c->locked);
+	if (m->id == NULL)
+		m->id = transport->new_id();
+	if (m->origin_id == NULL)
+		m->origin_id = g_strdup(m->id);
+	return transport->send(m, error);
+}
+
+static bool
+stage_store(struct msg *m, GError **error)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!history_store(m, &err))
+		ev_emit_text(EV_ERROR, m->account, "%s", err->message);
+	return true;	/* a history failure never loses the message */
+}
+
+static bool
+stage_model(struct msg *m, GError **error)
+{
+	chat_note(m);
+	return true;
+}
+
+static bool
+stage_emit(struct msg *m, GError **error)
+{
+	struct ev ev = { .account = m->account, .time = m->time };
+	g_autofree char *full = m->resource != NULL ?
+	    g_strdup_printf("%s/%s", m->peer, m->resource) : g_strdup(m->peer);
+	g_autofree char *delay = NULL;
+
+	ev.kind = m->dir == MSG_IN ? EV_MSG_RECEIVED : EV_MSG_SENT;
+	if (m->delayed) {
+		g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(
+		    m->time / G_USEC_PER_SEC);
+
+		delay = g_date_time_format_iso8601(t);
+	}
+	ev.u.message.from = m->dir == MSG_IN ? full : NULL;
+	ev.u.message.to = m->dir == MSG_OUT ? full : NULL;
+	ev.u.message.body = m->body;
+	ev.u.message.type = m->type;
+	ev.u.message.id = m->id;
+	ev.u.message.delay = delay;
+	ev.u.message.carbon = m->carbon ? "yes" : NULL;
+	ev.u.message.corrects = m->corrects;
+	ev_emit(&ev);
+	return true;
+}
+
+static const struct msg_stage stages_in[] = {
+	{ "check", stage_check },
+	/* { "decrypt", ... } comes with OTR */
+	{ "store", stage_store },
+	{ "model", stage_model },
+	{ "emit", stage_emit },
+	{ NULL, NULL },
+};
+
+static const struct msg_stage stages_out[] = {
+	{ "check", stage_check },
+	/* { "encrypt", ... } comes with OTR, { "queue", ... } with the
+	 * reliability work */
+	{ "send", stage_send },
+	{ "store", stage_store },
+	{ "model", stage_model },
+	{ "emit", stage_emit },
+	{ NULL, NULL },
+};
+
+/* The stages of a direction, NULL-terminated (for tests and docs). */
+const struct msg_stage *
+msg_stages(enum msg_dir dir)
+{
+	return dir == MSG_IN ? stages_in : stages_out;
+}
+
+static bool
+run_stages(const struct msg_stage *s, struct msg *m, GError **error)
+{
+	for (; s->fn != NULL; s++) {
+		if (!s->fn(m, error)) {
+			log_debug("message stopped at stage %s", s->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Run a message that came from the network through the receiving stages:
+ * an incoming one, or a carbon of one we sent from another device. m stays
+ * the caller's.
+ */
+bool
+msg_pipeline_in(struct msg *m, GError **error)
+{
+	g_return_val_if_fail(m != NULL && (m->dir == MSG_IN || m->carbon),
+	    false);
+	return run_stages(stages_in, m, error);
+}
+
+/*
+ * Send body to peer (bare JID) from account through the pipeline. corrects
+ * is the id of our message it replaces, or NULL. Returns the sent message
+ * (caller frees) or NULL with error.
+ */
+struct msg *
+msg_send(const char *account, const char *peer, const char *body,
+    const char *corrects, GError **error)
+{
+	struct msg *m = msg_new(MSG_OUT, account, peer, body);
+
+	m->corrects = g_strdup(corrects);
+	if (!run_stages(stages_out, m, error)) {
+		msg_free(m);
+		return NULL;
+	}
+	return m;
+}

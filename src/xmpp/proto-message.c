@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One-to-one messages (RFC 6121 §5) and what rides on them: carbons
+ * (XEP-0280, accepted only from our own bare JID), delayed delivery
+ * (XEP-0203), receipts (XEP-0184), chat states (XEP-0085), corrections
+ * (XEP-0308), origin-id/stanza-id (XEP-0359). Parse -> struct msg ->
+ * pipeline; never prints.
+ *   <message from='bob@x/phone' type='chat' id='a1'><body>hi</body>
+ *     <request xmlns='urn:xmpp:receipts'/></message>
+ */
+#include <string.h>
+
+#include "core/account.h"
+#include "core/events.h"
+#include "core/msg.h"
+#include "core/prefs.h"
+#include "proto-internal.h"
+#include "util/errors.h"
+#include "util/jid.h"
+#include "util/log.h"
+
+#define NS_CARBONS "urn:xmpp:carbons:2"
+#define NS_FORWARD "urn:xmpp:forward:0"
+#define NS_DELAY "urn:xmpp:delay"
+#define NS_RECEIPTS "urn:xmpp:receipts"
+#define NS_STATES "http://jabber.org/protocol/chatstates"
+#define NS_CORRECT "urn:xmpp:message-correct:0"
+#define NS_SID "urn:xmpp:sid:0"
+
+static const char *const chat_states[] = { "active", "composing", "paused",
+	"inactive", "gone", NULL };
+
+static char *
+text_of(struct pconn *pc, xmpp_stanza_t *st, const char *name)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
+	char *t, *r;
+
+	if (c == NULL)
+		return NULL;
+	t = xmpp_stanza_get_text(c);
+	if (t == NULL)
+		return g_strdup("");
+	r = g_utf8_make_valid(t, -1);
+	xmpp_free(pc->ctx, t);
+	return r;
+}
+
+static const char *
+own_jid(struct pconn *pc)
+{
+	return pc->acc->bound_jid != NULL ? pc->acc->bound_jid :
+	    account_get(pc->acc, "jid");
+}
+
+/* XEP-0203 stamp, or 0. */
+static gint64
+delay_of(xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *d = xmpp_stanza_get_child_by_ns(st, NS_DELAY);
+	const char *stamp = d != NULL ? xmpp_stanza_get_attribute(d, "stamp") :
+	    NULL;
+	g_autoptr(GDateTime) t = NULL;
+
+	if (stamp == NULL)
+		return 0;
+	t = g_date_time_new_from_iso8601(stamp, NULL);
+	return t != NULL ? g_date_time_to_unix(t) * G_USEC_PER_SEC +
+	    g_date_time_get_microsecond(t) : 0;
+}
+
+static void
+emit_simple(struct pconn *pc, enum ev_kind kind, const char *from,
+    const char *a, const char *b)
+{
+	struct ev ev = { .kind = kind, .account = pc->acc->name };
+
+	if (kind == EV_RECEIPT) {
+		ev.u.receipt.from = from;
+		ev.u.receipt.id = a;
+	} else {
+		ev.u.chat_state.from = from;
+		ev.u.chat_state.state = a;
+	}
+	(void)b;
+	ev_emit(&ev);
+}
+
+static void
+send_receipt(struct pconn *pc, const char *to, const char *id)
+{
+	xmpp_stanza_t *m = xmpp_message_new(pc->ctx, NULL, to, NULL);
+	xmpp_stanza_t *r = xmpp_stanza_new(pc->ctx);
+	char *mid = xmpp_uuid_gen(pc->ctx);
+
+	xmpp_stanza_set_id(m, mid);
+	xmpp_free(pc->ctx, mid);
+	xmpp_stanza_set_name(r, "received");
+	xmpp_stanza_set_ns(r, NS_RECEIPTS);
+	xmpp_stanza_set_attribute(r, "id", id);
+	xmpp_stanza_add_child(m, r);
+	xmpp_stanza_release(r);
+	proto_send(pc, m);
+	xmpp_stanza_release(m);
+}
+
+static void
+chat_state_of(struct pconn *pc, xmpp_stanza_t *st, const char *from)
+{
+	size_t i;
+
+	if (!prefs_get_bool("chat.states"))
+		return;
+	for (i = 0; chat_states[i] != NULL; i++) {
+		xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st,
+		    chat_states[i]);
+
+		if (c != NULL && g_strcmp0(xmpp_stanza_get_ns(c), NS_STATES) == 0) {
+			emit_simple(pc, EV_CHAT_STATE, from, chat_states[i],
+			    NULL);
+			return;
+		}
+	}
+}
+
+/* Fill m's ids, delay and correction from the stanza. */
+static void
+parse_meta(struct pconn *pc, xmpp_stanza_t *st, struct msg *m)
+{
+	xmpp_stanza_t *c;
+	g_autofree char *own_bare = jid_bare_of(own_jid(pc));
+	gint64 delay = delay_of(st);
+
+	m->id = g_strdup(xmpp_stanza_get_id(st));
+	if (delay != 0) {
+		m->time = delay;
+		m->delayed = true;
+	}
+	c = xmpp_stanza_get_child_by_ns(st, NS_SID);
+	for (; c != NULL; c = xmpp_stanza_get_next(c)) {
+		const char *n = xmpp_stanza_get_name(c);
+
+		if (g_strcmp0(xmpp_stanza_get_ns(c), NS_SID) != 0)
+			continue;
+		if (g_strcmp0(n, "origin-id") == 0 && m->origin_id == NULL)
+			m->origin_id = g_strdup(xmpp_stanza_get_attribute(c,
+			    "id"));
+		/* Only our server may assign stanza ids for us. */
+		if (g_strcmp0(n, "stanza-id") == 0 &&
+		    g_strcmp0(xmpp_stanza_get_attribute(c, "by"), own_bare) == 0)
+			m->stanza_id = g_strdup(xmpp_stanza_get_attribute(c,
+			    "id"));
+	}
+	c = xmpp_stanza_get_child_by_ns(st, NS_CORRECT);
+	if (c != NULL && prefs_get_bool("chat.corrections"))
+		m->corrects = g_strdup(xmpp_stanza_get_attribute(c, "id"));
+}
+
+/*
+ * Handle one message stanza. carbon_dir is MSG_IN for a plain message,
+ * and the direction of a carbon copy otherwise.
+ */
+static void
+handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir)
+{
+	const char *from = xmpp_stanza_get_from(st);
+	const char *to = xmpp_stanza_get_to(st);
+	const char *other = dir == MSG_IN ? from : to;
+	g_autofree char *body = text_of(pc, st, "body");
+	g_autoptr(GError) err = NULL;
+	JID_AUTO j = other != NULL ? jid_parse(other, NULL) : NULL;
+	xmpp_stanza_t *rcpt;
+	struct msg *m;
+
+	if (j == NULL)
+		return;
+	if (dir == MSG_IN)
+		chat_state_of(pc, st, from);
+	rcpt = xmpp_stanza_get_child_by_ns(st, NS_RECEIPTS);
+	if (rcpt != NULL && dir == MSG_IN &&
+	    g_strcmp0(xmpp_stanza_get_name(rcpt), "received") == 0 &&
+	    xmpp_stanza_get_attribute(rcpt, "id") != NULL)
+		emit_simple(pc, EV_RECEIPT, from,
+		    xmpp_stanza_get_attribute(rcpt, "id"), NULL);
+	if (body == NULL)
+		return;
+	m = msg_new(dir, pc->acc->name, NULL, body);
+	m->peer = jid_bare(j);
+	m->resource = g_strdup(j->resource);
+	m->carbon = carbon;
+	g_free(m->type);
+	m->type = g_strdup(xmpp_stanza_get_type(st) != NULL ?
+	    xmpp_stanza_get_type(st) : "normal");
+	parse_meta(pc, st, m);
+	m->receipt = rcpt != NULL &&
+	    g_strcmp0(xmpp_stanza_get_name(rcpt), "request") == 0;
+	if (!msg_pipeline_in(m, &err))
+		log_warn("%s: message from %s dropped: %s", pc->acc->name,
+		    other, err != NULL ? err->message : "?");
+	else if (m->receipt && !carbon && dir == MSG_IN && m->id != NULL &&
+	    prefs_get_bool("chat.receipts"))
+		send_receipt(pc, from, m->id);
+	msg_free(m);
+}
+
+/* XEP-0280 §7: a carbon is accepted only from our own bare JID. */
+static bool
+handle_carbon(struct pconn *pc, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *c = xmpp_stanza_get_child_by_ns(st, NS_CARBONS);
+	const char *from = xmpp_stanza_get_from(st);
+	const char *name;
+	xmpp_stanza_t *fwd, *inner;
+	g_autofree char *own = jid_bare_of(own_jid(pc));
+
+	if (c == NULL)
+		return false;
+	name = xmpp_stanza_get_name(c);
+	if (g_strcmp0(name, "received") != 0 && g_strcmp0(name, "sent") != 0)
+		return false;
+	if (from == NULL || strchr(from, '/') != NULL ||
+	    !jid_bare_equal(from, own)) {
+		log_warn("%s: ignoring a carbon from %s (not our account)",
+		    pc->acc->name, from != NULL ? from : "(none)");
+		return true;
+	}
+	fwd = xmpp_stanza_get_child_by_ns(c, NS_FORWARD);
+	inner = fwd != NULL ? xmpp_stanza_get_child_by_name(fwd, "message") :
+	    NULL;
+	if (inner == NULL || !prefs_get_bool("chat.carbons"))
+		return true;
+	handle(pc, inner, true, name[0] == 's' ? MSG_OUT : MSG_IN);
+	return true;
+}
+
+static void
+report_error(struct pconn *pc, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error");
+	xmpp_stanza_t *c = e != NULL ? xmpp_stanza_get_children(e) : NULL;
+	const char *from = xmpp_stanza_get_from(st);
+
+	ev_emit_text(EV_ERROR, pc->acc->name, "message to %s failed: %s",
+	    from != NULL ? from : "?", c != NULL && xmpp_stanza_get_name(c) ?
+	    xmpp_stanza_get_name(c) : "unknown error");
+}
+
+/* Stanza handler for <message/>. Groupchat belongs to the MUC code. */
+int
+proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
+{
+	struct pconn *pc = userdata;
+	const char *type = xmpp_stanza_get_type(st);
+
+	if (g_strcmp0(type, "groupchat") == 0 ||
+	    g_strcmp0(type, "headline") == 0)
+		return 1;
+	if (g_strcmp0(type, "error") == 0) {
+		report_error(pc, st);
+		return 1;
+	}
+	if (handle_carbon(pc, st))
+		return 1;
+	handle(pc, st, false, MSG_IN);
+	(void)conn;
+	return 1;
+}
+
+static void
+add_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+    const char *ns, const char *attr, const char *value)
+{
+	xmpp_stanza_t *c = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(c, name);
+	xmpp_stanza_set_ns(c, ns);
+	if (attr != NULL)
+		xmpp_stanza_set_attribute(c, attr, value);
+	xmpp_stanza_add_child(parent, c);
+	xmpp_stanza_release(c);
+}
+
+/* The pipeline's send stage: build and send <message type='chat'/>. */
+static bool
+transport_send(const struct msg *m, GError **error)
+{
+	struct account *acc = account_find(m->account);
+	struct pconn *pc = acc != NULL ? acc->proto : NULL;
+	g_autofree char *to = NULL;
+	xmpp_stanza_t *st;
+
+	if (pc == NULL || !pc->online) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
+		    "not connected (/connect %s)", m->account, m->account);
+		return false;
+	}
+	to = m->resource != NULL && prefs_get_bool("chat.resource_lock") ?
+	    g_strdup_printf("%s/%s", m->peer, m->resource) : g_strdup(m->peer);
+	st = xmpp_message_new(pc->ctx, "chat", to, m->id);
+	xmpp_message_set_body(st, m->body);
+	add_child(pc->ctx, st, "origin-id", NS_SID, "id", m->origin_id);
+	if (prefs_get_bool("chat.receipts"))
+		add_child(pc->ctx, st, "request", NS_RECEIPTS, NULL, NULL);
+	if (m->corrects != NULL)
+		add_child(pc->ctx, st, "replace", NS_CORRECT, "id",
+		    m->corrects);
+	if (prefs_get_bool("chat.states"))
+		add_child(pc->ctx, st, "active", NS_STATES, NULL, NULL);
+	proto_send(pc, st);
+	xmpp_stanza_release(st);
+	return true;
+}
+
+static char *
+transport_new_id(void)
+{
+	return g_uuid_string_random();
+}
+
+static const struct msg_transport transport = {
+	.send = transport_send,
+	.new_id = transport_new_id,
+};
+
+/* Register the message transport with the core pipeline. */
+void
+proto_message_init(void)
+{
+	msg_set_transport(&transport);
+}
+
+/* XEP-0280 §4: ask the server for carbons (before initial presence). */
+void
+proto_message_enable_carbons(struct pconn *pc)
+{
+	xmpp_stanza_t *iq;
+
+	if (!prefs_get_bool("chat.carbons"))
+		return;
+	iq = xmpp_iq_new(pc->ctx, "set", NULL);
+	add_child(pc->ctx, iq, "enable", NS_CARBONS, NULL, NULL);
+	proto_iq_send(pc, iq, NULL, NULL, NULL);
+	xmpp_stanza_release(iq);
+}
+
+/* XEP-0085: send a standalone chat state to peer. */
+bool
+proto_message_chat_state(const char *account, const char *peer,
+    const char *state)
+{
+	struct account *acc = account_find(account);
+	struct pconn *pc = acc != NULL ? acc->proto : NULL;
+	xmpp_stanza_t *st;
+
+	if (pc == NULL || !pc->online || !prefs_get_bool("chat.states"))
+		return false;
+	st = xmpp_message_new(pc->ctx, "chat", peer, NULL);
+	add_child(pc->ctx, st, state, NS_STATES, NULL, NULL);
+	proto_send(pc, st);
+	xmpp_stanza_release(st);
+	return true;
+}

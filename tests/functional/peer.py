@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: MIT
+"""A scripted XMPP peer (slixmpp) for natter's functional tests.
+
+Run as: python3 peer.py JID PASSWORD PORT. Reads one JSON command per line
+on stdin ({"op": "send", "to": ..., "body": ...}, {"op": "raw", "xml": ...},
+{"op": "presence", ...}, {"op": "subscribe"|"subscribed"|..., "to": ...}),
+writes one JSON event per line on stdout ({"event": "message", ...}).
+"""
+import asyncio
+import json
+import logging
+import sys
+import threading
+
+import slixmpp
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
+
+
+class Peer(slixmpp.ClientXMPP):
+    def __init__(self, jid, password):
+        super().__init__(jid, password)
+        self.enable_plaintext = True
+        self.register_plugin("xep_0030")
+        self.register_plugin("xep_0199")
+        self.add_event_handler("session_start", self.start)
+        self.add_event_handler("message", self.on_message)
+        self.add_event_handler("presence", self.on_presence)
+        self.register_handler(Callback("any message", MatchXPath("{jabber:client}message"),
+                                       self.on_any_message))
+        self.add_event_handler("disconnected", lambda e: out({"event": "disconnected"}))
+        self.auto_authorize = None
+        self.auto_subscribe = False
+
+    async def start(self, event):
+        await self.get_roster()
+        self.send_presence()
+        out({"event": "online", "jid": str(self.boundjid)})
+
+    def on_message(self, msg):
+        out({"event": "message", "from": str(msg["from"]), "type": msg["type"],
+             "body": msg["body"], "id": msg["id"], "xml": str(msg)})
+
+    def on_any_message(self, msg):
+        out({"event": "stanza", "from": str(msg["from"]), "xml": str(msg)})
+
+    def on_presence(self, p):
+        out({"event": "presence", "from": str(p["from"]), "type": p["type"],
+             "show": p["show"], "status": p["status"]})
+
+
+def out(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def handle(peer, cmd):
+    op = cmd["op"]
+    if op == "send":
+        m = peer.make_message(mto=cmd["to"], mbody=cmd["body"], mtype=cmd.get("type", "chat"))
+        if cmd.get("id"):
+            m["id"] = cmd["id"]
+        m.send()
+    elif op == "raw":
+        peer.send_raw(cmd["xml"])
+    elif op == "presence":
+        peer.send_presence(pshow=cmd.get("show"), pstatus=cmd.get("status"))
+    elif op in ("subscribe", "subscribed", "unsubscribe", "unsubscribed"):
+        peer.send_presence(pto=cmd["to"], ptype=op)
+    elif op == "quit":
+        peer.disconnect()
+    out({"event": "done", "op": op})
+
+
+def main():
+    logging.basicConfig(level=logging.ERROR)
+    jid, password, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    peer = Peer(jid, password)
+    loop = asyncio.get_event_loop()
+
+    def reader():
+        for line in sys.stdin:
+            line = line.strip()
+            if line:
+                loop.call_soon_threadsafe(handle, peer, json.loads(line))
+        loop.call_soon_threadsafe(loop.stop)
+
+    threading.Thread(target=reader, daemon=True).start()
+    peer.connect(("127.0.0.1", port), disable_starttls=True)
+    loop.run_forever()
+
+
+if __name__ == "__main__":
+    main()
