@@ -14,6 +14,7 @@
 #include "core/msg.h"
 #include "core/roster.h"
 #include "util/jid.h"
+#include "xmpp/proto-conn.h"
 
 /* A contact given as a JID or as a roster nickname: new bare JID. */
 static char *
@@ -217,3 +218,13 @@ const struct cmd_entry cmd_history_entry = {
 	.flags = CMD_SCRIPT_SAFE,
 	.exec = history_exec,
 };
+
+/*
+ * Tell peer that we are typing, paused, active or gone (XEP-0085); front
+ * ends call this as the input line changes. False when not sent.
+ */
+bool
+cmd_chat_state(const char *account, const char *peer, const char *state)
+{
+	return proto_message_chat_state(account, peer, state);
+}

@@ -145,6 +145,8 @@ void	 cmdq_clear(void);
 
 bool	 cmd_net_busy(void);
 enum cmd_status cmd_say(struct cmd_ctx *ctx, const char *line);
+bool	 cmd_chat_state(const char *account, const char *peer,
+	    const char *state);
 
 char	*cmd_help_text(const char *name, GError **error);
 char	*cmd_help_list(void);

@@ -116,3 +116,25 @@ sanitize_width(const char *utf8)
 	}
 	return w;
 }
+
+/*
+ * New copy of valid UTF-8 text cut to at most cols terminal cells (never in
+ * the middle of a character).
+ */
+char *
+sanitize_fit(const char *utf8, size_t cols)
+{
+	const char *p;
+	size_t w = 0;
+
+	for (p = utf8; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		size_t cw = g_unichar_iszerowidth(c) ? 0 :
+		    g_unichar_iswide(c) ? 2 : 1;
+
+		if (w + cw > cols)
+			break;
+		w += cw;
+	}
+	return g_strndup(utf8, p - utf8);
+}

@@ -16,5 +16,6 @@ char	*sanitize_text(const char *s, size_t len, unsigned flags);
 char	*sanitize_str(const char *s);
 bool	 sanitize_is_visible_escape(unsigned int c);
 size_t	 sanitize_width(const char *utf8);
+char	*sanitize_fit(const char *utf8, size_t cols);
 
 #endif

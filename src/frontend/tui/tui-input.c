@@ -65,6 +65,9 @@ stdin_cb(int fd, short revents, void *data)
 	g_string_append_len(pending, buf, n);
 	while (pending_pos < pending->len && !loop_quitting())
 		rl_callback_read_char();
+	if (secret_fn == NULL && rl_line_buffer != NULL &&
+	    *rl_line_buffer != '\0' && *rl_line_buffer != '/')
+		tui_chat_typed();
 	g_string_truncate(pending, 0);
 	pending_pos = 0;
 }
@@ -215,6 +218,40 @@ fn_prev(int count, int key)
 }
 
 static int
+fn_roster_up(int count, int key)
+{
+	tui_roster_scroll(-1);
+	return 0;
+}
+
+static int
+fn_roster_down(int count, int key)
+{
+	tui_roster_scroll(1);
+	return 0;
+}
+
+static int
+fn_next_active(int count, int key)
+{
+	guint n = tui_win_count(), i, best = G_MAXUINT;
+	enum tui_activity level = TUI_ACT_NONE;
+
+	for (i = 1; i <= n; i++) {
+		guint k = (tui_win_current_index() + i) % n;
+		struct tui_win *w = tui_win_nth(k);
+
+		if (w->activity > level) {
+			level = w->activity;
+			best = k;
+		}
+	}
+	if (best != G_MAXUINT)
+		tui_win_focus(best);
+	return 0;
+}
+
+static int
 fn_newline(int count, int key)
 {
 	rl_insert_text("\n");
@@ -240,6 +277,11 @@ bind_keys(void)
 	static const char *const prev[] = { "\033[1;3D", "\033\033[D",
 		"\020", NULL };
 	static const char *const nl[] = { "\033\r", NULL };
+	static const char *const roster_up[] = { "\033[5;3~", "\033\033[5~",
+		NULL };
+	static const char *const roster_down[] = { "\033[6;3~",
+		"\033\033[6~", NULL };
+	static const char *const next_active[] = { "\033a", "\033A", NULL };
 	/* readline keeps the name pointers: they must outlive it. */
 	static char names[10][24];
 	char seq[3];
@@ -251,6 +293,9 @@ bind_keys(void)
 	bind("natter-next-window", fn_next, next);
 	bind("natter-previous-window", fn_prev, prev);
 	bind("natter-insert-newline", fn_newline, nl);
+	bind("natter-roster-up", fn_roster_up, roster_up);
+	bind("natter-roster-down", fn_roster_down, roster_down);
+	bind("natter-next-active", fn_next_active, next_active);
 	for (i = 0; i < 10; i++) {
 		const char *const seqs[] = { seq, NULL };
 
@@ -283,6 +328,10 @@ on_line(char *line)
 	if (*line != '\0') {
 		add_history(line);
 		w->scroll = 0;
+		if (w->paused_timer != 0)
+			loop_remove_timer(w->paused_timer);
+		w->paused_timer = 0;
+		w->sent_composing = false;	/* the message says active */
 		tui_run_line(line);
 	}
 	free(line);

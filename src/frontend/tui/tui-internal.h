@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "core/events.h"
+
 /* Theme elements (the [colours] keys of a theme file). */
 enum tui_elem {
 	TUI_TEXT,
@@ -20,7 +22,11 @@ enum tui_elem {
 	TUI_STATUS_MENTION,
 	TUI_INPUT,
 	TUI_ONLINE,
+	TUI_AWAY,
+	TUI_DND,
 	TUI_OFFLINE,
+	TUI_PANE,
+	TUI_PANE_GROUP,
 	TUI_ELEM__COUNT,
 };
 
@@ -36,17 +42,31 @@ enum tui_activity {
 struct tui_line {
 	gint64		 time;		/* microseconds since the epoch */
 	enum tui_elem	 elem;
-	char		*text;		/* owned */
+	char		*text;		/* owned, sanitized */
+	char		*prefix;	/* owned sanitized sender, or NULL */
+	enum tui_elem	 prefix_elem;
+	char		*id;		/* owned message id, or NULL */
+	bool		 receipt;	/* delivery receipt arrived */
+};
+
+enum tui_win_kind {
+	TUI_WIN_CONSOLE,
+	TUI_WIN_CHAT,
 };
 
 struct tui_win {
-	char			*name;		/* owned */
+	enum tui_win_kind	 kind;
+	char			*name;		/* owned, sanitized */
 	char			*account;	/* owned, or NULL */
 	char			*peer;		/* owned, or NULL */
 	GQueue			 lines;		/* struct tui_line, bounded */
 	guint			 scroll;	/* lines scrolled back */
 	guint			 unread;
 	enum tui_activity	 activity;
+	char			*typing;	/* owned chat state of the peer */
+	gint64			 oldest_row;	/* history row of the first line */
+	bool			 sent_composing;
+	guint			 paused_timer;
 };
 
 /* tui-win.c */
@@ -61,6 +81,13 @@ void		 tui_win_add_line(struct tui_win *w, enum tui_elem elem,
 		    const char *text, gint64 time);
 void		 tui_win_print(struct tui_win *w, enum tui_elem elem,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct tui_line	*tui_win_add_msg(struct tui_win *w, gint64 time,
+		    const char *sender, bool own, const char *body,
+		    const char *id, bool prepend);
+struct tui_win	*tui_win_find_chat(const char *account, const char *peer);
+struct tui_win	*tui_win_open_chat(const char *account, const char *peer,
+		    bool focus);
+void		 tui_win_activity(struct tui_win *w, enum tui_activity a);
 void		 tui_win_scroll(int pages);
 void		 tui_win_register_ops(void);
 
@@ -77,6 +104,17 @@ void		 tui_input_free(void);
 void		 tui_input_draw(int row, int cols);
 bool		 tui_input_ask_secret(const char *prompt,
 		    void (*fn)(const char *, void *), void *data);
+
+/* tui-chat.c */
+void		 tui_chat_on_event(const struct ev *ev);
+void		 tui_chat_typed(void);
+void		 tui_chat_load_history(guint n);
+void		 tui_chat_title(struct tui_win *w, GString *out);
+
+/* tui-roster.c */
+int		 tui_roster_width(void);
+void		 tui_roster_draw(int top, int height, int left, int width);
+void		 tui_roster_scroll(int pages);
 
 /* tui-theme.c */
 bool		 tui_theme_load(const char *name, GPtrArray *warnings);

@@ -16,14 +16,16 @@
 
 static const char *const elem_names[TUI_ELEM__COUNT] = {
 	"text", "time", "info", "error", "own", "other", "title", "status",
-	"status_active", "status_mention", "input", "online", "offline",
+	"status_active", "status_mention", "input", "online", "away", "dnd",
+	"offline", "pane", "pane_group",
 };
 
 /* Built-in default, also the fallback for keys a theme does not set. */
 static const char *const builtin[TUI_ELEM__COUNT] = {
 	"default", "cyan", "green", "red bold", "yellow bold", "magenta bold",
 	"white on blue bold", "white on blue", "yellow on blue bold",
-	"red on blue bold", "default", "green bold", "red",
+	"red on blue bold", "default", "green bold", "yellow", "red bold",
+	"default", "default", "cyan bold",
 };
 
 static int attrs[TUI_ELEM__COUNT];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/loop.h"
 #include "core/prefs.h"
 #include "tui-internal.h"
 #include "util/errors.h"
@@ -22,6 +23,8 @@ static void
 line_free(struct tui_line *l)
 {
 	g_free(l->text);
+	g_free(l->prefix);
+	g_free(l->id);
 	g_free(l);
 }
 
@@ -31,6 +34,9 @@ win_free(struct tui_win *w)
 	g_free(w->name);
 	g_free(w->account);
 	g_free(w->peer);
+	g_free(w->typing);
+	if (w->paused_timer != 0)
+		loop_remove_timer(w->paused_timer);
 	g_queue_clear_full(&w->lines, (GDestroyNotify)line_free);
 	g_free(w);
 }
@@ -104,6 +110,40 @@ tui_win_focus(guint i)
 	tui_mark_dirty();
 }
 
+static void
+push(struct tui_win *w, struct tui_line *l, bool prepend)
+{
+	guint max = (guint)prefs_get_int("ui.scrollback");
+
+	if (prepend) {
+		if (w->lines.length >= max) {
+			line_free(l);
+			return;
+		}
+		g_queue_push_head(&w->lines, l);
+		tui_mark_dirty();
+		return;
+	}
+	g_queue_push_tail(&w->lines, l);
+	while (w->lines.length > max)
+		line_free(g_queue_pop_head(&w->lines));
+	if (w->scroll > 0 && w->scroll < w->lines.length)
+		w->scroll++;	/* keep the view still while reading back */
+	if (w != tui_win_current())
+		w->unread++;
+	tui_mark_dirty();
+}
+
+/* Raise the activity level of a window that is not being read. */
+void
+tui_win_activity(struct tui_win *w, enum tui_activity a)
+{
+	if (w != tui_win_current() && w->activity < a) {
+		w->activity = a;
+		tui_mark_dirty();
+	}
+}
+
 /*
  * Append a line to w. text must already be sanitized (newlines allowed);
  * the oldest line goes when ui.scrollback is reached.
@@ -113,22 +153,87 @@ tui_win_add_line(struct tui_win *w, enum tui_elem elem, const char *text,
     gint64 time)
 {
 	struct tui_line *l = g_new0(struct tui_line, 1);
-	guint max = (guint)prefs_get_int("ui.scrollback");
 
 	l->time = time != 0 ? time : g_get_real_time();
 	l->elem = elem;
 	l->text = g_strdup(text);
-	g_queue_push_tail(&w->lines, l);
-	while (w->lines.length > max)
-		line_free(g_queue_pop_head(&w->lines));
-	if (w->scroll > 0 && w->scroll < w->lines.length)
-		w->scroll++;	/* keep the view still while reading back */
-	if (w != tui_win_current()) {
-		w->unread++;
-		if (w->activity < TUI_ACT_EVENT)
-			w->activity = TUI_ACT_EVENT;
+	push(w, l, false);
+	tui_win_activity(w, TUI_ACT_EVENT);
+}
+
+/*
+ * Add a message line: sender and body come from outside and are sanitized
+ * here (the body keeps its line breaks as continuation lines). prepend puts
+ * it before the first line (older history). Returns the line (borrowed).
+ */
+struct tui_line *
+tui_win_add_msg(struct tui_win *w, gint64 time, const char *sender, bool own,
+    const char *body, const char *id, bool prepend)
+{
+	struct tui_line *l = g_new0(struct tui_line, 1);
+	bool action = g_str_has_prefix(body, "/me ");
+
+	l->time = time;
+	l->elem = TUI_TEXT;
+	l->prefix_elem = own ? TUI_OWN : TUI_OTHER;
+	if (action) {
+		g_autofree char *s = g_strdup_printf("* %s", sender);
+
+		l->prefix = sanitize_str(s);
+		l->text = sanitize_text(body + 4, (size_t)-1,
+		    SANITIZE_KEEP_NEWLINE);
+	} else {
+		g_autofree char *s = g_strdup_printf("<%s>", sender);
+
+		l->prefix = sanitize_str(s);
+		l->text = sanitize_text(body, (size_t)-1,
+		    SANITIZE_KEEP_NEWLINE);
 	}
-	tui_mark_dirty();
+	l->id = g_strdup(id);
+	push(w, l, prepend);
+	return l;
+}
+
+/* The chat window of account/peer, or NULL. */
+struct tui_win *
+tui_win_find_chat(const char *account, const char *peer)
+{
+	guint i;
+
+	for (i = 1; i < wins->len; i++) {
+		struct tui_win *w = tui_win_nth(i);
+
+		if (w->kind == TUI_WIN_CHAT && g_strcmp0(w->account,
+		    account) == 0 && g_strcmp0(w->peer, peer) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+/*
+ * The chat window of account/peer, created (at the end of the list) when
+ * missing; focus shows it.
+ */
+struct tui_win *
+tui_win_open_chat(const char *account, const char *peer, bool focus)
+{
+	struct tui_win *w = tui_win_find_chat(account, peer);
+	guint i;
+
+	if (w == NULL) {
+		g_autofree char *name = sanitize_str(peer);
+
+		w = win_new(name);
+		w->kind = TUI_WIN_CHAT;
+		w->account = g_strdup(account);
+		w->peer = g_strdup(peer);
+		g_ptr_array_add(wins, w);
+		tui_mark_dirty();
+	}
+	for (i = 0; focus && i < wins->len; i++)
+		if (tui_win_nth(i) == w)
+			tui_win_focus(i);
+	return w;
 }
 
 /* Format, sanitize (newlines kept) and append a line to w. */
@@ -210,8 +315,12 @@ win_list(struct cmd_ctx *ctx)
 static void
 close_index(guint i)
 {
+	struct tui_win *w = tui_win_nth(i);
+
 	if (i == 0)
 		return;
+	if (w->kind == TUI_WIN_CHAT && w->sent_composing)
+		cmd_chat_state(w->account, w->peer, "gone");
 	g_ptr_array_remove_index(wins, i);
 	if (current >= i && current > 0)
 		current--;
@@ -272,12 +381,24 @@ ask_secret(const char *prompt, cmd_secret_fn *fn, void *data)
 	return tui_input_ask_secret(prompt, fn, data);
 }
 
+static void
+open_chat(const char *account, const char *peer)
+{
+	bool fresh = tui_win_find_chat(account, peer) == NULL;
+	struct tui_win *w = tui_win_open_chat(account, peer, true);
+
+	if (fresh && w->lines.length == 0)
+		tui_chat_load_history(50);
+}
+
 static const struct cmd_ui_ops ops = {
 	.win_select = win_select,
 	.win_list = win_list,
 	.win_close = win_close,
 	.win_clear = win_clear,
 	.ask_secret = ask_secret,
+	.open_chat = open_chat,
+	.load_history = tui_chat_load_history,
 };
 
 /* Give the command layer the TUI's window operations. */

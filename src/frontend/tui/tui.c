@@ -18,6 +18,7 @@
 #include "config.h"
 #include "core/account.h"
 #include "core/events.h"
+#include "core/history.h"
 #include "core/loop.h"
 #include "core/prefs.h"
 #include "tui-internal.h"
@@ -25,6 +26,7 @@
 #include "util/sanitize.h"
 
 static bool dirty;
+static bool want_more_history;	/* scrolled past the top of a chat */
 static bool started;
 static guint ev_handle;
 static guint idle_hook;
@@ -44,11 +46,20 @@ tui_main_height(void)
 	return MAX(LINES - 3, 1);
 }
 
-/* Columns of the screen. */
+static bool
+pane_here(void)
+{
+	return tui_win_current()->kind != TUI_WIN_CONSOLE ||
+	    accounts_online() > 0;
+}
+
+/* Columns of the main window (the screen less the roster pane). */
 int
 tui_cols(void)
 {
-	return COLS;
+	int pane = pane_here() ? tui_roster_width() : 0;
+
+	return pane > 0 ? COLS - pane : COLS;
 }
 
 static void
@@ -78,6 +89,7 @@ tui_run_line(const char *line)
 
 	(void)cmd_run_line(line, CMD_FROM_TUI, w->account, w->peer, &tui_sink,
 	    NULL);
+	dirty = true;	/* a command may change what is shown (/roster hide) */
 }
 
 /* Format the time prefix of a line into buf. */
@@ -129,20 +141,72 @@ wrap(const char *text, int width, int indent, GPtrArray *rows)
 	g_ptr_array_add(rows, g_string_free(row, FALSE));
 }
 
+/*
+ * The rows of a line: "TIME PREFIX TEXT MARK" wrapped with a hanging
+ * indent. *head_cols receives the cells of "TIME " and *prefix_cols those
+ * of "PREFIX " on the first row, for colouring.
+ */
 static GPtrArray *
-line_rows(struct tui_line *l, int width)
+line_rows(struct tui_line *l, int width, int *head_cols, int *prefix_cols)
 {
 	GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
 	char ts[64];
-	g_autofree char *full = NULL;
+	GString *full = g_string_new(NULL);
 	int indent;
 
 	format_time(l->time, ts, sizeof ts);
-	full = ts[0] != '\0' ? g_strdup_printf("%s %s", ts, l->text) :
-	    g_strdup(l->text);
-	indent = ts[0] != '\0' ? (int)sanitize_width(ts) + 1 : 0;
-	wrap(full, width, MIN(indent, width / 2), rows);
+	if (ts[0] != '\0')
+		g_string_append_printf(full, "%s ", ts);
+	*head_cols = (int)sanitize_width(full->str);
+	*prefix_cols = 0;
+	if (l->prefix != NULL) {
+		g_string_append_printf(full, "%s ", l->prefix);
+		*prefix_cols = (int)sanitize_width(l->prefix) + 1;
+	}
+	g_string_append(full, l->text);
+	if (l->receipt)
+		g_string_append(full, " \u2713");
+	indent = *head_cols;
+	wrap(full->str, width, MIN(indent, width / 2), rows);
+	g_string_free(full, TRUE);
 	return rows;
+}
+
+/* Draw one row; the first row of a line colours time and sender. */
+static void
+draw_row(int row, const char *text, struct tui_line *l, bool first,
+    int head_cols, int prefix_cols)
+{
+	const char *p = text;
+	int col = 0;
+
+	move(row, 0);
+	if (first && head_cols > 0) {
+		const char *q = g_utf8_offset_to_pointer(p, head_cols);
+
+		attrset(tui_theme_attr(TUI_TIME));
+		addnstr(p, (int)(q - p));
+		p = q;
+		col = head_cols;
+	}
+	if (first && prefix_cols > 0) {
+		const char *q = p;
+		int w = 0;
+
+		while (*q != '\0' && w < prefix_cols) {
+			gunichar c = g_utf8_get_char(q);
+
+			w += g_unichar_iswide(c) ? 2 : 1;
+			q = g_utf8_next_char(q);
+		}
+		attrset(tui_theme_attr(l->prefix_elem));
+		addnstr(p, (int)(q - p));
+		p = q;
+		col += w;
+	}
+	attrset(tui_theme_attr(l->elem));
+	addstr(p);
+	(void)col;
 }
 
 /*
@@ -150,10 +214,17 @@ line_rows(struct tui_line *l, int width)
  * wrapped, so the cost does not grow with the scrollback.
  */
 static void
+clear_main_row(int row, int width)
+{
+	attrset(A_NORMAL);
+	mvhline(row, 0, ' ', width);
+}
+
+static void
 draw_main(void)
 {
 	struct tui_win *w = tui_win_current();
-	int h = tui_main_height(), row = h;
+	int h = tui_main_height(), row = h, width = tui_cols();
 	GList *l = g_queue_peek_tail_link(&w->lines);
 	guint skip = w->scroll, j;
 
@@ -163,20 +234,21 @@ draw_main(void)
 	}
 	for (; l != NULL && row >= 1; l = l->prev) {
 		struct tui_line *line = l->data;
-		g_autoptr(GPtrArray) rows = line_rows(line, COLS);
+		int hc, pc;
+		g_autoptr(GPtrArray) rows = line_rows(line, width, &hc, &pc);
 
-		attrset(tui_theme_attr(line->elem));
 		for (j = rows->len; j-- > 0 && row >= 1; row--) {
-			move(row, 0);
-			clrtoeol();
-			mvaddstr(row, 0, g_ptr_array_index(rows, j));
+			clear_main_row(row, width);
+			draw_row(row, g_ptr_array_index(rows, j), line, j == 0,
+			    hc, pc);
 		}
 	}
 	attrset(A_NORMAL);
-	for (; row >= 1; row--) {
-		move(row, 0);
-		clrtoeol();
-	}
+	for (; row >= 1; row--)
+		clear_main_row(row, width);
+	if (l == NULL && w->kind == TUI_WIN_CHAT && w->scroll > 0 &&
+	    history_available())
+		want_more_history = true;
 }
 
 static void
@@ -194,10 +266,24 @@ draw_title(void)
 	struct tui_win *w = tui_win_current();
 	g_autofree char *t = NULL;
 
+	GString *s = g_string_new(NULL);
+	g_autofree char *fit = NULL;
+
 	fill_row(0, TUI_TITLE);
-	t = g_strdup_printf(" natter %s - %s%s", PACKAGE_VERSION, w->name,
+	if (w->kind == TUI_WIN_CHAT)
+		tui_chat_title(w, s);
+	else
+		g_string_append(s, w->name);
+	t = g_strdup_printf(" natter %s - %s%s", PACKAGE_VERSION, s->str,
 	    w->scroll > 0 ? "  [scrolled back: PgDn]" : "");
-	mvaddnstr(0, 0, t, COLS);
+	g_string_free(s, TRUE);
+	s = NULL;
+	fit = sanitize_fit(t, (size_t)COLS);
+	{
+		g_autofree char *safe = sanitize_str(fit);
+
+		mvaddstr(0, 0, safe);
+	}
 	attrset(A_NORMAL);
 }
 
@@ -228,30 +314,69 @@ status_accounts(GString *s)
 		g_string_append(s, " [offline]");
 }
 
+static enum tui_elem
+activity_elem(enum tui_activity a)
+{
+	return a >= TUI_ACT_MENTION ? TUI_STATUS_MENTION :
+	    a >= TUI_ACT_MESSAGE ? TUI_STATUS_ACTIVE : TUI_STATUS;
+}
+
+/* Add text at the cursor in attr if it fits before limit; false if not. */
+static bool
+put(const char *text, enum tui_elem e, int limit)
+{
+	g_autofree char *safe = sanitize_str(text);
+	int y, x;
+
+	getyx(stdscr, y, x);
+	(void)y;
+	if (x + (int)sanitize_width(safe) > limit)
+		return false;
+	attrset(tui_theme_attr(e));
+	addstr(safe);
+	return true;
+}
+
+/*
+ * Status bar: clock, accounts, then the windows with their activity as a
+ * symbol (+ event, * message, ! mention/private) and a colour. When the
+ * windows do not fit, a marker carries the highest level it hides.
+ */
 static void
 draw_status(void)
 {
+	static const char *const marks[] = { "", "+", "*", "!" };
 	char ts[16];
 	GString *s = g_string_new(NULL);
-	g_autofree char *safe = NULL;
-	guint i;
+	enum tui_activity hidden = TUI_ACT_NONE;
+	guint i, nhidden = 0;
 
 	format_time(g_get_real_time(), ts, sizeof ts);
 	g_string_append_printf(s, " [%s]", ts);
 	status_accounts(s);
+	fill_row(LINES - 2, TUI_STATUS);
+	move(LINES - 2, 0);
+	(void)put(s->str, TUI_STATUS, COLS);
+	g_string_free(s, TRUE);
 	for (i = 0; i < tui_win_count(); i++) {
 		struct tui_win *w = tui_win_nth(i);
-		static const char *const marks[] = { "", "+", "*", "!" };
+		g_autofree char *item = g_strdup_printf(" [%u:%s%s%s]", i + 1,
+		    w->name, marks[w->activity],
+		    i == tui_win_current_index() ? "<" : "");
 
-		g_string_append_printf(s, " [%u:%s%s%s]", i + 1, w->name,
-		    marks[w->activity], i == tui_win_current_index() ?
-		    "<" : "");
+		if (nhidden == 0 && put(item, activity_elem(w->activity),
+		    COLS - 8))
+			continue;
+		nhidden++;
+		hidden = MAX(hidden, w->activity);
 	}
-	safe = sanitize_text(s->str, s->len, SANITIZE_ONE_LINE);
-	fill_row(LINES - 2, TUI_STATUS);
-	mvaddnstr(LINES - 2, 0, safe, -1);
+	if (nhidden > 0) {
+		g_autofree char *more = g_strdup_printf(" [+%u%s]", nhidden,
+		    marks[hidden]);
+
+		(void)put(more, activity_elem(hidden), COLS);
+	}
 	attrset(A_NORMAL);
-	g_string_free(s, TRUE);
 }
 
 /* Draw the input line and put the cursor there (readline redisplay). */
@@ -310,6 +435,10 @@ update_title(void)
 static void
 redraw(void *data)
 {
+	if (want_more_history) {
+		want_more_history = false;
+		tui_chat_load_history(100);
+	}
 	if (!dirty || !started || loop_quitting())
 		return;
 	dirty = false;
@@ -322,6 +451,9 @@ redraw(void *data)
 	update_title();
 	draw_title();
 	draw_main();
+	if (tui_cols() < COLS)
+		tui_roster_draw(1, tui_main_height(), tui_cols(),
+		    COLS - tui_cols());
 	draw_status();
 	tui_input_draw(LINES - 1, COLS);
 	refresh();
@@ -395,11 +527,8 @@ on_event(const struct ev *ev, void *data)
 	case EV_CERT_PROMPT:
 		on_cert_prompt(ev);
 		break;
-	case EV_ROSTER_ITEM:
-	case EV_PRESENCE:
-		dirty = true;	/* status bar, later the roster pane */
-		break;
 	default:
+		tui_chat_on_event(ev);
 		break;
 	}
 }

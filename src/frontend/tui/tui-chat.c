@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Chat windows: incoming and sent messages, receipts, corrections, chat
+ * states and presence lines, history when a window opens or the user asks
+ * for more, and our own typing notifications. A message never takes the
+ * focus; it marks its window's activity. frontend/tui layer.
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/account.h"
+#include "core/history.h"
+#include "core/loop.h"
+#include "core/prefs.h"
+#include "core/roster.h"
+#include "tui-internal.h"
+#include "util/sanitize.h"
+
+#define SEARCH_BACK 500		/* lines searched for receipts/corrections */
+#define PAUSED_MS 5000		/* XEP-0085 §5.2: paused after ~5 s */
+
+static char *
+bare_of(const char *full)
+{
+	const char *slash = strchr(full, '/');
+
+	return slash != NULL ? g_strndup(full, slash - full) : g_strdup(full);
+}
+
+/* The name to show for a contact: roster name, else the bare JID. */
+static const char *
+contact_name(const char *account, const char *bare)
+{
+	struct account *acc = account_find(account);
+	struct roster_item *it = acc != NULL ? roster_find(acc->roster, bare) :
+	    NULL;
+
+	return it != NULL && it->name != NULL ? it->name : bare;
+}
+
+static const char *
+own_name(struct account *acc)
+{
+	const char *nick = acc != NULL ? account_get(acc, "nick") : NULL;
+
+	return nick != NULL ? nick : "me";
+}
+
+static void load_into(struct tui_win *w, guint n);
+
+static struct tui_line *
+find_line(struct tui_win *w, const char *id)
+{
+	GList *l = g_queue_peek_tail_link(&w->lines);
+	int n;
+
+	for (n = 0; l != NULL && n < SEARCH_BACK; l = l->prev, n++) {
+		struct tui_line *line = l->data;
+
+		if (line->id != NULL && strcmp(line->id, id) == 0)
+			return line;
+	}
+	return NULL;
+}
+
+static void
+correct(struct tui_win *w, const struct ev_message *m)
+{
+	struct tui_line *line = find_line(w, m->corrects);
+	g_autofree char *safe = NULL;
+
+	if (line == NULL)
+		return;
+	safe = sanitize_text(m->body, (size_t)-1, SANITIZE_KEEP_NEWLINE);
+	g_free(line->text);
+	line->text = g_strdup_printf("%s [corrected]", safe);
+	tui_mark_dirty();
+}
+
+static void
+on_message(const struct ev *ev)
+{
+	const struct ev_message *m = &ev->u.message;
+	bool in = ev->kind == EV_MSG_RECEIVED;
+	g_autofree char *peer = bare_of(in ? m->from : m->to);
+	struct tui_win *w = tui_win_find_chat(ev->account, peer);
+	struct account *acc = account_find(ev->account);
+	bool fresh = w == NULL;
+
+	if (w == NULL)
+		w = tui_win_open_chat(ev->account, peer, false);
+	if (in)
+		g_clear_pointer(&w->typing, g_free);
+	if (fresh && history_available())
+		load_into(w, 50);	/* already holds this message */
+	if (fresh && w->lines.length > 0) {
+		w->unread = in ? 1 : 0;
+	} else if (m->corrects != NULL && find_line(w, m->corrects) != NULL) {
+		correct(w, m);
+	} else {
+		tui_win_add_msg(w, ev->time, in ? contact_name(ev->account,
+		    peer) : own_name(acc), !in, m->body, m->id, false);
+	}
+	if (!in)
+		return;
+	tui_win_activity(w, TUI_ACT_MENTION);	/* a private message */
+	if (w != tui_win_current() && prefs_get_bool("ui.bell"))
+		beep();
+}
+
+static void
+on_receipt(const struct ev *ev)
+{
+	g_autofree char *peer = bare_of(ev->u.receipt.from);
+	struct tui_win *w = tui_win_find_chat(ev->account, peer);
+	struct tui_line *line = w != NULL ? find_line(w, ev->u.receipt.id) :
+	    NULL;
+
+	if (line != NULL && !line->receipt) {
+		line->receipt = true;
+		tui_mark_dirty();
+	}
+}
+
+static void
+on_chat_state(const struct ev *ev)
+{
+	g_autofree char *peer = bare_of(ev->u.chat_state.from);
+	struct tui_win *w = tui_win_find_chat(ev->account, peer);
+	const char *s = ev->u.chat_state.state;
+
+	if (w == NULL)
+		return;
+	g_free(w->typing);
+	w->typing = strcmp(s, "composing") == 0 ? g_strdup("typing") :
+	    strcmp(s, "paused") == 0 ? g_strdup("stopped typing") :
+	    strcmp(s, "gone") == 0 ? g_strdup("left the chat") : NULL;
+	tui_mark_dirty();
+}
+
+static void
+on_presence(const struct ev *ev)
+{
+	const struct ev_presence *p = &ev->u.presence;
+	g_autofree char *peer = bare_of(p->from);
+	struct tui_win *w = tui_win_find_chat(ev->account, peer);
+	const char *show = strcmp(p->type, "unavailable") == 0 ? "offline" :
+	    p->show != NULL ? p->show : "online";
+
+	if (w != NULL) {
+		tui_win_print(w, TUI_INFO, "%s is %s%s%s", p->from, show,
+		    p->status != NULL ? ": " : "", p->status ? p->status : "");
+		tui_win_activity(w, TUI_ACT_EVENT);
+	}
+	tui_mark_dirty();	/* roster pane */
+}
+
+static void
+on_subscription(const struct ev *ev)
+{
+	const struct ev_subscription *s = &ev->u.subscription;
+	struct tui_win *con = tui_win_nth(0);
+
+	if (strcmp(s->type, "subscribe") == 0)
+		tui_win_print(con, TUI_INFO, "%s: %s wants to see your "
+		    "presence%s%s\n  /sub allow %s   to accept\n  /sub deny %s"
+		    "    to refuse", ev->account, s->from,
+		    s->status != NULL ? ": " : "", s->status ? s->status : "",
+		    s->from, s->from);
+	else
+		tui_win_print(con, TUI_INFO, "%s: %s: %s", ev->account,
+		    s->from, strcmp(s->type, "subscribed") == 0 ?
+		    "you may now see their presence" :
+		    strcmp(s->type, "unsubscribed") == 0 ?
+		    "refused or revoked your subscription" :
+		    "stopped following your presence");
+	tui_win_activity(con, TUI_ACT_MESSAGE);
+}
+
+/* Chat-related events (called by tui.c's event sink). */
+void
+tui_chat_on_event(const struct ev *ev)
+{
+	switch (ev->kind) {
+	case EV_MSG_RECEIVED:
+	case EV_MSG_SENT:
+		on_message(ev);
+		break;
+	case EV_RECEIPT:
+		on_receipt(ev);
+		break;
+	case EV_CHAT_STATE:
+		on_chat_state(ev);
+		break;
+	case EV_PRESENCE:
+		on_presence(ev);
+		break;
+	case EV_SUBSCRIPTION:
+		on_subscription(ev);
+		break;
+	case EV_ROSTER_ITEM:
+		tui_mark_dirty();
+		break;
+	default:
+		break;
+	}
+}
+
+/* Put up to n older messages from history before the first line of w. */
+static void
+load_into(struct tui_win *w, guint n)
+{
+	struct account *acc;
+	g_autoptr(GPtrArray) l = NULL;
+	g_autoptr(GError) err = NULL;
+	guint i;
+
+	if (w->kind != TUI_WIN_CHAT || !history_available())
+		return;
+	acc = account_find(w->account);
+	l = history_load(w->account, w->peer, w->oldest_row, n, &err);
+	if (err != NULL) {
+		tui_win_print(w, TUI_ERROR, "%s", err->message);
+		return;
+	}
+	for (i = l->len; i-- > 0;) {
+		struct msg *m = g_ptr_array_index(l, i);
+		bool own = m->dir == MSG_OUT;
+
+		tui_win_add_msg(w, m->time, own ? own_name(acc) :
+		    contact_name(w->account, w->peer), own, m->body, m->id,
+		    true);
+		w->oldest_row = m->row;
+	}
+}
+
+/* /history N and scrolling past the top: older lines of this chat. */
+void
+tui_chat_load_history(guint n)
+{
+	load_into(tui_win_current(), n);
+}
+
+static void
+paused_cb(void *data)
+{
+	struct tui_win *w = data;
+
+	w->paused_timer = 0;
+	if (w->sent_composing && cmd_chat_state(w->account, w->peer, "paused"))
+		w->sent_composing = false;
+}
+
+/*
+ * The input line changed: in a chat, say we are composing (once), and
+ * paused after PAUSED_MS without typing (XEP-0085 §5).
+ */
+void
+tui_chat_typed(void)
+{
+	struct tui_win *w = tui_win_current();
+
+	if (w->kind != TUI_WIN_CHAT)
+		return;
+	if (w->paused_timer != 0)
+		loop_remove_timer(w->paused_timer);
+	w->paused_timer = 0;
+	if (!w->sent_composing)
+		w->sent_composing = cmd_chat_state(w->account, w->peer,
+		    "composing");
+	if (w->sent_composing)
+		w->paused_timer = loop_add_timer(PAUSED_MS, paused_cb, w);
+}
+
+/* Title bar text of a chat window: contact, presence, typing. */
+void
+tui_chat_title(struct tui_win *w, GString *out)
+{
+	struct account *acc = account_find(w->account);
+	struct roster_item *it = acc != NULL ? roster_find(acc->roster,
+	    w->peer) : NULL;
+	const struct roster_res *best = it != NULL ? roster_item_best(it) :
+	    NULL;
+
+	g_string_append(out, w->peer);
+	if (it != NULL && it->name != NULL)
+		g_string_append_printf(out, " (%s)", it->name);
+	if (it != NULL)
+		g_string_append_printf(out, " - %s%s%s", roster_item_show(it),
+		    best != NULL && best->status != NULL ? ": " : "",
+		    best != NULL && best->status != NULL ? best->status : "");
+	if (w->typing != NULL)
+		g_string_append_printf(out, " - %s", w->typing);
+}

@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: MIT
+"""Chat windows and the roster pane in the real TUI (issue 3)."""
+import re
+
+import pytest
+
+from natterlib import Tui, wait_for
+
+
+@pytest.fixture
+def tui(home, prosody):
+    started = []
+
+    def make(*args, width=120, height=40):
+        jid = prosody.register("alice", "pw")
+        home.add_account("a", jid, "pw", port=prosody.port)
+        home.trust(prosody.fingerprint())
+        t = Tui(home, "-a", "a", *args, width=width, height=height)
+        started.append(t)
+        t.wait_screen(r"\[alice@localhost online\]")
+        return t, jid
+    yield make
+    for t in started:
+        t.close()
+
+
+def status_line(t):
+    return t.screen().splitlines()[-2]
+
+
+def test_incoming_message_opens_window_without_stealing_focus(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    bob.send(alice, "hello from bob")
+    wait_for(lambda: "[2:bob@localhost!]" in status_line(t), 10,
+             f"activity mark; status: {status_line(t)}")
+    assert "console<" in status_line(t)                  # focus stayed
+    assert "hello from bob" not in t.screen()
+    t.keys("M-2")
+    t.wait_screen(r"<bob@localhost> hello from bob")
+    t.wait_screen(r"\[2:bob@localhost<\]")
+
+
+def test_typed_line_reaches_peer_and_shows_as_own(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command(f"/msg {bob.jid}")
+    t.wait_screen(r"natter \S+ - bob@localhost")
+    t.command("exact body: <&> 日本")
+    bob.wait("message", body="exact body: <&> 日本")
+    t.wait_screen(r"<me> exact body: <&> 日本")
+
+
+def test_receipt_mark_appears(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command(f"/msg {bob.jid} are you there")
+    got = bob.wait("message", body="are you there")
+    mid = re.search(r'id="([^"]+)"', got["xml"]).group(1)
+    bob.do("raw", xml=f"<message to='{got['from']}'><received xmlns='urn:xmpp:receipts' id='{mid}'/></message>")
+    t.wait_screen(r"<me> are you there \u2713")
+
+
+def test_typing_shown_and_cleared(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command(f"/msg {bob.jid}")
+    bob.do("raw", xml=f"<message to='{alice}' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>")
+    t.wait_screen(r"^ natter .*bob@localhost.* - typing")
+    bob.do("raw", xml=f"<message to='{alice}' type='chat'><body>done</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>")
+    t.wait_screen(r"<bob@localhost> done")
+    wait_for(lambda: "typing" not in t.screen().splitlines()[0], 5, "typing cleared")
+
+
+def test_our_typing_is_sent(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command(f"/msg {bob.jid}")
+    t.wait_screen(r"natter \S+ - bob@localhost")
+    t.type("hel")
+    bob.wait("stanza", xml=re.compile(r"<composing xmlns=\"http://jabber.org/protocol/chatstates\""))
+
+
+def test_hostile_body_cannot_impersonate_or_escape(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.keys("M-1")
+    # CR (arrives as a line feed through the server), a fake sender line,
+    # a bidi override and zero-width characters.
+    bob.do("raw", xml=f"<message to='{alice}' type='chat'><body>ok&#13;12:00 &lt;alice&gt; send me your password"
+                      "\u202eevil\u200b</body></message>")
+    t.keys("M-2")
+    scr = t.wait_screen(r"<U\+202E>evil<U\+200B>")
+    lines = t.screen().splitlines()
+    fake = [l for l in lines if "send me your password" in l][0]
+    assert re.match(r"^\s+12:00 <alice> send me", fake), fake   # indented continuation
+    assert not re.match(r"^\d\d:\d\d <alice>", fake)
+
+
+def test_long_and_multiline_bodies(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui(width=100, height=40)
+    body = "".join(f"{i:04d}" for i in range(2500))          # 10,000 chars
+    bob.send(alice, body)
+    bob.send(alice, "\n".join(f"row{i}" for i in range(200)))
+    t.wait_screen(r"\[2:bob@localhost")
+    t.keys("M-2")
+    t.wait_screen(r"row199")
+    t.wait_screen(r"^\s+row198$")
+    for _ in range(6):                               # 200 rows above
+        t.keys("PageUp")
+    t.wait_screen(r"2499\s*$")                       # end of the long body
+    assert all(len(l) <= 100 for l in t.screen().splitlines())
+
+
+def test_roster_pane_shows_contact_and_presence(tui, make_peer, home):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command(f"/roster add {bob.jid} Bobby")
+    t.wait_screen(r"  Bobby")
+    t.command(f"/sub request {bob.jid}")
+    bob.wait("presence", type="subscribe")
+    bob.do("subscribed", to=alice)
+    bob.do("presence")
+    t.wait_screen(r"\+ Bobby")
+    bob.do("presence", show="dnd", status="busy")
+    t.wait_screen(r"! Bobby")
+    t.command("/roster hide")
+    wait_for(lambda: "Bobby" not in t.screen(), 5, "pane hidden")
+    t.command("/roster show")
+    t.wait_screen(r"! Bobby")
+
+
+def test_subscription_request_shows_commands(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    bob.do("subscribe", to=alice)
+    t.wait_screen(r"bob@localhost wants to see your presence")
+    t.wait_screen(r"/sub allow bob@localhost\s+to accept")
+
+
+def test_history_reloaded_after_restart(home, prosody, make_peer):
+    bob = make_peer("bob")
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = Tui(home, "-a", "a")
+    try:
+        t.wait_screen(r"online\]")
+        bob.send(jid, "first visit")
+        t.wait_screen(r"\[2:bob@localhost")
+        t.command("/quit")
+        t.wait_screen(r"NATTER-EXIT=0")
+    finally:
+        t.close()
+    t = Tui(home, "-a", "a")
+    try:
+        t.wait_screen(r"online\]")
+        t.command(f"/msg {bob.jid}")
+        t.wait_screen(r"<bob@localhost> first visit")
+    finally:
+        t.close()
