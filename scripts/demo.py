@@ -15,16 +15,27 @@ from natterlib import Home, Prosody  # noqa: E402
 def main():
     natter = sys.argv[1]
     os.environ["NATTER_BIN"] = natter
-    server = Prosody().start()
+    server = Prosody(groups={"Demo": ["me", "bob"]}).start()
     home = Home()
+    bot = None
     try:
         jid = server.register("me", "demo")
-        server.register("bob", "demo-bob")
+        bob = server.register("bob", "demo-bob")
+        bot = subprocess.Popen(
+            ["/usr/bin/python3", str(Path(__file__).with_name("demo-bot.py")),
+             bob, "demo-bob", str(server.port)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
         home.add_account("demo", jid, "demo", port=server.port)
         home.trust(server.fingerprint())
-        print(f"demo server on 127.0.0.1:{server.port}; account {jid}")
-        rc = subprocess.call([natter, "-a", "demo"], env=home.env)
+        print(f"demo server on 127.0.0.1:{server.port}; account {jid}; "
+              f"say hello to {bob} with /msg {bob} hi")
+        rc = subprocess.call([natter, "-a", "demo", "-c", "/msg " + bob],
+                             env=home.env)
     finally:
+        if bot is not None:
+            bot.terminate()
+            bot.wait()
         server.stop()
         home.cleanup()
     sys.exit(rc)

@@ -58,7 +58,7 @@ class Prosody:
     """A private Prosody: own config, data dir, random loopback port."""
 
     def __init__(self, tls=True, plain_only=False, modules=(), disabled=(),
-                 domain="localhost"):
+                 domain="localhost", groups=None):
         self.root = scratch_dir("prosody-")
         self.domain = domain
         self.port = free_port()
@@ -66,6 +66,7 @@ class Prosody:
         self.plain_only = plain_only
         self.modules = list(modules)
         self.disabled = list(disabled)
+        self.groups = groups or {}
         self.proc = None
         self.cert = self.root / "cert.pem"
         self.key = self.root / "key.pem"
@@ -91,6 +92,8 @@ class Prosody:
         if self.tls:
             mods.append("tls")
         mods += self.modules
+        if self.groups:
+            mods.append("groups")
         disabled = ["s2s", "limits", "posix"] + self.disabled
         if not self.tls:
             disabled.append("tls")
@@ -112,6 +115,12 @@ authentication = "internal_hashed"
 modules_enabled = {lua(mods)}
 modules_disabled = {lua(disabled)}
 '''
+        if self.groups:
+            gf = self.root / "groups.txt"
+            gf.write_text("".join(
+                f"[{g}]\n" + "".join(f"{u}@{self.domain}={u.capitalize()}\n" for u in users)
+                for g, users in self.groups.items()))
+            cfg += f'groups_file = "{gf}"\n'
         if self.plain_only:
             cfg += 'disable_sasl_mechanisms = { "SCRAM-SHA-1"; "SCRAM-SHA-1-PLUS"; "DIGEST-MD5" }\n'
         if self.tls:

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: MIT
+"""The README's Run command after the build: demo server, demo contact
+that answers, natter connected; quitting natter stops the server."""
+import re
+import subprocess
+
+from natterlib import NATTER, SRC, Home, wait_for
+
+
+def test_demo_contact_answers_and_quit_stops_server():
+    home = Home()
+    sock = "natter-demo-test"
+    env = home.env
+    try:
+        subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", "new-session", "-d",
+                        "-x", "120", "-y", "40", "-s", "S",
+                        f"/usr/bin/python3 {SRC}/scripts/demo.py {NATTER}; echo DEMO-EXIT=$?; sleep 30"],
+                       check=True, env=env)
+        screen = lambda: subprocess.run(["tmux", "-L", sock, "capture-pane", "-p", "-t", "S"],
+                                        capture_output=True, text=True).stdout
+        wait_for(lambda: "[me@localhost online]" in screen(), 30, "demo login")
+        wait_for(lambda: re.search(r"\+ Bob", screen()), 15, "Bob in the roster pane")
+        subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "S", "-l", "hi"])
+        subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "S", "Enter"])
+        wait_for(lambda: "Hello! I am the demo contact" in screen(), 15, "bot answer")
+        pane = subprocess.run(["tmux", "-L", sock, "list-panes", "-t", "S", "-F", "#{pane_pid}"],
+                              capture_output=True, text=True).stdout.strip()
+        demo = subprocess.run(["pgrep", "-P", pane, "-f", "demo.py"],
+                              capture_output=True, text=True).stdout.split()
+        assert len(demo) == 1, demo
+        server = subprocess.run(["pgrep", "-P", demo[0], "-f", "prosody"],
+                                capture_output=True, text=True).stdout.split()
+        assert server, "the demo server should be a child of demo.py"
+        def alive():
+            for p in server:
+                try:
+                    if "zombie" not in open(f"/proc/{p}/status").read().lower():
+                        return True
+                except OSError:
+                    pass
+            return False
+        subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "S", "-l", "/quit"])
+        subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "S", "Enter"])
+        wait_for(lambda: "DEMO-EXIT=0" in screen(), 20, "demo exit")
+        wait_for(lambda: not alive(), 10, "demo server stopped")
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+        home.cleanup()
