@@ -99,13 +99,46 @@ sig_pipe_cb(int fd, short revents, void *data)
  * SIGCHLD: reap every child that exited. Child processes started by
  * natter (notifications, /exec) are watched here; none are started yet.
  */
+struct child_watch {
+	pid_t		 pid;
+	loop_child_fn	*fn;
+	void		*data;
+};
+
+static GArray *child_watches;	/* struct child_watch */
+
 static void
 reap_children(int signo, void *data)
 {
 	int status;
+	pid_t pid;
+	guint i;
 
-	while (waitpid(-1, &status, WNOHANG) > 0)
-		;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; child_watches != NULL && i < child_watches->len;
+		    i++) {
+			struct child_watch w = g_array_index(child_watches,
+			    struct child_watch, i);
+
+			if (w.pid != pid)
+				continue;
+			g_array_remove_index(child_watches, i);
+			w.fn(pid, status, w.data);
+			break;
+		}
+	}
+}
+
+/* Call fn(pid, status, data) once child pid has exited (and was reaped). */
+void
+loop_watch_child(pid_t pid, loop_child_fn *fn, void *data)
+{
+	struct child_watch w = { pid, fn, data };
+
+	if (child_watches == NULL)
+		child_watches = g_array_new(FALSE, FALSE,
+		    sizeof(struct child_watch));
+	g_array_append_val(child_watches, w);
 }
 
 /* Set up the loop and its signal self-pipe. */
@@ -135,6 +168,7 @@ loop_free(void)
 	g_clear_pointer(&fds, g_ptr_array_unref);
 	g_clear_pointer(&hooks, g_ptr_array_unref);
 	g_clear_pointer(&sigs, g_array_unref);
+	g_clear_pointer(&child_watches, g_array_unref);
 	g_list_free_full(g_steal_pointer(&timers), g_free);
 	if (sig_pipe[0] >= 0) {
 		close(sig_pipe[0]);

@@ -4,11 +4,13 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 typedef void loop_fd_fn(int fd, short revents, void *data);
 typedef void loop_timer_fn(void *data);
 typedef void loop_hook_fn(void *data);
 typedef void loop_signal_fn(int signo, void *data);
+typedef void loop_child_fn(pid_t pid, int status, void *data);
 
 bool	 loop_init(char **error);
 void	 loop_free(void);
@@ -21,6 +23,7 @@ guint	 loop_add_prepare(loop_hook_fn *fn, void *data);
 guint	 loop_add_idle(loop_hook_fn *fn, void *data);
 void	 loop_remove_hook(guint id);
 void	 loop_on_signal(int signo, loop_signal_fn *fn, void *data);
+void	 loop_watch_child(pid_t pid, loop_child_fn *fn, void *data);
 int	 loop_run(void);
 void	 loop_quit(int status);
 bool	 loop_quitting(void);

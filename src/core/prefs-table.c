@@ -7,6 +7,7 @@
 
 static const char *const log_levels[] = { "debug", "info", "warn", "error",
 	NULL };
+static const char *const osc_modes[] = { "off", "osc9", "osc777", NULL };
 static const char *const roster_by[] = { "group", "presence", "none",
 	NULL };
 static const char *const tls_modes[] = { "force", "direct", "allow", "trust",
@@ -39,6 +40,13 @@ const struct pref_def pref_table[] = {
 	  "(TLS if offered), trust (accept any certificate), disable." },
 	{ "log.level", PREF_ENUM, "info", 0, 0, log_levels,
 	  "Threshold of the debug log $XDG_STATE_HOME/natter/natter.log." },
+	{ "notify.command", PREF_STRING, "", 0, 0, NULL,
+	  "Program run (no shell) with a title and a text for each private "
+	  "message or mention in a window you are not reading, e.g. "
+	  "notify-send. Empty: none." },
+	{ "notify.osc", PREF_ENUM, "off", 0, 0, osc_modes,
+	  "Terminal notifications for the same events: off, osc9 (iTerm2, "
+	  "kitty, foot...) or osc777 (urxvt, VTE)." },
 	{ "ui.bell", PREF_BOOL, "on", 0, 0, NULL,
 	  "Ring the terminal bell on private messages and mentions." },
 	{ "ui.roster", PREF_BOOL, "on", 0, 0, NULL,

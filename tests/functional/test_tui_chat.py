@@ -160,3 +160,33 @@ def test_history_reloaded_after_restart(home, prosody, make_peer):
         t.wait_screen(r"<bob@localhost> first visit")
     finally:
         t.close()
+
+
+def test_notification_command_that_hangs_does_not_freeze(tui, make_peer, home):
+    bob = make_peer("bob")
+    out = home.root / "notified"
+    script = home.root / "hang-notify"
+    script.write_text(f"#!/bin/sh\nprintf '%s|%s\\n' \"$1\" \"$2\" >> {out}\nexec sleep 600\n")
+    script.chmod(0o755)
+    t, alice = tui()
+    t.command(f"/set notify.command {script}")
+    t.wait_screen(r"notify.command = ")
+    for i in range(6):
+        bob.send(alice, f"ping {i}")
+    wait_for(lambda: out.exists() and "ping 0" in out.read_text(), 10, "notified")
+    # The UI answers at once although the notifier hangs.
+    t.command("/about")
+    t.wait_screen(r"a terminal XMPP client", timeout=3)
+    assert out.read_text().startswith("natter: bob@localhost|ping 0")
+    # At most 4 hanging notifiers run at once.
+    assert len(out.read_text().splitlines()) == 4
+    wait_for(lambda: "[2:bob@localhost!]" in status_line(t), 5, "activity")
+
+
+def test_bell_rings_for_message_in_other_window(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    flag = lambda: t.tmux("display-message", "-p", "-t", "S", "#{window_bell_flag}").stdout.strip()
+    t.tmux("new-window", "-t", "S", "-d")      # natter's window is not the active one
+    bob.send(alice, "ring")
+    wait_for(lambda: flag() == "1", 10, "bell flag")

@@ -6,12 +6,14 @@
  * focus; it marks its window's activity. frontend/tui layer.
  */
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "core/account.h"
 #include "core/history.h"
 #include "core/loop.h"
+#include "core/notify.h"
 #include "core/prefs.h"
 #include "core/roster.h"
 #include "tui-internal.h"
@@ -105,8 +107,8 @@ on_message(const struct ev *ev)
 	if (!in)
 		return;
 	tui_win_activity(w, TUI_ACT_MENTION);	/* a private message */
-	if (w != tui_win_current() && prefs_get_bool("ui.bell"))
-		beep();
+	if (w != tui_win_current())
+		tui_notify(contact_name(ev->account, peer), m->body);
 }
 
 static void
@@ -176,6 +178,30 @@ on_subscription(const struct ev *ev)
 		    "refused or revoked your subscription" :
 		    "stopped following your presence");
 	tui_win_activity(con, TUI_ACT_MESSAGE);
+}
+
+/*
+ * Tell the user about a private message or mention in a window they are
+ * not reading: bell, terminal notification, notification command (never
+ * blocking: a child process).
+ */
+void
+tui_notify(const char *from, const char *body)
+{
+	g_autofree char *title = g_strdup_printf("natter: %s", from);
+	g_autofree char *t = sanitize_str(title);
+	g_autofree char *b = sanitize_str(body);
+	g_autofree char *short_b = sanitize_fit(b, 200);
+	const char *osc = prefs_get("notify.osc");
+
+	if (prefs_get_bool("ui.bell"))
+		beep();
+	if (strcmp(osc, "osc9") == 0)
+		printf("\033]9;%s: %s\007", t, short_b);
+	else if (strcmp(osc, "osc777") == 0)
+		printf("\033]777;notify;%s;%s\007", t, short_b);
+	fflush(stdout);
+	(void)notify_spawn(title, body);
 }
 
 /* Chat-related events (called by tui.c's event sink). */

@@ -108,6 +108,7 @@ bool		 tui_input_ask_secret(const char *prompt,
 /* tui-chat.c */
 void		 tui_chat_on_event(const struct ev *ev);
 void		 tui_chat_typed(void);
+void		 tui_notify(const char *from, const char *body);
 void		 tui_chat_load_history(guint n);
 void		 tui_chat_title(struct tui_win *w, GString *out);
 
