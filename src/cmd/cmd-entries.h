@@ -7,6 +7,9 @@
 
 extern const struct cmd_entry cmd_about_entry;
 extern const struct cmd_entry cmd_away_entry;
+extern const struct cmd_entry cmd_block_entry;
+extern const struct cmd_entry cmd_blocked_entry;
+extern const struct cmd_entry cmd_unblock_entry;
 extern const struct cmd_entry cmd_chat_entry;
 extern const struct cmd_entry cmd_correct_entry;
 extern const struct cmd_entry cmd_dnd_entry;

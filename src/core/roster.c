@@ -13,6 +13,7 @@
 struct roster {
 	GHashTable	*items;		/* jid -> struct roster_item */
 	GHashTable	*requests;	/* jid -> status text of a request */
+	GHashTable	*blocked;	/* jid -> jid (XEP-0191) */
 	guint		 generation;	/* bumped on every change */
 };
 
@@ -47,6 +48,8 @@ roster_new(void)
 	    (GDestroyNotify)item_free);
 	r->requests = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
+	r->blocked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
 	return r;
 }
 
@@ -58,6 +61,7 @@ roster_free(struct roster *r)
 		return;
 	g_hash_table_unref(r->items);
 	g_hash_table_unref(r->requests);
+	g_hash_table_unref(r->blocked);
 	g_free(r);
 }
 
@@ -285,4 +289,30 @@ roster_requests(struct roster *r)
 	while (g_hash_table_iter_next(&it, &k, NULL))
 		g_ptr_array_add(out, k);
 	return out;
+}
+
+/* Mark jid blocked or not (XEP-0191 model; bounded). */
+void
+roster_block(struct roster *r, const char *jid, bool block)
+{
+	if (!block)
+		g_hash_table_remove(r->blocked, jid);
+	else if (g_hash_table_size(r->blocked) < 100000)
+		g_hash_table_add(r->blocked, g_strdup(jid));
+	r->generation++;
+}
+
+/* Forget every blocked JID. */
+void
+roster_block_clear(struct roster *r)
+{
+	g_hash_table_remove_all(r->blocked);
+	r->generation++;
+}
+
+/* True when jid is blocked. */
+bool
+roster_is_blocked(struct roster *r, const char *jid)
+{
+	return g_hash_table_contains(r->blocked, jid);
 }

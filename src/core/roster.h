@@ -48,5 +48,9 @@ void			 roster_request_add(struct roster *r, const char *jid,
 bool			 roster_request_take(struct roster *r, const char *jid);
 GPtrArray		*roster_requests(struct roster *r);
 guint			 roster_generation(struct roster *r);
+void			 roster_block(struct roster *r, const char *jid,
+			    bool block);
+void			 roster_block_clear(struct roster *r);
+bool			 roster_is_blocked(struct roster *r, const char *jid);
 
 #endif

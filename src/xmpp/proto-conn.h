@@ -43,4 +43,11 @@ bool	 proto_roster_remove(struct account *acc, const char *jid,
 	    GError **error);
 const char *proto_own_show(struct account *acc);
 
+/* Called with a list of strings (borrowed) or an error text. */
+typedef void proto_list_fn(GPtrArray *items, const char *error, void *data);
+bool	 proto_block_list(struct account *acc, proto_list_fn *fn, void *data,
+	    GError **error);
+bool	 proto_block_set(struct account *acc, const char *jid, bool block,
+	    GError **error);
+
 #endif

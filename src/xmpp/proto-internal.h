@@ -56,7 +56,7 @@ struct pconn {
 typedef void proto_iq_fn(struct pconn *pc, xmpp_stanza_t *reply, void *data);
 
 void	 proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
-	    proto_iq_fn *fn, void *data);
+	    proto_iq_fn *fn, void *data, GDestroyNotify free_data);
 int	 proto_iq_handle_reply(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 bool	 proto_iq_from_ok(struct pconn *pc, const char *expected,
@@ -75,6 +75,8 @@ void	 proto_presence_restore(struct pconn *pc, const char *status,
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_message_enable_carbons(struct pconn *pc);
+bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);
+void	 proto_block_fetch(struct pconn *pc);
 struct pconn *proto_online(const char *account, GError **error);
 void	 proto_add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 	    const char *name, const char *text);

@@ -16,11 +16,14 @@ struct iq_wait {
 	char		*to;	/* owned, NULL for our server/account */
 	proto_iq_fn	*fn;
 	void		*data;
+	GDestroyNotify	 free_data;	/* for data never answered */
 };
 
 static void
 iq_wait_free(struct iq_wait *w)
 {
+	if (w->free_data != NULL && w->data != NULL)
+		w->free_data(w->data);
 	g_free(w->to);
 	g_free(w);
 }
@@ -63,12 +66,13 @@ proto_iq_from_ok(struct pconn *pc, const char *expected, const char *from)
 
 /*
  * Send iq (an <iq type='get|set'/>; an id is added when missing) to 'to'
- * (NULL: our own server/account) and call fn with the reply. Takes no
+ * (NULL: our own server/account) and call fn with the reply; fn owns data
+ * then. free_data frees data when no reply comes (session ended). Takes no
  * ownership of iq.
  */
 void
 proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
-    proto_iq_fn *fn, void *data)
+    proto_iq_fn *fn, void *data, GDestroyNotify free_data)
 {
 	struct iq_wait *w = g_new0(struct iq_wait, 1);
 	const char *id = xmpp_stanza_get_id(iq);
@@ -84,6 +88,7 @@ proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
 	w->to = g_strdup(to);
 	w->fn = fn;
 	w->data = data;
+	w->free_data = free_data;
 	g_hash_table_replace(pc->iqs, g_strdup(id), w);
 	if (gen != NULL)
 		xmpp_free(pc->ctx, gen);
@@ -120,6 +125,7 @@ proto_iq_handle_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	}
 	if (w->fn != NULL)
 		w->fn(pc, st, w->data);
+	w->free_data = NULL;	/* fn took it */
 	iq_wait_free(w);
 	(void)conn;
 	return 1;

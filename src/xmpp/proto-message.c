@@ -339,7 +339,7 @@ proto_message_enable_carbons(struct pconn *pc)
 		return;
 	iq = xmpp_iq_new(pc->ctx, "set", NULL);
 	add_child(pc->ctx, iq, "enable", NS_CARBONS, NULL, NULL);
-	proto_iq_send(pc, iq, NULL, NULL, NULL);
+	proto_iq_send(pc, iq, NULL, NULL, NULL, NULL);
 	xmpp_stanza_release(iq);
 }
 

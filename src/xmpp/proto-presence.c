@@ -249,7 +249,7 @@ roster_iq(struct account *acc, const char *jid, const char *name,
 	xmpp_stanza_release(item);
 	xmpp_stanza_add_child(iq, q);
 	xmpp_stanza_release(q);
-	proto_iq_send(pc, iq, NULL, NULL, NULL);
+	proto_iq_send(pc, iq, NULL, NULL, NULL, NULL);
 	xmpp_stanza_release(iq);
 	return true;
 }

@@ -99,10 +99,11 @@ proto_session_start(struct pconn *pc)
 	xmpp_stanza_set_ns(q, NS_ROSTER);
 	xmpp_stanza_add_child(iq, q);
 	xmpp_stanza_release(q);
-	proto_iq_send(pc, iq, NULL, roster_result, NULL);
+	proto_iq_send(pc, iq, NULL, roster_result, NULL, NULL);
 	xmpp_stanza_release(iq);
 	proto_message_enable_carbons(pc);
 	send_initial_presence(pc);
+	proto_block_fetch(pc);
 }
 
 /* Roster push: <iq type='set'><query xmlns='jabber:iq:roster'>. */
@@ -161,6 +162,8 @@ iq_request(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 		roster_push(pc, st, q);
 		return 1;
 	}
+	if (strcmp(type, "set") == 0 && proto_block_push(pc, st))
+		return 1;
 	if (xmpp_stanza_get_child_by_ns(st, NS_PING) != NULL &&
 	    strcmp(type, "get") == 0) {
 		xmpp_stanza_t *reply = proto_iq_reply(pc, st, "result");

@@ -67,6 +67,11 @@ def handle(peer, cmd):
         peer.send_presence(pshow=cmd.get("show"), pstatus=cmd.get("status"))
     elif op in ("subscribe", "subscribed", "unsubscribe", "unsubscribed"):
         peer.send_presence(pto=cmd["to"], ptype=op)
+    elif op == "ping":              # a barrier: the server has processed
+        async def ping():           # everything this peer sent before
+            await peer["xep_0199"].send_ping(peer.boundjid.domain, timeout=10)
+            out({"event": "pong"})
+        asyncio.ensure_future(ping())
     elif op == "quit":
         peer.disconnect()
     out({"event": "done", "op": op})

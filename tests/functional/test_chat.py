@@ -242,3 +242,24 @@ def test_corrupt_history_reported_natter_runs(home, prosody):
     b.send("/help quit")
     b.wait_event("command-output", text=re.compile("/quit"))
     assert b.close() == 0
+
+
+def test_block_unblock_blocked(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    b.send(f"/block {bob.jid}")
+    b.wait_event("info", text=f"{bob.jid} blocked")
+    b.send("/blocked")
+    b.wait_event("command-output", text=f"blocked: {bob.jid}")
+    b.wait_event("command-result", command="blocked", status="ok")
+    bob.send(alice, "can you hear me")
+    bob.do("ping")
+    bob.wait("pong")
+    b.send(f"/unblock {bob.jid}")
+    b.wait_event("info", text=f"{bob.jid} unblocked")
+    bob.send(alice, "now?")
+    b.wait_event("message-received", body="now?")
+    assert b.find("message-received", body="can you hear me") is None
+    b.send("/blocked")
+    b.wait_event("command-output", text="nobody is blocked")
+    assert b.close() == 0

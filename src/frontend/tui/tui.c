@@ -65,12 +65,16 @@ tui_cols(void)
 static void
 sink_print(struct cmd_ctx *ctx, const char *text)
 {
+	if (!started)
+		return;		/* a late answer during shutdown */
 	tui_win_print(tui_win_current(), TUI_TEXT, "%s", text);
 }
 
 static void
 sink_error(struct cmd_ctx *ctx, const char *text)
 {
+	if (!started)
+		return;
 	tui_win_print(tui_win_current(), TUI_ERROR, "%s", text);
 }
 
@@ -512,6 +516,8 @@ on_conn_state(const struct ev *ev)
 static void
 on_event(const struct ev *ev, void *data)
 {
+	if (!started)
+		return;
 	switch (ev->kind) {
 	case EV_CONN_STATE:
 		on_conn_state(ev);
