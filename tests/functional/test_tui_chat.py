@@ -190,3 +190,26 @@ def test_bell_rings_for_message_in_other_window(tui, make_peer):
     t.tmux("new-window", "-t", "S", "-d")      # natter's window is not the active one
     bob.send(alice, "ring")
     wait_for(lambda: flag() == "1", 10, "bell flag")
+
+
+def test_day_change_and_read_marker_lines(tui, make_peer):
+    import datetime
+    bob = make_peer("bob")
+    t, alice = tui()
+    bob.do("raw", xml=f"<message to='{alice}' type='chat'><body>from the past</body>"
+                      "<delay xmlns='urn:xmpp:delay' stamp='2020-01-02T12:00:00Z'/></message>")
+    t.wait_screen(r"\[2:bob@localhost")
+    t.keys("M-2")
+    t.wait_screen(r"<bob@localhost> from the past")
+    t.keys("M-1")
+    bob.send(alice, "while you were away")
+    wait_for(lambda: "[2:bob@localhost!]" in status_line(t), 10, "activity")
+    t.keys("M-2")
+    t.wait_screen(r"<bob@localhost> while you were away")
+    lines = t.screen().splitlines()
+    past = next(i for i, l in enumerate(lines) if "from the past" in l)
+    now = next(i for i, l in enumerate(lines) if "while you were away" in l)
+    between = "\n".join(lines[past + 1:now])
+    today = datetime.datetime.now().strftime("%B %Y")
+    assert re.search(r"-- new --", between), between
+    assert re.search(r"-- \w+day \d+ " + today + " --", between), between

@@ -47,6 +47,7 @@ struct tui_line {
 	enum tui_elem	 prefix_elem;
 	char		*id;		/* owned message id, or NULL */
 	bool		 receipt;	/* delivery receipt arrived */
+	guint64		 seq;		/* order of arrival in its window */
 };
 
 enum tui_win_kind {
@@ -65,6 +66,9 @@ struct tui_win {
 	enum tui_activity	 activity;
 	char			*typing;	/* owned chat state of the peer */
 	gint64			 oldest_row;	/* history row of the first line */
+	guint64			 next_seq;
+	guint64			 read_seq;	/* last line seen before leaving */
+	bool			 marked;	/* read_seq is set */
 	bool			 sent_composing;
 	guint			 paused_timer;
 };

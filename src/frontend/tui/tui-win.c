@@ -103,6 +103,11 @@ tui_win_focus(guint i)
 
 	if (i >= wins->len)
 		return;
+	w = tui_win_current();
+	if (i != current) {	/* the read marker goes where we stopped */
+		w->read_seq = w->next_seq;
+		w->marked = true;
+	}
 	current = i;
 	w = tui_win_current();
 	w->unread = 0;
@@ -120,10 +125,12 @@ push(struct tui_win *w, struct tui_line *l, bool prepend)
 			line_free(l);
 			return;
 		}
+		l->seq = 0;	/* older than anything: before the marker */
 		g_queue_push_head(&w->lines, l);
 		tui_mark_dirty();
 		return;
 	}
+	l->seq = ++w->next_seq;
 	g_queue_push_tail(&w->lines, l);
 	while (w->lines.length > max)
 		line_free(g_queue_pop_head(&w->lines));

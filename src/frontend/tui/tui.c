@@ -224,6 +224,42 @@ clear_main_row(int row, int width)
 	mvhline(row, 0, ' ', width);
 }
 
+/* Local calendar day of a time (for day-change lines). */
+static long
+day_of(gint64 usec)
+{
+	time_t t = (time_t)(usec / G_USEC_PER_SEC);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return (long)(tm.tm_year + 1900) * 400 + tm.tm_yday;
+}
+
+/* A full-width line "---- text ----" in a theme colour. */
+static void
+separator(int row, int width, const char *text, enum tui_elem e)
+{
+	g_autofree char *label = g_strdup_printf(" %s ", text);
+	int w = (int)sanitize_width(label);
+
+	clear_main_row(row, width);
+	attrset(tui_theme_attr(e));
+	mvhline(row, 0, '-', width);
+	if (w + 4 < width)
+		mvaddstr(row, 4, label);
+	attrset(A_NORMAL);
+}
+
+static void
+day_separator(int row, int width, gint64 usec)
+{
+	g_autoptr(GDateTime) t = g_date_time_new_from_unix_local(
+	    usec / G_USEC_PER_SEC);
+	g_autofree char *day = g_date_time_format(t, "%A %-d %B %Y");
+
+	separator(row, width, day, TUI_TIME);
+}
+
 static void
 draw_main(void)
 {
@@ -238,6 +274,7 @@ draw_main(void)
 	}
 	for (; l != NULL && row >= 1; l = l->prev) {
 		struct tui_line *line = l->data;
+		struct tui_line *older = l->prev != NULL ? l->prev->data : NULL;
 		int hc, pc;
 		g_autoptr(GPtrArray) rows = line_rows(line, width, &hc, &pc);
 
@@ -246,6 +283,12 @@ draw_main(void)
 			draw_row(row, g_ptr_array_index(rows, j), line, j == 0,
 			    hc, pc);
 		}
+		if (row >= 1 && older != NULL && w->marked &&
+		    older->seq == w->read_seq && line->seq > w->read_seq)
+			separator(row--, width, "new", TUI_STATUS_MENTION);
+		if (row >= 1 && older != NULL && day_of(older->time) !=
+		    day_of(line->time))
+			day_separator(row--, width, line->time);
 	}
 	attrset(A_NORMAL);
 	for (; row >= 1; row--)
