@@ -263,3 +263,14 @@ def test_block_unblock_blocked(home, prosody, make_peer):
     b.send("/blocked")
     b.wait_event("command-output", text="nobody is blocked")
     assert b.close() == 0
+
+
+def test_reply_goes_to_locked_resource(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody, extra=("--xml",))
+    bob.send(alice, "from my laptop")
+    ev = b.wait_event("message-received", body="from my laptop")
+    b.send(f"/msg {bob.jid} answer")
+    raw = b.wait_event("raw-out", xml=re.compile(r"<body>answer</body>"))
+    assert f'to="{ev["from"]}"' in raw["xml"], raw["xml"]      # XEP-0296
+    bob.wait("message", body="answer")

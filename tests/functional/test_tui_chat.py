@@ -213,3 +213,47 @@ def test_day_change_and_read_marker_lines(tui, make_peer):
     today = datetime.datetime.now().strftime("%B %Y")
     assert re.search(r"-- new --", between), between
     assert re.search(r"-- \w+day \d+ " + today + " --", between), between
+
+
+def test_correct_replaces_our_line_and_reaches_peer(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command(f"/msg {bob.jid}")
+    t.command("teh typo")
+    first = bob.wait("message", body="teh typo")
+    t.command("/correct the typo")
+    fixed = bob.wait("message", body="the typo")
+    orig_id = re.search(r'id="([^"]+)"', first["xml"]).group(1)
+    assert f'<replace xmlns="urn:xmpp:message-correct:0" id="{orig_id}"' in fixed["xml"] or \
+        re.search(r"<replace[^>]*id=\"" + re.escape(orig_id), fixed["xml"]), fixed["xml"]
+    t.wait_screen(r"<me> the typo \[corrected\]")
+    assert "teh typo" not in t.screen()
+
+
+def test_scrolling_past_the_top_loads_older_history(home, prosody, make_peer):
+    bob = make_peer("bob")
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = Tui(home, "-a", "a", width=100, height=20)
+    try:
+        t.wait_screen(r"online\]")
+        for i in range(120):
+            bob.send(jid, f"old message {i:03d}")
+        t.wait_screen(r"\[2:bob@localhost")
+        t.keys("M-2")
+        t.wait_screen(r"old message 119")
+        t.command("/quit")
+        t.wait_screen(r"NATTER-EXIT=0")
+    finally:
+        t.close()
+    t = Tui(home, "-a", "a", width=100, height=20)
+    try:
+        t.wait_screen(r"online\]")
+        t.command(f"/msg {bob.jid}")
+        t.wait_screen(r"old message 119")
+        for _ in range(12):
+            t.keys("PageUp")
+        t.wait_screen(r"old message 000", timeout=10)
+    finally:
+        t.close()
