@@ -16,6 +16,7 @@
 #include "prefs.h"
 #include "roster.h"
 #include "util/errors.h"
+#include "util/files.h"
 #include "util/jid.h"
 #include "util/log.h"
 
@@ -246,11 +247,10 @@ static bool
 save(GError **error)
 {
 	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autofree char *data = NULL, *dir = NULL, *tmp = NULL;
+	g_autofree char *data = NULL;
 	GPtrArray *l = accounts_list();
 	gsize len;
 	guint i;
-	int fd;
 
 	if (accounts_path == NULL)
 		return true;
@@ -280,17 +280,7 @@ save(GError **error)
 			    NULL);
 	}
 	data = g_key_file_to_data(kf, &len, NULL);
-	dir = g_path_get_dirname(accounts_path);
-	g_mkdir_with_parents(dir, 0700);
-	tmp = g_strdup_printf("%s.tmp", accounts_path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len || close(fd) != 0 ||
-	    rename(tmp, accounts_path) != 0) {
-		g_set_error(error, NATTER_CONFIG_ERROR, 0, "%s: %s",
-		    accounts_path, g_strerror(errno));
-		return false;
-	}
-	return true;
+	return files_write_private(accounts_path, data, len, error);
 }
 
 /* Create an account (jid may be NULL) and save the file. */

@@ -13,6 +13,7 @@
 
 #include "certstore.h"
 #include "util/errors.h"
+#include "util/files.h"
 
 static GPtrArray *trusted;	/* struct cert_trust */
 static char *store_path;
@@ -116,10 +117,8 @@ save(GError **error)
 {
 	GString *s = g_string_new("# natter: certificates trusted by the "
 	    "user (fingerprint, host, subject)\n");
-	g_autofree char *tmp = NULL, *dir = NULL;
 	GPtrArray *l = list();
 	guint i;
-	int fd;
 	bool ok;
 
 	for (i = 0; i < l->len; i++) {
@@ -128,16 +127,8 @@ save(GError **error)
 		g_string_append_printf(s, "%s\t%s\t%s\n", t->fingerprint,
 		    t->host, t->subject);
 	}
-	dir = g_path_get_dirname(store_path);
-	g_mkdir_with_parents(dir, 0700);
-	tmp = g_strdup_printf("%s.tmp", store_path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ok = fd >= 0 && write(fd, s->str, s->len) == (ssize_t)s->len;
-	ok = (fd >= 0 && close(fd) == 0) && ok && rename(tmp, store_path) == 0;
+	ok = files_write_private(store_path, s->str, s->len, error);
 	g_string_free(s, TRUE);
-	if (!ok)
-		g_set_error(error, NATTER_CONFIG_ERROR, 0, "%s: %s",
-		    store_path, g_strerror(errno));
 	return ok;
 }
 

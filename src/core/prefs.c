@@ -10,6 +10,7 @@
 
 #include "prefs.h"
 #include "util/errors.h"
+#include "util/files.h"
 #include "util/log.h"
 
 static GHashTable *values;	/* name -> owned canonical value */
@@ -134,27 +135,6 @@ split_name(const char *name, char **group, char **key)
 	*key = g_strdup(dot + 1);
 }
 
-/* 1-based line of "key=" inside [group] of text, or 0. */
-static int
-find_line(const char *text, const char *group, const char *key)
-{
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	g_autofree char *hdr = g_strdup_printf("[%s]", group);
-	bool in = false;
-	int i;
-
-	for (i = 0; lines[i] != NULL; i++) {
-		char *l = g_strstrip(lines[i]);
-
-		if (*l == '[')
-			in = strcmp(l, hdr) == 0;
-		else if (in && g_str_has_prefix(l, key) &&
-		    (l[strlen(key)] == '=' || l[strlen(key)] == ' '))
-			return i + 1;
-	}
-	return 0;
-}
-
 static void
 load_group(GKeyFile *kf, const char *text, const char *group,
     GPtrArray *warnings)
@@ -169,7 +149,7 @@ load_group(GKeyFile *kf, const char *text, const char *group,
 		const struct pref_def *d = prefs_find(name);
 		g_autoptr(GError) err = NULL;
 		char *canon = NULL;
-		int line = find_line(text, group, keys[i]);
+		int line = files_keyfile_line(text, group, keys[i]);
 
 		if (d == NULL) {
 			g_ptr_array_add(warnings, g_strdup_printf(

@@ -78,6 +78,8 @@ void	 proto_message_enable_carbons(struct pconn *pc);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_block_fetch(struct pconn *pc);
 struct pconn *proto_online(const char *account, GError **error);
+char	*proto_child_text(struct pconn *pc, xmpp_stanza_t *st,
+	    const char *name, size_t max);
 void	 proto_add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 	    const char *name, const char *text);
 

@@ -30,22 +30,6 @@
 static const char *const chat_states[] = { "active", "composing", "paused",
 	"inactive", "gone", NULL };
 
-static char *
-text_of(struct pconn *pc, xmpp_stanza_t *st, const char *name)
-{
-	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
-	char *t, *r;
-
-	if (c == NULL)
-		return NULL;
-	t = xmpp_stanza_get_text(c);
-	if (t == NULL)
-		return g_strdup("");
-	r = g_utf8_make_valid(t, -1);
-	xmpp_free(pc->ctx, t);
-	return r;
-}
-
 static const char *
 own_jid(struct pconn *pc)
 {
@@ -166,7 +150,8 @@ handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir)
 	const char *from = xmpp_stanza_get_from(st);
 	const char *to = xmpp_stanza_get_to(st);
 	const char *other = dir == MSG_IN ? from : to;
-	g_autofree char *body = text_of(pc, st, "body");
+	g_autofree char *body = proto_child_text(pc, st, "body",
+	    G_MAXSIZE);
 	g_autoptr(GError) err = NULL;
 	JID_AUTO j = other != NULL ? jid_parse(other, NULL) : NULL;
 	xmpp_stanza_t *rcpt;

@@ -54,8 +54,13 @@ proto_add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 	xmpp_stanza_release(c);
 }
 
-static char *
-child_text(struct pconn *pc, xmpp_stanza_t *st, const char *name)
+/*
+ * New valid-UTF-8 text of the child element name of st (at most max
+ * bytes; "" for an empty element), or NULL when there is no such child.
+ */
+char *
+proto_child_text(struct pconn *pc, xmpp_stanza_t *st, const char *name,
+    size_t max)
 {
 	xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(st, name);
 	char *t, *r;
@@ -64,8 +69,8 @@ child_text(struct pconn *pc, xmpp_stanza_t *st, const char *name)
 		return NULL;
 	t = xmpp_stanza_get_text(c);
 	if (t == NULL)
-		return NULL;
-	r = g_utf8_make_valid(t, MIN(strlen(t), STATUS_MAX));
+		return g_strdup("");
+	r = g_utf8_make_valid(t, MIN(strlen(t), max));
 	xmpp_free(pc->ctx, t);
 	return r;
 }
@@ -171,7 +176,7 @@ subscription_in(struct pconn *pc, xmpp_stanza_t *st, const char *type)
 {
 	struct ev ev = { .kind = EV_SUBSCRIPTION, .account = pc->acc->name };
 	g_autofree char *bare = jid_bare_of(xmpp_stanza_get_from(st));
-	g_autofree char *status = child_text(pc, st, "status");
+	g_autofree char *status = proto_child_text(pc, st, "status", STATUS_MAX);
 
 	if (bare == NULL)
 		return;
@@ -204,9 +209,9 @@ proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	}
 	if (xmpp_stanza_get_child_by_ns(st, "http://jabber.org/protocol/muc#user"))
 		return 1;	/* room occupants belong to the MUC code */
-	show = child_text(pc, st, "show");
-	status = child_text(pc, st, "status");
-	prio = child_text(pc, st, "priority");
+	show = proto_child_text(pc, st, "show", STATUS_MAX);
+	status = proto_child_text(pc, st, "status", STATUS_MAX);
+	prio = proto_child_text(pc, st, "priority", STATUS_MAX);
 	if (show != NULL && !g_strv_contains(shows, show))
 		g_clear_pointer(&show, g_free);
 	if (type != NULL)

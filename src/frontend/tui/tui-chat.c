@@ -17,17 +17,19 @@
 #include "core/prefs.h"
 #include "core/roster.h"
 #include "tui-internal.h"
+#include "util/jid.h"
 #include "util/sanitize.h"
 
 #define SEARCH_BACK 500		/* lines searched for receipts/corrections */
 #define PAUSED_MS 5000		/* XEP-0085 §5.2: paused after ~5 s */
 
+/* Bare JID of a JID from an event (events carry valid JIDs). */
 static char *
-bare_of(const char *full)
+bare_of(const char *jid)
 {
-	const char *slash = strchr(full, '/');
+	char *bare = jid_bare_of(jid);
 
-	return slash != NULL ? g_strndup(full, slash - full) : g_strdup(full);
+	return bare != NULL ? bare : g_strdup(jid);
 }
 
 /* The name to show for a contact: roster name, else the bare JID. */

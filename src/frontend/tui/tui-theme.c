@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tui-internal.h"
+#include "util/files.h"
 #include "util/xdg.h"
 
 static const char *const elem_names[TUI_ELEM__COUNT] = {
@@ -120,24 +121,6 @@ parse_spec(const char *spec, short pair, int *attr, char **bad)
 	return true;
 }
 
-static int
-key_line(const char *text, const char *key)
-{
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	int i;
-
-	for (i = 0; lines[i] != NULL; i++) {
-		const char *l = lines[i];
-
-		while (*l == ' ')
-			l++;
-		if (g_str_has_prefix(l, key) &&
-		    (l[strlen(key)] == '=' || l[strlen(key)] == ' '))
-			return i + 1;
-	}
-	return 0;
-}
-
 static char *
 find_theme(const char *name)
 {
@@ -216,7 +199,8 @@ tui_theme_load(const char *name, GPtrArray *warnings)
 		if (!parse_spec(v, (short)(e + 1), &a, &bad)) {
 			g_ptr_array_add(warnings, g_strdup_printf("%s:%d: '%s' "
 			    "is not a colour or attribute; default used",
-			    path, key_line(text, elem_names[e]), bad));
+			    path, files_keyfile_line(text, "colours", elem_names[e]),
+			    bad));
 			(void)parse_spec(builtin[e], (short)(e + 1), &a, &bad);
 		}
 		attrs[e] = a;
