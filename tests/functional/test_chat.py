@@ -224,10 +224,12 @@ def test_history_survives_restart_and_files_private(home, prosody, make_peer):
     b.wait_event("message-received", body="remember me")
     b.send(f"/msg {bob.jid} i will")
     b.wait_event("message-sent", body="i will")
-    assert b.close() == 0
     db = home.data / "natter" / "history.db"
-    for f in db.parent.glob("history.db*"):
+    files = {f.name for f in db.parent.glob("history.db*")}
+    assert {"history.db", "history.db-wal", "history.db-shm"} <= files, files
+    for f in db.parent.glob("history.db*"):          # while natter runs
         assert stat.S_IMODE(os.stat(f).st_mode) == 0o600, f
+    assert b.close() == 0
     import sqlite3
     rows = sqlite3.connect(db).execute("select peer, dir, body from messages order by row").fetchall()
     assert rows == [(bob.jid, 0, "remember me"), (bob.jid, 1, "i will")]

@@ -257,3 +257,15 @@ def test_scrolling_past_the_top_loads_older_history(home, prosody, make_peer):
         t.wait_screen(r"old message 000", timeout=10)
     finally:
         t.close()
+
+
+def test_osc9_terminal_notification(tui, make_peer, home):
+    bob = make_peer("bob")
+    t, alice = tui()
+    raw = home.root / "pane-output"
+    t.command("/set notify.osc osc9")
+    t.wait_screen(r"notify.osc = osc9")
+    t.tmux("pipe-pane", "-t", "S", "-o", f"cat >> {raw}")
+    bob.send(alice, "knock knock")
+    wait_for(lambda: raw.exists() and b"\x1b]9;natter: bob@localhost: knock knock\x07"
+             in raw.read_bytes(), 10, "OSC 9 sequence")
