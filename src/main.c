@@ -16,6 +16,7 @@
 #include "core/certstore.h"
 #include "core/chat.h"
 #include "core/history.h"
+#include "core/room.h"
 #include "core/events.h"
 #include "core/loop.h"
 #include "core/prefs.h"
@@ -230,6 +231,7 @@ run(void)
 	proto_shutdown();
 	history_close();
 	chats_free();
+	rooms_free();
 	accounts_free();
 	certstore_free();
 	prefs_free();

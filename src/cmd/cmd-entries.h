@@ -6,6 +6,17 @@
 #include "cmd.h"
 
 extern const struct cmd_entry cmd_about_entry;
+extern const struct cmd_entry cmd_affiliation_entry;
+extern const struct cmd_entry cmd_ban_entry;
+extern const struct cmd_entry cmd_invite_entry;
+extern const struct cmd_entry cmd_join_entry;
+extern const struct cmd_entry cmd_kick_entry;
+extern const struct cmd_entry cmd_leave_entry;
+extern const struct cmd_entry cmd_nick_entry;
+extern const struct cmd_entry cmd_occupants_entry;
+extern const struct cmd_entry cmd_role_entry;
+extern const struct cmd_entry cmd_room_entry;
+extern const struct cmd_entry cmd_topic_entry;
 extern const struct cmd_entry cmd_away_entry;
 extern const struct cmd_entry cmd_block_entry;
 extern const struct cmd_entry cmd_blocked_entry;

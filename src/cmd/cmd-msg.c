@@ -12,6 +12,7 @@
 #include "core/chat.h"
 #include "core/history.h"
 #include "core/msg.h"
+#include "core/room.h"
 #include "core/roster.h"
 #include "util/jid.h"
 #include "xmpp/proto-conn.h"
@@ -63,6 +64,14 @@ cmd_say(struct cmd_ctx *ctx, const char *line)
 	acc = cmd_target_account(ctx, NULL);
 	if (acc == NULL)
 		return CMD_ERROR;
+	if (room_find(acc->name, ctx->peer) != NULL) {
+		g_autoptr(GError) err = NULL;
+
+		if (!proto_muc_send(acc, ctx->peer, line[0] == '/' ? line + 1 :
+		    line, &err))
+			return cmd_error(ctx, "%s", err->message);
+		return CMD_OK;
+	}
 	return send_to(ctx, acc, ctx->peer, line[0] == '/' ? line + 1 : line,
 	    NULL);
 }
@@ -76,10 +85,30 @@ msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (acc == NULL)
 		return CMD_ERROR;
-	peer = resolve_contact(acc, a->argv[0]);
+	if (ctx->peer != NULL && room_find(acc->name, ctx->peer) != NULL &&
+	    strchr(a->argv[0], '@') == NULL) {
+		struct room *r = room_find(acc->name, ctx->peer);
+
+		if (room_occupant(r, a->argv[0]) == NULL)
+			return cmd_error(ctx, "nobody called %s is in %s",
+			    a->argv[0], r->jid);
+		peer = g_strdup_printf("%s/%s", r->jid, a->argv[0]);
+	} else {
+		peer = resolve_contact(acc, a->argv[0]);
+	}
 	if (peer == NULL || !jid_is_valid(peer))
 		return cmd_error(ctx, "'%s' is neither a JID nor a contact's "
 		    "name", a->argv[0]);
+	if (room_find(acc->name, peer) != NULL) {	/* a room we are in */
+		g_autoptr(GError) err = NULL;
+
+		if (ui != NULL && ui->open_room != NULL)
+			ui->open_room(acc->name, peer);
+		if (a->argc >= 2 && !proto_muc_send(acc, peer,
+		    cmd_args_rest(a, 1), &err))
+			return cmd_error(ctx, "%s", err->message);
+		return CMD_OK;
+	}
 	if (ui != NULL && ui->open_chat != NULL)
 		ui->open_chat(acc->name, peer);
 	if (a->argc < 2)
@@ -94,7 +123,8 @@ const struct cmd_entry cmd_msg_entry = {
 	.name = "msg",
 	.synopsis = (const char *const[]){ "/msg JID|NAME [TEXT]", NULL },
 	.description = "Open (or go to) the chat window of a contact, and "
-	    "send TEXT if given.",
+	    "send TEXT if given. In a room, NAME is an occupant (a private "
+	    "message); a room's JID sends to the room.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "JID", "the contact's address" },
 	    { "NAME", "the contact's name in your roster" },

@@ -117,8 +117,15 @@ pump_cb(void *data)
 		return;
 	running = true;
 	current = it;
-	(void)cmd_run_line(it->line, it->origin, it->account, NULL, &q_sink,
-	    it);
+	{
+		const struct cmd_ui_ops *ui = cmd_ui_ops();
+		const char *account = NULL, *peer = NULL;
+
+		if (ui != NULL && ui->target != NULL)
+			ui->target(&account, &peer);
+		(void)cmd_run_line(it->line, it->origin, it->account != NULL ?
+		    it->account : account, peer, &q_sink, it);
+	}
 }
 
 static void

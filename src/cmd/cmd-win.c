@@ -22,7 +22,9 @@ static const enum cmd_completer win_c[] = { CMD_COMPLETE_WINDOW,
 const struct cmd_entry cmd_win_entry = {
 	.name = "win",
 	.synopsis = (const char *const[]){ "/win N|NAME", NULL },
-	.description = "Go to a window by number or by (part of its) name.",
+	.description = "Go to a window by number or by (part of its) name. "
+	    "In batch mode, /win JID makes JID (a contact or room) the "
+	    "target of the following lines.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "N", "window number, 1 is the console" },
 	    { "NAME", "a window name or a unique part of it" },

@@ -109,6 +109,9 @@ struct cmd_ui_ops {
 		    void *data);
 	void	(*open_chat)(const char *account, const char *peer);
 	void	(*load_history)(guint n);
+	void	(*open_room)(const char *account, const char *room);
+	/* The target of commands typed now: account and peer, either NULL */
+	void	(*target)(const char **account, const char **peer);
 };
 
 extern const struct cmd_entry *const cmd_table[];

@@ -26,6 +26,17 @@ static const char *const f_message[] = { "from", "to", "body", "type", "id",
 static const char *const f_receipt[] = { "from", "id", NULL };
 static const char *const f_state[] = { "from", "state", NULL };
 static const char *const f_sub[] = { "from", "type", "status", NULL };
+static const char *const f_room[] = { "room", "nick", "reason", "code",
+	NULL };
+static const char *const f_occupant[] = { "room", "nick", "jid", "role",
+	"affiliation", "show", "status", "new_nick", "reason", "code", NULL };
+static const char *const f_room_msg[] = { "room", "nick", "body", "id",
+	"delay", "mention", NULL };
+/* Same payload as room-joined: the subject travels in "reason". */
+static const char *const f_room_subject[] = { "room", "nick", "subject",
+	"code", NULL };
+static const char *const f_invitation[] = { "room", "from", "reason",
+	"password", NULL };
 
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
@@ -53,6 +64,22 @@ static const struct ev_kind_info ev_kinds[] = {
 	  f_state },
 	{ EV_SUBSCRIPTION, "subscription-request",
 	  "a presence subscription request or answer arrived", f_sub },
+	{ EV_ROOM_JOINED, "room-joined", "we joined a room (code 201: we "
+	  "created it)", f_room },
+	{ EV_ROOM_LEFT, "room-left", "we left a room, were kicked or banned, "
+	  "or could not join (reason says why)", f_room },
+	{ EV_OCCUPANT_JOINED, "occupant-joined", "someone entered a room",
+	  f_occupant },
+	{ EV_OCCUPANT_LEFT, "occupant-left", "someone left a room (or was "
+	  "kicked or banned)", f_occupant },
+	{ EV_OCCUPANT_CHANGED, "occupant-changed", "an occupant changed "
+	  "nick, role, affiliation or presence", f_occupant },
+	{ EV_ROOM_MESSAGE, "room-message", "a message in a room (delay: "
+	  "room history)", f_room_msg },
+	{ EV_ROOM_SUBJECT, "room-subject", "the subject of a room (in "
+	  "reason)", f_room_subject },
+	{ EV_INVITATION, "invitation", "an invitation to a room (mediated "
+	  "or direct)", f_invitation },
 	{ EV_CMD_OUTPUT, "command-output", "output of a command", f_text },
 	{ EV_CMD_RESULT, "command-result", "a command finished", f_result },
 };
@@ -67,6 +94,10 @@ G_STATIC_ASSERT(sizeof(struct ev_message) == 8 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_receipt) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_chat_state) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_subscription) == 3 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_room) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_occupant) == 10 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_room_message) == 6 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_invitation) == 4 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

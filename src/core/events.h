@@ -24,6 +24,14 @@ enum ev_kind {
 	EV_RECEIPT,
 	EV_CHAT_STATE,
 	EV_SUBSCRIPTION,
+	EV_ROOM_JOINED,
+	EV_ROOM_LEFT,
+	EV_OCCUPANT_JOINED,
+	EV_OCCUPANT_LEFT,
+	EV_OCCUPANT_CHANGED,
+	EV_ROOM_MESSAGE,
+	EV_ROOM_SUBJECT,
+	EV_INVITATION,
 	EV_CMD_OUTPUT,
 	EV_CMD_RESULT,
 	EV__COUNT,
@@ -98,6 +106,42 @@ struct ev_subscription {
 	const char	*status;
 };
 
+struct ev_room {
+	const char	*room;
+	const char	*nick;
+	const char	*reason;	/* why we left, or notes on joining */
+	const char	*code;		/* XEP-0045 status codes / error */
+};
+
+struct ev_occupant {
+	const char	*room;
+	const char	*nick;
+	const char	*jid;
+	const char	*role;
+	const char	*affiliation;
+	const char	*show;
+	const char	*status;
+	const char	*new_nick;	/* status 303 */
+	const char	*reason;	/* kick/ban reason */
+	const char	*code;
+};
+
+struct ev_room_message {
+	const char	*room;
+	const char	*nick;
+	const char	*body;
+	const char	*id;
+	const char	*delay;		/* ISO 8601: room history */
+	const char	*mention;	/* "yes" when we are mentioned */
+};
+
+struct ev_invitation {
+	const char	*room;
+	const char	*from;
+	const char	*reason;
+	const char	*password;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -119,6 +163,10 @@ struct ev {
 		struct ev_receipt	receipt;
 		struct ev_chat_state	chat_state;
 		struct ev_subscription	subscription;
+		struct ev_room		room;
+		struct ev_occupant	occupant;
+		struct ev_room_message	room_message;
+		struct ev_invitation	invitation;
 	} u;
 };
 

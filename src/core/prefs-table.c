@@ -40,6 +40,9 @@ const struct pref_def pref_table[] = {
 	  "(TLS if offered), trust (accept any certificate), disable." },
 	{ "log.level", PREF_ENUM, "info", 0, 0, log_levels,
 	  "Threshold of the debug log $XDG_STATE_HOME/natter/natter.log." },
+	{ "muc.highlight", PREF_STRING, "", 0, 0, NULL,
+	  "Comma-separated words that highlight a room window like your "
+	  "nick does." },
 	{ "notify.command", PREF_STRING, "", 0, 0, NULL,
 	  "Program run (no shell) with a title and a text for each private "
 	  "message or mention in a window you are not reading, e.g. "
@@ -49,6 +52,11 @@ const struct pref_def pref_table[] = {
 	  "kitty, foot...) or osc777 (urxvt, VTE)." },
 	{ "ui.bell", PREF_BOOL, "on", 0, 0, NULL,
 	  "Ring the terminal bell on private messages and mentions." },
+	{ "ui.occupants", PREF_BOOL, "on", 0, 0, NULL,
+	  "Show the occupants pane in room windows (/occupants show|hide)." },
+	{ "ui.occupants_jid", PREF_BOOL, "off", 0, 0, NULL,
+	  "Show occupants' real JIDs in the pane when the room reveals them "
+	  "(/occupants jid)." },
 	{ "ui.roster", PREF_BOOL, "on", 0, 0, NULL,
 	  "Show the roster pane beside the console and chat windows "
 	  "(/roster show|hide)." },

@@ -359,6 +359,7 @@ session_ended(struct pconn *pc)
 	g_clear_pointer(&pc->acc->bound_jid, g_free);
 	g_clear_pointer(&pc->show, g_free);
 	g_clear_pointer(&pc->status, g_free);
+	g_clear_pointer(&pc->muc_service, g_free);
 	pc->acc->state = ACCOUNT_OFFLINE;
 	g_hash_table_remove_all(pc->iqs);
 	/* Never free a libstrophe context from inside its own callback. */
@@ -815,6 +816,7 @@ proto_shutdown(void)
 		g_free(pc->tls_error);
 		g_free(pc->show);
 		g_free(pc->status);
+		g_free(pc->muc_service);
 		cert_info_free(pc->prompt);
 		g_hash_table_unref(pc->iqs);
 		pc->acc->proto = NULL;

@@ -49,5 +49,26 @@ bool	 proto_block_list(struct account *acc, proto_list_fn *fn, void *data,
 	    GError **error);
 bool	 proto_block_set(struct account *acc, const char *jid, bool block,
 	    GError **error);
+bool	 proto_muc_join(struct account *acc, const char *room,
+	    const char *nick, const char *password, GError **error);
+bool	 proto_muc_leave(struct account *acc, const char *room,
+	    const char *reason, GError **error);
+bool	 proto_muc_nick(struct account *acc, const char *room,
+	    const char *nick, GError **error);
+bool	 proto_muc_send(struct account *acc, const char *room,
+	    const char *body, GError **error);
+bool	 proto_muc_topic(struct account *acc, const char *room,
+	    const char *subject, GError **error);
+bool	 proto_muc_invite(struct account *acc, const char *room,
+	    const char *jid, const char *reason, GError **error);
+bool	 proto_muc_admin(struct account *acc, const char *room, bool get,
+	    const char *attr, const char *value, const char *nick,
+	    const char *jid, const char *reason, proto_list_fn *fn,
+	    void *data, GError **error);
+bool	 proto_muc_owner(struct account *acc, const char *room, bool destroy,
+	    const char *reason, proto_list_fn *fn, void *data,
+	    GError **error);
+const char *proto_muc_own_nick(struct account *acc, const char *room);
+const char *proto_muc_service(struct account *acc);
 
 #endif

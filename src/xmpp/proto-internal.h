@@ -46,6 +46,7 @@ struct pconn {
 	char		*tls_error;	/* owned, or NULL */
 	struct cert_info *prompt;	/* owned pending certificate prompt */
 	GHashTable	*iqs;		/* id -> struct iq_wait */
+	char		*muc_service;	/* owned: discovered conference service */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
 	char		*status;	/* our status text, or NULL */
 	int		 priority;
@@ -77,6 +78,10 @@ int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 void	 proto_message_enable_carbons(struct pconn *pc);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_block_fetch(struct pconn *pc);
+bool	 proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st);
+bool	 proto_muc_message_in(struct pconn *pc, xmpp_stanza_t *st);
+void	 proto_muc_rejoin(struct pconn *pc);
+void	 proto_muc_discover(struct pconn *pc);
 struct pconn *proto_online(const char *account, GError **error);
 char	*proto_child_text(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *name, size_t max);

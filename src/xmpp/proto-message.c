@@ -14,6 +14,7 @@
 #include "core/events.h"
 #include "core/msg.h"
 #include "core/prefs.h"
+#include "core/room.h"
 #include "proto-internal.h"
 #include "util/errors.h"
 #include "util/jid.h"
@@ -141,6 +142,29 @@ parse_meta(struct pconn *pc, xmpp_stanza_t *st, struct msg *m)
 }
 
 /*
+ * A private message through a room (XEP-0045 §7.5) is its own
+ * conversation: the peer is the occupant's room JID. It must come from a
+ * known occupant (STYLE §10.2). False when it must be dropped.
+ */
+static bool
+private_from_room(struct pconn *pc, struct msg *m)
+{
+	struct room *r = room_find(pc->acc->name, m->peer);
+
+	if (r == NULL || m->resource == NULL)
+		return true;
+	if (m->dir == MSG_IN && room_occupant(r, m->resource) == NULL) {
+		log_warn("%s: private message from %s/%s, not an occupant; "
+		    "dropped", pc->acc->name, m->peer, m->resource);
+		return false;
+	}
+	g_free(m->peer);
+	m->peer = g_strdup_printf("%s/%s", r->jid, m->resource);
+	g_clear_pointer(&m->resource, g_free);
+	return true;
+}
+
+/*
  * Handle one message stanza. carbon_dir is MSG_IN for a plain message,
  * and the direction of a carbon copy otherwise.
  */
@@ -172,6 +196,10 @@ handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir)
 	m = msg_new(dir, pc->acc->name, NULL, body);
 	m->peer = jid_bare(j);
 	m->resource = g_strdup(j->resource);
+	if (!private_from_room(pc, m)) {
+		msg_free(m);
+		return;
+	}
 	m->carbon = carbon;
 	g_free(m->type);
 	m->type = g_strdup(xmpp_stanza_get_type(st) != NULL ?
@@ -237,8 +265,9 @@ proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	struct pconn *pc = userdata;
 	const char *type = xmpp_stanza_get_type(st);
 
-	if (g_strcmp0(type, "groupchat") == 0 ||
-	    g_strcmp0(type, "headline") == 0)
+	if (proto_muc_message_in(pc, st))
+		return 1;
+	if (g_strcmp0(type, "headline") == 0)
 		return 1;
 	if (g_strcmp0(type, "error") == 0) {
 		report_error(pc, st);

@@ -199,6 +199,8 @@ proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 
 	if (from == NULL || !jid_is_valid(from))
 		return 1;
+	if (proto_muc_presence_in(pc, st))
+		return 1;
 	if (type != NULL && strcmp(type, "unavailable") != 0) {
 		if (strcmp(type, "error") == 0)
 			log_info("%s: presence error from %s", pc->acc->name,

@@ -104,6 +104,8 @@ proto_session_start(struct pconn *pc)
 	proto_message_enable_carbons(pc);
 	send_initial_presence(pc);
 	proto_block_fetch(pc);
+	proto_muc_discover(pc);
+	proto_muc_rejoin(pc);
 }
 
 /* Roster push: <iq type='set'><query xmlns='jabber:iq:roster'>. */

@@ -58,7 +58,7 @@ class Prosody:
     """A private Prosody: own config, data dir, random loopback port."""
 
     def __init__(self, tls=True, plain_only=False, modules=(), disabled=(),
-                 domain="localhost", groups=None):
+                 domain="localhost", groups=None, muc=True):
         self.root = scratch_dir("prosody-")
         self.domain = domain
         self.port = free_port()
@@ -67,6 +67,7 @@ class Prosody:
         self.modules = list(modules)
         self.disabled = list(disabled)
         self.groups = groups or {}
+        self.muc = muc
         self.proc = None
         self.cert = self.root / "cert.pem"
         self.key = self.root / "key.pem"
@@ -128,6 +129,10 @@ modules_disabled = {lua(disabled)}
         cfg += f'VirtualHost "{self.domain}"\n'
         if self.tls:
             cfg += f'  ssl = {{ certificate = "{self.cert}"; key = "{self.key}" }}\n'
+        if self.muc:
+            cfg += f'Component "conference.{self.domain}" "muc"\n'
+            cfg += '  muc_room_locking = false\n'
+            cfg += '  muc_room_default_history_length = 50\n'
         self.config.write_text(cfg)
 
     def _chown(self):

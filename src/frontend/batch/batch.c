@@ -85,6 +85,40 @@ sink_done(struct cmd_ctx *ctx, enum cmd_status status)
 static const struct cmd_sink batch_sink = { sink_print, sink_error,
 	sink_done };
 
+/*
+ * Batch mode has no windows, but /win JID sets the contact or room that
+ * later lines (plain text, /me, /kick ...) act on, like a window would.
+ */
+static char *target_peer;
+
+static bool
+win_select(const char *arg, GError **error)
+{
+	g_free(target_peer);
+	target_peer = strcmp(arg, "console") == 0 || strcmp(arg, "1") == 0 ?
+	    NULL : g_strdup(arg);
+	return true;
+}
+
+static void
+win_list(struct cmd_ctx *ctx)
+{
+	cmd_print(ctx, "target: %s", target_peer != NULL ? target_peer :
+	    "console");
+}
+
+static void
+target(const char **account, const char **peer)
+{
+	*peer = target_peer;
+}
+
+static const struct cmd_ui_ops batch_ops = {
+	.win_select = win_select,
+	.win_list = win_list,
+	.target = target,
+};
+
 static void
 take_lines(void)
 {
@@ -160,6 +194,7 @@ batch_start(bool json, bool xml)
 	inbuf = g_string_new(NULL);
 	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
 	cmdq_set_sink(&batch_sink, NULL);
+	cmd_set_ui_ops(&batch_ops);
 	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
 	stdin_id = loop_add_fd(STDIN_FILENO, POLLIN, stdin_cb, NULL);
 	idle_hook = loop_add_idle(idle_cb, NULL);
@@ -170,6 +205,8 @@ void
 batch_stop(void)
 {
 	ev_unsubscribe(ev_handle);
+	cmd_set_ui_ops(NULL);
+	g_clear_pointer(&target_peer, g_free);
 	if (stdin_id != 0)
 		loop_remove_fd(stdin_id);
 	if (flush_timer != 0)

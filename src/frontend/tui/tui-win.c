@@ -398,7 +398,17 @@ open_chat(const char *account, const char *peer)
 		tui_chat_load_history(50);
 }
 
+static void
+target(const char **account, const char **peer)
+{
+	struct tui_win *w = tui_win_current();
+
+	*account = w->account;
+	*peer = w->peer;
+}
+
 static const struct cmd_ui_ops ops = {
+	.target = target,
 	.win_select = win_select,
 	.win_list = win_list,
 	.win_close = win_close,

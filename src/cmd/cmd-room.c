@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Group chat commands (XEP-0045): /join, /leave, /nick, /topic, /invite,
+ * /kick, /ban, /role, /affiliation, /occupants, /room. /join is pending
+ * until the room answers (joined or refused). cmd layer.
+ */
+#include <string.h>
+
+#include "cmd-entries.h"
+#include "core/account.h"
+#include "core/events.h"
+#include "core/loop.h"
+#include "core/prefs.h"
+#include "core/room.h"
+#include "util/jid.h"
+#include "xmpp/proto-conn.h"
+
+#define JOIN_TIMEOUT_MS 30000
+
+/* The room of the command's window, or NULL (with an error printed). */
+static struct room *
+ctx_room(struct cmd_ctx *ctx, struct account **accp)
+{
+	struct account *acc = cmd_target_account(ctx, NULL);
+	struct room *r = acc != NULL && ctx->peer != NULL ?
+	    room_find(acc->name, ctx->peer) : NULL;
+
+	if (acc != NULL && r == NULL)
+		cmd_error(ctx, "/%s works in a room window", ctx->name);
+	*accp = acc;
+	return r;
+}
+
+struct join_wait {
+	struct cmd_ctx	*ctx;
+	char		*room;
+	char		*account;
+	guint		 handle;
+	guint		 timer;
+};
+
+static void
+join_finish(struct join_wait *w, enum cmd_status st)
+{
+	ev_unsubscribe(w->handle);
+	if (w->timer != 0)
+		loop_remove_timer(w->timer);
+	cmd_done(w->ctx, st);
+	cmd_ctx_unref(w->ctx);
+	g_free(w->room);
+	g_free(w->account);
+	g_free(w);
+}
+
+static void
+join_event(const struct ev *ev, void *data)
+{
+	struct join_wait *w = data;
+
+	if ((ev->kind != EV_ROOM_JOINED && ev->kind != EV_ROOM_LEFT) ||
+	    g_strcmp0(ev->account, w->account) != 0 ||
+	    g_strcmp0(ev->u.room.room, w->room) != 0)
+		return;
+	if (ev->kind == EV_ROOM_LEFT)
+		cmd_error(w->ctx, "%s: %s", w->room, ev->u.room.reason);
+	join_finish(w, ev->kind == EV_ROOM_JOINED ? CMD_OK : CMD_ERROR);
+}
+
+static void
+join_timeout(void *data)
+{
+	struct join_wait *w = data;
+
+	w->timer = 0;
+	cmd_error(w->ctx, "%s did not answer within %d s", w->room,
+	    JOIN_TIMEOUT_MS / 1000);
+	join_finish(w, CMD_ERROR);
+}
+
+static char *
+room_jid(struct cmd_ctx *ctx, struct account *acc, const char *arg)
+{
+	const char *service;
+
+	if (strchr(arg, '@') != NULL) {
+		if (!jid_is_valid(arg) || strchr(arg, '/') != NULL) {
+			cmd_error(ctx, "'%s' is not a room address "
+			    "(room@service)", arg);
+			return NULL;
+		}
+		return jid_bare_of(arg);
+	}
+	service = proto_muc_service(acc);
+	if (service == NULL) {
+		cmd_error(ctx, "no conference service found on your server; "
+		    "give the full address: /join %s@SERVICE", arg);
+		return NULL;
+	}
+	return g_strdup_printf("%s@%s", arg, service);
+}
+
+static char *
+default_nick(struct account *acc)
+{
+	const char *nick = account_get(acc, "nick");
+	JID_AUTO j = NULL;
+
+	if (nick != NULL)
+		return g_strdup(nick);
+	j = jid_parse(account_get(acc, "jid"), NULL);
+	return g_strdup(j != NULL && j->local != NULL ? j->local : "natter");
+}
+
+static enum cmd_status
+join_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc = cmd_target_account(ctx, NULL);
+	g_autofree char *room = NULL, *nick = NULL;
+	const char *password = NULL;
+	g_autoptr(GError) err = NULL;
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	struct join_wait *w;
+	int i;
+
+	if (acc == NULL || (room = room_jid(ctx, acc, a->argv[0])) == NULL)
+		return CMD_ERROR;
+	for (i = 1; i + 1 < a->argc; i += 2) {
+		if (strcmp(a->argv[i], "nick") == 0)
+			nick = g_strdup(a->argv[i + 1]);
+		else if (strcmp(a->argv[i], "password") == 0)
+			password = a->argv[i + 1];
+		else
+			return cmd_usage(ctx);
+	}
+	if (i < a->argc)
+		return cmd_usage(ctx);
+	if (nick == NULL)
+		nick = default_nick(acc);
+	if (ui != NULL && ui->open_room != NULL)
+		ui->open_room(acc->name, room);
+	if (!proto_muc_join(acc, room, nick, password, &err))
+		return cmd_error(ctx, "%s", err->message);
+	w = g_new0(struct join_wait, 1);
+	w->ctx = cmd_ctx_ref(ctx);
+	w->room = g_steal_pointer(&room);
+	w->account = g_strdup(acc->name);
+	w->handle = ev_subscribe(EV_ANY, join_event, w);
+	w->timer = loop_add_timer(JOIN_TIMEOUT_MS, join_timeout, w);
+	return CMD_PENDING;
+}
+
+const struct cmd_entry cmd_join_entry = {
+	.name = "join",
+	.synopsis = (const char *const[]){
+	    "/join ROOM[@SERVICE] [nick NICK] [password PASSWORD]", NULL },
+	.description = "Join a group chat, opening its window. A bare ROOM "
+	    "uses your server's conference service; NICK defaults to the "
+	    "account's nick or the JID's user part.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "ROOM", "the room's name, or room@service" },
+	    { "SERVICE", "the conference service, e.g. conference.example.org" },
+	    { "NICK", "the nickname to use in the room" },
+	    { "PASSWORD", "the room's password, if it has one" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/join natter",
+	    "/join dev@conference.example.org nick ann", NULL },
+	.min_args = 1, .max_args = 5,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.exec = join_exec,
+};
+
+static enum cmd_status
+leave_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc;
+	struct room *r = ctx_room(ctx, &acc);
+	g_autoptr(GError) err = NULL;
+
+	if (r == NULL)
+		return CMD_ERROR;
+	if (!proto_muc_leave(acc, r->jid, cmd_args_rest(a, 0), &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_leave_entry = {
+	.name = "leave",
+	.synopsis = (const char *const[]){ "/leave [REASON]", NULL },
+	.description = "Leave the room of this window (the window stays "
+	    "until /close).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "REASON", "a goodbye shown to the others" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/leave", "/leave see you", NULL },
+	.min_args = 0, .max_args = -1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = leave_exec,
+};
+
+static enum cmd_status
+nick_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc;
+	struct room *r = ctx_room(ctx, &acc);
+	g_autoptr(GError) err = NULL;
+
+	if (r == NULL)
+		return CMD_ERROR;
+	if (!proto_muc_nick(acc, r->jid, a->argv[0], &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_nick_entry = {
+	.name = "nick",
+	.synopsis = (const char *const[]){ "/nick NEW", NULL },
+	.description = "Change your nickname in this room.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "NEW", "the new nickname" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/nick ann_away", NULL },
+	.min_args = 1, .max_args = 1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = nick_exec,
+};
+
+static enum cmd_status
+topic_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc;
+	struct room *r = ctx_room(ctx, &acc);
+	g_autoptr(GError) err = NULL;
+
+	if (r == NULL)
+		return CMD_ERROR;
+	if (a->argc == 0) {
+		cmd_print(ctx, "%s: %s", r->jid, r->subject != NULL &&
+		    *r->subject != '\0' ? r->subject : "(no subject)");
+		return CMD_OK;
+	}
+	if (!proto_muc_topic(acc, r->jid, cmd_args_rest(a, 0), &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_topic_entry = {
+	.name = "topic",
+	.synopsis = (const char *const[]){ "/topic [TEXT]", NULL },
+	.description = "Show or set the subject of this room.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "TEXT", "the new subject" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/topic",
+	    "/topic Release on Friday", NULL },
+	.min_args = 0, .max_args = -1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = topic_exec,
+};
+
+static enum cmd_status
+invite_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc;
+	struct room *r = ctx_room(ctx, &acc);
+	g_autoptr(GError) err = NULL;
+
+	if (r == NULL)
+		return CMD_ERROR;
+	if (!proto_muc_invite(acc, r->jid, a->argv[0], cmd_args_rest(a, 1),
+	    &err))
+		return cmd_error(ctx, "%s", err->message);
+	cmd_print(ctx, "invited %s to %s", a->argv[0], r->jid);
+	return CMD_OK;
+}
+
+static const enum cmd_completer contact_c[] = { CMD_COMPLETE_CONTACT,
+	CMD_COMPLETE_NONE };
+
+const struct cmd_entry cmd_invite_entry = {
+	.name = "invite",
+	.synopsis = (const char *const[]){ "/invite JID [REASON]", NULL },
+	.description = "Invite someone to this room (through the room).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "JID", "who to invite" }, { "REASON", "a note with it" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/invite bob@example.org",
+	    "/invite bob@example.org standup now", NULL },
+	.min_args = 1, .max_args = -1, .complete = contact_c,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = invite_exec,
+};
+
+/* An admin request waits for the room's answer. */
+static void
+admin_done(GPtrArray *items, const char *error, void *data)
+{
+	struct cmd_ctx *ctx = data;
+	guint i;
+
+	if (error != NULL) {
+		cmd_error(ctx, "%s", error);
+		cmd_done(ctx, CMD_ERROR);
+	} else {
+		for (i = 0; items != NULL && i < items->len; i++)
+			cmd_print(ctx, "%s", (char *)g_ptr_array_index(items,
+			    i));
+		cmd_done(ctx, CMD_OK);
+	}
+	cmd_ctx_unref(ctx);
+}
+
+static enum cmd_status
+admin(struct cmd_ctx *ctx, bool get, const char *attr, const char *value,
+    const char *nick, const char *jid, const char *reason)
+{
+	struct account *acc;
+	struct room *r = ctx_room(ctx, &acc);
+	g_autoptr(GError) err = NULL;
+
+	if (r == NULL)
+		return CMD_ERROR;
+	if (nick != NULL && room_occupant(r, nick) == NULL)
+		return cmd_error(ctx, "nobody called %s is in %s", nick,
+		    r->jid);
+	if (!proto_muc_admin(acc, r->jid, get, attr, value, nick, jid, reason,
+	    admin_done, cmd_ctx_ref(ctx), &err)) {
+		cmd_ctx_unref(ctx);
+		return cmd_error(ctx, "%s", err->message);
+	}
+	return CMD_PENDING;
+}
+
+static enum cmd_status
+kick_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return admin(ctx, false, "role", "none", a->argv[0], NULL,
+	    cmd_args_rest(a, 1));
+}
+
+static enum cmd_status
+ban_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	if (!jid_is_valid(a->argv[0]))
+		return cmd_error(ctx, "'%s' is not a JID", a->argv[0]);
+	return admin(ctx, false, "affiliation", "outcast", NULL, a->argv[0],
+	    cmd_args_rest(a, 1));
+}
+
+static const char *const roles[] = { "moderator", "participant", "visitor",
+	"none", NULL };
+static const char *const affiliations[] = { "owner", "admin", "member",
+	"outcast", "none", NULL };
+
+static enum cmd_status
+role_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	if (!g_strv_contains(roles, a->argv[0]))
+		return cmd_error(ctx, "ROLE is moderator, participant, visitor "
+		    "or none");
+	return admin(ctx, false, "role", a->argv[0], a->argv[1], NULL, NULL);
+}
+
+static enum cmd_status
+affiliation_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	if (strcmp(a->argv[0], "list") == 0) {
+		if (a->argc != 2 || !g_strv_contains(affiliations, a->argv[1]))
+			return cmd_usage(ctx);
+		return admin(ctx, true, "affiliation", a->argv[1], NULL, NULL,
+		    NULL);
+	}
+	if (a->argc != 2 || !g_strv_contains(affiliations, a->argv[0]))
+		return cmd_usage(ctx);
+	if (!jid_is_valid(a->argv[1]))
+		return cmd_error(ctx, "'%s' is not a JID", a->argv[1]);
+	return admin(ctx, false, "affiliation", a->argv[0], NULL, a->argv[1],
+	    NULL);
+}
+
+const struct cmd_entry cmd_kick_entry = {
+	.name = "kick",
+	.synopsis = (const char *const[]){ "/kick NICK [REASON]", NULL },
+	.description = "Remove an occupant from this room (needs "
+	    "moderator).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "NICK", "the occupant" }, { "REASON", "shown to them" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/kick troll spamming", NULL },
+	.min_args = 1, .max_args = -1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = kick_exec,
+};
+
+const struct cmd_entry cmd_ban_entry = {
+	.name = "ban",
+	.synopsis = (const char *const[]){ "/ban JID [REASON]", NULL },
+	.description = "Ban a JID from this room (needs admin).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "JID", "the bare JID to ban" }, { "REASON", "shown to them" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/ban troll@example.org", NULL },
+	.min_args = 1, .max_args = -1, .complete = contact_c,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = ban_exec,
+};
+
+const struct cmd_entry cmd_role_entry = {
+	.name = "role",
+	.synopsis = (const char *const[]){ "/role ROLE NICK", NULL },
+	.description = "Give an occupant a role: moderator, participant, "
+	    "visitor or none (kick).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "ROLE", "moderator|participant|visitor|none" },
+	    { "NICK", "the occupant" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/role visitor noisy", NULL },
+	.min_args = 2, .max_args = 2,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = role_exec,
+};
+
+const struct cmd_entry cmd_affiliation_entry = {
+	.name = "affiliation",
+	.synopsis = (const char *const[]){ "/affiliation AFFIL JID",
+	    "/affiliation list AFFIL", NULL },
+	.description = "Set a JID's affiliation with this room, or list the "
+	    "JIDs with one.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "AFFIL", "owner|admin|member|outcast|none" },
+	    { "JID", "a bare JID" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/affiliation member bob@example.org",
+	    "/affiliation list member", NULL },
+	.min_args = 2, .max_args = 2,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = affiliation_exec,
+};
+
+static enum cmd_status
+occupants_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	g_autoptr(GError) err = NULL;
+	const char *name = strcmp(a->argv[0], "jid") == 0 ? "ui.occupants_jid" :
+	    "ui.occupants";
+	const char *value = strcmp(a->argv[0], "hide") == 0 ? "off" :
+	    strcmp(a->argv[0], "show") == 0 ? "on" :
+	    prefs_get_bool("ui.occupants_jid") ? "off" : "on";
+
+	if (strcmp(a->argv[0], "show") != 0 && strcmp(a->argv[0], "hide") != 0 &&
+	    strcmp(a->argv[0], "jid") != 0)
+		return cmd_usage(ctx);
+	if (!prefs_set(name, value, &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_occupants_entry = {
+	.name = "occupants",
+	.synopsis = (const char *const[]){ "/occupants show|hide|jid", NULL },
+	.description = "Show or hide the occupants pane; jid toggles showing "
+	    "real JIDs where the room reveals them.",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/occupants hide", NULL },
+	.min_args = 1, .max_args = 1,
+	.flags = CMD_SCRIPT_SAFE, .exec = occupants_exec,
+};
+
+static enum cmd_status
+owner(struct cmd_ctx *ctx, bool destroy, const char *reason)
+{
+	struct account *acc;
+	struct room *r = ctx_room(ctx, &acc);
+	g_autoptr(GError) err = NULL;
+
+	if (r == NULL)
+		return CMD_ERROR;
+	if (!proto_muc_owner(acc, r->jid, destroy, reason, admin_done,
+	    cmd_ctx_ref(ctx), &err)) {
+		cmd_ctx_unref(ctx);
+		return cmd_error(ctx, "%s", err->message);
+	}
+	return CMD_PENDING;
+}
+
+static enum cmd_status
+accept_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return owner(ctx, false, NULL);
+}
+
+static enum cmd_status
+destroy_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return owner(ctx, true, cmd_args_rest(a, 0));
+}
+
+static const struct cmd_entry room_accept = {
+	.name = "accept",
+	.synopsis = (const char *const[]){ "/room accept", NULL },
+	.description = "Accept the default configuration of a room you just "
+	    "created (an instant room).",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/room accept", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = accept_exec,
+};
+
+static const struct cmd_entry room_destroy = {
+	.name = "destroy",
+	.synopsis = (const char *const[]){ "/room destroy [REASON]", NULL },
+	.description = "Destroy this room (needs owner).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "REASON", "shown to the occupants" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/room destroy moved", NULL },
+	.min_args = 0, .max_args = -1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = destroy_exec,
+};
+
+const struct cmd_entry cmd_room_entry = {
+	.name = "room",
+	.synopsis = (const char *const[]){ "/room accept",
+	    "/room destroy [REASON]", NULL },
+	.description = "Owner actions on this room.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "REASON", "shown to the occupants" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/room accept", NULL },
+	.subcmds = (const struct cmd_entry *const[]){ &room_accept,
+	    &room_destroy, NULL },
+	.min_args = 1, .max_args = -1,
+	.flags = CMD_SCRIPT_SAFE,
+};

@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Multi-user chat (XEP-0045): joining and leaving, occupant presence with
+ * the status codes of §15.6, room messages, subjects, invitations
+ * (mediated §7.8.2 and direct XEP-0249), moderation through muc#admin
+ * (§8-9), instant rooms (§10.1.2). Parse -> room model -> event; never
+ * prints. Only stanzas from rooms we joined are acted on.
+ *   <presence from='room@conf/bob'><x xmlns='http://jabber.org/protocol/muc#user'>
+ *     <item affiliation='member' role='participant'/><status code='110'/></x></presence>
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/events.h"
+#include "core/history.h"
+#include "core/msg.h"
+#include "core/prefs.h"
+#include "core/room.h"
+#include "proto-internal.h"
+#include "util/errors.h"
+#include "util/jid.h"
+#include "util/log.h"
+
+#define NS_MUC "http://jabber.org/protocol/muc"
+#define NS_MUC_USER "http://jabber.org/protocol/muc#user"
+#define NS_MUC_ADMIN "http://jabber.org/protocol/muc#admin"
+#define NS_MUC_OWNER "http://jabber.org/protocol/muc#owner"
+#define NS_CONFERENCE "jabber:x:conference"
+#define NS_DELAY "urn:xmpp:delay"
+#define NS_DATA "jabber:x:data"
+#define TEXT_MAX 4096
+
+static xmpp_stanza_t *
+new_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+    const char *ns)
+{
+	xmpp_stanza_t *c = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(c, name);
+	if (ns != NULL)
+		xmpp_stanza_set_ns(c, ns);
+	xmpp_stanza_add_child(parent, c);
+	xmpp_stanza_release(c);
+	return c;	/* borrowed: the parent holds it */
+}
+
+/* Status codes of an <x xmlns='muc#user'/>, as " 110 201" (new string). */
+static char *
+codes_of(xmpp_stanza_t *x)
+{
+	GString *s = g_string_new(NULL);
+	xmpp_stanza_t *c;
+
+	for (c = x != NULL ? xmpp_stanza_get_children(x) : NULL; c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		const char *code = xmpp_stanza_get_attribute(c, "code");
+
+		if (g_strcmp0(xmpp_stanza_get_name(c), "status") == 0 &&
+		    code != NULL && strlen(code) == 3 && s->len < 64)
+			g_string_append_printf(s, "%s%s", s->len ? " " : "",
+			    code);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static bool
+has_code(const char *codes, const char *code)
+{
+	g_auto(GStrv) v = g_strsplit(codes, " ", -1);
+
+	return g_strv_contains((const char *const *)v, code);
+}
+
+static void
+emit_room(struct pconn *pc, enum ev_kind kind, const char *room,
+    const char *nick, const char *reason, const char *code)
+{
+	struct ev ev = { .kind = kind, .account = pc->acc->name };
+
+	ev.u.room.room = room;
+	ev.u.room.nick = nick;
+	ev.u.room.reason = reason;
+	ev.u.room.code = code;
+	ev_emit(&ev);
+}
+
+static void
+emit_occupant(struct pconn *pc, enum ev_kind kind, struct room *r,
+    struct occupant *o, const char *nick, const char *new_nick,
+    const char *reason, const char *code)
+{
+	struct ev ev = { .kind = kind, .account = pc->acc->name };
+
+	ev.u.occupant.room = r->jid;
+	ev.u.occupant.nick = nick;
+	if (o != NULL) {
+		ev.u.occupant.jid = o->jid;
+		ev.u.occupant.role = o->role;
+		ev.u.occupant.affiliation = o->affiliation;
+		ev.u.occupant.show = o->show;
+		ev.u.occupant.status = o->status;
+	}
+	ev.u.occupant.new_nick = new_nick;
+	ev.u.occupant.reason = reason;
+	ev.u.occupant.code = code != NULL && *code != '\0' ? code : NULL;
+	ev_emit(&ev);
+}
+
+static const char *
+left_reason(const char *codes)
+{
+	if (has_code(codes, "307"))
+		return "kicked";
+	if (has_code(codes, "301"))
+		return "banned";
+	if (has_code(codes, "321"))
+		return "removed because of an affiliation change";
+	if (has_code(codes, "322"))
+		return "removed because the room is now members-only";
+	if (has_code(codes, "332"))
+		return "removed because the service is shutting down";
+	return NULL;
+}
+
+/* A join failed: <presence type='error'/> from the room (§7.2.6-7.2.9). */
+static void
+join_error(struct pconn *pc, struct room *r, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error");
+	xmpp_stanza_t *c = e != NULL ? xmpp_stanza_get_children(e) : NULL;
+	const char *cond = c != NULL ? xmpp_stanza_get_name(c) : "unknown";
+	g_autofree char *msg = NULL;
+
+	if (g_strcmp0(cond, "conflict") == 0)
+		msg = g_strdup_printf("the nickname %s is in use; try /join %s "
+		    "nick %s_", r->nick, r->jid, r->nick);
+	else if (g_strcmp0(cond, "not-authorized") == 0)
+		msg = g_strdup_printf("this room needs a password: /join %s "
+		    "password PASSWORD", r->jid);
+	else if (g_strcmp0(cond, "registration-required") == 0)
+		msg = g_strdup("this room is members-only and you are not a "
+		    "member");
+	else if (g_strcmp0(cond, "forbidden") == 0)
+		msg = g_strdup("you are banned from this room");
+	else if (g_strcmp0(cond, "item-not-found") == 0)
+		msg = g_strdup("the room does not exist or is locked");
+	else if (g_strcmp0(cond, "service-unavailable") == 0)
+		msg = g_strdup("the room is full or the service is "
+		    "unavailable");
+	else
+		msg = g_strdup_printf("cannot join: %s", cond);
+	room_clear(r);
+	emit_room(pc, EV_ROOM_LEFT, r->jid, r->nick, msg, cond);
+}
+
+static void
+occupant_unavailable(struct pconn *pc, struct room *r, const char *nick,
+    xmpp_stanza_t *item, const char *codes, bool self)
+{
+	g_autofree char *reason = NULL;
+	xmpp_stanza_t *rs = item != NULL ?
+	    xmpp_stanza_get_child_by_name(item, "reason") : NULL;
+	const char *new_nick = item != NULL ?
+	    xmpp_stanza_get_attribute(item, "nick") : NULL;
+	const char *why = left_reason(codes);
+
+	if (rs != NULL) {
+		char *t = xmpp_stanza_get_text(rs);
+
+		reason = t != NULL ? g_utf8_make_valid(t, MIN(strlen(t),
+		    TEXT_MAX)) : NULL;
+		if (t != NULL)
+			xmpp_free(pc->ctx, t);
+	}
+	if (has_code(codes, "303") && new_nick != NULL) {
+		room_occupant_rename(r, nick, new_nick);
+		if (self) {
+			g_free(r->nick);
+			r->nick = g_strdup(new_nick);
+		}
+		emit_occupant(pc, EV_OCCUPANT_CHANGED, r,
+		    room_occupant(r, new_nick), nick, new_nick, NULL, codes);
+		return;
+	}
+	if (self) {
+		g_autofree char *msg = why == NULL ? g_strdup("you left") :
+		    g_strdup_printf("you were %s%s%s", why,
+		    reason != NULL ? ": " : "", reason ? reason : "");
+
+		room_clear(r);
+		emit_room(pc, EV_ROOM_LEFT, r->jid, nick, msg, codes);
+		return;
+	}
+	{
+		g_autofree char *full = why != NULL && reason != NULL ?
+		    g_strdup_printf("%s: %s", why, reason) : g_strdup(why);
+
+		emit_occupant(pc, EV_OCCUPANT_LEFT, r, room_occupant(r, nick),
+		    nick, NULL, full, codes);
+	}
+	room_occupant_remove(r, nick);
+}
+
+static void
+occupant_available(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
+    const char *nick, xmpp_stanza_t *item, const char *codes, bool self)
+{
+	g_autofree char *show = proto_child_text(pc, st, "show", 16);
+	g_autofree char *status = proto_child_text(pc, st, "status",
+	    TEXT_MAX);
+	bool known = room_occupant(r, nick) != NULL;
+	const char *real = item != NULL ? xmpp_stanza_get_attribute(item,
+	    "jid") : NULL;
+	struct occupant *o = room_occupant_set(r, nick,
+	    real != NULL && jid_is_valid(real) ? real : NULL,
+	    item != NULL ? xmpp_stanza_get_attribute(item, "role") : NULL,
+	    item != NULL ? xmpp_stanza_get_attribute(item, "affiliation") :
+	    NULL, show, status);
+
+	if (o == NULL)
+		return;
+	if (has_code(codes, "100") || has_code(codes, "172"))
+		r->non_anonymous = true;
+	emit_occupant(pc, known ? EV_OCCUPANT_CHANGED : EV_OCCUPANT_JOINED, r,
+	    o, nick, NULL, NULL, codes);
+	if (self && !r->joined) {
+		r->joined = true;
+		emit_room(pc, EV_ROOM_JOINED, r->jid, nick,
+		    has_code(codes, "201") ? "the room was created: /room "
+		    "accept makes it an instant room" : r->non_anonymous ?
+		    "everyone can see your real JID" : NULL, codes);
+	}
+}
+
+/*
+ * Presence from a room we are in or joining. True when it was one (and
+ * handled), false for any other presence.
+ */
+bool
+proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st)
+{
+	const char *from = xmpp_stanza_get_from(st);
+	const char *type = xmpp_stanza_get_type(st);
+	JID_AUTO j = from != NULL ? jid_parse(from, NULL) : NULL;
+	g_autofree char *bare = j != NULL ? jid_bare(j) : NULL;
+	struct room *r = bare != NULL ? room_find(pc->acc->name, bare) : NULL;
+	xmpp_stanza_t *x, *item;
+	g_autofree char *codes = NULL;
+	bool self;
+
+	if (r == NULL)
+		return false;
+	if (g_strcmp0(type, "error") == 0) {
+		join_error(pc, r, st);
+		return true;
+	}
+	if (j->resource == NULL)
+		return true;
+	x = xmpp_stanza_get_child_by_ns(st, NS_MUC_USER);
+	item = x != NULL ? xmpp_stanza_get_child_by_name(x, "item") : NULL;
+	codes = codes_of(x);
+	self = has_code(codes, "110") || g_strcmp0(j->resource, r->nick) == 0;
+	if (g_strcmp0(type, "unavailable") == 0)
+		occupant_unavailable(pc, r, j->resource, item, codes, self);
+	else if (type == NULL)
+		occupant_available(pc, r, st, j->resource, item, codes, self);
+	return true;
+}
+
+static void
+store(struct pconn *pc, struct room *r, const char *nick, const char *body,
+    const char *id, gint64 time)
+{
+	struct msg *m = msg_new(g_strcmp0(nick, r->nick) == 0 ? MSG_OUT :
+	    MSG_IN, pc->acc->name, r->jid, body);
+	g_autoptr(GError) err = NULL;
+
+	m->resource = g_strdup(nick);
+	g_free(m->type);
+	m->type = g_strdup("groupchat");
+	m->id = g_strdup(id);
+	m->time = time;
+	if (!history_store(m, &err))
+		ev_emit_text(EV_ERROR, pc->acc->name, "%s", err->message);
+	msg_free(m);
+}
+
+static void
+room_message(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
+    const char *nick)
+{
+	g_autofree char *body = proto_child_text(pc, st, "body", G_MAXSIZE);
+	g_autofree char *subject = proto_child_text(pc, st, "subject",
+	    TEXT_MAX);
+	xmpp_stanza_t *d = xmpp_stanza_get_child_by_ns(st, NS_DELAY);
+	const char *stamp = d != NULL ? xmpp_stanza_get_attribute(d, "stamp") :
+	    NULL;
+	g_autoptr(GDateTime) t = stamp != NULL ?
+	    g_date_time_new_from_iso8601(stamp, NULL) : NULL;
+	struct ev ev = { .kind = EV_ROOM_MESSAGE, .account = pc->acc->name };
+	struct occupant *o;
+
+	if (subject != NULL && body == NULL) {	/* §8.1: subject change */
+		g_free(r->subject);
+		r->subject = g_strdup(subject);
+		emit_room(pc, EV_ROOM_SUBJECT, r->jid, nick, subject, NULL);
+		return;
+	}
+	if (body == NULL)
+		return;
+	if (t != NULL)
+		ev.time = g_date_time_to_unix(t) * G_USEC_PER_SEC;
+	o = nick != NULL ? room_occupant(r, nick) : NULL;
+	if (o != NULL && t == NULL)
+		o->last_spoke = g_get_real_time();
+	if (t == NULL)
+		store(pc, r, nick, body, xmpp_stanza_get_id(st),
+		    ev.time != 0 ? ev.time : g_get_real_time());
+	ev.u.room_message.room = r->jid;
+	ev.u.room_message.nick = nick != NULL ? nick : "";
+	ev.u.room_message.body = body;
+	ev.u.room_message.id = xmpp_stanza_get_id(st);
+	ev.u.room_message.delay = stamp;
+	ev.u.room_message.mention = g_strcmp0(nick, r->nick) != 0 &&
+	    room_mentions(r, body, prefs_get("muc.highlight")) ? "yes" : NULL;
+	ev_emit(&ev);
+}
+
+static bool
+invitation(struct pconn *pc, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *x = xmpp_stanza_get_child_by_ns(st, NS_MUC_USER);
+	xmpp_stanza_t *inv = x != NULL ? xmpp_stanza_get_child_by_name(x,
+	    "invite") : NULL;
+	xmpp_stanza_t *direct = xmpp_stanza_get_child_by_ns(st, NS_CONFERENCE);
+	struct ev ev = { .kind = EV_INVITATION, .account = pc->acc->name };
+	g_autofree char *reason = NULL, *password = NULL;
+	const char *room, *from;
+
+	if (inv != NULL) {		/* mediated, from the room */
+		room = xmpp_stanza_get_from(st);
+		from = xmpp_stanza_get_attribute(inv, "from");
+		reason = proto_child_text(pc, inv, "reason", TEXT_MAX);
+		password = proto_child_text(pc, x, "password", TEXT_MAX);
+	} else if (direct != NULL) {	/* XEP-0249 */
+		room = xmpp_stanza_get_attribute(direct, "jid");
+		from = xmpp_stanza_get_from(st);
+		reason = g_strdup(xmpp_stanza_get_attribute(direct, "reason"));
+		password = g_strdup(xmpp_stanza_get_attribute(direct,
+		    "password"));
+	} else {
+		return false;
+	}
+	if (room == NULL || !jid_is_valid(room))
+		return true;
+	ev.u.invitation.room = room;
+	ev.u.invitation.from = from;
+	ev.u.invitation.reason = reason;
+	ev.u.invitation.password = password;
+	ev_emit(&ev);
+	return true;
+}
+
+/*
+ * Messages for the MUC code: groupchat from rooms we are in, and
+ * invitations. True when handled.
+ */
+bool
+proto_muc_message_in(struct pconn *pc, xmpp_stanza_t *st)
+{
+	const char *from = xmpp_stanza_get_from(st);
+	JID_AUTO j = from != NULL ? jid_parse(from, NULL) : NULL;
+	g_autofree char *bare = j != NULL ? jid_bare(j) : NULL;
+	struct room *r = bare != NULL ? room_find(pc->acc->name, bare) : NULL;
+
+	if (g_strcmp0(xmpp_stanza_get_type(st), "groupchat") == 0) {
+		if (r != NULL)
+			room_message(pc, r, st, j->resource);
+		else
+			log_info("%s: groupchat from %s, a room we are not "
+			    "in; ignored", pc->acc->name, from);
+		return true;
+	}
+	if (g_strcmp0(xmpp_stanza_get_type(st), "error") != 0 &&
+	    invitation(pc, st))
+		return true;
+	return false;
+}
+
+/* Join (or rejoin) room as nick; the result comes as events. */
+bool
+proto_muc_join(struct account *acc, const char *room, const char *nick,
+    const char *password, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	g_autofree char *to = NULL;
+	xmpp_stanza_t *p, *x, *h;
+	struct room *r;
+
+	if (pc == NULL)
+		return false;
+	r = room_get(acc->name, room);
+	g_free(r->nick);
+	r->nick = g_strdup(nick);
+	if (password != NULL) {
+		g_free(r->password);
+		r->password = g_strdup(password);
+	}
+	to = g_strdup_printf("%s/%s", room, nick);
+	p = xmpp_presence_new(pc->ctx);
+	xmpp_stanza_set_to(p, to);
+	x = new_child(pc->ctx, p, "x", NS_MUC);
+	h = new_child(pc->ctx, x, "history", NULL);
+	xmpp_stanza_set_attribute(h, "maxstanzas", "50");
+	if (r->password != NULL)
+		proto_add_text_child(pc->ctx, x, "password", r->password);
+	proto_send(pc, p);
+	xmpp_stanza_release(p);
+	return true;
+}
+
+static struct room *
+joined(struct account *acc, const char *room, GError **error)
+{
+	struct room *r = room_find(acc->name, room);
+
+	if (r == NULL || !r->joined) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "you are not in %s", room);
+		return NULL;
+	}
+	return r;
+}
+
+/* Leave room with an optional reason (§7.14). */
+bool
+proto_muc_leave(struct account *acc, const char *room, const char *reason,
+    GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	struct room *r = pc != NULL ? room_find(acc->name, room) : NULL;
+	g_autofree char *to = NULL;
+	xmpp_stanza_t *p;
+
+	if (pc == NULL)
+		return false;
+	if (r == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "you are not in %s", room);
+		return false;
+	}
+	to = g_strdup_printf("%s/%s", room, r->nick);
+	p = xmpp_presence_new(pc->ctx);
+	xmpp_stanza_set_type(p, "unavailable");
+	xmpp_stanza_set_to(p, to);
+	if (reason != NULL && *reason != '\0')
+		proto_add_text_child(pc->ctx, p, "status", reason);
+	proto_send(pc, p);
+	xmpp_stanza_release(p);
+	if (!r->joined)
+		room_remove(acc->name, room);	/* never got in */
+	return true;
+}
+
+/* Change our nick in room (§7.6). */
+bool
+proto_muc_nick(struct account *acc, const char *room, const char *nick,
+    GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	g_autofree char *to = NULL;
+	xmpp_stanza_t *p;
+
+	if (pc == NULL || joined(acc, room, error) == NULL)
+		return false;
+	to = g_strdup_printf("%s/%s", room, nick);
+	p = xmpp_presence_new(pc->ctx);
+	xmpp_stanza_set_to(p, to);
+	proto_send(pc, p);
+	xmpp_stanza_release(p);
+	return true;
+}
+
+static bool
+send_groupchat(struct account *acc, const char *room, const char *body,
+    const char *subject, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	xmpp_stanza_t *m;
+	char *id;
+
+	if (pc == NULL || joined(acc, room, error) == NULL)
+		return false;
+	id = xmpp_uuid_gen(pc->ctx);
+	m = xmpp_message_new(pc->ctx, "groupchat", room, id);
+	xmpp_free(pc->ctx, id);
+	if (body != NULL)
+		xmpp_message_set_body(m, body);
+	if (subject != NULL)
+		proto_add_text_child(pc->ctx, m, "subject", subject);
+	proto_send(pc, m);
+	xmpp_stanza_release(m);
+	return true;
+}
+
+/* Say body in room; it is shown when the room reflects it. */
+bool
+proto_muc_send(struct account *acc, const char *room, const char *body,
+    GError **error)
+{
+	return send_groupchat(acc, room, body, NULL, error);
+}
+
+/* Set the subject of room (§8.1). */
+bool
+proto_muc_topic(struct account *acc, const char *room, const char *subject,
+    GError **error)
+{
+	return send_groupchat(acc, room, NULL, subject, error);
+}
+
+/* Invite jid through the room (mediated, §7.8.2). */
+bool
+proto_muc_invite(struct account *acc, const char *room, const char *jid,
+    const char *reason, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	xmpp_stanza_t *m, *x, *inv;
+
+	if (pc == NULL || joined(acc, room, error) == NULL)
+		return false;
+	if (!jid_is_valid(jid)) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "'%s' is not a valid JID", jid);
+		return false;
+	}
+	m = xmpp_message_new(pc->ctx, NULL, room, NULL);
+	x = new_child(pc->ctx, m, "x", NS_MUC_USER);
+	inv = new_child(pc->ctx, x, "invite", NULL);
+	xmpp_stanza_set_attribute(inv, "to", jid);
+	if (reason != NULL && *reason != '\0')
+		proto_add_text_child(pc->ctx, inv, "reason", reason);
+	proto_send(pc, m);
+	xmpp_stanza_release(m);
+	return true;
+}
+
+struct admin_req {
+	proto_list_fn	*fn;
+	void		*data;
+};
+
+static void
+admin_lost(void *data)
+{
+	struct admin_req *r = data;
+
+	r->fn(NULL, "connection lost before the room answered", r->data);
+	g_free(r);
+}
+
+static char *
+error_text(xmpp_stanza_t *reply)
+{
+	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
+	xmpp_stanza_t *c = e != NULL ? xmpp_stanza_get_children(e) : NULL;
+
+	return g_strdup_printf("the room refused: %s", c != NULL &&
+	    xmpp_stanza_get_name(c) != NULL ? xmpp_stanza_get_name(c) :
+	    "unknown error");
+}
+
+static void
+admin_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	struct admin_req *r = data;
+	g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply, NS_MUC_ADMIN);
+	xmpp_stanza_t *i;
+
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
+		g_autofree char *e = error_text(reply);
+
+		r->fn(NULL, e, r->data);
+		g_free(r);
+		return;
+	}
+	for (i = q != NULL ? xmpp_stanza_get_children(q) : NULL; i != NULL;
+	    i = xmpp_stanza_get_next(i)) {
+		const char *jid = xmpp_stanza_get_attribute(i, "jid");
+
+		if (jid != NULL && items->len < 10000)
+			g_ptr_array_add(items, g_strdup(jid));
+	}
+	r->fn(items, NULL, r->data);
+	g_free(r);
+}
+
+/*
+ * One muc#admin request to room (§8-9): set attr (role|affiliation) to
+ * value for the occupant nick or the JID jid, with a reason; or, with
+ * get, list the JIDs with affiliation value. fn gets the answer.
+ */
+bool
+proto_muc_admin(struct account *acc, const char *room, bool get,
+    const char *attr, const char *value, const char *nick, const char *jid,
+    const char *reason, proto_list_fn *fn, void *data, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	xmpp_stanza_t *iq, *q, *item;
+	struct admin_req *r;
+
+	if (pc == NULL || joined(acc, room, error) == NULL)
+		return false;
+	iq = xmpp_iq_new(pc->ctx, get ? "get" : "set", NULL);
+	q = new_child(pc->ctx, iq, "query", NS_MUC_ADMIN);
+	item = new_child(pc->ctx, q, "item", NULL);
+	xmpp_stanza_set_attribute(item, attr, value);
+	if (nick != NULL)
+		xmpp_stanza_set_attribute(item, "nick", nick);
+	if (jid != NULL)
+		xmpp_stanza_set_attribute(item, "jid", jid);
+	if (reason != NULL && *reason != '\0')
+		proto_add_text_child(pc->ctx, item, "reason", reason);
+	r = g_new0(struct admin_req, 1);
+	r->fn = fn;
+	r->data = data;
+	proto_iq_send(pc, iq, room, admin_result, r, admin_lost);
+	xmpp_stanza_release(iq);
+	return true;
+}
+
+/*
+ * Owner requests (§10): accept the default configuration of a new room
+ * (an empty submitted form, "instant room"), or destroy the room.
+ */
+bool
+proto_muc_owner(struct account *acc, const char *room, bool destroy,
+    const char *reason, proto_list_fn *fn, void *data, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	xmpp_stanza_t *iq, *q, *c;
+	struct admin_req *r;
+
+	if (pc == NULL || joined(acc, room, error) == NULL)
+		return false;
+	iq = xmpp_iq_new(pc->ctx, "set", NULL);
+	q = new_child(pc->ctx, iq, "query", NS_MUC_OWNER);
+	if (destroy) {
+		c = new_child(pc->ctx, q, "destroy", NULL);
+		if (reason != NULL && *reason != '\0')
+			proto_add_text_child(pc->ctx, c, "reason", reason);
+	} else {
+		c = new_child(pc->ctx, q, "x", NS_DATA);
+		xmpp_stanza_set_type(c, "submit");
+	}
+	r = g_new0(struct admin_req, 1);
+	r->fn = fn;
+	r->data = data;
+	proto_iq_send(pc, iq, room, admin_result, r, admin_lost);
+	xmpp_stanza_release(iq);
+	return true;
+}
+
+/* Our nick in room, or NULL when we are not in it. */
+const char *
+proto_muc_own_nick(struct account *acc, const char *room)
+{
+	struct room *r = room_find(acc->name, room);
+
+	return r != NULL && r->joined ? r->nick : NULL;
+}
+
+/* After a new session: join again every room we were in (§7.2). */
+void
+proto_muc_rejoin(struct pconn *pc)
+{
+	g_autoptr(GPtrArray) l = rooms_of(pc->acc->name);
+	guint i;
+
+	for (i = 0; i < l->len; i++) {
+		struct room *r = g_ptr_array_index(l, i);
+		g_autofree char *jid = g_strdup(r->jid);
+		g_autofree char *nick = g_strdup(r->nick);
+		GError *err = NULL;
+
+		room_clear(r);
+		if (!proto_muc_join(pc->acc, jid, nick, NULL, &err))
+			g_clear_error(&err);
+	}
+}
+
+static void
+info_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	char *jid = data;
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply,
+	    "http://jabber.org/protocol/disco#info");
+	xmpp_stanza_t *c;
+
+	for (c = q != NULL ? xmpp_stanza_get_children(q) : NULL; c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		if (g_strcmp0(xmpp_stanza_get_name(c), "identity") == 0 &&
+		    g_strcmp0(xmpp_stanza_get_attribute(c, "category"),
+		    "conference") == 0 && pc->muc_service == NULL) {
+			pc->muc_service = g_strdup(jid);
+			log_info("%s: conference service %s", pc->acc->name,
+			    jid);
+		}
+	}
+	g_free(jid);
+}
+
+static void
+items_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply,
+	    "http://jabber.org/protocol/disco#items");
+	xmpp_stanza_t *c;
+	int n = 0;
+
+	for (c = q != NULL ? xmpp_stanza_get_children(q) : NULL;
+	    c != NULL && n < 32; c = xmpp_stanza_get_next(c), n++) {
+		const char *jid = xmpp_stanza_get_attribute(c, "jid");
+		xmpp_stanza_t *iq;
+
+		if (jid == NULL || !jid_is_valid(jid))
+			continue;
+		iq = xmpp_iq_new(pc->ctx, "get", NULL);
+		new_child(pc->ctx, iq, "query",
+		    "http://jabber.org/protocol/disco#info");
+		proto_iq_send(pc, iq, jid, info_result, g_strdup(jid), g_free);
+		xmpp_stanza_release(iq);
+	}
+}
+
+/*
+ * Find the account's conference service: disco#items of our domain, then
+ * disco#info of each item for a "conference" identity (XEP-0045 §6.1).
+ */
+void
+proto_muc_discover(struct pconn *pc)
+{
+	JID_AUTO j = jid_parse(account_get(pc->acc, "jid"), NULL);
+	xmpp_stanza_t *iq;
+
+	if (j == NULL)
+		return;
+	iq = xmpp_iq_new(pc->ctx, "get", NULL);
+	new_child(pc->ctx, iq, "query", "http://jabber.org/protocol/disco#items");
+	proto_iq_send(pc, iq, j->domain, items_result, NULL, NULL);
+	xmpp_stanza_release(iq);
+}
+
+/* The discovered conference service of acc (borrowed), or NULL. */
+const char *
+proto_muc_service(struct account *acc)
+{
+	struct pconn *pc = acc->proto;
+
+	return pc != NULL ? pc->muc_service : NULL;
+}

@@ -1,0 +1,203 @@
+# SPDX-License-Identifier: MIT
+"""Group chat (XEP-0045) in batch mode against Prosody's MUC component
+and slixmpp occupants (issue 4)."""
+import re
+
+from natterlib import Batch, wait_for
+
+ROOM = "lounge@conference.localhost"
+
+
+def login(home, prosody, extra=()):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, *extra, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    return b, jid
+
+
+def enter(peer, nick, room=ROOM, password=None):
+    pw = f"<password>{password}</password>" if password else ""
+    peer.do("raw", xml=f"<presence to='{room}/{nick}'><x xmlns='http://jabber.org/protocol/muc'>{pw}</x></presence>")
+    peer.wait("presence", **{"from": f"{room}/{nick}"})
+
+
+def say(peer, text, room=ROOM):
+    peer.do("raw", xml=f"<message to='{room}' type='groupchat'><body>{text}</body></message>")
+
+
+def test_join_subject_history_occupants(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    bob.do("raw", xml=f"<message to='{ROOM}' type='groupchat'><subject>Weekly sync</subject></message>")
+    say(bob, "earlier words")
+    bob.do("ping")
+    bob.wait("pong")
+    b, alice = login(home, prosody)
+    b.send("/join lounge nick ally")            # service discovered
+    b.wait_event("room-joined", room=ROOM, nick="ally")
+    b.wait_event("command-result", command="join", status="ok")
+    occ = b.wait_event("occupant-joined", room=ROOM, nick="bob")
+    assert occ["affiliation"] == "owner" and occ["role"] == "moderator"
+    hist = b.wait_event("room-message", body="earlier words")
+    assert hist["nick"] == "bob" and hist["delay"]
+    b.wait_event("room-subject", subject="Weekly sync")
+    say(bob, "fresh words")
+    live = b.wait_event("room-message", body="fresh words")
+    assert "delay" not in live
+    b.close()
+
+
+def test_message_mention_nick_change_and_leave(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b, alice = login(home, prosody)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM)
+    say(bob, "hello ally, welcome")
+    m = b.wait_event("room-message", body="hello ally, welcome")
+    assert m["mention"] == "yes"
+    say(bob, "rallying is not a mention")
+    m = b.wait_event("room-message", body="rallying is not a mention")
+    assert "mention" not in m
+    bob.do("raw", xml=f"<presence to='{ROOM}/robert'/>")
+    ch = b.wait_event("occupant-changed", nick="bob", new_nick="robert")
+    assert "303" in ch["code"]
+    bob.do("raw", xml=f"<presence to='{ROOM}/robert' type='unavailable'/>")
+    b.wait_event("occupant-left", nick="robert")
+    b.close()
+
+
+def test_send_to_room_is_reflected_and_seen(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b, alice = login(home, prosody)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM)
+    b.send(f"/msg {ROOM} hi all")                     # by the room's JID
+    b.wait_event("room-message", nick="ally", body="hi all")
+    bob.wait("message", body="hi all", type="groupchat")
+    b.send(f"/win {ROOM}")                            # batch's "window"
+    b.send("plain line to the room")
+    bob.wait("message", body="plain line to the room")
+    b.send("/topic New topic")                       # only moderators may
+    b.wait_event("error", text=re.compile(r"forbidden"))
+    assert b.close() == 0
+
+
+def test_kick_and_ban_as_owner(home, prosody, make_peer):
+    bob = make_peer("bob")
+    carol = make_peer("carol")
+    b, alice = login(home, prosody)
+    b.send("/join den@conference.localhost nick ally")   # creates: owner
+    b.wait_event("room-joined", room="den@conference.localhost")
+    b.send("/win den@conference.localhost")
+    b.send("/room accept")
+    b.wait_event("command-result", command="room", status="ok")
+    b.send("/topic Owners set topics")
+    b.wait_event("room-subject", subject="Owners set topics", nick="ally")
+    enter(bob, "bob", room="den@conference.localhost")
+    enter(carol, "carol", room="den@conference.localhost")
+    b.wait_event("occupant-joined", nick="carol")
+    b.send("/kick bob behave")
+    left = b.wait_event("occupant-left", nick="bob")
+    assert "307" in left["code"] and left["reason"] == "kicked: behave"
+    gone = bob.wait("presence", type="unavailable")
+    b.send(f"/ban {carol.jid} spam")
+    left = b.wait_event("occupant-left", nick="carol")
+    assert "301" in left["code"]
+    b.send("/affiliation list outcast")
+    b.wait_event("command-output", text=carol.jid)
+    assert b.close() == 0
+
+
+def test_being_kicked_is_shown(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob", room="hall@conference.localhost")      # owner
+    b, alice = login(home, prosody)
+    b.send("/join hall@conference.localhost nick ally")
+    b.wait_event("room-joined", room="hall@conference.localhost")
+    bob.do("raw", xml="<iq type='set' to='hall@conference.localhost' id='k1'>"
+                      "<query xmlns='http://jabber.org/protocol/muc#admin'>"
+                      "<item nick='ally' role='none'><reason>bye</reason></item></query></iq>")
+    ev = b.wait_event("room-left", room="hall@conference.localhost")
+    assert "307" in ev["code"] and ev["reason"] == "you were kicked: bye"
+    b.close()
+
+
+def test_password_and_members_only_errors(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob", room="secret@conference.localhost")
+    form = ("<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+            "<value>http://jabber.org/protocol/muc#roomconfig</value></field>"
+            "<field var='muc#roomconfig_passwordprotectedroom'><value>1</value></field>"
+            "<field var='muc#roomconfig_roomsecret'><value>sesame</value></field></x>")
+    bob.do("raw", xml=f"<iq type='set' to='secret@conference.localhost' id='c1'>"
+                      f"<query xmlns='http://jabber.org/protocol/muc#owner'>{form}</query></iq>")
+    enter(bob, "bob", room="club@conference.localhost")
+    form = ("<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'>"
+            "<value>http://jabber.org/protocol/muc#roomconfig</value></field>"
+            "<field var='muc#roomconfig_membersonly'><value>1</value></field></x>")
+    bob.do("raw", xml=f"<iq type='set' to='club@conference.localhost' id='c2'>"
+                      f"<query xmlns='http://jabber.org/protocol/muc#owner'>{form}</query></iq>")
+    bob.do("ping")
+    bob.wait("pong")
+    b, alice = login(home, prosody)
+    b.send("/join secret@conference.localhost nick ally")
+    ev = b.wait_event("room-left", room="secret@conference.localhost")
+    assert ev["code"] == "not-authorized" and "password" in ev["reason"]
+    b.send("/join secret@conference.localhost nick ally password sesame")
+    b.wait_event("room-joined", room="secret@conference.localhost")
+    b.send("/join club@conference.localhost nick ally")
+    ev = b.wait_event("room-left", room="club@conference.localhost")
+    assert ev["code"] == "registration-required" and "members-only" in ev["reason"]
+    b.close()
+
+
+def test_nick_conflict_error(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "taken")
+    b, alice = login(home, prosody)
+    b.send(f"/join {ROOM} nick taken")
+    ev = b.wait_event("room-left", room=ROOM)
+    assert ev["code"] == "conflict"
+    assert f"/join {ROOM} nick taken_" in ev["reason"]
+    b.wait_event("command-result", command="join", status="error")
+    assert b.close() == 1
+
+
+def test_room_creation_then_instant_accept(home, prosody):
+    b, alice = login(home, prosody)
+    b.send("/join newroom@conference.localhost nick ally")
+    ev = b.wait_event("room-joined", room="newroom@conference.localhost")
+    assert "201" in ev["code"] and "/room accept" in ev["reason"]
+    b.close()
+
+
+def test_invitation_received_mediated_and_direct(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b, alice = login(home, prosody)
+    bob.do("raw", xml=f"<message to='{ROOM}'><x xmlns='http://jabber.org/protocol/muc#user'>"
+                      f"<invite to='{alice}'><reason>come in</reason></invite></x></message>")
+    inv = b.wait_event("invitation", room=ROOM)
+    assert inv["reason"] == "come in"
+    assert inv["from"] in (f"{ROOM}/bob",) or inv["from"].startswith("bob@localhost")
+    bob.do("raw", xml=f"<message to='{alice}'><x xmlns='jabber:x:conference' jid='other@conference.localhost' reason='direct one'/></message>")
+    inv = b.wait_event("invitation", room="other@conference.localhost")
+    assert inv["reason"] == "direct one"
+    b.close()
+
+
+def test_private_message_from_occupant_only(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b, alice = login(home, prosody)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM)
+    bob.do("raw", xml=f"<message to='{ROOM}/ally' type='chat'><body>psst</body>"
+                      "<x xmlns='http://jabber.org/protocol/muc#user'/></message>")
+    pm = b.wait_event("message-received", body="psst")
+    assert pm["from"] == f"{ROOM}/bob"
+    b.close()
