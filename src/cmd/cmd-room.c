@@ -111,34 +111,41 @@ default_nick(struct account *acc)
 	return g_strdup(j != NULL && j->local != NULL ? j->local : "natter");
 }
 
-static enum cmd_status
-join_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
-{
-	struct account *acc = cmd_target_account(ctx, NULL);
-	g_autofree char *room = NULL, *nick = NULL;
-	const char *password = NULL;
-	g_autoptr(GError) err = NULL;
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
-	struct join_wait *w;
-	int i;
+/* A /join whose arguments were checked; may wait for discovery. */
+struct join_req {
+	struct cmd_ctx	*ctx;		/* referenced */
+	char		*account;
+	char		*room;		/* as given */
+	char		*nick;
+	char		*password;
+};
 
-	if (acc == NULL || (room = room_jid(ctx, acc, a->argv[0])) == NULL)
+static void
+join_req_free(struct join_req *j)
+{
+	cmd_ctx_unref(j->ctx);
+	g_free(j->account);
+	g_free(j->room);
+	g_free(j->nick);
+	g_free(j->password);
+	g_free(j);
+}
+
+static enum cmd_status
+join_now(struct join_req *j)
+{
+	struct cmd_ctx *ctx = j->ctx;
+	struct account *acc = account_find(j->account);
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	g_autofree char *room = NULL;
+	g_autoptr(GError) err = NULL;
+	struct join_wait *w;
+
+	if (acc == NULL || (room = room_jid(ctx, acc, j->room)) == NULL)
 		return CMD_ERROR;
-	for (i = 1; i + 1 < a->argc; i += 2) {
-		if (strcmp(a->argv[i], "nick") == 0)
-			nick = g_strdup(a->argv[i + 1]);
-		else if (strcmp(a->argv[i], "password") == 0)
-			password = a->argv[i + 1];
-		else
-			return cmd_usage(ctx);
-	}
-	if (i < a->argc)
-		return cmd_usage(ctx);
-	if (nick == NULL)
-		nick = default_nick(acc);
 	if (ui != NULL && ui->open_room != NULL)
 		ui->open_room(acc->name, room);
-	if (!proto_muc_join(acc, room, nick, password, &err))
+	if (!proto_muc_join(acc, room, j->nick, j->password, &err))
 		return cmd_error(ctx, "%s", err->message);
 	w = g_new0(struct join_wait, 1);
 	w->ctx = cmd_ctx_ref(ctx);
@@ -147,6 +154,55 @@ join_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	w->handle = ev_subscribe(EV_ANY, join_event, w);
 	w->timer = loop_add_timer(JOIN_TIMEOUT_MS, join_timeout, w);
 	return CMD_PENDING;
+}
+
+static void
+join_discovered(void *data)
+{
+	struct join_req *j = data;
+	enum cmd_status st = join_now(j);
+
+	if (st != CMD_PENDING)
+		cmd_done(j->ctx, st);
+	join_req_free(j);
+}
+
+static enum cmd_status
+join_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc = cmd_target_account(ctx, NULL);
+	struct join_req *j;
+	enum cmd_status st;
+	int i;
+
+	if (acc == NULL)
+		return CMD_ERROR;
+	j = g_new0(struct join_req, 1);
+	j->ctx = cmd_ctx_ref(ctx);
+	j->account = g_strdup(acc->name);
+	j->room = g_strdup(a->argv[0]);
+	for (i = 1; i + 1 < a->argc; i += 2) {
+		char **field = strcmp(a->argv[i], "nick") == 0 ? &j->nick :
+		    strcmp(a->argv[i], "password") == 0 ? &j->password : NULL;
+
+		if (field == NULL)
+			break;
+		g_free(*field);
+		*field = g_strdup(a->argv[i + 1]);
+	}
+	if (i < a->argc) {
+		join_req_free(j);
+		return cmd_usage(ctx);
+	}
+	if (j->nick == NULL)
+		j->nick = default_nick(acc);
+	if (strchr(j->room, '@') == NULL) {	/* needs the service */
+		proto_muc_when_discovered(acc, join_discovered, j);
+		return CMD_PENDING;
+	}
+	st = join_now(j);
+	join_req_free(j);
+	return st;
 }
 
 const struct cmd_entry cmd_join_entry = {

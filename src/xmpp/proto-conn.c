@@ -362,6 +362,8 @@ session_ended(struct pconn *pc)
 	g_clear_pointer(&pc->muc_service, g_free);
 	pc->acc->state = ACCOUNT_OFFLINE;
 	g_hash_table_remove_all(pc->iqs);
+	pc->disco_pending = 0;
+	proto_muc_discovery_ended(pc);
 	/* Never free a libstrophe context from inside its own callback. */
 	if (pc->free_timer == 0)
 		pc->free_timer = loop_add_timer(0, free_session_cb, pc);
@@ -817,6 +819,7 @@ proto_shutdown(void)
 		g_free(pc->show);
 		g_free(pc->status);
 		g_free(pc->muc_service);
+		proto_muc_discovery_ended(pc);
 		cert_info_free(pc->prompt);
 		g_hash_table_unref(pc->iqs);
 		pc->acc->proto = NULL;

@@ -47,6 +47,8 @@ struct pconn {
 	struct cert_info *prompt;	/* owned pending certificate prompt */
 	GHashTable	*iqs;		/* id -> struct iq_wait */
 	char		*muc_service;	/* owned: discovered conference service */
+	int		 disco_pending;	/* discovery requests unanswered */
+	GPtrArray	*disco_waiters;	/* struct proto_waiter, owned */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
 	char		*status;	/* our status text, or NULL */
 	int		 priority;
@@ -82,6 +84,7 @@ bool	 proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st);
 bool	 proto_muc_message_in(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_muc_rejoin(struct pconn *pc);
 void	 proto_muc_discover(struct pconn *pc);
+void	 proto_muc_discovery_ended(struct pconn *pc);
 struct pconn *proto_online(const char *account, GError **error);
 char	*proto_child_text(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *name, size_t max);

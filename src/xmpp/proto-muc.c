@@ -690,6 +690,39 @@ proto_muc_rejoin(struct pconn *pc)
 	}
 }
 
+struct proto_waiter {
+	proto_ready_fn	*fn;
+	void		*data;
+};
+
+/* Discovery finished: run what waited for it. */
+static void
+discovered(struct pconn *pc)
+{
+	g_autoptr(GPtrArray) w = g_steal_pointer(&pc->disco_waiters);
+	guint i;
+
+	for (i = 0; w != NULL && i < w->len; i++) {
+		struct proto_waiter *x = g_ptr_array_index(w, i);
+
+		x->fn(x->data);
+	}
+}
+
+static void
+disco_answered(struct pconn *pc)
+{
+	if (pc->disco_pending > 0 && --pc->disco_pending == 0)
+		discovered(pc);
+}
+
+/* The session ended with discovery requests open. */
+static void
+info_lost(void *data)
+{
+	g_free(data);
+}
+
 static void
 info_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 {
@@ -709,6 +742,7 @@ info_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 		}
 	}
 	g_free(jid);
+	disco_answered(pc);
 }
 
 static void
@@ -729,9 +763,12 @@ items_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 		iq = xmpp_iq_new(pc->ctx, "get", NULL);
 		new_child(pc->ctx, iq, "query",
 		    "http://jabber.org/protocol/disco#info");
-		proto_iq_send(pc, iq, jid, info_result, g_strdup(jid), g_free);
+		pc->disco_pending++;
+		proto_iq_send(pc, iq, jid, info_result, g_strdup(jid),
+		    info_lost);
 		xmpp_stanza_release(iq);
 	}
+	disco_answered(pc);	/* the items request itself */
 }
 
 /*
@@ -748,8 +785,46 @@ proto_muc_discover(struct pconn *pc)
 		return;
 	iq = xmpp_iq_new(pc->ctx, "get", NULL);
 	new_child(pc->ctx, iq, "query", "http://jabber.org/protocol/disco#items");
+	pc->disco_pending = 1;
 	proto_iq_send(pc, iq, j->domain, items_result, NULL, NULL);
 	xmpp_stanza_release(iq);
+}
+
+/* The session ended: waiters run now (they will find no service). */
+void
+proto_muc_discovery_ended(struct pconn *pc)
+{
+	discovered(pc);
+}
+
+static void
+waiter_free(struct proto_waiter *w)
+{
+	g_free(w);
+}
+
+/*
+ * Call fn(data) once the conference service discovery of acc has ended
+ * (at once when it has, or when acc is not connected).
+ */
+void
+proto_muc_when_discovered(struct account *acc, proto_ready_fn *fn,
+    void *data)
+{
+	struct pconn *pc = acc->proto;
+	struct proto_waiter *w;
+
+	if (pc == NULL || !pc->online || pc->disco_pending == 0) {
+		fn(data);
+		return;
+	}
+	if (pc->disco_waiters == NULL)
+		pc->disco_waiters = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)waiter_free);
+	w = g_new0(struct proto_waiter, 1);
+	w->fn = fn;
+	w->data = data;
+	g_ptr_array_add(pc->disco_waiters, w);
 }
 
 /* The discovered conference service of acc (borrowed), or NULL. */
