@@ -10,6 +10,7 @@
 #include "core/account.h"
 #include "core/certstore.h"
 #include "core/prefs.h"
+#include "core/room.h"
 #include "core/roster.h"
 
 static void
@@ -107,12 +108,54 @@ sub_named(const struct cmd_entry *e, const char *name)
 	return NULL;
 }
 
+static gint
+by_recent(gconstpointer a, gconstpointer b)
+{
+	const struct occupant *x = *(const struct occupant *const *)a;
+	const struct occupant *y = *(const struct occupant *const *)b;
+
+	if (x->last_spoke != y->last_spoke)
+		return x->last_spoke > y->last_spoke ? -1 : 1;
+	return g_utf8_collate(x->nick, y->nick);
+}
+
 /*
- * Candidates (new array of new strings, sorted) for the word that ends at
- * point in line; *start receives the byte offset where that word begins.
+ * Nicks of a room for the word being typed, most recent speakers first;
+ * at the start of the line a nick gets ": " (readline adds the space),
+ * and an empty line offers the last speaker only.
+ */
+static void
+complete_nicks(struct room *r, const char *prefix, bool at_start,
+    GPtrArray *out)
+{
+	g_autoptr(GPtrArray) occ = room_occupants(r);
+	g_autofree char *fold = g_utf8_casefold(prefix, -1);
+	guint i;
+
+	g_ptr_array_sort(occ, by_recent);
+	for (i = 0; i < occ->len; i++) {
+		struct occupant *o = g_ptr_array_index(occ, i);
+		g_autofree char *nf = g_utf8_casefold(o->nick, -1);
+
+		if (g_strcmp0(o->nick, r->nick) == 0 ||
+		    !g_str_has_prefix(nf, fold))
+			continue;
+		g_ptr_array_add(out, at_start ? g_strconcat(o->nick, ":",
+		    NULL) : g_strdup(o->nick));
+		if (*prefix == '\0' && at_start)
+			break;
+	}
+}
+
+/*
+ * Candidates (new array of new strings) for the word that ends at point in
+ * line; *start receives the byte offset where that word begins. account
+ * and peer are the window's (for nicks in a room); either may be NULL.
+ * Commands and arguments are sorted; nicks come most recent first.
  */
 GPtrArray *
-cmd_complete(const char *line, size_t point, size_t *start)
+cmd_complete(const char *line, size_t point, size_t *start,
+    const char *account, const char *peer)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *head = g_strndup(line, point);
@@ -125,8 +168,13 @@ cmd_complete(const char *line, size_t point, size_t *start)
 
 	*start = ws != NULL ? (size_t)(ws - head + 1) : 0;
 	prefix = head + *start;
-	if (head[0] != '/')
+	if (head[0] != '/') {
+		struct room *r = room_find(account, peer);
+
+		if (r != NULL)
+			complete_nicks(r, prefix, ws == NULL, out);
 		return out;
+	}
 	if (ws == NULL) {
 		for (i = 0; cmd_table[i] != NULL; i++) {
 			g_autofree char *c = g_strconcat("/",

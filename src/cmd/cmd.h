@@ -154,6 +154,7 @@ bool	 cmd_chat_state(const char *account, const char *peer,
 char	*cmd_help_text(const char *name, GError **error);
 char	*cmd_help_list(void);
 void	 cmd_dump_man(GString *out);
-GPtrArray *cmd_complete(const char *line, size_t point, size_t *start);
+GPtrArray *cmd_complete(const char *line, size_t point, size_t *start,
+	    const char *account, const char *peer);
 
 #endif

@@ -15,6 +15,7 @@
 #include "core/loop.h"
 #include "core/notify.h"
 #include "core/prefs.h"
+#include "core/room.h"
 #include "core/roster.h"
 #include "tui-internal.h"
 #include "util/jid.h"
@@ -41,6 +42,20 @@ contact_name(const char *account, const char *bare)
 	    NULL;
 
 	return it != NULL && it->name != NULL ? it->name : bare;
+}
+
+/*
+ * The window key of a message's other party: the bare JID, or the full
+ * occupant JID of a private message through a room.
+ */
+static char *
+peer_of(const char *account, const char *jid)
+{
+	g_autofree char *bare = bare_of(jid);
+
+	if (room_find(account, bare) != NULL)
+		return g_strdup(jid);
+	return g_steal_pointer(&bare);
 }
 
 static const char *
@@ -87,7 +102,7 @@ on_message(const struct ev *ev)
 {
 	const struct ev_message *m = &ev->u.message;
 	bool in = ev->kind == EV_MSG_RECEIVED;
-	g_autofree char *peer = bare_of(in ? m->from : m->to);
+	g_autofree char *peer = peer_of(ev->account, in ? m->from : m->to);
 	struct tui_win *w = tui_win_find_chat(ev->account, peer);
 	struct account *acc = account_find(ev->account);
 	bool fresh = w == NULL;
@@ -116,7 +131,7 @@ on_message(const struct ev *ev)
 static void
 on_receipt(const struct ev *ev)
 {
-	g_autofree char *peer = bare_of(ev->u.receipt.from);
+	g_autofree char *peer = peer_of(ev->account, ev->u.receipt.from);
 	struct tui_win *w = tui_win_find_chat(ev->account, peer);
 	struct tui_line *line = w != NULL ? find_line(w, ev->u.receipt.id) :
 	    NULL;
@@ -130,7 +145,7 @@ on_receipt(const struct ev *ev)
 static void
 on_chat_state(const struct ev *ev)
 {
-	g_autofree char *peer = bare_of(ev->u.chat_state.from);
+	g_autofree char *peer = peer_of(ev->account, ev->u.chat_state.from);
 	struct tui_win *w = tui_win_find_chat(ev->account, peer);
 	const char *s = ev->u.chat_state.state;
 

@@ -126,7 +126,8 @@ complete(const char *text, int start, int end)
 	guint i;
 
 	rl_attempted_completion_over = 1;
-	c = cmd_complete(rl_line_buffer, (size_t)rl_point, &wstart);
+	c = cmd_complete(rl_line_buffer, (size_t)rl_point, &wstart,
+	    tui_win_current()->account, tui_win_current()->peer);
 	if (c->len == 0) {
 		g_ptr_array_unref(c);
 		return NULL;

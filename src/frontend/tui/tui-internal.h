@@ -53,6 +53,7 @@ struct tui_line {
 enum tui_win_kind {
 	TUI_WIN_CONSOLE,
 	TUI_WIN_CHAT,
+	TUI_WIN_ROOM,
 };
 
 struct tui_win {
@@ -115,6 +116,15 @@ void		 tui_chat_typed(void);
 void		 tui_notify(const char *from, const char *body);
 void		 tui_chat_load_history(guint n);
 void		 tui_chat_title(struct tui_win *w, GString *out);
+
+/* tui-room.c */
+void		 tui_room_on_event(const struct ev *ev);
+void		 tui_room_title(struct tui_win *w, GString *out);
+struct tui_win	*tui_room_window(const char *account, const char *room,
+		    bool focus);
+int		 tui_occupants_width(void);
+void		 tui_occupants_draw(struct tui_win *w, int top, int height,
+		    int left, int width);
 
 /* tui-roster.c */
 int		 tui_roster_width(void);

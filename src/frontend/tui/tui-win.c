@@ -201,7 +201,7 @@ tui_win_add_msg(struct tui_win *w, gint64 time, const char *sender, bool own,
 	return l;
 }
 
-/* The chat window of account/peer, or NULL. */
+/* The chat or room window of account/peer, or NULL. */
 struct tui_win *
 tui_win_find_chat(const char *account, const char *peer)
 {
@@ -210,7 +210,7 @@ tui_win_find_chat(const char *account, const char *peer)
 	for (i = 1; i < wins->len; i++) {
 		struct tui_win *w = tui_win_nth(i);
 
-		if (w->kind == TUI_WIN_CHAT && g_strcmp0(w->account,
+		if (w->kind != TUI_WIN_CONSOLE && g_strcmp0(w->account,
 		    account) == 0 && g_strcmp0(w->peer, peer) == 0)
 			return w;
 	}
@@ -399,6 +399,12 @@ open_chat(const char *account, const char *peer)
 }
 
 static void
+open_room(const char *account, const char *room)
+{
+	(void)tui_room_window(account, room, true);
+}
+
+static void
 target(const char **account, const char **peer)
 {
 	struct tui_win *w = tui_win_current();
@@ -415,6 +421,7 @@ static const struct cmd_ui_ops ops = {
 	.win_clear = win_clear,
 	.ask_secret = ask_secret,
 	.open_chat = open_chat,
+	.open_room = open_room,
 	.load_history = tui_chat_load_history,
 };
 

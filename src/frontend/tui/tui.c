@@ -46,18 +46,24 @@ tui_main_height(void)
 	return MAX(LINES - 3, 1);
 }
 
-static bool
-pane_here(void)
+/* Columns of the side pane of the current window (0: none). */
+static int
+pane_width(void)
 {
-	return tui_win_current()->kind != TUI_WIN_CONSOLE ||
-	    accounts_online() > 0;
+	struct tui_win *w = tui_win_current();
+
+	if (w->kind == TUI_WIN_ROOM)
+		return tui_occupants_width();
+	if (w->kind == TUI_WIN_CONSOLE && accounts_online() == 0)
+		return 0;
+	return tui_roster_width();
 }
 
-/* Columns of the main window (the screen less the roster pane). */
+/* Columns of the main window (the screen less the side pane). */
 int
 tui_cols(void)
 {
-	int pane = pane_here() ? tui_roster_width() : 0;
+	int pane = pane_width();
 
 	return pane > 0 ? COLS - pane : COLS;
 }
@@ -319,6 +325,8 @@ draw_title(void)
 	fill_row(0, TUI_TITLE);
 	if (w->kind == TUI_WIN_CHAT)
 		tui_chat_title(w, s);
+	else if (w->kind == TUI_WIN_ROOM)
+		tui_room_title(w, s);
 	else
 		g_string_append(s, w->name);
 	t = g_strdup_printf(" natter %s - %s%s", PACKAGE_VERSION, s->str,
@@ -498,7 +506,10 @@ redraw(void *data)
 	update_title();
 	draw_title();
 	draw_main();
-	if (tui_cols() < COLS)
+	if (tui_cols() < COLS && tui_win_current()->kind == TUI_WIN_ROOM)
+		tui_occupants_draw(tui_win_current(), 1, tui_main_height(),
+		    tui_cols(), COLS - tui_cols());
+	else if (tui_cols() < COLS)
 		tui_roster_draw(1, tui_main_height(), tui_cols(),
 		    COLS - tui_cols());
 	draw_status();
@@ -578,6 +589,7 @@ on_event(const struct ev *ev, void *data)
 		break;
 	default:
 		tui_chat_on_event(ev);
+		tui_room_on_event(ev);
 		break;
 	}
 }

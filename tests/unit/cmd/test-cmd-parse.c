@@ -96,21 +96,21 @@ cmd_complete__commands_subcommands_prefs(void **state)
 	size_t start;
 	GPtrArray *c;
 
-	c = cmd_complete("/con", 4, &start);
+	c = cmd_complete("/con", 4, &start, NULL, NULL);
 	assert_int_equal(start, 0);
 	assert_true(has(c, "/connect"));
 	assert_false(has(c, "/disconnect"));
 	g_ptr_array_unref(c);
-	c = cmd_complete("/account se", 11, &start);
+	c = cmd_complete("/account se", 11, &start, NULL, NULL);
 	assert_int_equal(start, 9);
 	assert_true(has(c, "set"));
 	assert_false(has(c, "list"));
 	g_ptr_array_unref(c);
-	c = cmd_complete("/set ui.b", 9, &start);
+	c = cmd_complete("/set ui.b", 9, &start, NULL, NULL);
 	assert_true(has(c, "ui.bell"));
 	assert_int_equal(c->len, 1);
 	g_ptr_array_unref(c);
-	c = cmd_complete("/tls r", 6, &start);
+	c = cmd_complete("/tls r", 6, &start, NULL, NULL);
 	assert_true(has(c, "revoke"));
 	g_ptr_array_unref(c);
 }

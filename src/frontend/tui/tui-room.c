@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Room windows (XEP-0045 in the TUI): room messages (history marked),
+ * joins, leaves, nick changes, subject, kicks and bans as lines; the title
+ * shows the subject; mentions of our nick (or muc.highlight words) raise
+ * the window to the highest activity and notify. The occupants pane lists
+ * occupants grouped by role, affiliation marked, with presence; its view
+ * is rebuilt only when the room changed. frontend/tui layer.
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "core/prefs.h"
+#include "core/room.h"
+#include "tui-internal.h"
+#include "util/sanitize.h"
+
+/* The window of a room, created (and focused when asked) if needed. */
+struct tui_win *
+tui_room_window(const char *account, const char *room, bool focus)
+{
+	struct tui_win *w = tui_win_find_chat(account, room);
+	guint i;
+
+	if (w == NULL) {
+		w = tui_win_open_chat(account, room, false);
+		w->kind = TUI_WIN_ROOM;
+	}
+	for (i = 0; focus && i < tui_win_count(); i++)
+		if (tui_win_nth(i) == w)
+			tui_win_focus(i);
+	return w;
+}
+
+static void
+on_room_message(const struct ev *ev)
+{
+	const struct ev_room_message *m = &ev->u.room_message;
+	struct tui_win *w = tui_room_window(ev->account, m->room, false);
+	struct room *r = room_find(ev->account, m->room);
+	bool own = r != NULL && g_strcmp0(r->nick, m->nick) == 0;
+	struct tui_line *l;
+
+	if (*m->nick == '\0') {		/* from the room itself */
+		tui_win_print(w, TUI_INFO, "%s", m->body);
+		return;
+	}
+	l = tui_win_add_msg(w, ev->time, m->nick, own, m->body, m->id, false);
+	if (m->delay != NULL) {
+		l->elem = TUI_TIME;	/* room history: dimmed */
+		return;
+	}
+	if (m->mention != NULL) {
+		l->prefix_elem = TUI_STATUS_MENTION;
+		tui_win_activity(w, TUI_ACT_MENTION);
+		if (w != tui_win_current())
+			tui_notify(m->room, m->body);
+	} else if (!own) {
+		tui_win_activity(w, TUI_ACT_MESSAGE);
+	}
+}
+
+static void
+on_occupant(const struct ev *ev)
+{
+	const struct ev_occupant *o = &ev->u.occupant;
+	struct tui_win *w = tui_win_find_chat(ev->account, o->room);
+	struct room *r = room_find(ev->account, o->room);
+
+	if (w == NULL)
+		return;
+	if (ev->kind == EV_OCCUPANT_JOINED && r != NULL && r->joined)
+		tui_win_print(w, TUI_INFO, "%s joined (%s, %s)%s%s", o->nick,
+		    o->role, o->affiliation, o->jid != NULL ? " " : "",
+		    o->jid != NULL ? o->jid : "");
+	else if (ev->kind == EV_OCCUPANT_LEFT)
+		tui_win_print(w, o->reason != NULL ? TUI_ERROR : TUI_INFO,
+		    "%s left%s%s", o->nick, o->reason != NULL ? ": " : "",
+		    o->reason != NULL ? o->reason : "");
+	else if (o->new_nick != NULL)
+		tui_win_print(w, TUI_INFO, "%s is now known as %s", o->nick,
+		    o->new_nick);
+	else
+		return;
+	tui_win_activity(w, TUI_ACT_EVENT);
+}
+
+static void
+on_room(const struct ev *ev)
+{
+	const struct ev_room *r = &ev->u.room;
+	struct tui_win *w = tui_room_window(ev->account, r->room, false);
+
+	if (ev->kind == EV_ROOM_JOINED) {
+		tui_win_print(w, TUI_INFO, "you joined %s as %s%s%s", r->room,
+		    r->nick, r->reason != NULL ? "; " : "",
+		    r->reason != NULL ? r->reason : "");
+	} else if (ev->kind == EV_ROOM_SUBJECT) {
+		tui_win_print(w, TUI_INFO, "subject%s%s: %s",
+		    r->nick != NULL ? " set by " : "", r->nick ? r->nick : "",
+		    r->reason != NULL && *r->reason != '\0' ? r->reason :
+		    "(none)");
+	} else {
+		tui_win_print(w, TUI_ERROR, "%s: %s", r->room, r->reason != NULL ?
+		    r->reason : "left");
+		tui_win_activity(w, TUI_ACT_MENTION);
+	}
+	tui_mark_dirty();
+}
+
+static void
+on_invitation(const struct ev *ev)
+{
+	const struct ev_invitation *i = &ev->u.invitation;
+
+	tui_win_print(tui_win_nth(0), TUI_INFO, "%s: %s invites you to %s%s%s"
+	    "\n  /join %s%s%s   to accept", ev->account, i->from ? i->from :
+	    "someone", i->room, i->reason ? ": " : "", i->reason ? i->reason :
+	    "", i->room, i->password ? " password " : "",
+	    i->password ? i->password : "");
+	tui_win_activity(tui_win_nth(0), TUI_ACT_MENTION);
+}
+
+/* Room events (called by tui.c's event sink). */
+void
+tui_room_on_event(const struct ev *ev)
+{
+	switch (ev->kind) {
+	case EV_ROOM_MESSAGE:
+		on_room_message(ev);
+		break;
+	case EV_OCCUPANT_JOINED:
+	case EV_OCCUPANT_LEFT:
+	case EV_OCCUPANT_CHANGED:
+		on_occupant(ev);
+		tui_mark_dirty();
+		break;
+	case EV_ROOM_JOINED:
+	case EV_ROOM_LEFT:
+	case EV_ROOM_SUBJECT:
+		on_room(ev);
+		break;
+	case EV_INVITATION:
+		on_invitation(ev);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Title bar text of a room window: room, our nick, subject. */
+void
+tui_room_title(struct tui_win *w, GString *out)
+{
+	struct room *r = room_find(w->account, w->peer);
+
+	g_string_append(out, w->peer);
+	if (r == NULL || !r->joined) {
+		g_string_append(out, " (not joined)");
+		return;
+	}
+	g_string_append_printf(out, " as %s (%u)", r->nick,
+	    g_hash_table_size(r->occupants));
+	if (r->subject != NULL && *r->subject != '\0')
+		g_string_append_printf(out, " - %s", r->subject);
+}
+
+/* ---- occupants pane ------------------------------------------------ */
+
+struct orow {
+	char		*text;		/* owned, sanitized */
+	enum tui_elem	 elem;
+};
+
+static GPtrArray *orows;
+static const struct room *built_room;
+static guint built_gen;
+static bool built_jid;
+
+static void
+orow_free(struct orow *r)
+{
+	g_free(r->text);
+	g_free(r);
+}
+
+static int
+role_rank(const char *role)
+{
+	return g_strcmp0(role, "moderator") == 0 ? 0 :
+	    g_strcmp0(role, "participant") == 0 ? 1 : 2;
+}
+
+static gint
+occ_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct occupant *x = *(const struct occupant *const *)a;
+	const struct occupant *y = *(const struct occupant *const *)b;
+	int c = role_rank(x->role) - role_rank(y->role);
+
+	return c != 0 ? c : g_utf8_collate(x->nick, y->nick);
+}
+
+static const char *
+affiliation_mark(const char *aff)
+{
+	return g_strcmp0(aff, "owner") == 0 ? "~" :
+	    g_strcmp0(aff, "admin") == 0 ? "&" :
+	    g_strcmp0(aff, "member") == 0 ? "+" : " ";
+}
+
+static enum tui_elem
+show_elem(const char *show)
+{
+	if (g_strcmp0(show, "away") == 0 || g_strcmp0(show, "xa") == 0)
+		return TUI_AWAY;
+	return g_strcmp0(show, "dnd") == 0 ? TUI_DND : TUI_ONLINE;
+}
+
+static void
+add(const char *text, enum tui_elem e)
+{
+	struct orow *r = g_new0(struct orow, 1);
+
+	r->text = sanitize_str(text);
+	r->elem = e;
+	g_ptr_array_add(orows, r);
+}
+
+static void
+rebuild(struct room *r)
+{
+	static const char *const titles[] = { "Moderators", "Participants",
+		"Visitors" };
+	g_autoptr(GPtrArray) occ = room_occupants(r);
+	bool jid = prefs_get_bool("ui.occupants_jid");
+	int group = -1;
+	guint i;
+
+	g_clear_pointer(&orows, g_ptr_array_unref);
+	orows = g_ptr_array_new_with_free_func((GDestroyNotify)orow_free);
+	g_ptr_array_sort(occ, occ_cmp);
+	for (i = 0; i < occ->len; i++) {
+		struct occupant *o = g_ptr_array_index(occ, i);
+		int rank = role_rank(o->role);
+		g_autofree char *line = NULL;
+
+		if (rank != group) {
+			g_autofree char *t = g_strdup_printf("%s", titles[rank]);
+
+			add(t, TUI_PANE_GROUP);
+			group = rank;
+		}
+		line = g_strdup_printf("%s%s%s%s", affiliation_mark(
+		    o->affiliation), o->nick, jid && o->jid ? " " : "",
+		    jid && o->jid ? o->jid : "");
+		add(line, show_elem(o->show));
+	}
+}
+
+/* Columns of the occupants pane (0 when hidden). */
+int
+tui_occupants_width(void)
+{
+	int w = (int)prefs_get_int("ui.roster_width");
+
+	if (!prefs_get_bool("ui.occupants") || COLS < w + 20)
+		return 0;
+	return w;
+}
+
+/* Draw the occupants of w's room in the given rectangle. */
+void
+tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
+    int width)
+{
+	struct room *r = room_find(w->account, w->peer);
+	bool jid = prefs_get_bool("ui.occupants_jid");
+	int y;
+
+	if (r != NULL && (orows == NULL || built_room != r ||
+	    built_gen != r->generation || built_jid != jid)) {
+		rebuild(r);
+		built_room = r;
+		built_gen = r->generation;
+		built_jid = jid;
+	}
+	for (y = 0; y < height; y++) {
+		attrset(tui_theme_attr(TUI_STATUS));
+		mvaddch(y0 + y, left, ' ');
+		attrset(A_NORMAL);
+		move(y0 + y, left + 1);
+		clrtoeol();
+		if (r != NULL && (guint)y < orows->len) {
+			struct orow *o = g_ptr_array_index(orows, y);
+			g_autofree char *fit = sanitize_fit(o->text,
+			    (size_t)width - 1);
+
+			attrset(tui_theme_attr(o->elem));
+			mvaddstr(y0 + y, left + 1, fit);
+			attrset(A_NORMAL);
+		}
+	}
+}

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: MIT
+"""Room windows and the occupants pane in the real TUI (issue 4)."""
+import re
+
+import pytest
+
+from natterlib import Tui, wait_for
+from test_muc import ROOM, enter, say
+
+
+@pytest.fixture
+def tui(home, prosody):
+    started = []
+
+    def make(width=120, height=40):
+        jid = prosody.register("alice", "pw")
+        home.add_account("a", jid, "pw", port=prosody.port, nick="ally")
+        home.trust(prosody.fingerprint())
+        t = Tui(home, "-a", "a", width=width, height=height)
+        started.append(t)
+        t.wait_screen(r"\[alice@localhost online\]")
+        return t, jid
+    yield make
+    for t in started:
+        t.close()
+
+
+def status_line(t):
+    return t.screen().splitlines()[-2]
+
+
+def test_join_shows_subject_history_and_occupants_pane(tui, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    bob.do("raw", xml=f"<message to='{ROOM}' type='groupchat'><subject>Weekly sync</subject></message>")
+    say(bob, "said before you came")
+    bob.do("ping")
+    bob.wait("pong")
+    t, alice = tui()
+    t.command(f"/join {ROOM}")
+    t.wait_screen(r"you joined lounge@conference.localhost as ally")
+    t.wait_screen(r"^ natter \S+ - lounge@conference.localhost as ally \(2\) - Weekly sync")
+    t.wait_screen(r"<bob> said before you came")
+    t.wait_screen(r"Moderators")
+    t.wait_screen(r"~bob")
+    t.wait_screen(r"Participants")
+    t.wait_screen(r" ally")
+    carol = make_peer("carol")
+    enter(carol, "carol")
+    t.wait_screen(r"carol joined \(participant, none\)")
+    t.wait_screen(r"^.* carol\s*$")
+    carol.do("raw", xml=f"<presence to='{ROOM}/carol' type='unavailable'/>")
+    t.wait_screen(r"carol left")
+    wait_for(lambda: not re.search(r" carol\s*$", t.screen(), re.M), 5, "carol off the pane")
+
+
+def test_mention_highlights_window_and_tab_completes_nick(tui, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    t, alice = tui()
+    t.command(f"/join {ROOM}")
+    t.wait_screen(r"you joined")
+    t.keys("M-1")
+    say(bob, "just chatting")
+    wait_for(lambda: re.search(r"\[2:lounge@conference.localhost\*\]", status_line(t)), 10,
+             f"message mark; {status_line(t)}")
+    say(bob, "hey ally, look")
+    wait_for(lambda: re.search(r"\[2:lounge@conference.localhost!\]", status_line(t)), 10,
+             f"mention mark; {status_line(t)}")
+    t.keys("M-2")
+    t.type("bo")
+    t.keys("Tab")
+    t.wait_screen(r"> bob: $|> bob:$")
+    t.type("hello")
+    t.keys("Enter")
+    bob.wait("message", body="bob: hello")
+    t.wait_screen(r"<ally> bob: hello")
+
+
+def test_wide_character_nick_in_pane_and_lines(tui, make_peer):
+    # Prosody's resourceprep refuses control, bidi and format characters
+    # in nicks, so those cannot be tested through a real server; the
+    # sanitizer's unit tests cover them. Wide characters must still lay
+    # out in the pane and in lines.
+    bob = make_peer("bob")
+    t, alice = tui()
+    enter(bob, "日本語")
+    t.command(f"/join {ROOM}")
+    t.wait_screen(r"you joined")
+    say(bob, "こんにちは")
+    t.wait_screen(r"<日本語> こんにちは")
+    t.wait_screen(r"~日本語")
+    assert all(len(l) <= 120 for l in t.screen().splitlines())
+
+
+def test_being_kicked_shows_in_window(tui, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    t, alice = tui()
+    t.command(f"/join {ROOM}")
+    t.wait_screen(r"you joined")
+    bob.do("raw", xml=f"<iq type='set' to='{ROOM}' id='k1'>"
+                      "<query xmlns='http://jabber.org/protocol/muc#admin'>"
+                      "<item nick='ally' role='none'><reason>enough</reason></item></query></iq>")
+    t.wait_screen(r"lounge@conference.localhost: you were kicked: enough")
+    t.wait_screen(r"\(not joined\)")
