@@ -16,6 +16,7 @@ extern const struct cmd_entry cmd_nick_entry;
 extern const struct cmd_entry cmd_occupants_entry;
 extern const struct cmd_entry cmd_role_entry;
 extern const struct cmd_entry cmd_room_entry;
+extern const struct cmd_entry cmd_rooms_entry;
 extern const struct cmd_entry cmd_topic_entry;
 extern const struct cmd_entry cmd_away_entry;
 extern const struct cmd_entry cmd_block_entry;

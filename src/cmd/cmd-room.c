@@ -572,3 +572,80 @@ const struct cmd_entry cmd_room_entry = {
 	.min_args = 1, .max_args = -1,
 	.flags = CMD_SCRIPT_SAFE,
 };
+
+static void
+rooms_listed(GPtrArray *items, const char *error, void *data)
+{
+	struct cmd_ctx *ctx = data;
+	guint i;
+
+	if (error != NULL) {
+		cmd_error(ctx, "%s", error);
+		cmd_done(ctx, CMD_ERROR);
+	} else {
+		if (items->len == 0)
+			cmd_print(ctx, "no public rooms");
+		for (i = 0; i < items->len; i++)
+			cmd_print(ctx, "%s", (char *)g_ptr_array_index(items,
+			    i));
+		cmd_done(ctx, CMD_OK);
+	}
+	cmd_ctx_unref(ctx);
+}
+
+static void
+rooms_discovered(void *data)
+{
+	struct cmd_ctx *ctx = data;
+	struct account *acc = cmd_target_account(ctx, NULL);
+	const char *service = acc != NULL ? proto_muc_service(acc) : NULL;
+	g_autoptr(GError) err = NULL;
+
+	if (service == NULL) {
+		cmd_error(ctx, "no conference service found; give one: /rooms "
+		    "SERVICE");
+		cmd_done(ctx, CMD_ERROR);
+		cmd_ctx_unref(ctx);
+		return;
+	}
+	if (!proto_muc_rooms(acc, service, rooms_listed, ctx, &err)) {
+		cmd_error(ctx, "%s", err->message);
+		cmd_done(ctx, CMD_ERROR);
+		cmd_ctx_unref(ctx);
+	}
+}
+
+static enum cmd_status
+rooms_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc = cmd_target_account(ctx, NULL);
+	g_autoptr(GError) err = NULL;
+
+	if (acc == NULL)
+		return CMD_ERROR;
+	if (a->argc == 0) {
+		proto_muc_when_discovered(acc, rooms_discovered,
+		    cmd_ctx_ref(ctx));
+		return CMD_PENDING;
+	}
+	if (!proto_muc_rooms(acc, a->argv[0], rooms_listed, cmd_ctx_ref(ctx),
+	    &err)) {
+		cmd_ctx_unref(ctx);
+		return cmd_error(ctx, "%s", err->message);
+	}
+	return CMD_PENDING;
+}
+
+const struct cmd_entry cmd_rooms_entry = {
+	.name = "rooms",
+	.synopsis = (const char *const[]){ "/rooms [SERVICE]", NULL },
+	.description = "List the public rooms of a conference service "
+	    "(default: your server's).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "SERVICE", "a conference service, e.g. conference.example.org" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/rooms",
+	    "/rooms conference.jabber.org", NULL },
+	.min_args = 0, .max_args = 1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = rooms_exec,
+};

@@ -36,6 +36,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_reset_entry,
 	&cmd_role_entry,
 	&cmd_room_entry,
+	&cmd_rooms_entry,
 	&cmd_roster_entry,
 	&cmd_set_entry,
 	&cmd_status_entry,

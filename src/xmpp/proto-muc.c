@@ -835,3 +835,59 @@ proto_muc_service(struct account *acc)
 
 	return pc != NULL ? pc->muc_service : NULL;
 }
+
+static void
+rooms_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	struct admin_req *r = data;
+	g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply,
+	    "http://jabber.org/protocol/disco#items");
+	xmpp_stanza_t *c;
+
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
+		g_autofree char *e = error_text(reply);
+
+		r->fn(NULL, e, r->data);
+		g_free(r);
+		return;
+	}
+	for (c = q != NULL ? xmpp_stanza_get_children(q) : NULL;
+	    c != NULL && items->len < 10000; c = xmpp_stanza_get_next(c)) {
+		const char *jid = xmpp_stanza_get_attribute(c, "jid");
+		const char *name = xmpp_stanza_get_attribute(c, "name");
+
+		if (jid != NULL)
+			g_ptr_array_add(items, name != NULL ?
+			    g_strdup_printf("%s  %s", jid, name) :
+			    g_strdup(jid));
+	}
+	r->fn(items, NULL, r->data);
+	g_free(r);
+}
+
+/* List the rooms of service (disco#items, XEP-0045 §6.3). */
+bool
+proto_muc_rooms(struct account *acc, const char *service, proto_list_fn *fn,
+    void *data, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	xmpp_stanza_t *iq;
+	struct admin_req *r;
+
+	if (pc == NULL)
+		return false;
+	if (!jid_is_valid(service)) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "'%s' is not a valid service address", service);
+		return false;
+	}
+	iq = xmpp_iq_new(pc->ctx, "get", NULL);
+	new_child(pc->ctx, iq, "query", "http://jabber.org/protocol/disco#items");
+	r = g_new0(struct admin_req, 1);
+	r->fn = fn;
+	r->data = data;
+	proto_iq_send(pc, iq, service, rooms_result, r, admin_lost);
+	xmpp_stanza_release(iq);
+	return true;
+}

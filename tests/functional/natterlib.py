@@ -133,6 +133,7 @@ modules_disabled = {lua(disabled)}
             cfg += f'Component "conference.{self.domain}" "muc"\n'
             cfg += '  muc_room_locking = false\n'
             cfg += '  muc_room_default_history_length = 50\n'
+            cfg += '  muc_room_default_public = true\n'
         self.config.write_text(cfg)
 
     def _chown(self):

@@ -201,3 +201,32 @@ def test_private_message_from_occupant_only(home, prosody, make_peer):
     pm = b.wait_event("message-received", body="psst")
     assert pm["from"] == f"{ROOM}/bob"
     b.close()
+
+
+def test_rooms_lists_public_rooms(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob", room="public1@conference.localhost")
+    b, alice = login(home, prosody)
+    b.send("/rooms")
+    b.wait_event("command-output", text=re.compile(r"^public1@conference.localhost"))
+    b.wait_event("command-result", command="rooms", status="ok")
+    b.send("/rooms nowhere.invalid")
+    b.wait_event("command-result", command="rooms", status="error")
+    b.close()
+
+
+def test_rooms_rejoined_after_reconnect(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b, alice = login(home, prosody)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM)
+    b.send("/disconnect")
+    b.wait_event("connection-state", state="disconnected")
+    n = len([e for e in b.events if e["event"] == "room-joined"])
+    b.send("/connect a")
+    wait_for(lambda: len([e for e in b.events if e["event"] == "room-joined"]) > n, 15,
+             "rejoin")
+    say(bob, "welcome back")
+    b.wait_event("room-message", body="welcome back")
+    b.close()
