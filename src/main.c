@@ -13,6 +13,7 @@
 #include "config.h"
 #include "cmd/cmd.h"
 #include "core/account.h"
+#include "core/bookmark.h"
 #include "core/certstore.h"
 #include "core/chat.h"
 #include "core/history.h"
@@ -232,6 +233,7 @@ run(void)
 	history_close();
 	chats_free();
 	rooms_free();
+	bookmarks_free();
 	accounts_free();
 	certstore_free();
 	prefs_free();

@@ -20,6 +20,7 @@ extern const struct cmd_entry cmd_rooms_entry;
 extern const struct cmd_entry cmd_topic_entry;
 extern const struct cmd_entry cmd_away_entry;
 extern const struct cmd_entry cmd_block_entry;
+extern const struct cmd_entry cmd_bookmark_entry;
 extern const struct cmd_entry cmd_blocked_entry;
 extern const struct cmd_entry cmd_unblock_entry;
 extern const struct cmd_entry cmd_chat_entry;

@@ -13,6 +13,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_ban_entry,
 	&cmd_block_entry,
 	&cmd_blocked_entry,
+	&cmd_bookmark_entry,
 	&cmd_chat_entry,
 	&cmd_clear_entry,
 	&cmd_close_entry,

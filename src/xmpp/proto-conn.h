@@ -70,6 +70,10 @@ bool	 proto_muc_owner(struct account *acc, const char *room, bool destroy,
 	    GError **error);
 const char *proto_muc_own_nick(struct account *acc, const char *room);
 const char *proto_muc_service(struct account *acc);
+bool	 proto_bookmark_set(struct account *acc, const char *jid,
+	    bool remove, const char *name, const char *nick,
+	    const char *password, bool autojoin, proto_list_fn *fn,
+	    void *data, GError **error);
 bool	 proto_muc_rooms(struct account *acc, const char *service,
 	    proto_list_fn *fn, void *data, GError **error);
 typedef void proto_ready_fn(void *data);

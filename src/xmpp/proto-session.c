@@ -106,6 +106,7 @@ proto_session_start(struct pconn *pc)
 	proto_block_fetch(pc);
 	proto_muc_discover(pc);
 	proto_muc_rejoin(pc);
+	proto_bookmark_fetch(pc);
 }
 
 /* Roster push: <iq type='set'><query xmlns='jabber:iq:roster'>. */

@@ -89,7 +89,8 @@ class Prosody:
 
     def _write_config(self):
         mods = ["roster", "saslauth", "disco", "ping", "presence", "carbons",
-                "smacks", "blocklist", "private", "version", "time", "uptime"]
+                "smacks", "blocklist", "private", "pep", "bookmarks", "version",
+                "time", "uptime"]
         if self.tls:
             mods.append("tls")
         mods += self.modules

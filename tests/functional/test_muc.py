@@ -230,3 +230,25 @@ def test_rooms_rejoined_after_reconnect(home, prosody, make_peer):
     say(bob, "welcome back")
     b.wait_event("room-message", body="welcome back")
     b.close()
+
+
+def test_bookmark_autojoin_after_restart(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b, alice = login(home, prosody)
+    b.send(f"/bookmark add {ROOM} nick ally name Lounge")
+    b.wait_event("command-result", command="bookmark", status="ok")
+    b.send("/bookmark list")
+    b.wait_event("command-output", text=re.compile(rf"^{ROOM}  Lounge  nick ally  autojoin$"))
+    assert b.close() == 0
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("room-joined", room=ROOM, nick="ally")      # no /join typed
+    b.send("/bookmark remove " + ROOM)
+    b.wait_event("command-result", command="bookmark", status="ok")
+    assert b.close() == 0
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    b.send("/bookmark list")
+    b.wait_event("command-output", text=re.compile("no bookmarks"))
+    assert b.find("room-joined") is None
+    b.close()

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bookmarks (XEP-0402, PEP node urn:xmpp:bookmarks:1), with a read-only
+ * fallback to XEP-0048 private storage: fetched after login, autojoined,
+ * added and removed with publish/retract. Parse -> model -> autojoin.
+ *   <item id='room@conf'><conference xmlns='urn:xmpp:bookmarks:1'
+ *     autojoin='true' name='Room'><nick>ann</nick></conference></item>
+ */
+#include <string.h>
+
+#include "core/bookmark.h"
+#include "core/events.h"
+#include "proto-internal.h"
+#include "util/errors.h"
+#include "util/jid.h"
+#include "util/log.h"
+
+#define NS_PUBSUB "http://jabber.org/protocol/pubsub"
+#define NS_BOOKMARKS "urn:xmpp:bookmarks:1"
+#define NS_PRIVATE "jabber:iq:private"
+#define NS_STORAGE "storage:bookmarks"
+
+static xmpp_stanza_t *
+child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+    const char *ns)
+{
+	xmpp_stanza_t *c = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(c, name);
+	if (ns != NULL)
+		xmpp_stanza_set_ns(c, ns);
+	xmpp_stanza_add_child(parent, c);
+	xmpp_stanza_release(c);
+	return c;
+}
+
+static bool
+truthy(const char *v)
+{
+	return g_strcmp0(v, "true") == 0 || g_strcmp0(v, "1") == 0;
+}
+
+static char *
+own_nick(struct pconn *pc)
+{
+	const char *nick = account_get(pc->acc, "nick");
+	JID_AUTO j = NULL;
+
+	if (nick != NULL)
+		return g_strdup(nick);
+	j = jid_parse(account_get(pc->acc, "jid"), NULL);
+	return g_strdup(j != NULL && j->local != NULL ? j->local : "natter");
+}
+
+static void
+autojoin(struct pconn *pc)
+{
+	g_autoptr(GPtrArray) l = bookmarks_list(pc->acc->name);
+	guint i;
+
+	for (i = 0; i < l->len; i++) {
+		struct bookmark *b = g_ptr_array_index(l, i);
+		g_autofree char *nick = NULL;
+		GError *err = NULL;
+
+		if (!b->autojoin || proto_muc_own_nick(pc->acc, b->jid) != NULL)
+			continue;
+		nick = b->nick != NULL ? g_strdup(b->nick) : own_nick(pc);
+		if (!proto_muc_join(pc->acc, b->jid, nick, b->password, &err))
+			g_clear_error(&err);
+	}
+}
+
+/* One XEP-0402 <conference/> with its item id (the room JID). */
+static void
+add_0402(struct pconn *pc, const char *jid, xmpp_stanza_t *conf)
+{
+	g_autofree char *nick = proto_child_text(pc, conf, "nick", 1024);
+	g_autofree char *pw = proto_child_text(pc, conf, "password", 1024);
+
+	if (jid == NULL || !jid_is_valid(jid))
+		return;
+	bookmarks_set(pc->acc->name, jid, xmpp_stanza_get_attribute(conf,
+	    "name"), nick, pw, truthy(xmpp_stanza_get_attribute(conf,
+	    "autojoin")));
+}
+
+static void
+private_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply, NS_PRIVATE);
+	xmpp_stanza_t *s = q != NULL ? xmpp_stanza_get_child_by_ns(q,
+	    NS_STORAGE) : NULL;
+	xmpp_stanza_t *c;
+
+	for (c = s != NULL ? xmpp_stanza_get_children(s) : NULL; c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		g_autofree char *nick = NULL, *pw = NULL;
+		const char *jid = xmpp_stanza_get_attribute(c, "jid");
+
+		if (g_strcmp0(xmpp_stanza_get_name(c), "conference") != 0 ||
+		    jid == NULL || !jid_is_valid(jid))
+			continue;
+		nick = proto_child_text(pc, c, "nick", 1024);
+		pw = proto_child_text(pc, c, "password", 1024);
+		bookmarks_set(pc->acc->name, jid, xmpp_stanza_get_attribute(c,
+		    "name"), nick, pw, truthy(xmpp_stanza_get_attribute(c,
+		    "autojoin")));
+	}
+	autojoin(pc);
+}
+
+/* XEP-0048 §3.2 fallback: private XML storage. */
+static void
+fetch_private(struct pconn *pc)
+{
+	xmpp_stanza_t *iq = xmpp_iq_new(pc->ctx, "get", NULL);
+	xmpp_stanza_t *q = child(pc->ctx, iq, "query", NS_PRIVATE);
+
+	child(pc->ctx, q, "storage", NS_STORAGE);
+	proto_iq_send(pc, iq, NULL, private_result, NULL, NULL);
+	xmpp_stanza_release(iq);
+}
+
+static void
+items_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	xmpp_stanza_t *ps = xmpp_stanza_get_child_by_ns(reply, NS_PUBSUB);
+	xmpp_stanza_t *items = ps != NULL ?
+	    xmpp_stanza_get_child_by_name(ps, "items") : NULL;
+	xmpp_stanza_t *it;
+
+	bookmarks_clear(pc->acc->name);
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
+		fetch_private(pc);
+		return;
+	}
+	for (it = items != NULL ? xmpp_stanza_get_children(items) : NULL;
+	    it != NULL; it = xmpp_stanza_get_next(it)) {
+		xmpp_stanza_t *conf = xmpp_stanza_get_child_by_ns(it,
+		    NS_BOOKMARKS);
+
+		if (conf != NULL)
+			add_0402(pc, xmpp_stanza_get_id(it), conf);
+	}
+	autojoin(pc);
+}
+
+/* After login: fetch the bookmarks and join the autojoin ones. */
+void
+proto_bookmark_fetch(struct pconn *pc)
+{
+	xmpp_stanza_t *iq = xmpp_iq_new(pc->ctx, "get", NULL);
+	xmpp_stanza_t *ps = child(pc->ctx, iq, "pubsub", NS_PUBSUB);
+	xmpp_stanza_t *items = child(pc->ctx, ps, "items", NULL);
+
+	xmpp_stanza_set_attribute(items, "node", NS_BOOKMARKS);
+	proto_iq_send(pc, iq, NULL, items_result, NULL, NULL);
+	xmpp_stanza_release(iq);
+}
+
+static void
+field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *value,
+    const char *type)
+{
+	xmpp_stanza_t *f = child(ctx, x, "field", NULL);
+
+	xmpp_stanza_set_attribute(f, "var", var);
+	if (type != NULL)
+		xmpp_stanza_set_type(f, type);
+	proto_add_text_child(ctx, f, "value", value);
+}
+
+struct set_req {
+	proto_list_fn	*fn;
+	void		*data;
+};
+
+static void
+set_lost(void *data)
+{
+	struct set_req *r = data;
+
+	r->fn(NULL, "connection lost before the server answered", r->data);
+	g_free(r);
+}
+
+static void
+set_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	struct set_req *r = data;
+
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") == 0)
+		r->fn(NULL, NULL, r->data);
+	else
+		r->fn(NULL, "the server refused to store the bookmark",
+		    r->data);
+	g_free(r);
+}
+
+/*
+ * Publish (or with remove, retract) the bookmark of room jid; the model
+ * changes at once, fn gets the server's answer.
+ */
+bool
+proto_bookmark_set(struct account *acc, const char *jid, bool remove,
+    const char *name, const char *nick, const char *password, bool join,
+    proto_list_fn *fn, void *data, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	xmpp_stanza_t *iq, *ps, *op, *item, *conf, *opts, *x;
+	struct set_req *r;
+
+	if (pc == NULL)
+		return false;
+	if (!jid_is_valid(jid) || strchr(jid, '@') == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "'%s' is not a room address (room@service)", jid);
+		return false;
+	}
+	iq = xmpp_iq_new(pc->ctx, "set", NULL);
+	ps = child(pc->ctx, iq, "pubsub", NS_PUBSUB);
+	op = child(pc->ctx, ps, remove ? "retract" : "publish", NULL);
+	xmpp_stanza_set_attribute(op, "node", NS_BOOKMARKS);
+	if (remove)
+		xmpp_stanza_set_attribute(op, "notify", "true");
+	item = child(pc->ctx, op, "item", NULL);
+	xmpp_stanza_set_id(item, jid);
+	if (!remove) {
+		conf = child(pc->ctx, item, "conference", NS_BOOKMARKS);
+		xmpp_stanza_set_attribute(conf, "autojoin", join ? "true" :
+		    "false");
+		if (name != NULL)
+			xmpp_stanza_set_attribute(conf, "name", name);
+		if (nick != NULL)
+			proto_add_text_child(pc->ctx, conf, "nick", nick);
+		if (password != NULL)
+			proto_add_text_child(pc->ctx, conf, "password",
+			    password);
+		opts = child(pc->ctx, ps, "publish-options", NULL);
+		x = child(pc->ctx, opts, "x", "jabber:x:data");
+		xmpp_stanza_set_type(x, "submit");
+		field(pc->ctx, x, "FORM_TYPE",
+		    "http://jabber.org/protocol/pubsub#publish-options",
+		    "hidden");
+		field(pc->ctx, x, "pubsub#persist_items", "true", NULL);
+		field(pc->ctx, x, "pubsub#max_items", "max", NULL);
+		field(pc->ctx, x, "pubsub#send_last_published_item", "never",
+		    NULL);
+		field(pc->ctx, x, "pubsub#access_model", "whitelist", NULL);
+		bookmarks_set(acc->name, jid, name, nick, password, join);
+	} else {
+		bookmarks_remove(acc->name, jid);
+	}
+	r = g_new0(struct set_req, 1);
+	r->fn = fn;
+	r->data = data;
+	proto_iq_send(pc, iq, NULL, set_result, r, set_lost);
+	xmpp_stanza_release(iq);
+	return true;
+}
