@@ -17,23 +17,27 @@ def main():
     os.environ["NATTER_BIN"] = natter
     server = Prosody(groups={"Demo": ["me", "bob"]}).start()
     home = Home()
-    bot = None
+    bots = []
+    room = "demo@conference." + server.domain
     try:
         jid = server.register("me", "demo")
         bob = server.register("bob", "demo-bob")
-        bot = subprocess.Popen(
-            ["/usr/bin/python3", str(Path(__file__).with_name("demo-bot.py")),
-             bob, "demo-bob", str(server.port)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
+        carol = server.register("carol", "demo-carol")
+        for who, pw, nick, talk in ((bob, "demo-bob", "bob", 45),
+                                    (carol, "demo-carol", "carol", 30)):
+            bots.append(subprocess.Popen(
+                ["/usr/bin/python3", str(Path(__file__).with_name("demo-bot.py")),
+                 who, pw, str(server.port), room, nick, str(talk)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL))
         home.add_account("demo", jid, "demo", port=server.port)
         home.trust(server.fingerprint())
         print(f"demo server on 127.0.0.1:{server.port}; account {jid}; "
               f"say hello to {bob} with /msg {bob} hi")
-        rc = subprocess.call([natter, "-a", "demo", "-c", "/msg " + bob],
-                             env=home.env)
+        rc = subprocess.call([natter, "-a", "demo", "-c", f"/join {room}",
+                              "-c", "/msg " + bob], env=home.env)
     finally:
-        if bot is not None:
+        for bot in bots:
             bot.terminate()
             bot.wait()
         server.stop()

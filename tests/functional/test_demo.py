@@ -20,6 +20,12 @@ def test_demo_contact_answers_and_quit_stops_server():
                                         capture_output=True, text=True).stdout
         wait_for(lambda: "[me@localhost online]" in screen(), 30, "demo login")
         wait_for(lambda: re.search(r"\+ Bob", screen()), 15, "Bob in the roster pane")
+        # The demo room: joined at start, two occupants who talk.
+        wait_for(lambda: "[2:demo@conference.localhost" in screen(), 15, "demo room")
+        subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "S", "M-2"])
+        wait_for(lambda: re.search(r"~?(bob|carol)\s*$", screen(), re.M), 15, "occupants")
+        wait_for(lambda: re.search(r"<(bob|carol)> \S", screen()), 20, "room talk")
+        subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "S", "M-3"])
         subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "S", "-l", "hi"])
         subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "S", "Enter"])
         wait_for(lambda: "Hello! I am the demo contact" in screen(), 15, "bot answer")
