@@ -537,6 +537,112 @@ destroy_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return owner(ctx, true, cmd_args_rest(a, 0));
 }
 
+static void
+form_fetched(GPtrArray *items, const char *error, void *data)
+{
+	struct cmd_ctx *ctx = data;
+	struct account *acc = cmd_target_account(ctx, NULL);
+	struct room *r = acc != NULL ? room_find(acc->name, ctx->peer) : NULL;
+
+	if (error != NULL || r == NULL || r->config == NULL) {
+		cmd_error(ctx, "%s", error != NULL ? error : "no form");
+		cmd_done(ctx, CMD_ERROR);
+	} else {
+		g_autofree char *text = form_describe(r->config);
+
+		cmd_print(ctx, "%s\nChange with /room config set FIELD VALUE, "
+		    "then /room config submit (or cancel).", text);
+		cmd_done(ctx, CMD_OK);
+	}
+	cmd_ctx_unref(ctx);
+}
+
+static enum cmd_status
+config_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc;
+	struct room *r = ctx_room(ctx, &acc);
+	g_autoptr(GError) err = NULL;
+	const char *op = a->argc > 0 ? a->argv[0] : "show";
+	bool ok;
+
+	if (r == NULL)
+		return CMD_ERROR;
+	if (strcmp(op, "set") == 0) {
+		if (a->argc != 3)
+			return cmd_usage(ctx);
+		if (r->config == NULL)
+			return cmd_error(ctx, "no configuration form is open: "
+			    "/room config first");
+		if (!form_set(r->config, a->argv[1], a->argv[2], &err))
+			return cmd_error(ctx, "%s", err->message);
+		cmd_print(ctx, "%s = %s (not sent yet: /room config submit)",
+		    a->argv[1], a->argv[2]);
+		return CMD_OK;
+	}
+	if (strcmp(op, "show") != 0 && strcmp(op, "submit") != 0 &&
+	    strcmp(op, "cancel") != 0)
+		return cmd_usage(ctx);
+	ok = strcmp(op, "show") == 0 ?
+	    proto_muc_config_fetch(acc, r->jid, form_fetched, cmd_ctx_ref(ctx),
+	    &err) :
+	    proto_muc_config_submit(acc, r->jid, op[0] == 'c', admin_done,
+	    cmd_ctx_ref(ctx), &err);
+	if (!ok) {
+		cmd_ctx_unref(ctx);
+		return cmd_error(ctx, "%s", err->message);
+	}
+	return CMD_PENDING;
+}
+
+static enum cmd_status
+info_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc = cmd_target_account(ctx, NULL);
+	const char *room = a->argc > 0 ? a->argv[0] : ctx->peer;
+	g_autoptr(GError) err = NULL;
+
+	if (acc == NULL)
+		return CMD_ERROR;
+	if (room == NULL)
+		return cmd_error(ctx, "which room? /room info ROOM@SERVICE");
+	if (!proto_muc_info(acc, room, admin_done, cmd_ctx_ref(ctx), &err)) {
+		cmd_ctx_unref(ctx);
+		return cmd_error(ctx, "%s", err->message);
+	}
+	return CMD_PENDING;
+}
+
+static const struct cmd_entry room_config = {
+	.name = "config",
+	.synopsis = (const char *const[]){ "/room config [show]",
+	    "/room config set FIELD VALUE", "/room config submit|cancel",
+	    NULL },
+	.description = "Edit the room's configuration form (XEP-0004): show "
+	    "fetches it, set changes a field, submit sends it.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "FIELD", "a field name as shown, e.g. muc#roomconfig_roomname" },
+	    { "VALUE", "the value; on/off for booleans, commas for lists" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/room config",
+	    "/room config set muc#roomconfig_membersonly on",
+	    "/room config submit", NULL },
+	.min_args = 0, .max_args = 3,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = config_exec,
+};
+
+static const struct cmd_entry room_info = {
+	.name = "info",
+	.synopsis = (const char *const[]){ "/room info [ROOM]", NULL },
+	.description = "Show a room's name and features (disco#info).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "ROOM", "room@service (default: this window's)" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/room info", NULL },
+	.min_args = 0, .max_args = 1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = info_exec,
+};
+
 static const struct cmd_entry room_accept = {
 	.name = "accept",
 	.synopsis = (const char *const[]){ "/room accept", NULL },
@@ -561,14 +667,19 @@ static const struct cmd_entry room_destroy = {
 
 const struct cmd_entry cmd_room_entry = {
 	.name = "room",
-	.synopsis = (const char *const[]){ "/room accept",
-	    "/room destroy [REASON]", NULL },
-	.description = "Owner actions on this room.",
+	.synopsis = (const char *const[]){ "/room info [ROOM]",
+	    "/room config [show|submit|cancel]", "/room config set FIELD VALUE",
+	    "/room accept", "/room destroy [REASON]", NULL },
+	.description = "Room information and owner actions: configuration "
+	    "form, instant room, destruction.",
 	.args = (const struct cmd_arg_doc[]){
+	    { "ROOM", "room@service" }, { "FIELD", "a configuration field" },
+	    { "VALUE", "its new value" },
 	    { "REASON", "shown to the occupants" }, { NULL, NULL } },
-	.examples = (const char *const[]){ "/room accept", NULL },
-	.subcmds = (const struct cmd_entry *const[]){ &room_accept,
-	    &room_destroy, NULL },
+	.examples = (const char *const[]){ "/room info", "/room accept",
+	    NULL },
+	.subcmds = (const struct cmd_entry *const[]){ &room_info,
+	    &room_config, &room_accept, &room_destroy, NULL },
 	.min_args = 1, .max_args = -1,
 	.flags = CMD_SCRIPT_SAFE,
 };

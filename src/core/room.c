@@ -34,6 +34,7 @@ room_free(struct room *r)
 	g_free(r->password);
 	g_free(r->subject);
 	g_hash_table_unref(r->occupants);
+	form_free(r->config);
 	g_free(r);
 }
 

@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "form.h"
+
 /* A room occupant (XEP-0045 §5). Strings owned. */
 struct occupant {
 	char	*nick;
@@ -26,6 +28,7 @@ struct room {
 	bool		 joined;
 	bool		 non_anonymous;
 	GHashTable	*occupants;	/* nick -> struct occupant */
+	struct form	*config;	/* owned form being edited, or NULL */
 	guint		 generation;	/* bumped on every occupant change */
 };
 

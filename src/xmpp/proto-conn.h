@@ -74,6 +74,12 @@ bool	 proto_bookmark_set(struct account *acc, const char *jid,
 	    bool remove, const char *name, const char *nick,
 	    const char *password, bool autojoin, proto_list_fn *fn,
 	    void *data, GError **error);
+bool	 proto_muc_config_fetch(struct account *acc, const char *room,
+	    proto_list_fn *fn, void *data, GError **error);
+bool	 proto_muc_config_submit(struct account *acc, const char *room,
+	    bool cancel, proto_list_fn *fn, void *data, GError **error);
+bool	 proto_muc_info(struct account *acc, const char *room,
+	    proto_list_fn *fn, void *data, GError **error);
 bool	 proto_muc_rooms(struct account *acc, const char *service,
 	    proto_list_fn *fn, void *data, GError **error);
 typedef void proto_ready_fn(void *data);

@@ -891,3 +891,188 @@ proto_muc_rooms(struct account *acc, const char *service, proto_list_fn *fn,
 	xmpp_stanza_release(iq);
 	return true;
 }
+
+/* Parse an XEP-0004 <x type='form'/> into a new form. */
+static struct form *
+parse_form(struct pconn *pc, xmpp_stanza_t *x)
+{
+	g_autofree char *title = proto_child_text(pc, x, "title", TEXT_MAX);
+	struct form *f = form_new(title != NULL ? title : "Room configuration");
+	xmpp_stanza_t *c, *v;
+
+	for (c = xmpp_stanza_get_children(x); c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		struct form_field *ff;
+
+		if (g_strcmp0(xmpp_stanza_get_name(c), "field") != 0)
+			continue;
+		ff = form_add_field(f, xmpp_stanza_get_attribute(c, "var"),
+		    xmpp_stanza_get_type(c), xmpp_stanza_get_attribute(c,
+		    "label"));
+		if (ff == NULL)
+			break;
+		for (v = xmpp_stanza_get_children(c); v != NULL;
+		    v = xmpp_stanza_get_next(v)) {
+			const char *n = xmpp_stanza_get_name(v);
+			char *t;
+
+			if (g_strcmp0(n, "value") == 0) {
+				t = xmpp_stanza_get_text(v);
+				g_ptr_array_add(ff->values, g_utf8_make_valid(
+				    t != NULL ? t : "", -1));
+				if (t != NULL)
+					xmpp_free(pc->ctx, t);
+			} else if (g_strcmp0(n, "option") == 0) {
+				g_autofree char *ov = proto_child_text(pc, v,
+				    "value", TEXT_MAX);
+
+				if (ov != NULL)
+					g_ptr_array_add(ff->options,
+					    g_steal_pointer(&ov));
+			}
+		}
+	}
+	return f;
+}
+
+static void
+config_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	struct admin_req *r = data;
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply, NS_MUC_OWNER);
+	xmpp_stanza_t *x = q != NULL ? xmpp_stanza_get_child_by_ns(q,
+	    NS_DATA) : NULL;
+	struct room *room = room_find(pc->acc->name,
+	    xmpp_stanza_get_from(reply));
+
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0 ||
+	    x == NULL || room == NULL) {
+		g_autofree char *e = error_text(reply);
+
+		r->fn(NULL, e, r->data);
+		g_free(r);
+		return;
+	}
+	form_free(room->config);
+	room->config = parse_form(pc, x);
+	r->fn(NULL, NULL, r->data);
+	g_free(r);
+}
+
+/* Fetch the configuration form of room into the room model (§10.2). */
+bool
+proto_muc_config_fetch(struct account *acc, const char *room,
+    proto_list_fn *fn, void *data, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	xmpp_stanza_t *iq;
+	struct admin_req *r;
+
+	if (pc == NULL || joined(acc, room, error) == NULL)
+		return false;
+	iq = xmpp_iq_new(pc->ctx, "get", NULL);
+	new_child(pc->ctx, iq, "query", NS_MUC_OWNER);
+	r = g_new0(struct admin_req, 1);
+	r->fn = fn;
+	r->data = data;
+	proto_iq_send(pc, iq, room, config_result, r, admin_lost);
+	xmpp_stanza_release(iq);
+	return true;
+}
+
+/* Submit (or cancel) the edited configuration form of room (§10.2). */
+bool
+proto_muc_config_submit(struct account *acc, const char *room, bool cancel,
+    proto_list_fn *fn, void *data, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	struct room *rm = pc != NULL ? joined(acc, room, error) : NULL;
+	xmpp_stanza_t *iq, *q, *x;
+	struct admin_req *r;
+	guint i, j;
+
+	if (rm == NULL)
+		return false;
+	if (rm->config == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "no configuration form is open: /room config first");
+		return false;
+	}
+	iq = xmpp_iq_new(pc->ctx, "set", NULL);
+	q = new_child(pc->ctx, iq, "query", NS_MUC_OWNER);
+	x = new_child(pc->ctx, q, "x", NS_DATA);
+	xmpp_stanza_set_type(x, cancel ? "cancel" : "submit");
+	for (i = 0; !cancel && i < rm->config->fields->len; i++) {
+		struct form_field *f = g_ptr_array_index(rm->config->fields, i);
+		xmpp_stanza_t *fe;
+
+		if (f->var == NULL || g_strcmp0(f->type, "fixed") == 0)
+			continue;
+		fe = new_child(pc->ctx, x, "field", NULL);
+		xmpp_stanza_set_attribute(fe, "var", f->var);
+		for (j = 0; j < f->values->len; j++)
+			proto_add_text_child(pc->ctx, fe, "value",
+			    g_ptr_array_index(f->values, j));
+	}
+	g_clear_pointer(&rm->config, form_free);
+	r = g_new0(struct admin_req, 1);
+	r->fn = fn;
+	r->data = data;
+	proto_iq_send(pc, iq, room, admin_result, r, admin_lost);
+	xmpp_stanza_release(iq);
+	return true;
+}
+
+static void
+info_lines(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	struct admin_req *r = data;
+	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(reply,
+	    "http://jabber.org/protocol/disco#info");
+	xmpp_stanza_t *c;
+
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
+		g_autofree char *e = error_text(reply);
+
+		r->fn(NULL, e, r->data);
+		g_free(r);
+		return;
+	}
+	for (c = q != NULL ? xmpp_stanza_get_children(q) : NULL;
+	    c != NULL && lines->len < 500; c = xmpp_stanza_get_next(c)) {
+		const char *n = xmpp_stanza_get_name(c);
+
+		if (g_strcmp0(n, "identity") == 0)
+			g_ptr_array_add(lines, g_strdup_printf("name: %s",
+			    xmpp_stanza_get_attribute(c, "name") ?
+			    xmpp_stanza_get_attribute(c, "name") : "(none)"));
+		else if (g_strcmp0(n, "feature") == 0 &&
+		    xmpp_stanza_get_attribute(c, "var") != NULL)
+			g_ptr_array_add(lines, g_strdup_printf("feature: %s",
+			    xmpp_stanza_get_attribute(c, "var")));
+	}
+	r->fn(lines, NULL, r->data);
+	g_free(r);
+}
+
+/* disco#info of room, as readable lines (§6.4). */
+bool
+proto_muc_info(struct account *acc, const char *room, proto_list_fn *fn,
+    void *data, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	xmpp_stanza_t *iq;
+	struct admin_req *r;
+
+	if (pc == NULL)
+		return false;
+	iq = xmpp_iq_new(pc->ctx, "get", NULL);
+	new_child(pc->ctx, iq, "query", "http://jabber.org/protocol/disco#info");
+	r = g_new0(struct admin_req, 1);
+	r->fn = fn;
+	r->data = data;
+	proto_iq_send(pc, iq, room, info_lines, r, admin_lost);
+	xmpp_stanza_release(iq);
+	return true;
+}

@@ -252,3 +252,30 @@ def test_bookmark_autojoin_after_restart(home, prosody, make_peer):
     b.wait_event("command-output", text=re.compile("no bookmarks"))
     assert b.find("room-joined") is None
     b.close()
+
+
+def test_room_config_form_change_applied(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    room = "cfg@conference.localhost"
+    b.send(f"/join {room} nick ally")
+    b.wait_event("room-joined", room=room)
+    b.send(f"/win {room}")
+    b.send("/room info")
+    b.wait_event("command-output", text="feature: muc_open")
+    b.send("/room config")
+    b.wait_event("command-output", text=re.compile(r"muc#roomconfig_membersonly \(Only allow members to join\) =\s+\[on\|off\]"))
+    b.send("/room config set muc#roomconfig_membersonly maybe")
+    wait_for(lambda: "muc#roomconfig_membersonly is on or off" in b.stderr, 5, "validation")
+    b.send("/room config set muc#roomconfig_membersonly on")
+    b.send('/room config set muc#roomconfig_roomname "Config Den"')
+    b.send("/room config submit")
+    b.wait_event("command-result", command="room", status="ok")
+    b.send("/room info")
+    b.wait_event("command-output", text="feature: muc_membersonly")
+    b.wait_event("command-output", text="name: Config Den")
+    # An outsider now gets the members-only refusal.
+    bob.do("raw", xml=f"<presence to='{room}/bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    err = bob.wait("presence", **{"from": f"{room}/bob"})
+    assert err["type"] == "error"
+    b.close()
