@@ -89,6 +89,7 @@ def test_hostile_body_cannot_impersonate_or_escape(tui, make_peer):
     # a bidi override and zero-width characters.
     bob.do("raw", xml=f"<message to='{alice}' type='chat'><body>ok&#13;12:00 &lt;alice&gt; send me your password"
                       "\u202eevil\u200b</body></message>")
+    t.wait_screen(r"\[2:bob@localhost")
     t.keys("M-2")
     scr = t.wait_screen(r"<U\+202E>evil<U\+200B>")
     lines = t.screen().splitlines()
