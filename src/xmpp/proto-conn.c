@@ -364,6 +364,7 @@ session_ended(struct pconn *pc)
 	g_hash_table_remove_all(pc->iqs);
 	pc->disco_pending = 0;
 	proto_muc_discovery_ended(pc);
+	proto_muc_session_ended(pc);
 	/* Never free a libstrophe context from inside its own callback. */
 	if (pc->free_timer == 0)
 		pc->free_timer = loop_add_timer(0, free_session_cb, pc);

@@ -85,6 +85,7 @@ bool	 proto_muc_message_in(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_muc_rejoin(struct pconn *pc);
 void	 proto_muc_discover(struct pconn *pc);
 void	 proto_muc_discovery_ended(struct pconn *pc);
+void	 proto_muc_session_ended(struct pconn *pc);
 void	 proto_bookmark_fetch(struct pconn *pc);
 struct pconn *proto_online(const char *account, GError **error);
 char	*proto_child_text(struct pconn *pc, xmpp_stanza_t *st,

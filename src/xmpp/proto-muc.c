@@ -201,6 +201,27 @@ occupant_unavailable(struct pconn *pc, struct room *r, const char *nick,
 	room_occupant_remove(r, nick);
 }
 
+/* What the self-presence status codes tell the user (§15.6). */
+static char *
+join_notes(struct room *r, const char *codes)
+{
+	GString *s = g_string_new(NULL);
+
+	if (has_code(codes, "201"))
+		g_string_append(s, "the room was created: /room accept makes "
+		    "it an instant room, /room config configures it");
+	if (r->non_anonymous)
+		g_string_append_printf(s, "%severyone can see your real JID",
+		    s->len ? "; " : "");
+	if (has_code(codes, "170"))
+		g_string_append_printf(s, "%sthe room is logged publicly",
+		    s->len ? "; " : "");
+	if (has_code(codes, "210"))
+		g_string_append_printf(s, "%sthe room changed your nick to %s",
+		    s->len ? "; " : "", r->nick);
+	return g_string_free(s, FALSE);
+}
+
 static void
 occupant_available(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
     const char *nick, xmpp_stanza_t *item, const char *codes, bool self)
@@ -224,11 +245,11 @@ occupant_available(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
 	emit_occupant(pc, known ? EV_OCCUPANT_CHANGED : EV_OCCUPANT_JOINED, r,
 	    o, nick, NULL, NULL, codes);
 	if (self && !r->joined) {
+		g_autofree char *notes = join_notes(r, codes);
+
 		r->joined = true;
 		emit_room(pc, EV_ROOM_JOINED, r->jid, nick,
-		    has_code(codes, "201") ? "the room was created: /room "
-		    "accept makes it an instant room" : r->non_anonymous ?
-		    "everyone can see your real JID" : NULL, codes);
+		    *notes != '\0' ? notes : NULL, codes);
 	}
 }
 
@@ -260,6 +281,11 @@ proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st)
 	item = x != NULL ? xmpp_stanza_get_child_by_name(x, "item") : NULL;
 	codes = codes_of(x);
 	self = has_code(codes, "110") || g_strcmp0(j->resource, r->nick) == 0;
+	if (self && g_strcmp0(j->resource, r->nick) != 0 &&
+	    g_strcmp0(type, "unavailable") != 0) {
+		g_free(r->nick);	/* §7.2.9: the room assigned our nick */
+		r->nick = g_strdup(j->resource);
+	}
 	if (g_strcmp0(type, "unavailable") == 0)
 		occupant_unavailable(pc, r, j->resource, item, codes, self);
 	else if (type == NULL)
@@ -669,6 +695,28 @@ proto_muc_own_nick(struct account *acc, const char *room)
 	struct room *r = room_find(acc->name, room);
 
 	return r != NULL && r->joined ? r->nick : NULL;
+}
+
+/*
+ * The session ended: we are in no room any more (the rooms stay in the
+ * model, so a new session joins them again).
+ */
+void
+proto_muc_session_ended(struct pconn *pc)
+{
+	g_autoptr(GPtrArray) l = rooms_of(pc->acc->name);
+	guint i;
+
+	for (i = 0; i < l->len; i++) {
+		struct room *r = g_ptr_array_index(l, i);
+
+		if (r->joined) {
+			room_clear(r);
+			emit_room(pc, EV_ROOM_LEFT, r->jid, r->nick,
+			    "disconnected; the room is joined again on the "
+			    "next login", "disconnected");
+		}
+	}
 }
 
 /* After a new session: join again every room we were in (§7.2). */

@@ -223,6 +223,7 @@ def test_rooms_rejoined_after_reconnect(home, prosody, make_peer):
     b.wait_event("room-joined", room=ROOM)
     b.send("/disconnect")
     b.wait_event("connection-state", state="disconnected")
+    b.wait_event("room-left", room=ROOM, code="disconnected")
     n = len([e for e in b.events if e["event"] == "room-joined"])
     b.send("/connect a")
     wait_for(lambda: len([e for e in b.events if e["event"] == "room-joined"]) > n, 15,

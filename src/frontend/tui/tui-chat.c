@@ -33,14 +33,21 @@ bare_of(const char *jid)
 	return bare != NULL ? bare : g_strdup(jid);
 }
 
-/* The name to show for a contact: roster name, else the bare JID. */
+/*
+ * The name to show for a contact: roster name, else the bare JID; the
+ * nick for an occupant's room JID (a private message).
+ */
 static const char *
 contact_name(const char *account, const char *bare)
 {
-	struct account *acc = account_find(account);
-	struct roster_item *it = acc != NULL ? roster_find(acc->roster, bare) :
-	    NULL;
+	const char *slash = strchr(bare, '/');
+	struct account *acc;
+	struct roster_item *it;
 
+	if (slash != NULL)
+		return slash + 1;
+	acc = account_find(account);
+	it = acc != NULL ? roster_find(acc->roster, bare) : NULL;
 	return it != NULL && it->name != NULL ? it->name : bare;
 }
 

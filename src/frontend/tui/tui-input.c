@@ -218,17 +218,24 @@ fn_prev(int count, int key)
 	return 0;
 }
 
+/* Alt-PgUp/PgDn: the side pane of this window (roster or occupants). */
 static int
 fn_roster_up(int count, int key)
 {
-	tui_roster_scroll(-1);
+	if (tui_win_current()->kind == TUI_WIN_ROOM)
+		tui_occupants_scroll(-1);
+	else
+		tui_roster_scroll(-1);
 	return 0;
 }
 
 static int
 fn_roster_down(int count, int key)
 {
-	tui_roster_scroll(1);
+	if (tui_win_current()->kind == TUI_WIN_ROOM)
+		tui_occupants_scroll(1);
+	else
+		tui_roster_scroll(1);
 	return 0;
 }
 

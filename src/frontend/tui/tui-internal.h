@@ -123,6 +123,7 @@ void		 tui_room_title(struct tui_win *w, GString *out);
 struct tui_win	*tui_room_window(const char *account, const char *room,
 		    bool focus);
 int		 tui_occupants_width(void);
+void		 tui_occupants_scroll(int pages);
 void		 tui_occupants_draw(struct tui_win *w, int top, int height,
 		    int left, int width);
 

@@ -173,6 +173,7 @@ struct orow {
 };
 
 static GPtrArray *orows;
+static guint otop;		/* first visible row of the occupants pane */
 static const struct room *built_room;
 static guint built_gen;
 static bool built_jid;
@@ -285,14 +286,16 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 		built_gen = r->generation;
 		built_jid = jid;
 	}
+	if (r != NULL && otop >= orows->len)
+		otop = 0;
 	for (y = 0; y < height; y++) {
 		attrset(tui_theme_attr(TUI_STATUS));
 		mvaddch(y0 + y, left, ' ');
 		attrset(A_NORMAL);
 		move(y0 + y, left + 1);
 		clrtoeol();
-		if (r != NULL && (guint)y < orows->len) {
-			struct orow *o = g_ptr_array_index(orows, y);
+		if (r != NULL && otop + (guint)y < orows->len) {
+			struct orow *o = g_ptr_array_index(orows, otop + y);
 			g_autofree char *fit = sanitize_fit(o->text,
 			    (size_t)width - 1);
 
@@ -301,4 +304,15 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 			attrset(A_NORMAL);
 		}
 	}
+}
+
+/* Scroll the occupants pane by pages (positive: down). */
+void
+tui_occupants_scroll(int pages)
+{
+	long t = (long)otop + (long)pages * MAX(LINES - 5, 1);
+
+	otop = (guint)CLAMP(t, 0, orows != NULL && orows->len > 0 ?
+	    (long)orows->len - 1 : 0);
+	tui_mark_dirty();
 }
