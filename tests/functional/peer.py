@@ -46,7 +46,7 @@ class Peer(slixmpp.ClientXMPP):
 
     def on_presence(self, p):
         out({"event": "presence", "from": str(p["from"]), "type": p["type"],
-             "show": p["show"], "status": p["status"]})
+             "show": p["show"], "status": p["status"], "xml": str(p)})
 
 
 def out(obj):

@@ -103,7 +103,8 @@ def test_kick_and_ban_as_owner(home, prosody, make_peer):
     b.send("/kick bob behave")
     left = b.wait_event("occupant-left", nick="bob")
     assert "307" in left["code"] and left["reason"] == "kicked: behave"
-    gone = bob.wait("presence", type="unavailable")
+    gone = bob.wait("presence", type="unavailable")   # the victim sees why
+    assert "behave" in gone["xml"] and 'code="307"' in gone["xml"], gone["xml"]
     b.send(f"/ban {carol.jid} spam")
     left = b.wait_event("occupant-left", nick="carol")
     assert "301" in left["code"]

@@ -49,9 +49,14 @@ def test_join_shows_subject_history_and_occupants_pane(tui, make_peer):
     enter(carol, "carol")
     t.wait_screen(r"carol joined \(participant, none\)")
     t.wait_screen(r"^.* carol\s*$")
-    carol.do("raw", xml=f"<presence to='{ROOM}/carol' type='unavailable'/>")
-    t.wait_screen(r"carol left")
-    wait_for(lambda: not re.search(r" carol\s*$", t.screen(), re.M), 5, "carol off the pane")
+    carol.do("raw", xml=f"<presence to='{ROOM}/caroline'/>")
+    t.wait_screen(r"carol is now known as caroline")
+    t.wait_screen(r"^.* caroline\s*$")
+    carol.do("raw", xml=f"<presence to='{ROOM}/caroline' type='unavailable'/>")
+    t.wait_screen(r"caroline left")
+    pane = lambda: "\n".join(l[96:] for l in t.screen().splitlines())
+    wait_for(lambda: "carol" not in pane(), 5, "carol off the pane")
+    assert "~bob" in pane() and "ally" in pane()
 
 
 def test_mention_highlights_window_and_tab_completes_nick(tui, make_peer):
@@ -104,3 +109,37 @@ def test_being_kicked_shows_in_window(tui, make_peer):
                       "<item nick='ally' role='none'><reason>enough</reason></item></query></iq>")
     t.wait_screen(r"lounge@conference.localhost: you were kicked: enough")
     t.wait_screen(r"\(not joined\)")
+
+
+def test_hostile_occupant_nick_is_escaped(home):
+    """A hostile server can send nicks that Prosody would refuse: bidi
+    overrides and invisible characters must be shown escaped in the pane
+    and in lines, and cannot fake another line."""
+    from fakeserver import FakeServer
+    nick = "evil\u202egnp.exe\u200b"
+
+    def on_stanza(srv, text):
+        if "http://jabber.org/protocol/muc" in text and text.startswith("<presence"):
+            room = "den@conference.localhost"
+            srv.send(f"<presence from='{room}/{nick}'><x xmlns='http://jabber.org/protocol/muc#user'>"
+                     "<item affiliation='owner' role='moderator'/></x></presence>")
+            srv.send(f"<presence from='{room}/ally'><x xmlns='http://jabber.org/protocol/muc#user'>"
+                     "<item affiliation='none' role='participant'/><status code='110'/></x></presence>")
+            srv.send(f"<message from='{room}/{nick}' type='groupchat'><body>hi&#10;12:00 &lt;ally&gt; fake</body></message>")
+
+    srv = FakeServer(on_stanza=on_stanza)
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable", nick="ally")
+    t = Tui(home, "-a", "a")
+    try:
+        t.wait_screen(r"\[alice@localhost online\]")
+        t.command("/join den@conference.localhost")
+        wait_for(lambda: any("den@conference" in r for r in srv.received), 10,
+                 f"join sent; got {srv.received}")
+        t.wait_screen(r"~evil<U\+202E>gnp\.exe")     # the pane cuts the rest
+        t.wait_screen(r"<evil<U\+202E>gnp\.exe<U\+200B>> hi")
+        fake = [l for l in t.screen().splitlines() if "<ally> fake" in l][0]
+        assert re.match(r"^\s+12:00 <ally> fake", fake), fake
+        assert "\u202e" not in t.screen()
+    finally:
+        t.close()
+        srv.close()
