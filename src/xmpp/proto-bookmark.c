@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Bookmarks (XEP-0402, PEP node urn:xmpp:bookmarks:1), with a read-only
- * fallback to XEP-0048 private storage: fetched after login, autojoined,
+ * Bookmarks (XEP-0402, PEP node urn:xmpp:bookmarks:1), with a fallback to
+ * XEP-0048 private storage when the server has no PEP bookmarks: fetched after login, autojoined,
  * added and removed with publish/retract. Parse -> model -> autojoin.
  *   <item id='room@conf'><conference xmlns='urn:xmpp:bookmarks:1'
  *     autojoin='true' name='Room'><nick>ann</nick></conference></item>
@@ -132,6 +132,7 @@ items_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 
 	bookmarks_clear(pc->acc->name);
 	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
+		pc->bookmarks_0048 = true;	/* no PEP bookmarks here */
 		fetch_private(pc);
 		return;
 	}
@@ -198,9 +199,39 @@ set_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 	g_free(r);
 }
 
+/* XEP-0048 §3.3: store the whole list in private XML storage. */
+static void
+store_private(struct pconn *pc, struct set_req *r)
+{
+	g_autoptr(GPtrArray) l = bookmarks_list(pc->acc->name);
+	xmpp_stanza_t *iq = xmpp_iq_new(pc->ctx, "set", NULL);
+	xmpp_stanza_t *q = child(pc->ctx, iq, "query", NS_PRIVATE);
+	xmpp_stanza_t *st = child(pc->ctx, q, "storage", NS_STORAGE);
+	guint i;
+
+	for (i = 0; i < l->len; i++) {
+		struct bookmark *b = g_ptr_array_index(l, i);
+		xmpp_stanza_t *c = child(pc->ctx, st, "conference", NULL);
+
+		xmpp_stanza_set_attribute(c, "jid", b->jid);
+		xmpp_stanza_set_attribute(c, "autojoin", b->autojoin ? "true" :
+		    "false");
+		if (b->name != NULL)
+			xmpp_stanza_set_attribute(c, "name", b->name);
+		if (b->nick != NULL)
+			proto_add_text_child(pc->ctx, c, "nick", b->nick);
+		if (b->password != NULL)
+			proto_add_text_child(pc->ctx, c, "password",
+			    b->password);
+	}
+	proto_iq_send(pc, iq, NULL, set_result, r, set_lost);
+	xmpp_stanza_release(iq);
+}
+
 /*
- * Publish (or with remove, retract) the bookmark of room jid; the model
- * changes at once, fn gets the server's answer.
+ * Publish (or with remove, retract) the bookmark of room jid (XEP-0402;
+ * the whole list in XEP-0048 storage when that is all the server has);
+ * the model changes at once, fn gets the server's answer.
  */
 bool
 proto_bookmark_set(struct account *acc, const char *jid, bool remove,
@@ -217,6 +248,18 @@ proto_bookmark_set(struct account *acc, const char *jid, bool remove,
 		g_set_error(error, NATTER_PROTO_ERROR, 0,
 		    "'%s' is not a room address (room@service)", jid);
 		return false;
+	}
+	if (pc->bookmarks_0048) {
+		if (remove)
+			bookmarks_remove(acc->name, jid);
+		else
+			bookmarks_set(acc->name, jid, name, nick, password,
+			    join);
+		r = g_new0(struct set_req, 1);
+		r->fn = fn;
+		r->data = data;
+		store_private(pc, r);
+		return true;
 	}
 	iq = xmpp_iq_new(pc->ctx, "set", NULL);
 	ps = child(pc->ctx, iq, "pubsub", NS_PUBSUB);

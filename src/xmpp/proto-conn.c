@@ -363,6 +363,7 @@ session_ended(struct pconn *pc)
 	pc->acc->state = ACCOUNT_OFFLINE;
 	g_hash_table_remove_all(pc->iqs);
 	pc->disco_pending = 0;
+	pc->bookmarks_0048 = false;
 	proto_muc_discovery_ended(pc);
 	proto_muc_session_ended(pc);
 	/* Never free a libstrophe context from inside its own callback. */

@@ -48,6 +48,7 @@ struct pconn {
 	GHashTable	*iqs;		/* id -> struct iq_wait */
 	char		*muc_service;	/* owned: discovered conference service */
 	int		 disco_pending;	/* discovery requests unanswered */
+	bool		 bookmarks_0048;	/* server has only XEP-0048 storage */
 	GPtrArray	*disco_waiters;	/* struct proto_waiter, owned */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
 	char		*status;	/* our status text, or NULL */

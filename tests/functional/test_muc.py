@@ -281,3 +281,15 @@ def test_room_config_form_change_applied(home, prosody, make_peer):
     err = bob.wait("presence", **{"from": f"{room}/bob"})
     assert err["type"] == "error"
     b.close()
+
+
+def test_bookmarks_fall_back_to_private_storage(home, make_prosody):
+    p = make_prosody(disabled=["pep", "bookmarks"])     # no XEP-0402 here
+    b, alice = login(home, p)
+    b.send(f"/bookmark add {ROOM} nick ally")
+    b.wait_event("command-result", command="bookmark", status="ok")
+    assert b.close() == 0
+    b = Batch(home, "--xml", "-c", "/connect a")
+    b.wait_event("room-joined", room=ROOM, nick="ally")       # autojoined
+    assert b.find("raw-out", xml=re.compile(r"storage:bookmarks"))
+    b.close()
