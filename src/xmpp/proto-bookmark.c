@@ -20,20 +20,6 @@
 #define NS_PRIVATE "jabber:iq:private"
 #define NS_STORAGE "storage:bookmarks"
 
-static xmpp_stanza_t *
-child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
-    const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(c, name);
-	if (ns != NULL)
-		xmpp_stanza_set_ns(c, ns);
-	xmpp_stanza_add_child(parent, c);
-	xmpp_stanza_release(c);
-	return c;
-}
-
 static bool
 truthy(const char *v)
 {
@@ -115,9 +101,9 @@ static void
 fetch_private(struct pconn *pc)
 {
 	xmpp_stanza_t *iq = xmpp_iq_new(pc->ctx, "get", NULL);
-	xmpp_stanza_t *q = child(pc->ctx, iq, "query", NS_PRIVATE);
+	xmpp_stanza_t *q = proto_new_child(pc->ctx, iq, "query", NS_PRIVATE);
 
-	child(pc->ctx, q, "storage", NS_STORAGE);
+	proto_new_child(pc->ctx, q, "storage", NS_STORAGE);
 	proto_iq_send(pc, iq, NULL, private_result, NULL, NULL);
 	xmpp_stanza_release(iq);
 }
@@ -152,8 +138,8 @@ void
 proto_bookmark_fetch(struct pconn *pc)
 {
 	xmpp_stanza_t *iq = xmpp_iq_new(pc->ctx, "get", NULL);
-	xmpp_stanza_t *ps = child(pc->ctx, iq, "pubsub", NS_PUBSUB);
-	xmpp_stanza_t *items = child(pc->ctx, ps, "items", NULL);
+	xmpp_stanza_t *ps = proto_new_child(pc->ctx, iq, "pubsub", NS_PUBSUB);
+	xmpp_stanza_t *items = proto_new_child(pc->ctx, ps, "items", NULL);
 
 	xmpp_stanza_set_attribute(items, "node", NS_BOOKMARKS);
 	proto_iq_send(pc, iq, NULL, items_result, NULL, NULL);
@@ -164,7 +150,7 @@ static void
 field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *value,
     const char *type)
 {
-	xmpp_stanza_t *f = child(ctx, x, "field", NULL);
+	xmpp_stanza_t *f = proto_new_child(ctx, x, "field", NULL);
 
 	xmpp_stanza_set_attribute(f, "var", var);
 	if (type != NULL)
@@ -175,7 +161,10 @@ field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *value,
 struct set_req {
 	proto_list_fn	*fn;
 	void		*data;
+	bool		 pep;	/* a XEP-0402 publish/retract */
 };
+
+static void store_private(struct pconn *pc, struct set_req *r);
 
 static void
 set_lost(void *data)
@@ -191,11 +180,18 @@ set_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 {
 	struct set_req *r = data;
 
-	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") == 0)
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") == 0) {
 		r->fn(NULL, NULL, r->data);
-	else
+	} else if (r->pep) {
+		/* No PEP bookmarks after all: keep them in XEP-0048 storage. */
+		pc->bookmarks_0048 = true;
+		r->pep = false;
+		store_private(pc, r);
+		return;
+	} else {
 		r->fn(NULL, "the server refused to store the bookmark",
 		    r->data);
+	}
 	g_free(r);
 }
 
@@ -205,13 +201,13 @@ store_private(struct pconn *pc, struct set_req *r)
 {
 	g_autoptr(GPtrArray) l = bookmarks_list(pc->acc->name);
 	xmpp_stanza_t *iq = xmpp_iq_new(pc->ctx, "set", NULL);
-	xmpp_stanza_t *q = child(pc->ctx, iq, "query", NS_PRIVATE);
-	xmpp_stanza_t *st = child(pc->ctx, q, "storage", NS_STORAGE);
+	xmpp_stanza_t *q = proto_new_child(pc->ctx, iq, "query", NS_PRIVATE);
+	xmpp_stanza_t *st = proto_new_child(pc->ctx, q, "storage", NS_STORAGE);
 	guint i;
 
 	for (i = 0; i < l->len; i++) {
 		struct bookmark *b = g_ptr_array_index(l, i);
-		xmpp_stanza_t *c = child(pc->ctx, st, "conference", NULL);
+		xmpp_stanza_t *c = proto_new_child(pc->ctx, st, "conference", NULL);
 
 		xmpp_stanza_set_attribute(c, "jid", b->jid);
 		xmpp_stanza_set_attribute(c, "autojoin", b->autojoin ? "true" :
@@ -262,15 +258,15 @@ proto_bookmark_set(struct account *acc, const char *jid, bool remove,
 		return true;
 	}
 	iq = xmpp_iq_new(pc->ctx, "set", NULL);
-	ps = child(pc->ctx, iq, "pubsub", NS_PUBSUB);
-	op = child(pc->ctx, ps, remove ? "retract" : "publish", NULL);
+	ps = proto_new_child(pc->ctx, iq, "pubsub", NS_PUBSUB);
+	op = proto_new_child(pc->ctx, ps, remove ? "retract" : "publish", NULL);
 	xmpp_stanza_set_attribute(op, "node", NS_BOOKMARKS);
 	if (remove)
 		xmpp_stanza_set_attribute(op, "notify", "true");
-	item = child(pc->ctx, op, "item", NULL);
+	item = proto_new_child(pc->ctx, op, "item", NULL);
 	xmpp_stanza_set_id(item, jid);
 	if (!remove) {
-		conf = child(pc->ctx, item, "conference", NS_BOOKMARKS);
+		conf = proto_new_child(pc->ctx, item, "conference", NS_BOOKMARKS);
 		xmpp_stanza_set_attribute(conf, "autojoin", join ? "true" :
 		    "false");
 		if (name != NULL)
@@ -280,8 +276,8 @@ proto_bookmark_set(struct account *acc, const char *jid, bool remove,
 		if (password != NULL)
 			proto_add_text_child(pc->ctx, conf, "password",
 			    password);
-		opts = child(pc->ctx, ps, "publish-options", NULL);
-		x = child(pc->ctx, opts, "x", "jabber:x:data");
+		opts = proto_new_child(pc->ctx, ps, "publish-options", NULL);
+		x = proto_new_child(pc->ctx, opts, "x", "jabber:x:data");
 		xmpp_stanza_set_type(x, "submit");
 		field(pc->ctx, x, "FORM_TYPE",
 		    "http://jabber.org/protocol/pubsub#publish-options",
@@ -298,6 +294,7 @@ proto_bookmark_set(struct account *acc, const char *jid, bool remove,
 	r = g_new0(struct set_req, 1);
 	r->fn = fn;
 	r->data = data;
+	r->pep = true;
 	proto_iq_send(pc, iq, NULL, set_result, r, set_lost);
 	xmpp_stanza_release(iq);
 	return true;

@@ -91,6 +91,10 @@ void	 proto_bookmark_fetch(struct pconn *pc);
 struct pconn *proto_online(const char *account, GError **error);
 char	*proto_child_text(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *name, size_t max);
+xmpp_stanza_t *proto_new_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
+	    const char *name, const char *ns);
+struct room *proto_muc_joined(struct account *acc, const char *room,
+	    GError **error);
 void	 proto_add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 	    const char *name, const char *text);
 

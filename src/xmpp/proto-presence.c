@@ -38,6 +38,24 @@ proto_online(const char *account, GError **error)
 	return pc;
 }
 
+/*
+ * Add an empty child element (with a namespace when ns is not NULL) to
+ * parent and return it, borrowed: the parent holds it.
+ */
+xmpp_stanza_t *
+proto_new_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
+    const char *ns)
+{
+	xmpp_stanza_t *c = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(c, name);
+	if (ns != NULL)
+		xmpp_stanza_set_ns(c, ns);
+	xmpp_stanza_add_child(parent, c);
+	xmpp_stanza_release(c);
+	return c;
+}
+
 /* Add <name>text</name> to parent. */
 void
 proto_add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
