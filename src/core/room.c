@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The multi-user chat model (XEP-0045): rooms per account and their
- * occupants in hash tables keyed by nick, so joins, leaves and changes
- * cost O(1) however big the room is; views sort only when the generation
- * counter moved. core layer: never prints; the xmpp layer emits events.
+ * occupants in hash tables keyed by nick, plus a sequence kept sorted by
+ * role then nick, so a join, leave or change costs O(log n) however big
+ * the room is and a pane draws its visible rows without sorting. core
+ * layer: never prints; the xmpp layer emits events.
  */
 #include <string.h>
 
@@ -22,6 +23,7 @@ occupant_free(struct occupant *o)
 	g_free(o->affiliation);
 	g_free(o->show);
 	g_free(o->status);
+	g_free(o->sort_key);
 	g_free(o);
 }
 
@@ -33,6 +35,7 @@ room_free(struct room *r)
 	g_free(r->nick);
 	g_free(r->password);
 	g_free(r->subject);
+	g_sequence_free(r->sorted);
 	g_hash_table_unref(r->occupants);
 	form_free(r->config);
 	g_free(r);
@@ -72,6 +75,7 @@ room_get(const char *account, const char *jid)
 	r->jid = g_strdup(jid);
 	r->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 	    (GDestroyNotify)occupant_free);
+	r->sorted = g_sequence_new(NULL);
 	g_hash_table_replace(rooms, key(account, jid), r);
 	return r;
 }
@@ -117,6 +121,30 @@ room_occupant(struct room *r, const char *nick)
 	return g_hash_table_lookup(r->occupants, nick);
 }
 
+/* 0 moderator, 1 participant, 2 visitor or none. */
+int
+room_role_rank(const char *role)
+{
+	return g_strcmp0(role, "moderator") == 0 ? 0 :
+	    g_strcmp0(role, "participant") == 0 ? 1 : 2;
+}
+
+static gint
+occupant_cmp(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const struct occupant *x = a, *y = b;
+	int c = room_role_rank(x->role) - room_role_rank(y->role);
+
+	return c != 0 ? c : strcmp(x->sort_key, y->sort_key);
+}
+
+static void
+set_key(struct occupant *o)
+{
+	g_free(o->sort_key);
+	o->sort_key = g_utf8_collate_key(o->nick, -1);
+}
+
 static void
 replace(char **field, const char *value)
 {
@@ -136,19 +164,26 @@ room_occupant_set(struct room *r, const char *nick, const char *jid,
     const char *status)
 {
 	struct occupant *o = room_occupant(r, nick);
+	int rank;
 
 	if (o == NULL) {
 		if (g_hash_table_size(r->occupants) >= ROOM_OCCUPANTS_MAX)
 			return NULL;
 		o = g_new0(struct occupant, 1);
 		o->nick = g_strdup(nick);
-		o->role = g_strdup("participant");
+		o->role = g_strdup(role != NULL ? role : "participant");
 		o->affiliation = g_strdup("none");
 		o->show = g_strdup("online");
+		set_key(o);
 		g_hash_table_replace(r->occupants, o->nick, o);
+		o->pos = g_sequence_insert_sorted(r->sorted, o, occupant_cmp,
+		    NULL);
 	}
 	replace(&o->jid, jid);
+	rank = room_role_rank(o->role);
 	replace(&o->role, role);
+	if (room_role_rank(o->role) != rank)
+		g_sequence_sort_changed(o->pos, occupant_cmp, NULL);
 	replace(&o->affiliation, affiliation);
 	replace(&o->show, show != NULL ? show : "online");
 	g_free(o->status);
@@ -161,8 +196,13 @@ room_occupant_set(struct room *r, const char *nick, const char *jid,
 void
 room_occupant_remove(struct room *r, const char *nick)
 {
-	if (g_hash_table_remove(r->occupants, nick))
-		r->generation++;
+	struct occupant *o = room_occupant(r, nick);
+
+	if (o == NULL)
+		return;
+	g_sequence_remove(o->pos);
+	g_hash_table_remove(r->occupants, nick);
+	r->generation++;
 }
 
 /* An occupant changed nick (status 303). */
@@ -177,7 +217,9 @@ room_occupant_rename(struct room *r, const char *nick, const char *new_nick)
 	o = v;
 	g_free(o->nick);
 	o->nick = g_strdup(new_nick);
+	set_key(o);
 	g_hash_table_replace(r->occupants, o->nick, o);
+	g_sequence_sort_changed(o->pos, occupant_cmp, NULL);
 	r->generation++;
 }
 
@@ -185,6 +227,8 @@ room_occupant_rename(struct room *r, const char *nick, const char *new_nick)
 void
 room_clear(struct room *r)
 {
+	g_sequence_remove_range(g_sequence_get_begin_iter(r->sorted),
+	    g_sequence_get_end_iter(r->sorted));
 	g_hash_table_remove_all(r->occupants);
 	r->joined = false;
 	r->generation++;

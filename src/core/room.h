@@ -16,6 +16,8 @@ struct occupant {
 	char	*show;		/* online|chat|away|xa|dnd */
 	char	*status;
 	gint64	 last_spoke;	/* for nick completion, 0 if never */
+	char	*sort_key;	/* collation key of nick */
+	GSequenceIter *pos;	/* borrowed: place in room->sorted */
 };
 
 /* A room of an account. Strings owned. */
@@ -28,6 +30,8 @@ struct room {
 	bool		 joined;
 	bool		 non_anonymous;
 	GHashTable	*occupants;	/* nick -> struct occupant */
+	GSequence	*sorted;	/* occupants by role then nick (borrowed
+					   pointers), kept sorted on every change */
 	struct form	*config;	/* owned form being edited, or NULL */
 	guint		 generation;	/* bumped on every occupant change */
 };
@@ -47,6 +51,7 @@ void		 room_occupant_rename(struct room *r, const char *nick,
 		    const char *new_nick);
 void		 room_clear(struct room *r);
 GPtrArray	*room_occupants(struct room *r);
+int		 room_role_rank(const char *role);
 bool		 room_mentions(const struct room *r, const char *body,
 		    const char *words);
 

@@ -167,40 +167,7 @@ tui_room_title(struct tui_win *w, GString *out)
 
 /* ---- occupants pane ------------------------------------------------ */
 
-struct orow {
-	char		*text;		/* owned, sanitized */
-	enum tui_elem	 elem;
-};
-
-static GPtrArray *orows;
 static guint otop;		/* first visible row of the occupants pane */
-static const struct room *built_room;
-static guint built_gen;
-static bool built_jid;
-
-static void
-orow_free(struct orow *r)
-{
-	g_free(r->text);
-	g_free(r);
-}
-
-static int
-role_rank(const char *role)
-{
-	return g_strcmp0(role, "moderator") == 0 ? 0 :
-	    g_strcmp0(role, "participant") == 0 ? 1 : 2;
-}
-
-static gint
-occ_cmp(gconstpointer a, gconstpointer b)
-{
-	const struct occupant *x = *(const struct occupant *const *)a;
-	const struct occupant *y = *(const struct occupant *const *)b;
-	int c = role_rank(x->role) - role_rank(y->role);
-
-	return c != 0 ? c : g_utf8_collate(x->nick, y->nick);
-}
 
 static const char *
 affiliation_mark(const char *aff)
@@ -219,44 +186,14 @@ show_elem(const char *show)
 }
 
 static void
-add(const char *text, enum tui_elem e)
+pane_row(int y, int left, int width, const char *text, enum tui_elem e)
 {
-	struct orow *r = g_new0(struct orow, 1);
+	g_autofree char *safe = sanitize_str(text);
+	g_autofree char *fit = sanitize_fit(safe, (size_t)width - 1);
 
-	r->text = sanitize_str(text);
-	r->elem = e;
-	g_ptr_array_add(orows, r);
-}
-
-static void
-rebuild(struct room *r)
-{
-	static const char *const titles[] = { "Moderators", "Participants",
-		"Visitors" };
-	g_autoptr(GPtrArray) occ = room_occupants(r);
-	bool jid = prefs_get_bool("ui.occupants_jid");
-	int group = -1;
-	guint i;
-
-	g_clear_pointer(&orows, g_ptr_array_unref);
-	orows = g_ptr_array_new_with_free_func((GDestroyNotify)orow_free);
-	g_ptr_array_sort(occ, occ_cmp);
-	for (i = 0; i < occ->len; i++) {
-		struct occupant *o = g_ptr_array_index(occ, i);
-		int rank = role_rank(o->role);
-		g_autofree char *line = NULL;
-
-		if (rank != group) {
-			g_autofree char *t = g_strdup_printf("%s", titles[rank]);
-
-			add(t, TUI_PANE_GROUP);
-			group = rank;
-		}
-		line = g_strdup_printf("%s%s%s%s", affiliation_mark(
-		    o->affiliation), o->nick, jid && o->jid ? " " : "",
-		    jid && o->jid ? o->jid : "");
-		add(line, show_elem(o->show));
-	}
+	attrset(tui_theme_attr(e));
+	mvaddstr(y, left + 1, fit);
+	attrset(A_NORMAL);
 }
 
 /* Columns of the occupants pane (0 when hidden). */
@@ -270,39 +207,53 @@ tui_occupants_width(void)
 	return w;
 }
 
-/* Draw the occupants of w's room in the given rectangle. */
+/*
+ * Draw the occupants of w's room: the room keeps them sorted, so this
+ * walks the sequence from the top of the pane to its bottom only, with
+ * a heading before each role.
+ */
 void
 tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
     int width)
 {
+	static const char *const titles[] = { "Moderators", "Participants",
+		"Visitors" };
 	struct room *r = room_find(w->account, w->peer);
 	bool jid = prefs_get_bool("ui.occupants_jid");
-	int y;
+	GSequenceIter *it = r != NULL ? g_sequence_get_begin_iter(r->sorted) :
+	    NULL;
+	int y, group = -1;
+	guint row = 0;
 
-	if (r != NULL && (orows == NULL || built_room != r ||
-	    built_gen != r->generation || built_jid != jid)) {
-		rebuild(r);
-		built_room = r;
-		built_gen = r->generation;
-		built_jid = jid;
-	}
-	if (r != NULL && otop >= orows->len)
-		otop = 0;
 	for (y = 0; y < height; y++) {
 		attrset(tui_theme_attr(TUI_STATUS));
 		mvaddch(y0 + y, left, ' ');
 		attrset(A_NORMAL);
 		move(y0 + y, left + 1);
 		clrtoeol();
-		if (r != NULL && otop + (guint)y < orows->len) {
-			struct orow *o = g_ptr_array_index(orows, otop + y);
-			g_autofree char *fit = sanitize_fit(o->text,
-			    (size_t)width - 1);
+	}
+	y = 0;
+	while (it != NULL && !g_sequence_iter_is_end(it) && y < height) {
+		struct occupant *o = g_sequence_get(it);
+		int rank = room_role_rank(o->role);
 
-			attrset(tui_theme_attr(o->elem));
-			mvaddstr(y0 + y, left + 1, fit);
-			attrset(A_NORMAL);
+		if (rank != group) {
+			group = rank;
+			if (row++ >= otop)
+				pane_row(y0 + y++, left, width, titles[rank],
+				    TUI_PANE_GROUP);
+			continue;
 		}
+		if (row++ >= otop) {
+			g_autofree char *line = g_strdup_printf("%s%s%s%s",
+			    affiliation_mark(o->affiliation), o->nick,
+			    jid && o->jid ? " " : "", jid && o->jid ? o->jid :
+			    "");
+
+			pane_row(y0 + y++, left, width, line,
+			    show_elem(o->show));
+		}
+		it = g_sequence_iter_next(it);
 	}
 }
 
@@ -310,9 +261,11 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 void
 tui_occupants_scroll(int pages)
 {
+	struct tui_win *w = tui_win_current();
+	struct room *r = room_find(w->account, w->peer);
+	long rows = r != NULL ? g_sequence_get_length(r->sorted) + 3 : 0;
 	long t = (long)otop + (long)pages * MAX(LINES - 5, 1);
 
-	otop = (guint)CLAMP(t, 0, orows != NULL && orows->len > 0 ?
-	    (long)orows->len - 1 : 0);
+	otop = (guint)CLAMP(t, 0, MAX(rows - 1, 0));
 	tui_mark_dirty();
 }
