@@ -71,16 +71,6 @@ bookmarks_remove(const char *account, const char *jid)
 		g_hash_table_remove(t, jid);
 }
 
-/* Forget the bookmarks of an account (before a fresh fetch). */
-void
-bookmarks_clear(const char *account)
-{
-	GHashTable *t = of(account, false);
-
-	if (t != NULL)
-		g_hash_table_remove_all(t);
-}
-
 /* The bookmark of jid (borrowed), or NULL. */
 struct bookmark *
 bookmarks_find(const char *account, const char *jid)

@@ -18,7 +18,6 @@ void		 bookmarks_set(const char *account, const char *jid,
 		    const char *name, const char *nick, const char *password,
 		    bool autojoin);
 void		 bookmarks_remove(const char *account, const char *jid);
-void		 bookmarks_clear(const char *account);
 struct bookmark	*bookmarks_find(const char *account, const char *jid);
 GPtrArray	*bookmarks_list(const char *account);
 void		 bookmarks_free(void);

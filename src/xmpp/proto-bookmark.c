@@ -116,7 +116,10 @@ items_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 	    xmpp_stanza_get_child_by_name(ps, "items") : NULL;
 	xmpp_stanza_t *it;
 
-	bookmarks_clear(pc->acc->name);
+	/*
+	 * Merge, never clear: a /bookmark add made while this answer was on
+	 * its way must survive it.
+	 */
 	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
 		pc->bookmarks_0048 = true;	/* no PEP bookmarks here */
 		fetch_private(pc);
