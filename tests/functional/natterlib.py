@@ -36,6 +36,8 @@ def wait_for(cond, timeout=10.0, what="condition"):
         if v:
             return v
         if time.monotonic() > deadline:
+            if callable(what):
+                what = what()
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.02)
 
@@ -281,7 +283,8 @@ class Batch:
 
     def wait_event(self, kind, timeout=15, **fields):
         return wait_for(lambda: self.find(kind, **fields), timeout,
-                        f"event {kind} {fields}; got {self.events[-5:]} stderr={self.stderr}")
+                        lambda: f"event {kind} {fields}; got {self.events[-5:]} "
+                                f"stderr={self.stderr}")
 
     def close(self, timeout=20):
         try:
@@ -347,7 +350,7 @@ class Tui:
     def wait_screen(self, regex, timeout=10):
         pat = re.compile(regex, re.M)
         return wait_for(lambda: pat.search(self.screen()), timeout,
-                        f"screen to match {regex!r}; screen:\n{self.screen()}")
+                        lambda: f"screen to match {regex!r}; screen:\n{self.screen()}")
 
     def pid(self):
         return int(self.tmux("list-panes", "-t", "S", "-F", "#{pane_pid}").stdout.split()[0])
@@ -405,7 +408,7 @@ class Peer:
 
     def wait(self, kind, timeout=15, **fields):
         return wait_for(lambda: self.find(kind, **fields), timeout,
-                        f"peer event {kind} {fields}; got {self.events[-5:]}")
+                        lambda: f"peer event {kind} {fields}; got {self.events[-5:]}")
 
     def close(self):
         if self.proc.poll() is None:
