@@ -99,18 +99,6 @@ room_jid(struct cmd_ctx *ctx, struct account *acc, const char *arg)
 	return g_strdup_printf("%s@%s", arg, service);
 }
 
-static char *
-default_nick(struct account *acc)
-{
-	const char *nick = account_get(acc, "nick");
-	JID_AUTO j = NULL;
-
-	if (nick != NULL)
-		return g_strdup(nick);
-	j = jid_parse(account_get(acc, "jid"), NULL);
-	return g_strdup(j != NULL && j->local != NULL ? j->local : "natter");
-}
-
 /* A /join whose arguments were checked; may wait for discovery. */
 struct join_req {
 	struct cmd_ctx	*ctx;		/* referenced */
@@ -195,7 +183,7 @@ join_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_usage(ctx);
 	}
 	if (j->nick == NULL)
-		j->nick = default_nick(acc);
+		j->nick = account_nick(acc);
 	if (strchr(j->room, '@') == NULL) {	/* needs the service */
 		proto_muc_when_discovered(acc, join_discovered, j);
 		return CMD_PENDING;

@@ -414,6 +414,22 @@ account_password(struct account *acc, GError **error)
 	return g_steal_pointer(&out);
 }
 
+/*
+ * New string: the nick the account uses in rooms (the nick key, else the
+ * JID's local part, else "natter").
+ */
+char *
+account_nick(const struct account *acc)
+{
+	const char *nick = account_get(acc, "nick");
+	const char *jid = account_get(acc, "jid");
+	JID_AUTO j = jid != NULL ? jid_parse(jid, NULL) : NULL;
+
+	if (nick != NULL)
+		return g_strdup(nick);
+	return g_strdup(j != NULL && j->local != NULL ? j->local : "natter");
+}
+
 /* Wire name of a state. */
 const char *
 account_state_name(enum account_state state)

@@ -17,16 +17,23 @@ static GHashTable *values;	/* name -> owned canonical value */
 static char *prefs_path;
 static bool prefs_broken;	/* the file could not be parsed */
 
-/* The entry for name, or NULL. */
+/*
+ * The entry for name, or NULL. Preferences are read on hot paths (every
+ * message, every line drawn), so the table is indexed once.
+ */
 const struct pref_def *
 prefs_find(const char *name)
 {
+	static GHashTable *index;
 	size_t i;
 
-	for (i = 0; i < pref_table_len; i++)
-		if (strcmp(pref_table[i].name, name) == 0)
-			return &pref_table[i];
-	return NULL;
+	if (index == NULL) {
+		index = g_hash_table_new(g_str_hash, g_str_equal);
+		for (i = 0; i < pref_table_len; i++)
+			g_hash_table_insert(index, (char *)pref_table[i].name,
+			    (void *)&pref_table[i]);
+	}
+	return g_hash_table_lookup(index, name);
 }
 
 static bool

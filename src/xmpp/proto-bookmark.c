@@ -26,18 +26,6 @@ truthy(const char *v)
 	return g_strcmp0(v, "true") == 0 || g_strcmp0(v, "1") == 0;
 }
 
-static char *
-own_nick(struct pconn *pc)
-{
-	const char *nick = account_get(pc->acc, "nick");
-	JID_AUTO j = NULL;
-
-	if (nick != NULL)
-		return g_strdup(nick);
-	j = jid_parse(account_get(pc->acc, "jid"), NULL);
-	return g_strdup(j != NULL && j->local != NULL ? j->local : "natter");
-}
-
 static void
 autojoin(struct pconn *pc)
 {
@@ -51,7 +39,7 @@ autojoin(struct pconn *pc)
 
 		if (!b->autojoin || proto_muc_own_nick(pc->acc, b->jid) != NULL)
 			continue;
-		nick = b->nick != NULL ? g_strdup(b->nick) : own_nick(pc);
+		nick = b->nick != NULL ? g_strdup(b->nick) : account_nick(pc->acc);
 		if (!proto_muc_join(pc->acc, b->jid, nick, b->password, &err))
 			g_clear_error(&err);
 	}

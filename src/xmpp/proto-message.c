@@ -55,19 +55,22 @@ delay_of(xmpp_stanza_t *st)
 }
 
 static void
-emit_simple(struct pconn *pc, enum ev_kind kind, const char *from,
-    const char *a, const char *b)
+emit_receipt(struct pconn *pc, const char *from, const char *id)
 {
-	struct ev ev = { .kind = kind, .account = pc->acc->name };
+	struct ev ev = { .kind = EV_RECEIPT, .account = pc->acc->name };
 
-	if (kind == EV_RECEIPT) {
-		ev.u.receipt.from = from;
-		ev.u.receipt.id = a;
-	} else {
-		ev.u.chat_state.from = from;
-		ev.u.chat_state.state = a;
-	}
-	(void)b;
+	ev.u.receipt.from = from;
+	ev.u.receipt.id = id;
+	ev_emit(&ev);
+}
+
+static void
+emit_chat_state(struct pconn *pc, const char *from, const char *state)
+{
+	struct ev ev = { .kind = EV_CHAT_STATE, .account = pc->acc->name };
+
+	ev.u.chat_state.from = from;
+	ev.u.chat_state.state = state;
 	ev_emit(&ev);
 }
 
@@ -101,8 +104,7 @@ chat_state_of(struct pconn *pc, xmpp_stanza_t *st, const char *from)
 		    chat_states[i]);
 
 		if (c != NULL && g_strcmp0(xmpp_stanza_get_ns(c), NS_STATES) == 0) {
-			emit_simple(pc, EV_CHAT_STATE, from, chat_states[i],
-			    NULL);
+			emit_chat_state(pc, from, chat_states[i]);
 			return;
 		}
 	}
@@ -189,8 +191,7 @@ handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir)
 	if (rcpt != NULL && dir == MSG_IN &&
 	    g_strcmp0(xmpp_stanza_get_name(rcpt), "received") == 0 &&
 	    xmpp_stanza_get_attribute(rcpt, "id") != NULL)
-		emit_simple(pc, EV_RECEIPT, from,
-		    xmpp_stanza_get_attribute(rcpt, "id"), NULL);
+		emit_receipt(pc, from, xmpp_stanza_get_attribute(rcpt, "id"));
 	if (body == NULL)
 		return;
 	m = msg_new(dir, pc->acc->name, NULL, body);

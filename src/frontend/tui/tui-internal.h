@@ -131,6 +131,9 @@ void		 tui_occupants_draw(struct tui_win *w, int top, int height,
 int		 tui_roster_width(void);
 void		 tui_roster_draw(int top, int height, int left, int width);
 void		 tui_roster_scroll(int pages);
+const char	*tui_presence_symbol(const char *show, enum tui_elem *elem);
+void		 tui_pane_row(int y, int left, int width, const char *text,
+		    enum tui_elem e);
 
 /* tui-theme.c */
 bool		 tui_theme_load(const char *name, GPtrArray *warnings);

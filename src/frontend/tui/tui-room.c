@@ -177,25 +177,6 @@ affiliation_mark(const char *aff)
 	    g_strcmp0(aff, "member") == 0 ? "+" : " ";
 }
 
-static enum tui_elem
-show_elem(const char *show)
-{
-	if (g_strcmp0(show, "away") == 0 || g_strcmp0(show, "xa") == 0)
-		return TUI_AWAY;
-	return g_strcmp0(show, "dnd") == 0 ? TUI_DND : TUI_ONLINE;
-}
-
-static void
-pane_row(int y, int left, int width, const char *text, enum tui_elem e)
-{
-	g_autofree char *safe = sanitize_str(text);
-	g_autofree char *fit = sanitize_fit(safe, (size_t)width - 1);
-
-	attrset(tui_theme_attr(e));
-	mvaddstr(y, left + 1, fit);
-	attrset(A_NORMAL);
-}
-
 /* Columns of the occupants pane (0 when hidden). */
 int
 tui_occupants_width(void)
@@ -240,18 +221,19 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 		if (rank != group) {
 			group = rank;
 			if (row++ >= otop)
-				pane_row(y0 + y++, left, width, titles[rank],
-				    TUI_PANE_GROUP);
+				tui_pane_row(y0 + y++, left, width,
+				    titles[rank], TUI_PANE_GROUP);
 			continue;
 		}
 		if (row++ >= otop) {
-			g_autofree char *line = g_strdup_printf("%s%s%s%s",
-			    affiliation_mark(o->affiliation), o->nick,
+			enum tui_elem e;
+			const char *sym = tui_presence_symbol(o->show, &e);
+			g_autofree char *line = g_strdup_printf("%s%s%s%s%s",
+			    sym, affiliation_mark(o->affiliation), o->nick,
 			    jid && o->jid ? " " : "", jid && o->jid ? o->jid :
 			    "");
 
-			pane_row(y0 + y++, left, width, line,
-			    show_elem(o->show));
+			tui_pane_row(y0 + y++, left, width, line, e);
 		}
 		it = g_sequence_iter_next(it);
 	}

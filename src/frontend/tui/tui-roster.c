@@ -46,8 +46,12 @@ show_rank(const char *show)
 	return i;
 }
 
-static const char *
-symbol(const char *show, enum tui_elem *elem)
+/*
+ * Presence as a symbol and a theme element (never colour alone): shared
+ * by the roster and occupants panes.
+ */
+const char *
+tui_presence_symbol(const char *show, enum tui_elem *elem)
 {
 	*elem = TUI_ONLINE;
 	if (strcmp(show, "away") == 0 || strcmp(show, "xa") == 0) {
@@ -157,7 +161,7 @@ rebuild(const char *by)
 	for (i = 0; i < entries->len; i++) {
 		struct entry *e = &g_array_index(entries, struct entry, i);
 		enum tui_elem elem;
-		const char *sym = symbol(e->show, &elem);
+		const char *sym = tui_presence_symbol(e->show, &elem);
 		guint unread = unread_of(e->account, e->it->jid);
 		g_autofree char *line = NULL;
 
@@ -235,16 +239,21 @@ tui_roster_draw(int y0, int height, int left, int width)
 		move(y0 + y, left + 1);
 		clrtoeol();
 		i = top + (guint)y;
-		if (i >= rows->len)
-			continue;
-		{
-			struct row *r = g_ptr_array_index(rows, i);
-			g_autofree char *fit = sanitize_fit(r->text,
-			    (size_t)width - 1);
-
-			attrset(tui_theme_attr(r->elem));
-			mvaddstr(y0 + y, left + 1, fit);
-			attrset(A_NORMAL);
-		}
+		if (i < rows->len)
+			tui_pane_row(y0 + y, left, width, ((struct row *)
+			    g_ptr_array_index(rows, i))->text,
+			    ((struct row *)g_ptr_array_index(rows, i))->elem);
 	}
+}
+
+/* Draw text (sanitized here) in a pane row, cut to its width. */
+void
+tui_pane_row(int y, int left, int width, const char *text, enum tui_elem e)
+{
+	g_autofree char *safe = sanitize_str(text);
+	g_autofree char *fit = sanitize_fit(safe, (size_t)width - 1);
+
+	attrset(tui_theme_attr(e));
+	mvaddstr(y, left + 1, fit);
+	attrset(A_NORMAL);
 }
