@@ -21,6 +21,7 @@
 #include "core/events.h"
 #include "core/loop.h"
 #include "core/prefs.h"
+#include "core/xmlcon.h"
 #include "frontend/batch/batch.h"
 #include "frontend/tui/tui.h"
 #include "util/log.h"
@@ -202,6 +203,7 @@ run(void)
 	}
 	load_files(warnings);
 	open_log();
+	xmlcon_init();
 	proto_init();
 	if (opt.batch) {
 		batch_start(opt.json, opt.xml);
@@ -236,6 +238,7 @@ run(void)
 	bookmarks_free();
 	accounts_free();
 	certstore_free();
+	xmlcon_free();
 	prefs_free();
 	ev_reset();
 	loop_free();

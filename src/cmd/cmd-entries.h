@@ -47,5 +47,7 @@ extern const struct cmd_entry cmd_set_entry;
 extern const struct cmd_entry cmd_tls_entry;
 extern const struct cmd_entry cmd_win_entry;
 extern const struct cmd_entry cmd_wins_entry;
+extern const struct cmd_entry cmd_xml_entry;
+extern const struct cmd_entry cmd_xmlconsole_entry;
 
 #endif

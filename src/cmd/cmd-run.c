@@ -227,6 +227,18 @@ dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
 	return e->exec(ctx, a);
 }
 
+/* The text after the name as one argument (none when empty). */
+static void
+raw_args(const char *text, struct cmd_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->raw = g_strdup(text);
+	a->argc = text[0] != '\0' ? 1 : 0;
+	a->argv = g_new0(char *, 2);
+	a->argv[0] = a->argc > 0 ? g_strdup(text) : NULL;
+	a->offsets = g_new0(size_t, 1);
+}
+
 static enum cmd_status
 run(struct cmd_ctx *ctx, const char *line)
 {
@@ -250,7 +262,9 @@ run(struct cmd_ctx *ctx, const char *line)
 		return cmd_error(ctx, "unknown command /%s (/help lists them)",
 		    name);
 	ctx->entry = e;
-	if (!cmd_parse(sp != NULL ? sp + 1 : "", &a, &err)) {
+	if (e->flags & CMD_RAW_ARGS) {
+		raw_args(sp != NULL ? sp + 1 : "", &a);
+	} else if (!cmd_parse(sp != NULL ? sp + 1 : "", &a, &err)) {
 		cmd_args_clear(&a);
 		return cmd_error(ctx, "/%s: %s", name, err->message);
 	}

@@ -48,5 +48,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_win_entry,
 	&cmd_wins_entry,
 	&cmd_xa_entry,
+	&cmd_xml_entry,
+	&cmd_xmlconsole_entry,
 	NULL,
 };

@@ -21,6 +21,7 @@ enum cmd_flags {
 	CMD_TUI = 1 << 1,		/* only meaningful in the TUI */
 	CMD_SCRIPT_SAFE = 1 << 2,	/* allowed in scripts, control, hooks */
 	CMD_SECRET_ARGS = 1 << 3,	/* never echoed or logged */
+	CMD_RAW_ARGS = 1 << 4,		/* not split: argv[0] is the raw text */
 };
 
 enum cmd_origin {
@@ -112,6 +113,8 @@ struct cmd_ui_ops {
 	void	(*open_room)(const char *account, const char *room);
 	/* The target of commands typed now: account and peer, either NULL */
 	void	(*target)(const char **account, const char **peer);
+	/* Open or focus the XML console; put input (if any) in the line */
+	void	(*open_xmlcon)(const char *input);
 };
 
 extern const struct cmd_entry *const cmd_table[];
@@ -147,6 +150,7 @@ unsigned cmdq_failures(void);
 void	 cmdq_clear(void);
 
 bool	 cmd_net_busy(void);
+bool	 cmd_xml_pending(void);
 enum cmd_status cmd_say(struct cmd_ctx *ctx, const char *line);
 bool	 cmd_chat_state(const char *account, const char *peer,
 	    const char *state);

@@ -73,6 +73,18 @@ const struct pref_def pref_table[] = {
 	  "strftime format of the time shown before each line." },
 	{ "ui.title", PREF_BOOL, "on", 0, 0, NULL,
 	  "Set the terminal title to natter's window and unread count." },
+	{ "version.os", PREF_BOOL, "off", 0, 0, NULL,
+	  "Tell the operating system to those who ask for natter's version "
+	  "(XEP-0092). Off: only name and version are told." },
+	{ "xmlconsole.buffer", PREF_INT, "4096", 64, 262144, NULL,
+	  "Kilobytes of raw traffic the XML console keeps from connect time; "
+	  "the oldest stanzas are dropped beyond it." },
+	{ "xmlconsole.hide_acks", PREF_BOOL, "on", 0, 0, NULL,
+	  "Hide stream-management <r/> and <a/> in the XML console "
+	  "(/xmlconsole hide-acks on|off)." },
+	{ "xmlconsole.max_text", PREF_INT, "2048", 64, 1048576, NULL,
+	  "Text nodes and attribute values longer than this many bytes are "
+	  "elided in the XML console, with their size shown." },
 };
 
 const size_t pref_table_len = G_N_ELEMENTS(pref_table);

@@ -86,6 +86,21 @@ proto_send(struct pconn *pc, xmpp_stanza_t *st)
 		xmpp_send(pc->conn, st);
 }
 
+/*
+ * Send text exactly as given (the caller checked it is well-formed); it
+ * shows in the raw traffic like anything else we send.
+ */
+bool
+proto_raw_send(struct account *acc, const char *xml, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+
+	if (pc == NULL)
+		return false;
+	xmpp_send_raw_string(pc->conn, "%s", xml);
+	return true;
+}
+
 static void
 note_recv(struct pconn *pc, const char *xml)
 {

@@ -42,6 +42,8 @@ bool	 proto_roster_set(struct account *acc, const char *jid,
 bool	 proto_roster_remove(struct account *acc, const char *jid,
 	    GError **error);
 const char *proto_own_show(struct account *acc);
+bool	 proto_raw_send(struct account *acc, const char *xml,
+	    GError **error);
 
 /* Called with a list of strings (borrowed) or an error text. */
 typedef void proto_list_fn(GPtrArray *items, const char *error, void *data);

@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The XML console's ring of raw traffic (PRODUCT §7). Subscribed to the raw
+ * events from start-up, so the login is there when the console is opened
+ * later. Bounded by the xmlconsole.buffer preference: the oldest entries go
+ * first, and one entry larger than a quarter of the ring is cut (with a
+ * note). IQ get/set are paired with their result/error by account,
+ * direction and id; the pending table is bounded too. core layer.
+ */
+#include <string.h>
+
+#include "events.h"
+#include "prefs.h"
+#include "util/files.h"
+#include "util/jid.h"
+#include "util/xmlpretty.h"
+#include "xmlcon.h"
+
+#define PENDING_MAX 4096
+#define ENTRIES_MAX 100000
+
+struct pending {
+	guint64	 seq;
+	gint64	 time;
+};
+
+static GQueue ring = G_QUEUE_INIT;
+static size_t ring_bytes;
+static guint64 next_seq = 1;
+static GHashTable *pending;	/* "account\x1fdir\x1fid" -> struct pending */
+static guint sub_in, sub_out;
+static struct xmlcon_filter view_filter;
+static guint64 paused_at;
+
+static void
+entry_free(struct xmlcon_entry *e)
+{
+	g_free(e->account);
+	g_free(e->xml);
+	g_free(e->from);
+	g_free(e->to);
+	g_free(e->id);
+	g_free(e->type);
+	g_free(e);
+}
+
+static size_t
+entry_size(const struct xmlcon_entry *e)
+{
+	return sizeof(*e) + strlen(e->xml) + 64;
+}
+
+static size_t
+limit_bytes(void)
+{
+	long kb = prefs_get_int("xmlconsole.buffer");
+
+	return (size_t)(kb > 0 ? kb : 4096) * 1024;
+}
+
+static void
+trim(void)
+{
+	size_t limit = limit_bytes();
+
+	while (ring.length > 1 && (ring_bytes > limit ||
+	    ring.length > ENTRIES_MAX)) {
+		struct xmlcon_entry *e = g_queue_pop_head(&ring);
+
+		ring_bytes -= entry_size(e);
+		entry_free(e);
+	}
+}
+
+static enum xmlcon_kind
+classify(const struct xp_top *top, bool *ack)
+{
+	*ack = false;
+	if (top->name == NULL)
+		return XMLCON_STREAM;
+	if (strcmp(top->name, "message") == 0)
+		return XMLCON_MESSAGE;
+	if (strcmp(top->name, "presence") == 0)
+		return XMLCON_PRESENCE;
+	if (strcmp(top->name, "iq") == 0)
+		return XMLCON_IQ;
+	/* Classified by name and namespace, not by a text prefix. */
+	*ack = (strcmp(top->name, "r") == 0 || strcmp(top->name, "a") == 0) &&
+	    top->xmlns != NULL && g_str_has_prefix(top->xmlns, "urn:xmpp:sm:");
+	return XMLCON_STREAM;
+}
+
+static char *
+pending_key(const char *account, bool out, const char *id)
+{
+	return g_strdup_printf("%s\x1f%d\x1f%s", account ? account : "", out,
+	    id);
+}
+
+/* Remember an IQ request, or pair a reply with its request. */
+static void
+pair(struct xmlcon_entry *e)
+{
+	g_autofree char *key = NULL;
+	struct pending *p;
+
+	if (e->kind != XMLCON_IQ || e->id == NULL || e->type == NULL)
+		return;
+	if (strcmp(e->type, "get") == 0 || strcmp(e->type, "set") == 0) {
+		if (g_hash_table_size(pending) >= PENDING_MAX)
+			g_hash_table_remove_all(pending);
+		p = g_new(struct pending, 1);
+		p->seq = e->seq;
+		p->time = e->time;
+		g_hash_table_replace(pending, pending_key(e->account, e->out,
+		    e->id), p);
+		return;
+	}
+	if (strcmp(e->type, "result") != 0 && strcmp(e->type, "error") != 0)
+		return;
+	key = pending_key(e->account, !e->out, e->id);
+	p = g_hash_table_lookup(pending, key);
+	if (p == NULL)
+		return;
+	e->pair = p->seq;
+	e->rtt = e->time - p->time;
+	{
+		struct xmlcon_entry *req = (struct xmlcon_entry *)
+		    xmlcon_get(p->seq);
+
+		if (req != NULL)
+			req->pair = e->seq;
+	}
+	g_hash_table_remove(pending, key);
+}
+
+/* Cut an entry that would take more than a quarter of the ring. */
+static char *
+bounded_copy(const char *xml)
+{
+	size_t len = strlen(xml), max = limit_bytes() / 4;
+	size_t keep;
+
+	if (len <= max)
+		return g_strdup(xml);
+	keep = max;
+	while (keep > 0 && ((unsigned char)xml[keep] & 0xC0) == 0x80)
+		keep--;
+	return g_strdup_printf("%.*s<!-- natter: %zu more bytes not kept -->",
+	    (int)keep, xml, len - keep);
+}
+
+/* Record one piece of traffic (xml already redacted). */
+void
+xmlcon_add(const char *account, bool out, const char *xml, gint64 time)
+{
+	struct xmlcon_entry *e = g_new0(struct xmlcon_entry, 1);
+	struct xp_top top;
+
+	e->seq = next_seq++;
+	e->time = time != 0 ? time : g_get_real_time();
+	e->account = g_strdup(account);
+	e->out = out;
+	e->xml = bounded_copy(xml);
+	e->rtt = -1;
+	xp_top_parse(e->xml, &top);
+	e->kind = classify(&top, &e->ack);
+	e->from = g_steal_pointer(&top.from);
+	e->to = g_steal_pointer(&top.to);
+	e->id = g_steal_pointer(&top.id);
+	e->type = g_steal_pointer(&top.type);
+	e->error = g_strcmp0(e->type, "error") == 0;
+	xp_top_clear(&top);
+	g_queue_push_tail(&ring, e);
+	ring_bytes += entry_size(e);
+	pair(e);
+	trim();
+}
+
+static void
+on_raw(const struct ev *ev, void *data)
+{
+	xmlcon_add(ev->account, ev->kind == EV_RAW_OUT, ev->u.raw.xml,
+	    ev->time);
+	(void)data;
+}
+
+void
+xmlcon_init(void)
+{
+	if (pending != NULL)
+		return;
+	pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    g_free);
+	sub_in = ev_subscribe(EV_RAW_IN, on_raw, NULL);
+	sub_out = ev_subscribe(EV_RAW_OUT, on_raw, NULL);
+}
+
+void
+xmlcon_clear(void)
+{
+	g_queue_clear_full(&ring, (GDestroyNotify)entry_free);
+	ring_bytes = 0;
+	if (pending != NULL)
+		g_hash_table_remove_all(pending);
+}
+
+void
+xmlcon_free(void)
+{
+	xmlcon_clear();
+	if (sub_in != 0)
+		ev_unsubscribe(sub_in);
+	if (sub_out != 0)
+		ev_unsubscribe(sub_out);
+	sub_in = sub_out = 0;
+	g_clear_pointer(&pending, g_hash_table_unref);
+	xmlcon_filter_clear(&view_filter);
+	paused_at = 0;
+}
+
+guint
+xmlcon_count(void)
+{
+	return ring.length;
+}
+
+size_t
+xmlcon_bytes(void)
+{
+	return ring_bytes;
+}
+
+/* The i-th entry kept, oldest first (borrowed). */
+const struct xmlcon_entry *
+xmlcon_nth(guint i)
+{
+	return g_queue_peek_nth(&ring, i);
+}
+
+guint64
+xmlcon_last_seq(void)
+{
+	struct xmlcon_entry *e = g_queue_peek_tail(&ring);
+
+	return e != NULL ? e->seq : 0;
+}
+
+/* The entry numbered seq, if still kept: seqs are consecutive. */
+const struct xmlcon_entry *
+xmlcon_get(guint64 seq)
+{
+	struct xmlcon_entry *first = g_queue_peek_head(&ring);
+
+	if (first == NULL || seq < first->seq || seq - first->seq >=
+	    ring.length)
+		return NULL;
+	return g_queue_peek_nth(&ring, (guint)(seq - first->seq));
+}
+
+void
+xmlcon_filter_clear(struct xmlcon_filter *f)
+{
+	g_free(f->ns);
+	g_free(f->jid);
+	g_free(f->id);
+	g_free(f->text);
+	memset(f, 0, sizeof(*f));
+}
+
+static const struct {
+	const char	*name;
+	unsigned	 bits;
+} kind_names[] = {
+	{ "message", XMLCON_MESSAGE },
+	{ "presence", XMLCON_PRESENCE },
+	{ "iq", XMLCON_IQ },
+	{ "stream", XMLCON_STREAM },
+	{ "all", 0 },
+};
+
+static bool
+parse_term(const char *a, struct xmlcon_filter *f, GError **error)
+{
+	static const char *const prefixes[] = { "ns:", "jid:", "id:", "text:" };
+	char **slots[] = { &f->ns, &f->jid, &f->id, &f->text };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(kind_names); i++)
+		if (strcmp(a, kind_names[i].name) == 0) {
+			f->kinds = kind_names[i].bits == 0 ? 0 :
+			    f->kinds | kind_names[i].bits;
+			return true;
+		}
+	if (strcmp(a, "in") == 0 || strcmp(a, "out") == 0 ||
+	    strcmp(a, "both") == 0) {
+		f->dir = a[0] == 'i' ? 1 : a[0] == 'o' ? 2 : 0;
+		return true;
+	}
+	for (i = 0; i < G_N_ELEMENTS(prefixes); i++)
+		if (g_str_has_prefix(a, prefixes[i])) {
+			const char *v = a + strlen(prefixes[i]);
+
+			if (*v == '\0')
+				break;
+			g_free(*slots[i]);
+			*slots[i] = g_strdup(v);
+			return true;
+		}
+	g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+	    "unknown filter term '%s': use message, presence, iq, stream, all, "
+	    "in, out, both, ns:NAMESPACE, jid:JID, id:ID or text:WORD", a);
+	return false;
+}
+
+/* Parse filter terms (argv, NULL-terminated) into a new filter f. */
+bool
+xmlcon_filter_parse(char **argv, struct xmlcon_filter *f, GError **error)
+{
+	struct xmlcon_filter n = { 0 };
+	int i;
+
+	for (i = 0; argv[i] != NULL; i++)
+		if (!parse_term(argv[i], &n, error)) {
+			xmlcon_filter_clear(&n);
+			return false;
+		}
+	xmlcon_filter_clear(f);
+	*f = n;
+	return true;
+}
+
+/* The filter as the terms that would set it ("all" when it is empty). */
+char *
+xmlcon_filter_describe(const struct xmlcon_filter *f)
+{
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(kind_names); i++)
+		if ((f->kinds & kind_names[i].bits) != 0)
+			g_string_append_printf(s, "%s ", kind_names[i].name);
+	if (f->dir != 0)
+		g_string_append(s, f->dir == 1 ? "in " : "out ");
+	if (f->ns != NULL)
+		g_string_append_printf(s, "ns:%s ", f->ns);
+	if (f->jid != NULL)
+		g_string_append_printf(s, "jid:%s ", f->jid);
+	if (f->id != NULL)
+		g_string_append_printf(s, "id:%s ", f->id);
+	if (f->text != NULL)
+		g_string_append_printf(s, "text:%s ", f->text);
+	if (s->len == 0)
+		g_string_append(s, "all ");
+	g_string_truncate(s, s->len - 1);
+	return g_string_free(s, FALSE);
+}
+
+/* A stanza address matches a JID filter as written or by its bare JID. */
+static bool
+jid_matches(const char *addr, const char *want)
+{
+	if (addr == NULL)
+		return false;
+	if (g_ascii_strcasecmp(addr, want) == 0)
+		return true;
+	return strchr(want, '/') == NULL && jid_bare_equal(addr, want);
+}
+
+static bool
+text_contains(const char *hay, const char *needle)
+{
+	g_autofree char *h = g_utf8_casefold(hay, -1);
+	g_autofree char *n = g_utf8_casefold(needle, -1);
+
+	return strstr(h, n) != NULL;
+}
+
+bool
+xmlcon_match(const struct xmlcon_filter *f, bool hide_acks,
+    const struct xmlcon_entry *e)
+{
+	if (hide_acks && e->ack)
+		return false;
+	if (f->kinds != 0 && (f->kinds & e->kind) == 0)
+		return false;
+	if ((f->dir == 1 && e->out) || (f->dir == 2 && !e->out))
+		return false;
+	if (f->id != NULL && g_strcmp0(f->id, e->id) != 0)
+		return false;
+	if (f->jid != NULL && !jid_matches(e->from, f->jid) &&
+	    !jid_matches(e->to, f->jid))
+		return false;
+	if (f->ns != NULL && !xp_has_ns(e->xml, f->ns))
+		return false;
+	if (f->text != NULL && !text_contains(e->xml, f->text))
+		return false;
+	return true;
+}
+
+struct xmlcon_filter *
+xmlcon_view_filter(void)
+{
+	return &view_filter;
+}
+
+/* Shown in the console view now: filter, acks and pause applied. */
+bool
+xmlcon_visible(const struct xmlcon_entry *e)
+{
+	if (paused_at != 0 && e->seq > paused_at)
+		return false;
+	return xmlcon_match(&view_filter,
+	    prefs_get_bool("xmlconsole.hide_acks"), e);
+}
+
+void
+xmlcon_pause(bool pause)
+{
+	paused_at = pause ? MAX(xmlcon_last_seq(), 1) : 0;
+}
+
+guint64
+xmlcon_paused_at(void)
+{
+	return paused_at;
+}
+
+/*
+ * "#N HH:MM:SS.mmm → account" plus, for a paired IQ, the other half and
+ * the round trip: the first line of an entry in the view and in files.
+ */
+char *
+xmlcon_entry_header(const struct xmlcon_entry *e)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(e->time /
+	    G_USEC_PER_SEC);
+	g_autofree char *t = g_date_time_format(dt, "%H:%M:%S");
+	GString *s = g_string_new(NULL);
+
+	g_string_printf(s, "#%" G_GUINT64_FORMAT " %s.%03d %s %s", e->seq, t,
+	    (int)(e->time / 1000 % 1000), e->out ? "\xe2\x86\x92" :
+	    "\xe2\x86\x90", e->account != NULL ? e->account : "");
+	if (e->pair != 0 && e->rtt >= 0)
+		g_string_append_printf(s, "  %s to #%" G_GUINT64_FORMAT
+		    " after %.1f ms", e->error ? "ERROR reply" : "reply",
+		    e->pair, e->rtt / 1000.0);
+	else if (e->pair != 0)
+		g_string_append_printf(s, "  answered by #%" G_GUINT64_FORMAT,
+		    e->pair);
+	return g_string_free(s, FALSE);
+}
+
+/* Write the entries the view shows to path (0600), pretty-printed. */
+bool
+xmlcon_save(const char *path, GError **error)
+{
+	struct xp_opts opts = { (size_t)prefs_get_int("xmlconsole.max_text"),
+		32 };
+	GString *s = g_string_new(NULL);
+	GList *l;
+	bool ok;
+
+	for (l = ring.head; l != NULL; l = l->next) {
+		struct xmlcon_entry *e = l->data;
+		g_autofree char *h = NULL, *x = NULL;
+
+		if (!xmlcon_visible(e))
+			continue;
+		h = xmlcon_entry_header(e);
+		x = xp_format_text(e->xml, &opts);
+		g_string_append_printf(s, "%s\n%s\n\n", h, x);
+	}
+	ok = files_write_private(path, s->str, s->len, error);
+	g_string_free(s, TRUE);
+	return ok;
+}
