@@ -376,6 +376,7 @@ const struct cmd_entry cmd_xmlconsole_entry = {
 	    "check; lines are collected until the element closes.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "TERMS", "see /help xmlconsole filter" },
+	    { "WORD", "text to look for" },
 	    { "N", "a stanza number (#N)" }, { "FILE", "a file to write" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/xmlconsole",
