@@ -278,11 +278,13 @@ static const struct cmd_entry xc_filter = {
 	    { "message|presence|iq|stream", "stanza kinds (stream: "
 	      "everything else, e.g. features, SASL, stream management)" },
 	    { "in|out", "received or sent only" },
-	    { "ns:NAMESPACE", "an element of the stanza declares NAMESPACE" },
-	    { "jid:JID", "sent to or from JID (a bare JID matches all its "
-	      "resources)" },
-	    { "id:ID", "the stanza's id attribute" },
-	    { "text:WORD", "the raw XML contains WORD (case-insensitive)" },
+	    { "NAMESPACE", "ns:NAMESPACE: an element of the stanza declares "
+	      "it" },
+	    { "JID", "jid:JID: sent to or from JID (a bare JID matches all "
+	      "its resources)" },
+	    { "ID", "id:ID: the stanza's id attribute" },
+	    { "WORD", "text:WORD: the raw XML contains WORD "
+	      "(case-insensitive)" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/xmlconsole filter iq out",
 	    "/xmlconsole filter message jid:bob@example.org",
