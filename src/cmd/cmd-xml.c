@@ -30,9 +30,7 @@ send_checked(struct cmd_ctx *ctx, const char *text)
 		return CMD_ERROR;
 	if (!proto_raw_send(acc, text, &err))
 		return cmd_error(ctx, "%s", err->message);
-	if (ctx->origin != CMD_FROM_TUI || ctx->peer != NULL)
-		cmd_print(ctx, "sent %zu bytes of raw XML (/xmlconsole shows "
-		    "the answer)", strlen(text));
+	cmd_print(ctx, "sent %zu bytes of raw XML", strlen(text));
 	return CMD_OK;
 }
 
@@ -211,13 +209,11 @@ search_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct xmlcon_filter f = { .text = (char *)cmd_args_rest(a, 0) };
 	g_autoptr(GPtrArray) hits = g_ptr_array_new();
 	guint i, from;
+	GList *l;
 
-	for (i = 0; i < xmlcon_count(); i++) {
-		const struct xmlcon_entry *e = xmlcon_nth(i);
-
-		if (xmlcon_match(&f, false, e))
-			g_ptr_array_add(hits, (gpointer)e);
-	}
+	for (l = xmlcon_oldest(); l != NULL; l = l->next)
+		if (xmlcon_match(&f, false, l->data))
+			g_ptr_array_add(hits, l->data);
 	if (hits->len == 0) {
 		cmd_print(ctx, "no stanza in the XML console contains '%s'",
 		    f.text);

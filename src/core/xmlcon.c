@@ -238,6 +238,19 @@ xmlcon_nth(guint i)
 	return g_queue_peek_nth(&ring, i);
 }
 
+/* First and last links of the ring (borrowed; walk with next/prev). */
+GList *
+xmlcon_oldest(void)
+{
+	return ring.head;
+}
+
+GList *
+xmlcon_newest(void)
+{
+	return ring.tail;
+}
+
 guint64
 xmlcon_last_seq(void)
 {

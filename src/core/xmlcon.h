@@ -52,6 +52,8 @@ void		 xmlcon_clear(void);
 guint		 xmlcon_count(void);
 size_t		 xmlcon_bytes(void);
 const struct xmlcon_entry *xmlcon_nth(guint i);
+GList		*xmlcon_oldest(void);	/* borrowed links, data: entries */
+GList		*xmlcon_newest(void);
 const struct xmlcon_entry *xmlcon_get(guint64 seq);
 guint64		 xmlcon_last_seq(void);
 

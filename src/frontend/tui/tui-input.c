@@ -37,6 +37,21 @@ static char *saved_prompt;
 
 static void on_line(char *line);
 
+/* A line to put in the input once readline's line handler returned. */
+static char *preset;
+static bool in_handler;
+
+static void
+apply_preset(void)
+{
+	if (preset == NULL)
+		return;
+	rl_replace_line(preset, 0);
+	rl_point = rl_end;
+	g_clear_pointer(&preset, g_free);
+	tui_draw_input_now();
+}
+
 static int
 input_getc(FILE *f)
 {
@@ -63,8 +78,10 @@ stdin_cb(int fd, short revents, void *data)
 		return;
 	}
 	g_string_append_len(pending, buf, n);
-	while (pending_pos < pending->len && !loop_quitting())
+	while (pending_pos < pending->len && !loop_quitting()) {
 		rl_callback_read_char();
+		apply_preset();
+	}
 	if (secret_fn == NULL && rl_line_buffer != NULL &&
 	    *rl_line_buffer != '\0' && *rl_line_buffer != '/')
 		tui_chat_typed();
@@ -340,7 +357,9 @@ on_line(char *line)
 			loop_remove_timer(w->paused_timer);
 		w->paused_timer = 0;
 		w->sent_composing = false;	/* the message says active */
+		in_handler = true;
 		tui_run_line(line);
+		in_handler = false;
 	}
 	free(line);
 }
@@ -362,6 +381,17 @@ tui_input_ask_secret(const char *prompt, void (*fn)(const char *, void *),
 	rl_replace_line("", 0);
 	tui_draw_input_now();
 	return true;
+}
+
+/* Replace the input line with text, cursor at its end (a recall). */
+void
+tui_input_set_line(const char *text)
+{
+	g_free(preset);
+	preset = g_strdup(text);
+	/* readline empties the line after its handler: apply it then. */
+	if (!in_handler)
+		apply_preset();
 }
 
 /* Set up readline in callback mode on stdin. */
@@ -406,6 +436,7 @@ tui_input_free(void)
 		loop_remove_fd(stdin_id);
 	stdin_id = 0;
 	rl_callback_handler_remove();
+	g_clear_pointer(&preset, g_free);
 	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) & ~O_NONBLOCK);
 	if (devnull != NULL)
 		fclose(devnull);

@@ -27,6 +27,15 @@ enum tui_elem {
 	TUI_OFFLINE,
 	TUI_PANE,
 	TUI_PANE_GROUP,
+	TUI_XML_PUNCT,		/* XML console tokens, in enum xp_tok order */
+	TUI_XML_NAME,
+	TUI_XML_ATTR,
+	TUI_XML_VALUE,
+	TUI_XML_TEXT,
+	TUI_XML_COMMENT,
+	TUI_XML_ELIDED,
+	TUI_XML_IN,		/* header of a received stanza */
+	TUI_XML_OUT,		/* header of a sent stanza */
 	TUI_ELEM__COUNT,
 };
 
@@ -54,6 +63,7 @@ enum tui_win_kind {
 	TUI_WIN_CONSOLE,
 	TUI_WIN_CHAT,
 	TUI_WIN_ROOM,
+	TUI_WIN_XMLCON,
 };
 
 struct tui_win {
@@ -92,6 +102,9 @@ struct tui_line	*tui_win_add_msg(struct tui_win *w, gint64 time,
 struct tui_win	*tui_win_find_chat(const char *account, const char *peer);
 struct tui_win	*tui_win_open_chat(const char *account, const char *peer,
 		    bool focus);
+struct tui_win	*tui_win_add(struct tui_win *w);
+struct tui_win	*tui_win_new(const char *name);
+void		 tui_win_show(struct tui_win *w);
 void		 tui_win_activity(struct tui_win *w, enum tui_activity a);
 void		 tui_win_scroll(int pages);
 void		 tui_win_register_ops(void);
@@ -109,6 +122,7 @@ void		 tui_input_free(void);
 void		 tui_input_draw(int row, int cols);
 bool		 tui_input_ask_secret(const char *prompt,
 		    void (*fn)(const char *, void *), void *data);
+void		 tui_input_set_line(const char *text);
 
 /* tui-chat.c */
 void		 tui_chat_on_event(const struct ev *ev);
@@ -126,6 +140,13 @@ int		 tui_occupants_width(void);
 void		 tui_occupants_scroll(int pages);
 void		 tui_occupants_draw(struct tui_win *w, int top, int height,
 		    int left, int width);
+
+/* tui-xmlcon.c */
+void		 tui_xmlcon_open(const char *input);
+void		 tui_xmlcon_on_event(const struct ev *ev);
+void		 tui_xmlcon_draw(struct tui_win *w, int top, int height,
+		    int width);
+void		 tui_xmlcon_title(struct tui_win *w, GString *out);
 
 /* tui-roster.c */
 int		 tui_roster_width(void);

@@ -18,7 +18,9 @@
 static const char *const elem_names[TUI_ELEM__COUNT] = {
 	"text", "time", "info", "error", "own", "other", "title", "status",
 	"status_active", "status_mention", "input", "online", "away", "dnd",
-	"offline", "pane", "pane_group",
+	"offline", "pane", "pane_group", "xml_punct", "xml_name", "xml_attr",
+	"xml_value", "xml_text", "xml_comment", "xml_elided", "xml_in",
+	"xml_out",
 };
 
 /* Built-in default, also the fallback for keys a theme does not set. */
@@ -26,7 +28,9 @@ static const char *const builtin[TUI_ELEM__COUNT] = {
 	"default", "cyan", "green", "red bold", "yellow bold", "magenta bold",
 	"white on blue bold", "white on blue", "yellow on blue bold",
 	"red on blue bold", "default", "green bold", "yellow", "red bold",
-	"default", "default", "cyan bold",
+	"default", "default", "cyan bold", "default", "blue bold", "cyan",
+	"green", "default", "magenta", "yellow reverse", "magenta bold",
+	"yellow bold",
 };
 
 static int attrs[TUI_ELEM__COUNT];

@@ -41,8 +41,8 @@ win_free(struct tui_win *w)
 	g_free(w);
 }
 
-static struct tui_win *
-win_new(const char *name)
+struct tui_win *
+tui_win_new(const char *name)
 {
 	struct tui_win *w = g_new0(struct tui_win, 1);
 
@@ -56,7 +56,7 @@ void
 tui_win_init(void)
 {
 	wins = g_ptr_array_new_with_free_func((GDestroyNotify)win_free);
-	g_ptr_array_add(wins, win_new("console"));
+	g_ptr_array_add(wins, tui_win_new("console"));
 	current = 0;
 }
 
@@ -230,7 +230,7 @@ tui_win_open_chat(const char *account, const char *peer, bool focus)
 	if (w == NULL) {
 		g_autofree char *name = sanitize_str(peer);
 
-		w = win_new(name);
+		w = tui_win_new(name);
 		w->kind = TUI_WIN_CHAT;
 		w->account = g_strdup(account);
 		w->peer = g_strdup(peer);
@@ -241,6 +241,26 @@ tui_win_open_chat(const char *account, const char *peer, bool focus)
 		if (tui_win_nth(i) == w)
 			tui_win_focus(i);
 	return w;
+}
+
+/* Append a window made with tui_win_new() to the list (taking it). */
+struct tui_win *
+tui_win_add(struct tui_win *w)
+{
+	g_ptr_array_add(wins, w);
+	tui_mark_dirty();
+	return w;
+}
+
+/* Focus window w. */
+void
+tui_win_show(struct tui_win *w)
+{
+	guint i;
+
+	for (i = 0; i < wins->len; i++)
+		if (tui_win_nth(i) == w)
+			tui_win_focus(i);
 }
 
 /* Format, sanitize (newlines kept) and append a line to w. */
@@ -265,7 +285,12 @@ tui_win_scroll(int pages)
 	int step = MAX(tui_main_height() - 2, 1) * pages;
 	long s = (long)w->scroll + step;
 
-	s = CLAMP(s, 0, (long)(w->lines.length > 0 ? w->lines.length - 1 : 0));
+	/* The XML console scrolls by rows; its drawing stops at the top. */
+	if (w->kind == TUI_WIN_XMLCON)
+		s = CLAMP(s, 0, G_MAXINT);
+	else
+		s = CLAMP(s, 0, (long)(w->lines.length > 0 ?
+		    w->lines.length - 1 : 0));
 	w->scroll = (guint)s;
 	tui_mark_dirty();
 }
@@ -423,6 +448,7 @@ static const struct cmd_ui_ops ops = {
 	.open_chat = open_chat,
 	.open_room = open_room,
 	.load_history = tui_chat_load_history,
+	.open_xmlcon = tui_xmlcon_open,
 };
 
 /* Give the command layer the TUI's window operations. */

@@ -54,6 +54,8 @@ pane_width(void)
 
 	if (w->kind == TUI_WIN_ROOM)
 		return tui_occupants_width();
+	if (w->kind == TUI_WIN_XMLCON)
+		return 0;	/* XML needs the width */
 	if (w->kind == TUI_WIN_CONSOLE && accounts_online() == 0)
 		return 0;
 	return tui_roster_width();
@@ -96,7 +98,11 @@ void
 tui_run_line(const char *line)
 {
 	struct tui_win *w = tui_win_current();
+	g_autofree char *raw = NULL;
 
+	/* In the XML console, what is not a command is raw XML. */
+	if (w->kind == TUI_WIN_XMLCON && line[0] != '/')
+		line = raw = g_strconcat("/xml ", line, NULL);
 	(void)cmd_run_line(line, CMD_FROM_TUI, w->account, w->peer, &tui_sink,
 	    NULL);
 	dirty = true;	/* a command may change what is shown (/roster hide) */
@@ -274,6 +280,10 @@ draw_main(void)
 	GList *l = g_queue_peek_tail_link(&w->lines);
 	guint skip = w->scroll, j;
 
+	if (w->kind == TUI_WIN_XMLCON) {
+		tui_xmlcon_draw(w, 1, h, width);
+		return;
+	}
 	while (l != NULL && skip > 0) {
 		l = l->prev;
 		skip--;
@@ -327,6 +337,8 @@ draw_title(void)
 		tui_chat_title(w, s);
 	else if (w->kind == TUI_WIN_ROOM)
 		tui_room_title(w, s);
+	else if (w->kind == TUI_WIN_XMLCON)
+		tui_xmlcon_title(w, s);
 	else
 		g_string_append(s, w->name);
 	t = g_strdup_printf(" natter %s - %s%s", PACKAGE_VERSION, s->str,
@@ -586,6 +598,10 @@ on_event(const struct ev *ev, void *data)
 		break;
 	case EV_CERT_PROMPT:
 		on_cert_prompt(ev);
+		break;
+	case EV_RAW_IN:
+	case EV_RAW_OUT:
+		tui_xmlcon_on_event(ev);
 		break;
 	default:
 		tui_chat_on_event(ev);

@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: MIT
+"""The XML console window in the real TUI (PRODUCT §7, issue 5): traffic
+from before it was opened, exact attributes, colours, raw input typed in
+it (multi-line, refused when malformed), IQ pairing and recall."""
+import re
+
+import pytest
+
+from natterlib import Tui, wait_for
+
+
+@pytest.fixture
+def tui(home, prosody):
+    started = []
+
+    def make(*args, password="pw", width=120, height=40):
+        jid = prosody.register("alice", password)
+        home.add_account("a", jid, password, port=prosody.port)
+        home.trust(prosody.fingerprint())
+        t = Tui(home, "-a", "a", *args, width=width, height=height)
+        started.append(t)
+        t.wait_screen(r"\[alice@localhost online\]")
+        return t, jid
+    yield make
+    for t in started:
+        t.close()
+
+
+def entries(screen):
+    """(header, body) of each stanza on screen; headers start with #N."""
+    out = []
+    for line in screen.splitlines():
+        if re.match(r"#\d+ ", line):
+            out.append([line, ""])
+        elif out and line.startswith(" "):
+            out[-1][1] += line + "\n"
+    return out
+
+
+def test_console_opened_after_login_shows_login_redacted(tui):
+    t, alice = tui(password="Very-Secret-pw1")
+    t.command("/xmlconsole")
+    t.wait_screen(r"natter \S+ - XML console")
+    t.command("/xmlconsole filter text:xmpp-sasl")
+    t.wait_screen(r"<auth mechanism=\"SCRAM-SHA-1\" xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">\[redacted\]</auth>")
+    screen = t.wait_screen(r"<success xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">\[redacted\]</success>").string
+    assert "Very-Secret-pw1" not in screen
+    assert re.search(r"^#\d+ \d\d:\d\d:\d\d\.\d{3} \u2192 a", screen, re.M)
+    assert re.search(r"^#\d+ \d\d:\d\d:\d\d\.\d{3} \u2190 a", screen, re.M)
+
+
+def test_console_shows_peer_stanza_with_exact_attributes(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command("/xmlconsole")
+    t.wait_screen(r"XML console")
+    bob.do("raw", xml=f"<message to='{alice}' type='chat' id='exact-1'><body>attr test</body>"
+                      "<x xmlns='urn:example:test' a='1' b='two words'/></message>")
+    t.wait_screen(r"<body>attr test</body>")
+    screen = t.screen()
+    msg = next(l for l in screen.splitlines() if "<message" in l and "exact-1" in l)
+    for attr in ['id="exact-1"', 'type="chat"', f'to="{alice}"', f'from="{bob.jid}/']:
+        assert attr in msg, (attr, msg)
+    x = next(l for l in screen.splitlines() if "<x " in l)
+    for attr in ['xmlns="urn:example:test"', 'a="1"', 'b="two words"']:
+        assert attr in x, (attr, x)
+    assert re.search(r"^  <message .*>$", screen, re.M)           # indented under its header
+    assert re.search(r"^    <body>attr test</body>$", screen, re.M)
+    # Syntax colours: the element name is drawn in another colour than '<'.
+    esc = t.screen(escapes=True)
+    assert re.search(r"<(\x1b\[[0-9;]*m)+body", esc), "element name not coloured"
+    assert re.search(r"b(\x1b\[[0-9;]*m)+=(\x1b\[[0-9;]*m)+\"two words\"", esc), \
+        "attribute value not coloured"
+
+
+def test_raw_xml_typed_in_console_multiline_paired_reply(tui):
+    t, alice = tui()
+    t.command("/xmlconsole")
+    t.wait_screen(r"XML console")
+    t.command("<iq type='get' id='tui-v1' to='localhost'>")
+    t.wait_screen(r"element not closed yet")
+    t.wait_screen(r"\[collecting raw XML\]")
+    t.command("<query xmlns='jabber:iq:version'/></iq>")
+    t.wait_screen(r"<name>Prosody</name>")
+    t.wait_screen(r"reply to #\d+ after \d+\.\d ms")
+    es = entries(t.screen())
+    req_h = next(h for h, b in es if "tui-v1" in b and "\u2192" in h)
+    rep_h = next(h for h, b in es if "tui-v1" in b and "\u2190" in h)
+    req = re.match(r"#(\d+) \S+ \u2192 a  answered by #(\d+)$", req_h)
+    rep = re.match(r"#(\d+) \S+ \u2190 a  reply to #(\d+) after \d+\.\d ms$", rep_h)
+    assert req and rep, (req_h, rep_h)
+    assert req.group(2) == rep.group(1) and rep.group(2) == req.group(1)
+    # Recall puts the request back in the input line.
+    t.command(f"/xmlconsole recall {req.group(1)}")
+    wait_for(lambda: "<iq type='get' id='tui-v1' to='localhost'>" in t.screen().splitlines()[-1],
+             10, "recalled stanza in the input line")
+
+
+def test_malformed_typed_in_console_refused(tui):
+    t, alice = tui()
+    t.command("/xmlconsole")
+    t.wait_screen(r"XML console")
+    t.command("<iq type='get' id='tui-bad'><query></iq>")
+    t.wait_screen(r"not sent, the XML is not well-formed: Error on line 1 char \d+")
+    t.command("/xmlconsole filter text:tui-bad")
+    t.wait_screen(r"filter: text:tui-bad")
+    assert "\u2192 a" not in t.screen()
+
+
+def test_error_reply_highlighted(tui):
+    t, alice = tui()
+    t.command("/xmlconsole")
+    t.wait_screen(r"XML console")
+    t.command("<iq type='get' id='tui-e1' to='nobody@localhost/x'><ping xmlns='urn:xmpp:ping'/></iq>")
+    t.wait_screen(r"ERROR reply to #\d+")
+    esc = t.screen(escapes=True)
+    line = next(l for l in esc.splitlines() if "ERROR reply" in l)
+    assert "\x1b[1m" in line or re.search(r"\x1b\[[0-9;]*31", line), line
