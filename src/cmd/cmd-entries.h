@@ -49,5 +49,11 @@ extern const struct cmd_entry cmd_win_entry;
 extern const struct cmd_entry cmd_wins_entry;
 extern const struct cmd_entry cmd_xml_entry;
 extern const struct cmd_entry cmd_xmlconsole_entry;
+extern const struct cmd_entry cmd_caps_entry;
+extern const struct cmd_entry cmd_disco_entry;
+extern const struct cmd_entry cmd_lastactivity_entry;
+extern const struct cmd_entry cmd_ping_entry;
+extern const struct cmd_entry cmd_time_entry;
+extern const struct cmd_entry cmd_version_entry;
 
 #endif

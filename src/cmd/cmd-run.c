@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "core/account.h"
+#include "core/idle.h"
 #include "util/log.h"
 #include "xmpp/proto-conn.h"
 
@@ -293,6 +294,8 @@ cmd_run_line(const char *line, enum cmd_origin origin, const char *account,
 	ctx->sink_data = sink_data;
 	while (*line == ' ' || *line == '\t')
 		line++;
+	if (origin == CMD_FROM_TUI || origin == CMD_FROM_BATCH)
+		idle_touch();
 	st = run(ctx, line);
 	/* Arguments are never logged: they may hold passwords. */
 	log_debug("command /%s: %s", ctx->name != NULL ? ctx->name : "?",

@@ -375,6 +375,7 @@ session_ended(struct pconn *pc)
 	g_clear_pointer(&pc->show, g_free);
 	g_clear_pointer(&pc->status, g_free);
 	g_clear_pointer(&pc->muc_service, g_free);
+	g_clear_pointer(&pc->caps, g_hash_table_unref);
 	pc->acc->state = ACCOUNT_OFFLINE;
 	g_hash_table_remove_all(pc->iqs);
 	pc->disco_pending = 0;
@@ -836,6 +837,7 @@ proto_shutdown(void)
 		g_free(pc->show);
 		g_free(pc->status);
 		g_free(pc->muc_service);
+		g_clear_pointer(&pc->caps, g_hash_table_unref);
 		proto_muc_discovery_ended(pc);
 		cert_info_free(pc->prompt);
 		g_hash_table_unref(pc->iqs);

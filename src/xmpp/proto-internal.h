@@ -50,6 +50,7 @@ struct pconn {
 	int		 disco_pending;	/* discovery requests unanswered */
 	bool		 bookmarks_0048;	/* server has only XEP-0048 storage */
 	GPtrArray	*disco_waiters;	/* struct proto_waiter, owned */
+	GHashTable	*caps;		/* full JID -> "hash node ver" */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
 	char		*status;	/* our status text, or NULL */
 	int		 priority;
@@ -95,6 +96,13 @@ xmpp_stanza_t *proto_new_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 	    const char *name, const char *ns);
 struct room *proto_muc_joined(struct account *acc, const char *room,
 	    GError **error);
+char	*proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply);
+bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);
+void	 proto_disco_add_caps(struct pconn *pc, xmpp_stanza_t *presence);
+void	 proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence);
+GPtrArray *proto_disco_features(void);
+char	*proto_disco_caps_ver(void);
+const char *proto_disco_caps_node(void);
 void	 proto_add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 	    const char *name, const char *text);
 

@@ -426,6 +426,7 @@ proto_muc_join(struct account *acc, const char *room, const char *nick,
 	xmpp_stanza_set_attribute(h, "maxstanzas", "50");
 	if (r->password != NULL)
 		proto_add_text_child(pc->ctx, x, "password", r->password);
+	proto_disco_add_caps(pc, p);
 	proto_send(pc, p);
 	xmpp_stanza_release(p);
 	return true;

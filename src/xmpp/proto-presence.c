@@ -107,6 +107,7 @@ send_presence(struct pconn *pc)
 		g_snprintf(prio, sizeof prio, "%d", pc->priority);
 		proto_add_text_child(pc->ctx, p, "priority", prio);
 	}
+	proto_disco_add_caps(pc, p);
 	proto_send(pc, p);
 	xmpp_stanza_release(p);
 }
@@ -217,6 +218,8 @@ proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 
 	if (from == NULL || !jid_is_valid(from))
 		return 1;
+	if (type == NULL || strcmp(type, "unavailable") == 0)
+		proto_disco_note_caps(pc, st);
 	if (proto_muc_presence_in(pc, st))
 		return 1;
 	if (type != NULL && strcmp(type, "unavailable") != 0) {

@@ -167,6 +167,8 @@ iq_request(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	}
 	if (strcmp(type, "set") == 0 && proto_block_push(pc, st))
 		return 1;
+	if (strcmp(type, "get") == 0 && proto_disco_answer(pc, st))
+		return 1;
 	if (xmpp_stanza_get_child_by_ns(st, NS_PING) != NULL &&
 	    strcmp(type, "get") == 0) {
 		xmpp_stanza_t *reply = proto_iq_reply(pc, st, "result");

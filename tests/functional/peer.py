@@ -12,7 +12,10 @@ import logging
 import sys
 import threading
 
+import xml.etree.ElementTree as ET
+
 import slixmpp
+from slixmpp.exceptions import IqError, IqTimeout
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 
@@ -23,6 +26,8 @@ class Peer(slixmpp.ClientXMPP):
         self.enable_plaintext = True
         self.register_plugin("xep_0030")
         self.register_plugin("xep_0199")
+        self.register_plugin("xep_0092", {"name": "peer-bot", "version": "9.9"})
+        self.register_plugin("xep_0115")
         self.add_event_handler("session_start", self.start)
         self.add_event_handler("message", self.on_message)
         self.add_event_handler("presence", self.on_presence)
@@ -34,6 +39,7 @@ class Peer(slixmpp.ClientXMPP):
 
     async def start(self, event):
         await self.get_roster()
+        await self["xep_0115"].update_caps(broadcast=False)   # so presence has <c/>
         self.send_presence()
         out({"event": "online", "jid": str(self.boundjid)})
 
@@ -67,6 +73,22 @@ def handle(peer, cmd):
         peer.send_presence(pshow=cmd.get("show"), pstatus=cmd.get("status"))
     elif op in ("subscribe", "subscribed", "unsubscribe", "unsubscribed"):
         peer.send_presence(pto=cmd["to"], ptype=op)
+    elif op == "iq":                # a get with a raw payload; reply as xml
+        async def iq():
+            q = peer.Iq()
+            q["type"] = cmd.get("type", "get")
+            q["to"] = cmd["to"]
+            q.append(ET.fromstring(cmd["xml"]))
+            try:
+                r = await q.send(timeout=10)
+            except IqError as e:
+                r = e.iq
+            except IqTimeout:
+                out({"event": "iq-timeout", "tag": cmd.get("tag")})
+                return
+            out({"event": "iq-reply", "tag": cmd.get("tag"), "type": r["type"],
+                 "xml": str(r)})
+        asyncio.ensure_future(iq())
     elif op == "ping":              # a barrier: the server has processed
         async def ping():           # everything this peer sent before
             await peer["xep_0199"].send_ping(peer.boundjid.domain, timeout=10)

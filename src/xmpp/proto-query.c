@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Queries to other entities for the debugging commands: disco#info and
+ * disco#items (XEP-0030, with XEP-0128 forms), ping (XEP-0199), version
+ * (XEP-0092), entity time (XEP-0202), last activity (XEP-0012), and the
+ * entity-capabilities check (XEP-0115). Each answer is a list of records,
+ * "kind\tfield\tfield...", starting with "rtt\tMICROSECONDS"; values from
+ * the network have tabs and line breaks turned into spaces. An error
+ * reply gives its condition, type and text. Never prints. xmpp layer.
+ */
+#include <string.h>
+
+#include "proto-internal.h"
+#include "util/errors.h"
+#include "util/jid.h"
+
+#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define RECORDS_MAX 5000
+#define VALUE_MAX 1024
+
+struct query {
+	enum proto_query kind;
+	proto_list_fn	*fn;
+	void		*data;
+	gint64		 sent;		/* monotonic, microseconds */
+	char		*caps_ver;	/* PQ_CAPS: the advertised ver */
+};
+
+static void
+query_free(struct query *q)
+{
+	g_free(q->caps_ver);
+	g_free(q);
+}
+
+static void
+query_lost(void *data)
+{
+	struct query *q = data;
+
+	q->fn(NULL, "the connection closed before the answer came", q->data);
+	query_free(q);
+}
+
+/* A value from the network, fit for one field of a record. */
+static char *
+field(const char *s)
+{
+	char *v;
+
+	if (s == NULL)
+		return g_strdup("");
+	v = g_utf8_make_valid(s, MIN(strlen(s), VALUE_MAX));
+	g_strdelimit(v, "\t\r\n", ' ');
+	return v;
+}
+
+static void
+add(GPtrArray *out, const char *kind, const char *a, const char *b,
+    const char *c)
+{
+	g_autofree char *fa = field(a), *fb = field(b), *fc = field(c);
+
+	if (out->len >= RECORDS_MAX)
+		return;
+	if (c != NULL)
+		g_ptr_array_add(out, g_strdup_printf("%s\t%s\t%s\t%s", kind,
+		    fa, fb, fc));
+	else if (b != NULL)
+		g_ptr_array_add(out, g_strdup_printf("%s\t%s\t%s", kind, fa,
+		    fb));
+	else
+		g_ptr_array_add(out, g_strdup_printf("%s\t%s", kind, fa));
+}
+
+static char *
+text_of(struct pconn *pc, xmpp_stanza_t *st)
+{
+	char *t = xmpp_stanza_get_text(st);
+	char *r = field(t);
+
+	if (t != NULL)
+		xmpp_free(pc->ctx, t);
+	return r;
+}
+
+/*
+ * "condition (type): text" of an error reply, for messages; the defined
+ * condition is the child in the stanzas namespace (RFC 6120 §8.3).
+ */
+char *
+proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply)
+{
+	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
+	xmpp_stanza_t *c;
+	const char *cond = NULL;
+	g_autofree char *text = NULL;
+
+	if (e == NULL)
+		return g_strdup("an error without details");
+	for (c = xmpp_stanza_get_children(e); c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		const char *n = xmpp_stanza_get_name(c);
+
+		if (n == NULL || g_strcmp0(xmpp_stanza_get_ns(c),
+		    NS_STANZAS) != 0)
+			continue;
+		if (strcmp(n, "text") == 0)
+			text = text_of(pc, c);
+		else if (cond == NULL)
+			cond = n;
+	}
+	{
+		const char *type = xmpp_stanza_get_type(e);
+		GString *d = g_string_new(cond != NULL ? cond :
+		    "undefined-condition");
+
+		if (type != NULL)
+			g_string_append_printf(d, " (%s)", type);
+		if (text != NULL && *text != '\0')
+			g_string_append_printf(d, ": %s", text);
+		return g_string_free(d, FALSE);
+	}
+}
+
+static void
+info_records(struct pconn *pc, xmpp_stanza_t *q, GPtrArray *out)
+{
+	xmpp_stanza_t *c, *f, *v;
+
+	for (c = xmpp_stanza_get_children(q); c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		const char *n = xmpp_stanza_get_name(c);
+
+		if (g_strcmp0(n, "identity") == 0) {
+			add(out, "identity", xmpp_stanza_get_attribute(c,
+			    "category"), xmpp_stanza_get_type(c),
+			    xmpp_stanza_get_attribute(c, "name") ?
+			    xmpp_stanza_get_attribute(c, "name") : "");
+		} else if (g_strcmp0(n, "feature") == 0 &&
+		    xmpp_stanza_get_attribute(c, "var") != NULL) {
+			add(out, "feature", xmpp_stanza_get_attribute(c, "var"),
+			    NULL, NULL);
+		} else if (g_strcmp0(n, "x") == 0 && g_strcmp0(
+		    xmpp_stanza_get_ns(c), "jabber:x:data") == 0) {
+			add(out, "form", "", NULL, NULL);
+			for (f = xmpp_stanza_get_children(c); f != NULL;
+			    f = xmpp_stanza_get_next(f)) {
+				const char *var = xmpp_stanza_get_attribute(f,
+				    "var");
+
+				if (g_strcmp0(xmpp_stanza_get_name(f), "field") !=
+				    0 || var == NULL)
+					continue;
+				for (v = xmpp_stanza_get_children(f); v != NULL;
+				    v = xmpp_stanza_get_next(v)) {
+					g_autofree char *t = NULL;
+
+					if (g_strcmp0(xmpp_stanza_get_name(v),
+					    "value") != 0)
+						continue;
+					t = text_of(pc, v);
+					add(out, "field", var, t, NULL);
+				}
+			}
+		}
+	}
+}
+
+static void
+items_records(xmpp_stanza_t *q, GPtrArray *out)
+{
+	xmpp_stanza_t *c;
+
+	for (c = xmpp_stanza_get_children(q); c != NULL;
+	    c = xmpp_stanza_get_next(c))
+		if (g_strcmp0(xmpp_stanza_get_name(c), "item") == 0)
+			add(out, "item", xmpp_stanza_get_attribute(c, "jid"),
+			    xmpp_stanza_get_attribute(c, "node") ?
+			    xmpp_stanza_get_attribute(c, "node") : "",
+			    xmpp_stanza_get_attribute(c, "name") ?
+			    xmpp_stanza_get_attribute(c, "name") : "");
+}
+
+/* Children named in names, as records "name\ttext". */
+static void
+text_records(struct pconn *pc, xmpp_stanza_t *q, const char *const *names,
+    GPtrArray *out)
+{
+	size_t i;
+
+	for (i = 0; q != NULL && names[i] != NULL; i++) {
+		xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(q, names[i]);
+		g_autofree char *t = NULL;
+
+		if (c == NULL)
+			continue;
+		t = text_of(pc, c);
+		add(out, names[i], t, NULL, NULL);
+	}
+}
+
+static gint
+cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * XEP-0115 §5.1 verification string of a disco#info answer: identities
+ * "category/type/lang/name<" and features "var<", each sorted (forms are
+ * not part of the check here; a mismatch is reported as such).
+ */
+static char *
+caps_ver_of(xmpp_stanza_t *q)
+{
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) fs = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA1);
+	GString *s = g_string_new(NULL);
+	guint8 digest[20];
+	gsize len = sizeof(digest);
+	xmpp_stanza_t *c;
+	guint i;
+
+	for (c = xmpp_stanza_get_children(q); c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		const char *n = xmpp_stanza_get_name(c);
+		const char *a = xmpp_stanza_get_attribute(c, "category");
+		const char *lang = xmpp_stanza_get_attribute(c, "xml:lang");
+		const char *nm = xmpp_stanza_get_attribute(c, "name");
+
+		if (g_strcmp0(n, "identity") == 0)
+			g_ptr_array_add(ids, g_strdup_printf("%s/%s/%s/%s<",
+			    a ? a : "", xmpp_stanza_get_type(c) ?
+			    xmpp_stanza_get_type(c) : "", lang ? lang : "",
+			    nm ? nm : ""));
+		else if (g_strcmp0(n, "feature") == 0 &&
+		    xmpp_stanza_get_attribute(c, "var") != NULL)
+			g_ptr_array_add(fs, g_strdup_printf("%s<",
+			    xmpp_stanza_get_attribute(c, "var")));
+	}
+	g_ptr_array_sort(ids, cmp_str);
+	g_ptr_array_sort(fs, cmp_str);
+	for (i = 0; i < ids->len; i++)
+		g_string_append(s, g_ptr_array_index(ids, i));
+	for (i = 0; i < fs->len; i++)
+		g_string_append(s, g_ptr_array_index(fs, i));
+	g_checksum_update(sum, (const guchar *)s->str, s->len);
+	g_checksum_get_digest(sum, digest, &len);
+	g_string_free(s, TRUE);
+	return g_base64_encode(digest, len);
+}
+
+static void
+answered(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	static const char *const version[] = { "name", "version", "os",
+		NULL };
+	static const char *const etime[] = { "tzo", "utc", NULL };
+	struct query *q = data;
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+	xmpp_stanza_t *ch = xmpp_stanza_get_children(reply);
+	char rtt[32];
+
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
+		g_autofree char *e = proto_error_describe(pc, reply);
+
+		q->fn(NULL, e, q->data);
+		query_free(q);
+		return;
+	}
+	g_snprintf(rtt, sizeof(rtt), "%" G_GINT64_FORMAT,
+	    g_get_monotonic_time() - q->sent);
+	add(out, "rtt", rtt, NULL, NULL);
+	while (ch != NULL && xmpp_stanza_get_name(ch) == NULL)
+		ch = xmpp_stanza_get_next(ch);	/* skip text */
+	switch (q->kind) {
+	case PQ_DISCO_INFO:
+	case PQ_CAPS:
+		if (ch != NULL)
+			info_records(pc, ch, out);
+		if (q->kind == PQ_CAPS && ch != NULL) {
+			g_autofree char *ver = caps_ver_of(ch);
+
+			add(out, "caps", ver, strcmp(ver, q->caps_ver) == 0 ?
+			    "verified" : "mismatch", NULL);
+		}
+		break;
+	case PQ_DISCO_ITEMS:
+		if (ch != NULL)
+			items_records(ch, out);
+		break;
+	case PQ_VERSION:
+		text_records(pc, ch, version, out);
+		break;
+	case PQ_TIME:
+		text_records(pc, ch, etime, out);
+		break;
+	case PQ_LAST:
+		if (ch != NULL) {
+			g_autofree char *t = text_of(pc, ch);
+
+			add(out, "seconds", xmpp_stanza_get_attribute(ch,
+			    "seconds"), NULL, NULL);
+			if (*t != '\0')
+				add(out, "status", t, NULL, NULL);
+		}
+		break;
+	case PQ_PING:
+		break;
+	}
+	q->fn(out, NULL, q->data);
+	query_free(q);
+}
+
+static const char *const query_ns[] = {
+	[PQ_DISCO_INFO] = NS_DISCO_INFO,
+	[PQ_DISCO_ITEMS] = NS_DISCO_ITEMS,
+	[PQ_PING] = "urn:xmpp:ping",
+	[PQ_VERSION] = "jabber:iq:version",
+	[PQ_TIME] = "urn:xmpp:time",
+	[PQ_LAST] = "jabber:iq:last",
+	[PQ_CAPS] = NS_DISCO_INFO,
+};
+
+/* Our server's domain (the default target of the queries). */
+static char *
+server_of(struct pconn *pc)
+{
+	const char *own = pc->acc->bound_jid != NULL ? pc->acc->bound_jid :
+	    account_get(pc->acc, "jid");
+	JID_AUTO j = own != NULL ? jid_parse(own, NULL) : NULL;
+
+	return j != NULL ? g_strdup(j->domain) : NULL;
+}
+
+/*
+ * Send query kind to 'to' (NULL: our server), with node for disco; fn
+ * gets the records or an error text.
+ */
+bool
+proto_query(struct account *acc, enum proto_query kind, const char *to,
+    const char *node, proto_list_fn *fn, void *data, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	g_autofree char *target = NULL;
+	xmpp_stanza_t *iq, *c;
+	struct query *q;
+
+	if (pc == NULL)
+		return false;
+	target = to != NULL ? g_strdup(to) : server_of(pc);
+	if (target == NULL || !jid_is_valid(target)) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "'%s' is not a valid address", to != NULL ? to : "?");
+		return false;
+	}
+	iq = xmpp_iq_new(pc->ctx, "get", NULL);
+	c = proto_new_child(pc->ctx, iq, kind == PQ_PING ? "ping" :
+	    kind == PQ_TIME ? "time" : "query", query_ns[kind]);
+	if (node != NULL && (kind == PQ_DISCO_INFO || kind == PQ_DISCO_ITEMS))
+		xmpp_stanza_set_attribute(c, "node", node);
+	q = g_new0(struct query, 1);
+	q->kind = kind;
+	q->fn = fn;
+	q->data = data;
+	q->sent = g_get_monotonic_time();
+	if (kind == PQ_CAPS) {
+		const char *caps = pc->caps != NULL ? g_hash_table_lookup(
+		    pc->caps, target) : NULL;
+		g_auto(GStrv) parts = caps != NULL ? g_strsplit(caps, " ", 3) :
+		    NULL;
+		g_autofree char *n = NULL;
+
+		if (parts == NULL || g_strv_length(parts) != 3) {
+			g_set_error(error, NATTER_PROTO_ERROR, 0,
+			    "%s advertised no capabilities in its presence",
+			    target);
+			xmpp_stanza_release(iq);
+			query_free(q);
+			return false;
+		}
+		n = g_strdup_printf("%s#%s", parts[1], parts[2]);
+		xmpp_stanza_set_attribute(c, "node", n);
+		q->caps_ver = g_strdup(parts[2]);
+	}
+	proto_iq_send(pc, iq, target, answered, q, query_lost);
+	xmpp_stanza_release(iq);
+	return true;
+}
+
+/*
+ * The capabilities advertised in presence by jid (a full JID, or every
+ * resource of a bare JID) as records "caps\tFULLJID\tHASH NODE VER".
+ */
+GPtrArray *
+proto_caps_of(struct account *acc, const char *jid)
+{
+	struct pconn *pc = acc->proto;
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (pc == NULL || pc->caps == NULL)
+		return out;
+	g_hash_table_iter_init(&it, pc->caps);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (strcmp(k, jid) == 0 || (strchr(jid, '/') == NULL &&
+		    jid_bare_equal(k, jid) && strchr(k, '/') != NULL))
+			add(out, "caps", k, v, NULL);
+	g_ptr_array_sort(out, cmp_str);
+	return out;
+}
+
+/* Our own capabilities: "caps\tnode\tver" then "feature\tvar" records. */
+GPtrArray *
+proto_caps_own(void)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) f = proto_disco_features();
+	g_autofree char *ver = proto_disco_caps_ver();
+	guint i;
+
+	add(out, "caps", proto_disco_caps_node(), ver, NULL);
+	add(out, "identity", "client", "console", "natter");
+	for (i = 0; i < f->len; i++)
+		add(out, "feature", g_ptr_array_index(f, i), NULL, NULL);
+	return out;
+}
