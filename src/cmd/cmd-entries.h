@@ -55,5 +55,6 @@ extern const struct cmd_entry cmd_lastactivity_entry;
 extern const struct cmd_entry cmd_ping_entry;
 extern const struct cmd_entry cmd_time_entry;
 extern const struct cmd_entry cmd_version_entry;
+extern const struct cmd_entry cmd_diagnose_entry;
 
 #endif

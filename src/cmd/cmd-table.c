@@ -20,6 +20,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_close_entry,
 	&cmd_connect_entry,
 	&cmd_correct_entry,
+	&cmd_diagnose_entry,
 	&cmd_disco_entry,
 	&cmd_disconnect_entry,
 	&cmd_dnd_entry,

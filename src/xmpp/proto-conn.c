@@ -101,6 +101,37 @@ proto_raw_send(struct account *acc, const char *xml, GError **error)
 	return true;
 }
 
+#define FEATURES_MAX 16384
+
+/* Remember what the login shows (mechanism, features, SM) for /diagnose. */
+static void
+note_login(struct pconn *pc, bool in, const char *xml)
+{
+	char **slot;
+
+	if (!in) {
+		const char *m = g_str_has_prefix(xml, "<auth ") ?
+		    strstr(xml, "mechanism=") : NULL;
+
+		if (m != NULL) {
+			g_free(pc->sasl_mech);
+			pc->sasl_mech = g_strndup(m + 11,
+			    MIN(strcspn(m + 11, "'\""), 64));
+		}
+		return;
+	}
+	if (g_str_has_prefix(xml, "<enabled") &&
+	    strstr(xml, "urn:xmpp:sm:") != NULL)
+		pc->sm_enabled = true;
+	if (!g_str_has_prefix(xml, "<features") &&
+	    !g_str_has_prefix(xml, "<stream:features"))
+		return;
+	slot = strstr(xml, "<mechanisms") != NULL ? &pc->features_auth :
+	    &pc->features_bound;
+	g_free(*slot);
+	*slot = g_strndup(xml, FEATURES_MAX);
+}
+
 static void
 note_recv(struct pconn *pc, const char *xml)
 {
@@ -133,6 +164,7 @@ emit_raw(struct pconn *pc, enum ev_kind kind, const char *xml)
 	ev.u.raw.xml = safe;
 	if (kind == EV_RAW_IN)
 		note_recv(pc, safe);
+	note_login(pc, kind == EV_RAW_IN, safe);
 	log_debug("%s %s %s", pc->acc->name, kind == EV_RAW_IN ? "RECV" :
 	    "SENT", safe);
 	ev_emit(&ev);
@@ -257,6 +289,7 @@ certfail_cb(const xmpp_tlscert_t *cert, const char *const errormsg)
 	if (certstore_is_trusted(ci->fingerprint)) {
 		log_info("%s: certificate %s trusted by the user",
 		    pc->acc->name, ci->fingerprint);
+		pc->cert_by_user = true;
 		cert_info_free(ci);
 		return 1;
 	}
@@ -591,6 +624,10 @@ start(struct pconn *pc, GError **error)
 	pc->fd = -1;
 	pc->online = pc->user_quit = pc->timed_out = pc->saw_no_tls = false;
 	pc->sock_error = 0;
+	pc->sm_enabled = pc->cert_by_user = false;
+	g_clear_pointer(&pc->sasl_mech, g_free);
+	g_clear_pointer(&pc->features_auth, g_free);
+	g_clear_pointer(&pc->features_bound, g_free);
 	g_clear_pointer(&pc->sasl_failure, g_free);
 	g_clear_pointer(&pc->tls_error, g_free);
 	g_clear_pointer(&pc->prompt, cert_info_free);
@@ -772,6 +809,80 @@ proto_conn_describe_cert(struct account *acc, GError **error)
 	return g_string_free(s, FALSE);
 }
 
+static void
+fact(GPtrArray *out, const char *kind, const char *a, const char *b)
+{
+	g_ptr_array_add(out, b != NULL ? g_strdup_printf("%s\t%s\t%s", kind,
+	    a, b) : g_strdup_printf("%s\t%s", kind, a != NULL ? a : ""));
+}
+
+/* Child elements of a saved <features/> as "feature\tNAME\tNS" records. */
+static void
+feature_facts(struct pconn *pc, const char *xml, GPtrArray *out)
+{
+	xmpp_stanza_t *st = xml != NULL ? xmpp_stanza_new_from_string(pc->ctx,
+	    xml) : NULL;
+	xmpp_stanza_t *c;
+
+	if (st == NULL)
+		return;
+	for (c = xmpp_stanza_get_children(st); c != NULL;
+	    c = xmpp_stanza_get_next(c)) {
+		const char *n = xmpp_stanza_get_name(c);
+		const char *ns = xmpp_stanza_get_ns(c);
+		xmpp_stanza_t *m;
+
+		if (n == NULL)
+			continue;
+		fact(out, "feature", n, ns != NULL ? ns : "");
+		if (strcmp(n, "mechanisms") != 0)
+			continue;
+		for (m = xmpp_stanza_get_children(c); m != NULL;
+		    m = xmpp_stanza_get_next(m)) {
+			char *t = xmpp_stanza_get_text(m);
+
+			if (t != NULL && strlen(t) < 64 && strchr(t, '\t') ==
+			    NULL)
+				fact(out, "mechanism", t, NULL);
+			if (t != NULL)
+				xmpp_free(pc->ctx, t);
+		}
+	}
+	xmpp_stanza_release(st);
+}
+
+/*
+ * What we know about account's connection, as records: host, port,
+ * configured (yes: the account names the server, no SRV lookup), tls
+ * (mode), secured (yes|no), trust (verified|user), sasl, sm (enabled|no),
+ * mechanism (offered), feature (NAME NS, after authentication), jid.
+ */
+GPtrArray *
+proto_conn_facts(struct account *acc, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+	GPtrArray *out;
+	char port[16];
+
+	if (pc == NULL)
+		return NULL;
+	out = g_ptr_array_new_with_free_func(g_free);
+	g_snprintf(port, sizeof(port), "%d", pc->port > 0 ? pc->port : 5222);
+	fact(out, "jid", acc->bound_jid, NULL);
+	fact(out, "host", pc->host != NULL ? pc->host : "", NULL);
+	fact(out, "port", port, NULL);
+	fact(out, "configured", pc->server != NULL ? "yes" : "no", NULL);
+	fact(out, "tls", pc->tls != NULL ? pc->tls : "force", NULL);
+	fact(out, "secured", xmpp_conn_is_secured(pc->conn) ? "yes" : "no",
+	    NULL);
+	fact(out, "trust", pc->cert_by_user ? "user" : "verified", NULL);
+	fact(out, "sasl", pc->sasl_mech != NULL ? pc->sasl_mech : "", NULL);
+	fact(out, "sm", pc->sm_enabled ? "enabled" : "no", NULL);
+	feature_facts(pc, pc->features_auth, out);
+	feature_facts(pc, pc->features_bound, out);
+	return out;
+}
+
 /* True while any connection is logging in or has data left to send. */
 bool
 proto_busy(void)
@@ -838,6 +949,9 @@ proto_shutdown(void)
 		g_free(pc->status);
 		g_free(pc->muc_service);
 		g_clear_pointer(&pc->caps, g_hash_table_unref);
+		g_free(pc->sasl_mech);
+		g_free(pc->features_auth);
+		g_free(pc->features_bound);
 		proto_muc_discovery_ended(pc);
 		cert_info_free(pc->prompt);
 		g_hash_table_unref(pc->iqs);

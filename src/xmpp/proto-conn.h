@@ -99,6 +99,7 @@ bool	 proto_query(struct account *acc, enum proto_query kind,
 	    GError **error);
 GPtrArray *proto_caps_of(struct account *acc, const char *jid);
 GPtrArray *proto_caps_own(void);
+GPtrArray *proto_conn_facts(struct account *acc, GError **error);
 typedef void proto_ready_fn(void *data);
 void	 proto_muc_when_discovered(struct account *acc, proto_ready_fn *fn,
 	    void *data);

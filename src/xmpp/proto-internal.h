@@ -51,6 +51,12 @@ struct pconn {
 	bool		 bookmarks_0048;	/* server has only XEP-0048 storage */
 	GPtrArray	*disco_waiters;	/* struct proto_waiter, owned */
 	GHashTable	*caps;		/* full JID -> "hash node ver" */
+	/* What the login showed, for /diagnose (reset on connect). */
+	char		*sasl_mech;	/* owned mechanism we used */
+	char		*features_auth;	/* owned features offering SASL */
+	char		*features_bound;	/* owned features after SASL */
+	bool		 sm_enabled;	/* <enabled/> received */
+	bool		 cert_by_user;	/* accepted by the user's trust */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
 	char		*status;	/* our status text, or NULL */
 	int		 priority;

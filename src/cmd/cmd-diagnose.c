@@ -1,0 +1,645 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /diagnose: one report on a server (PRODUCT §4). It asks the server for
+ * disco#info, disco#items (then disco#info of each service), version,
+ * last activity (uptime), disco#info of our own account (features the
+ * server offers per account: MAM, PEP, push...), then pings ten times,
+ * one after the other. The compliance table is honest: a feature is
+ * "supported" only when the server advertised it where the protocol says
+ * it is advertised. cmd layer: the queries are xmpp's, the report is ours.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-disco.h"
+#include "cmd-entries.h"
+#include "config.h"
+#include "core/account.h"
+#include "util/files.h"
+#include "util/jid.h"
+#include "xmpp/proto-conn.h"
+
+#define ITEMS_MAX 30
+#define PINGS 10
+
+/* Where a compliance feature is advertised. */
+enum where {
+	AT_SERVER,	/* feature of the server's disco#info */
+	AT_ACCOUNT,	/* feature of our bare JID's disco#info */
+	AT_STREAM,	/* stream feature (namespace) */
+	AT_ITEM_FEATURE,	/* feature of one of the server's services */
+	AT_ITEM_IDENTITY,	/* identity category/type of a service */
+	AT_ACCOUNT_IDENTITY,	/* identity category/type of our bare JID */
+	AT_SECURED,	/* the connection is encrypted */
+};
+
+/*
+ * The features the report checks, grouped by the XEP-0479 (compliance
+ * suites 2023) level that requires them of an IM server. Where a feature
+ * has two valid advertisements both are listed as separate rows' "alt".
+ */
+static const struct feature {
+	const char	*name;
+	const char	*xep;
+	const char	*suite;
+	enum where	 where;
+	const char	*what;
+	const char	*alt;	/* another namespace that also counts */
+} feats[] = {
+	{ "TLS", "RFC 7590", "Core", AT_SECURED, NULL, NULL },
+	{ "Service discovery", "XEP-0030", "Core", AT_SERVER,
+	  "http://jabber.org/protocol/disco#info", NULL },
+	{ "Entity capabilities", "XEP-0115", "Core", AT_STREAM,
+	  "http://jabber.org/protocol/caps", NULL },
+	{ "Personal eventing (PEP)", "XEP-0163", "Core", AT_ACCOUNT_IDENTITY,
+	  "pubsub/pep", NULL },
+	{ "Multi-user chat service", "XEP-0045", "IM", AT_ITEM_IDENTITY,
+	  "conference/text", NULL },
+	{ "Blocking", "XEP-0191", "IM", AT_SERVER, "urn:xmpp:blocking", NULL },
+	{ "Stream management", "XEP-0198", "IM", AT_STREAM, "urn:xmpp:sm:3",
+	  NULL },
+	{ "Message carbons", "XEP-0280", "IM", AT_SERVER, "urn:xmpp:carbons:2",
+	  NULL },
+	{ "Message archive (MAM)", "XEP-0313", "IM", AT_ACCOUNT,
+	  "urn:xmpp:mam:2", NULL },
+	{ "Bookmarks", "XEP-0402", "IM", AT_ACCOUNT,
+	  "urn:xmpp:bookmarks:1#compat", "urn:xmpp:bookmarks:1#compat-pep" },
+	{ "HTTP file upload", "XEP-0363", "IM", AT_ITEM_FEATURE,
+	  "urn:xmpp:http:upload:0", NULL },
+	{ "Client state indication", "XEP-0352", "Advanced IM", AT_STREAM,
+	  "urn:xmpp:csi:0", NULL },
+	{ "Push notifications", "XEP-0357", "Advanced IM", AT_ACCOUNT,
+	  "urn:xmpp:push:0", NULL },
+	{ "SOCKS5 proxy", "XEP-0065", "Advanced IM", AT_ITEM_IDENTITY,
+	  "proxy/bytestreams", NULL },
+	{ "In-band registration", "XEP-0077", "Advanced IM", AT_STREAM,
+	  "http://jabber.org/features/iq-register", "jabber:iq:register" },
+};
+
+static const char *const suites[] = { "Core", "IM", "Advanced IM", NULL };
+
+struct item {
+	char		*jid;
+	char		*name;
+	GPtrArray	*info;	/* records, or NULL */
+};
+
+struct diag {
+	struct cmd_ctx	*ctx;
+	struct account	*acc;
+	char		*domain;
+	char		*file;		/* -o FILE, or NULL */
+	bool		 own;		/* the domain of our account */
+	int		 pending;
+	GPtrArray	*facts, *info, *items_recs, *account_info, *version,
+			*last;
+	GPtrArray	*items;		/* struct item */
+	GArray		*rtts;		/* double, ms */
+	GPtrArray	*errors;	/* strings */
+};
+
+static void
+item_free(struct item *it)
+{
+	g_free(it->jid);
+	g_free(it->name);
+	if (it->info != NULL)
+		g_ptr_array_unref(it->info);
+	g_free(it);
+}
+
+static void
+diag_free(struct diag *d)
+{
+	cmd_ctx_unref(d->ctx);
+	g_free(d->domain);
+	g_free(d->file);
+	g_clear_pointer(&d->facts, g_ptr_array_unref);
+	g_clear_pointer(&d->info, g_ptr_array_unref);
+	g_clear_pointer(&d->items_recs, g_ptr_array_unref);
+	g_clear_pointer(&d->account_info, g_ptr_array_unref);
+	g_clear_pointer(&d->version, g_ptr_array_unref);
+	g_clear_pointer(&d->last, g_ptr_array_unref);
+	g_ptr_array_unref(d->items);
+	g_array_unref(d->rtts);
+	g_ptr_array_unref(d->errors);
+	g_free(d);
+}
+
+/* The first field after "kind\t" of a record of that kind, or NULL. */
+static const char *
+rec(GPtrArray *recs, const char *kind)
+{
+	size_t n = strlen(kind);
+	guint i;
+
+	for (i = 0; recs != NULL && i < recs->len; i++) {
+		const char *r = g_ptr_array_index(recs, i);
+
+		if (strncmp(r, kind, n) == 0 && r[n] == '\t')
+			return r + n + 1;
+	}
+	return NULL;
+}
+
+/* True when recs hold "kind\tvalue" exactly (value may hold tabs). */
+static bool
+has(GPtrArray *recs, const char *kind, const char *value)
+{
+	g_autofree char *want = NULL;
+	size_t n;
+	guint i;
+
+	if (recs == NULL || value == NULL)
+		return false;
+	want = g_strdup_printf("%s\t%s", kind, value);
+	n = strlen(want);
+	for (i = 0; i < recs->len; i++) {
+		const char *r = g_ptr_array_index(recs, i);
+
+		if (strncmp(r, want, n) == 0 && (r[n] == '\0' || r[n] == '\t'))
+			return true;
+	}
+	return false;
+}
+
+/* "identity\tcat\ttype\t..." matching "cat/type". */
+static bool
+has_identity(GPtrArray *recs, const char *cattype)
+{
+	g_autofree char *v = g_strdup(cattype);
+
+	*strchr(v, '/') = '\t';
+	return has(recs, "identity", v);
+}
+
+static bool
+stream_has(struct diag *d, const char *ns)
+{
+	guint i;
+
+	for (i = 0; d->facts != NULL && i < d->facts->len; i++) {
+		g_auto(GStrv) f = cmd_record(g_ptr_array_index(d->facts, i));
+
+		if (strcmp(f[0], "feature") == 0 && f[1] != NULL &&
+		    g_strcmp0(f[2], ns) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Where the feature was found ("" and false when it was not). */
+static bool
+supported_one(struct diag *d, const struct feature *f, const char *what,
+    const char **where)
+{
+	guint i;
+
+	*where = "";
+	switch (f->where) {
+	case AT_SECURED:
+		*where = "connection";
+		return g_strcmp0(rec(d->facts, "secured"), "yes") == 0;
+	case AT_SERVER:
+		*where = d->domain;
+		return has(d->info, "feature", what);
+	case AT_ACCOUNT:
+		*where = "your account";
+		return has(d->account_info, "feature", what);
+	case AT_ACCOUNT_IDENTITY:
+		*where = "your account";
+		return has_identity(d->account_info, what);
+	case AT_STREAM:
+		*where = "stream features";
+		return stream_has(d, what) || (f->alt != NULL &&
+		    has(d->info, "feature", f->alt));
+	case AT_ITEM_FEATURE:
+	case AT_ITEM_IDENTITY:
+		for (i = 0; i < d->items->len; i++) {
+			struct item *it = g_ptr_array_index(d->items, i);
+
+			if (f->where == AT_ITEM_FEATURE ? has(it->info,
+			    "feature", what) : has_identity(it->info, what)) {
+				*where = it->jid;
+				return true;
+			}
+		}
+		return false;
+	}
+	return false;
+}
+
+static bool
+supported(struct diag *d, const struct feature *f, const char **where)
+{
+	if (supported_one(d, f, f->what, where))
+		return true;
+	return f->alt != NULL && f->where != AT_STREAM &&
+	    supported_one(d, f, f->alt, where);
+}
+
+static gint
+cmp_double(gconstpointer a, gconstpointer b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+report_connection(struct diag *d, GString *s)
+{
+	const char *sasl = rec(d->facts, "sasl");
+	GString *mechs = g_string_new(NULL);
+	g_autofree char *cert = NULL;
+	guint i;
+
+	if (!d->own) {
+		g_string_append_printf(s, "Connection\n  natter is connected to "
+		    "%s, not to %s: the connection facts are not about it.\n\n",
+		    rec(d->facts, "jid"), d->domain);
+		return;
+	}
+	for (i = 0; i < d->facts->len; i++) {
+		g_auto(GStrv) f = cmd_record(g_ptr_array_index(d->facts, i));
+
+		if (strcmp(f[0], "mechanism") == 0)
+			g_string_append_printf(mechs, "%s%s", mechs->len ? " " :
+			    "", f[1]);
+	}
+	g_string_append_printf(s, "Connection\n  host %s port %s (%s)\n",
+	    rec(d->facts, "host"), rec(d->facts, "port"),
+	    strcmp(rec(d->facts, "configured"), "yes") == 0 ?
+	    "set in the account: no SRV lookup" : "from the SRV record "
+	    "_xmpp-client._tcp, resolved by libstrophe");
+	g_string_append_printf(s, "  TLS: %s%s\n",
+	    strcmp(rec(d->facts, "secured"), "yes") != 0 ? "NOT ENCRYPTED" :
+	    strcmp(rec(d->facts, "tls"), "direct") == 0 ? "direct TLS" :
+	    "STARTTLS", strcmp(rec(d->facts, "secured"), "yes") != 0 ? "" :
+	    strcmp(rec(d->facts, "trust"), "user") == 0 ?
+	    ", certificate not verifiable, accepted by your trust decision" :
+	    strcmp(rec(d->facts, "tls"), "trust") == 0 ?
+	    ", certificate NOT checked (tls trust)" :
+	    ", certificate verified");
+	cert = proto_conn_describe_cert(d->acc, NULL);
+	if (cert != NULL) {
+		g_auto(GStrv) lines = g_strsplit(cert, "\n", -1);
+
+		for (i = 0; lines[i] != NULL; i++)
+			if (*lines[i] != '\0')
+				g_string_append_printf(s, "    %s\n", lines[i]);
+	}
+	g_string_append_printf(s, "  SASL mechanism: %s (offered: %s)\n",
+	    sasl != NULL && *sasl != '\0' ? sasl : "unknown",
+	    mechs->len > 0 ? mechs->str : "unknown");
+	g_string_append_printf(s, "  stream management: %s\n\n",
+	    strcmp(rec(d->facts, "sm"), "enabled") == 0 ? "enabled" :
+	    stream_has(d, "urn:xmpp:sm:3") ? "offered, not enabled" :
+	    "not offered");
+	g_string_free(mechs, TRUE);
+}
+
+static void
+report_software(struct diag *d, GString *s)
+{
+	const char *name = rec(d->version, "name");
+	const char *ver = rec(d->version, "version");
+	const char *os = rec(d->version, "os");
+	const char *up = rec(d->last, "seconds");
+	g_autofree char *dur = up != NULL ? cmd_duration(atoll(up)) : NULL;
+
+	g_string_append(s, "Server software\n");
+	if (name != NULL)
+		g_string_append_printf(s, "  %s %s%s%s\n", name, ver ? ver : "",
+		    os ? " on " : "", os ? os : "");
+	else
+		g_string_append(s, "  not told (no answer to XEP-0092)\n");
+	g_string_append_printf(s, "  uptime: %s\n\n", dur != NULL ? dur :
+	    "not told (no answer to XEP-0012)");
+}
+
+static void
+report_compliance(struct diag *d, GString *s)
+{
+	bool level_ok[G_N_ELEMENTS(suites)];
+	const char *reached = NULL;
+	size_t i, k;
+
+	g_string_append(s, "Compliance (XEP-0479 suites; supported = "
+	    "advertised by the server)\n");
+	g_string_append_printf(s, "  %-26s %-9s %-12s %-10s %s\n", "feature",
+	    "spec", "suite", "status", "advertised by");
+	for (k = 0; suites[k] != NULL; k++)
+		level_ok[k] = true;
+	for (i = 0; i < G_N_ELEMENTS(feats); i++) {
+		const char *where;
+		/* Only our own server shows us its stream and accounts. */
+		bool known = d->own || feats[i].where == AT_SERVER ||
+		    feats[i].where == AT_ITEM_FEATURE ||
+		    feats[i].where == AT_ITEM_IDENTITY;
+		bool ok = known && supported(d, &feats[i], &where);
+
+		for (k = 0; suites[k] != NULL; k++)
+			if (!ok && strcmp(suites[k], feats[i].suite) == 0)
+				level_ok[k] = false;
+		g_string_append_printf(s, "  %-26s %-9s %-12s %-10s %s\n",
+		    feats[i].name, feats[i].xep, feats[i].suite, ok ?
+		    "supported" : known ? "MISSING" : "unknown", ok ? where :
+		    known ? "" : "(seen only when logged in there)");
+	}
+	for (k = 0; suites[k] != NULL && level_ok[k]; k++)
+		reached = suites[k];
+	g_string_append_printf(s, "  level reached: %s\n\n", reached != NULL ?
+	    reached : "none (a Core feature is missing)");
+}
+
+static void
+report_services(struct diag *d, GString *s)
+{
+	guint i, j;
+	bool any = false;
+
+	g_string_append(s, "Contact addresses (XEP-0157)\n");
+	for (i = 0; d->info != NULL && i < d->info->len; i++) {
+		g_auto(GStrv) f = cmd_record(g_ptr_array_index(d->info, i));
+
+		if (strcmp(f[0], "field") == 0 && g_str_has_suffix(f[1],
+		    "-addresses")) {
+			g_string_append_printf(s, "  %s: %s\n", f[1], f[2]);
+			any = true;
+		}
+	}
+	if (!any)
+		g_string_append(s, "  none published\n");
+	g_string_append(s, "\nServices\n");
+	for (i = 0; i < d->items->len; i++) {
+		struct item *it = g_ptr_array_index(d->items, i);
+		GString *ids = g_string_new(NULL);
+
+		for (j = 0; it->info != NULL && j < it->info->len; j++) {
+			g_auto(GStrv) f = cmd_record(g_ptr_array_index(
+			    it->info, j));
+
+			if (strcmp(f[0], "identity") == 0)
+				g_string_append_printf(ids, "%s%s/%s", ids->len ?
+				    ", " : "", f[1], f[2]);
+		}
+		g_string_append_printf(s, "  %-32s %-24s %s\n", it->jid,
+		    ids->len > 0 ? ids->str : "(no answer)", it->name);
+		g_string_free(ids, TRUE);
+	}
+	if (d->items->len == 0)
+		g_string_append(s, "  none listed\n");
+}
+
+static void
+report_ping(struct diag *d, GString *s)
+{
+	double *v = (double *)(void *)d->rtts->data;
+	guint n = d->rtts->len;
+
+	g_array_sort(d->rtts, cmp_double);
+	if (n == 0) {
+		g_string_append_printf(s, "\nPing\n  no answer to XEP-0199 "
+		    "pings\n");
+		return;
+	}
+	g_string_append_printf(s, "\nPing (%u of %d answered)\n  min %.1f ms, "
+	    "median %.1f ms, max %.1f ms\n", n, PINGS, v[0], n % 2 ? v[n / 2] :
+	    (v[n / 2 - 1] + v[n / 2]) / 2, v[n - 1]);
+}
+
+static void
+finish(struct diag *d)
+{
+	GString *s = g_string_new(NULL);
+	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+	g_autofree char *ts = g_date_time_format(now, "%Y-%m-%d %H:%M UTC");
+	g_auto(GStrv) lines = NULL;
+	guint i;
+
+	g_string_append_printf(s, "Diagnosis of %s (natter %s, %s)\n\n",
+	    d->domain, PACKAGE_VERSION, ts);
+	report_connection(d, s);
+	report_software(d, s);
+	report_compliance(d, s);
+	report_services(d, s);
+	report_ping(d, s);
+	for (i = 0; i < d->errors->len; i++)
+		g_string_append_printf(s, "%s%s\n", i == 0 ? "\nNot answered\n" :
+		    "", (char *)g_ptr_array_index(d->errors, i));
+	lines = g_strsplit(s->str, "\n", -1);
+	g_string_truncate(s, 0);
+	for (i = 0; lines[i] != NULL; i++)	/* no trailing blanks */
+		g_string_append_printf(s, "%s%s", g_strchomp(lines[i]),
+		    lines[i + 1] != NULL ? "\n" : "");
+	g_strfreev(lines);
+	lines = NULL;
+	if (d->file != NULL) {
+		g_autoptr(GError) err = NULL;
+
+		if (files_write_private(d->file, s->str, s->len, &err))
+			cmd_print(d->ctx, "diagnosis of %s written to %s",
+			    d->domain, d->file);
+		else
+			cmd_error(d->ctx, "cannot write %s: %s", d->file,
+			    err->message);
+	} else {
+		lines = g_strsplit(s->str, "\n", -1);
+		for (i = 0; lines[i] != NULL; i++)
+			if (lines[i + 1] != NULL || *lines[i] != '\0')
+				cmd_print(d->ctx, "%s", lines[i]);
+	}
+	cmd_done(d->ctx, d->ctx->errored ? CMD_ERROR : CMD_OK);
+	g_string_free(s, TRUE);
+	diag_free(d);
+}
+
+static void ping_next(struct diag *d);
+
+static void
+pinged(GPtrArray *recs, const char *error, void *data)
+{
+	struct diag *d = data;
+	double ms = recs != NULL ? cmd_records_rtt(recs) : -1;
+
+	if (ms >= 0)
+		g_array_append_val(d->rtts, ms);
+	if (error != NULL && strstr(error, "connection") != NULL) {
+		finish(d);
+		return;
+	}
+	d->pending--;
+	ping_next(d);
+}
+
+static void
+ping_next(struct diag *d)
+{
+	if (d->pending <= 0) {
+		finish(d);
+		return;
+	}
+	if (!proto_query(d->acc, PQ_PING, d->domain, NULL, pinged, d, NULL))
+		finish(d);
+}
+
+/* One query of the first round has been answered. */
+static void
+round_done(struct diag *d)
+{
+	if (--d->pending > 0)
+		return;
+	d->pending = PINGS;
+	ping_next(d);
+}
+
+struct answer {
+	struct diag	*d;
+	GPtrArray	**slot;		/* where the records go */
+	char		*what;
+};
+
+static void
+answered(GPtrArray *recs, const char *error, void *data)
+{
+	struct answer *a = data;
+	struct diag *d = a->d;
+
+	if (error != NULL)
+		g_ptr_array_add(d->errors, g_strdup_printf("  %s: %s",
+		    a->what, error));
+	else
+		*a->slot = g_ptr_array_ref(recs);
+	g_free(a->what);
+	g_free(a);
+	round_done(d);
+}
+
+static void
+ask(struct diag *d, enum proto_query kind, const char *to, GPtrArray **slot,
+    const char *what)
+{
+	struct answer *a = g_new0(struct answer, 1);
+
+	a->d = d;
+	a->slot = slot;
+	a->what = g_strdup(what);
+	d->pending++;
+	if (!proto_query(d->acc, kind, to, NULL, answered, a, NULL)) {
+		g_free(a->what);
+		g_free(a);
+		d->pending--;
+	}
+}
+
+/* The services are known: ask each for its identity and features. */
+static void
+items_answered(GPtrArray *recs, const char *error, void *data)
+{
+	struct diag *d = data;
+	guint i;
+
+	if (error != NULL)
+		g_ptr_array_add(d->errors, g_strdup_printf("  services "
+		    "(disco#items): %s", error));
+	for (i = 0; recs != NULL && i < recs->len && d->items->len <
+	    ITEMS_MAX; i++) {
+		g_auto(GStrv) f = cmd_record(g_ptr_array_index(recs, i));
+		struct item *it;
+		g_autofree char *what = NULL;
+
+		if (strcmp(f[0], "item") != 0 || f[1] == NULL || *f[2] != '\0')
+			continue;	/* items with a node are not services */
+		it = g_new0(struct item, 1);
+		it->jid = g_strdup(f[1]);
+		it->name = g_strdup(f[3] != NULL ? f[3] : "");
+		g_ptr_array_add(d->items, it);
+		what = g_strdup_printf("disco#info of %s", it->jid);
+		ask(d, PQ_DISCO_INFO, it->jid, &it->info, what);
+	}
+	round_done(d);
+}
+
+static enum cmd_status
+diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	struct account *acc = cmd_target_account(ctx, NULL);
+	g_autoptr(GError) err = NULL;
+	const char *domain = NULL, *file = NULL;
+	JID_AUTO own = NULL;
+	struct diag *d;
+	int i;
+
+	if (acc == NULL)
+		return CMD_ERROR;
+	for (i = 0; i < a->argc; i++) {
+		if (strcmp(a->argv[i], "-o") == 0 && i + 1 < a->argc)
+			file = a->argv[++i];
+		else if (domain == NULL && a->argv[i][0] != '-')
+			domain = a->argv[i];
+		else
+			return cmd_usage(ctx);
+	}
+	d = g_new0(struct diag, 1);
+	d->facts = proto_conn_facts(acc, &err);
+	if (d->facts == NULL) {
+		g_free(d);
+		return cmd_error(ctx, "%s", err->message);
+	}
+	own = jid_parse(acc->bound_jid, NULL);
+	if (domain != NULL && (strchr(domain, '@') != NULL ||
+	    strchr(domain, '/') != NULL || !jid_is_valid(domain))) {
+		g_ptr_array_unref(d->facts);
+		g_free(d);
+		return cmd_error(ctx, "'%s' is not a server name", domain);
+	}
+	d->ctx = cmd_ctx_ref(ctx);
+	d->acc = acc;
+	d->domain = g_strdup(domain != NULL ? domain : own->domain);
+	d->own = g_ascii_strcasecmp(d->domain, own->domain) == 0;
+	d->file = file == NULL ? NULL : g_str_has_prefix(file, "~/") ?
+	    g_build_filename(g_get_home_dir(), file + 2, NULL) :
+	    g_strdup(file);
+	d->items = g_ptr_array_new_with_free_func((GDestroyNotify)item_free);
+	d->rtts = g_array_new(FALSE, FALSE, sizeof(double));
+	d->errors = g_ptr_array_new_with_free_func(g_free);
+	cmd_print(ctx, "diagnosing %s: asking for its features, services, "
+	    "software and uptime, then 10 pings...", d->domain);
+	d->pending = 1;		/* held until every first-round query is out */
+	ask(d, PQ_DISCO_INFO, d->domain, &d->info, "disco#info");
+	ask(d, PQ_VERSION, d->domain, &d->version, "software version");
+	ask(d, PQ_LAST, d->domain, &d->last, "uptime (last activity)");
+	if (d->own) {
+		g_autofree char *bare = jid_bare(own);
+
+		ask(d, PQ_DISCO_INFO, bare, &d->account_info,
+		    "disco#info of your account");
+	}
+	d->pending++;
+	if (!proto_query(acc, PQ_DISCO_ITEMS, d->domain, NULL, items_answered,
+	    d, NULL))
+		d->pending--;
+	round_done(d);
+	return CMD_PENDING;
+}
+
+const struct cmd_entry cmd_diagnose_entry = {
+	.name = "diagnose",
+	.synopsis = (const char *const[]){ "/diagnose [DOMAIN] [-o FILE]",
+	    NULL },
+	.description = "One report on a server: how natter is connected (host, "
+	    "port, TLS and certificate, SASL mechanism, stream management), "
+	    "server software and uptime, a compliance table of the features "
+	    "of the XEP-0479 suites (supported only when advertised) with the "
+	    "level reached, contact addresses, services, and ping latency "
+	    "(min/median/max of 10).",
+	.args = (const struct cmd_arg_doc[]){
+	    { "DOMAIN", "the server (default: your account's)" },
+	    { "FILE", "write the report there (mode 0600) instead of showing "
+	      "it" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/diagnose",
+	    "/diagnose example.org -o ~/example-report.txt", NULL },
+	.min_args = 0, .max_args = 3,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = diagnose_exec,
+};

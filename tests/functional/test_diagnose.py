@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: MIT
+"""/diagnose against Prosody (PRODUCT §4, issue 5): the report is honest,
+a feature is supported only when this server advertises it."""
+import os
+import re
+import stat
+
+from natterlib import Batch, wait_for
+
+
+def diagnose(home, prosody, args=""):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    b.send(f"/diagnose {args}".strip())
+    b.wait_event("command-result", command="diagnose", timeout=30)
+    text = "\n".join(e["text"] for e in b.events if e.get("event") == "command-output")
+    b.close()
+    return text
+
+
+def row(text, feature):
+    m = re.search(rf"^  {re.escape(feature)}\s+(RFC \d+|XEP-\d+)\s+(Core|IM|Advanced IM)\s+(supported|MISSING)[ ]*(.*)$",
+                  text, re.M)
+    assert m, f"no row for {feature} in:\n{text}"
+    return m.group(3), m.group(4)
+
+
+def test_mam_supported_when_enabled(home, make_prosody):
+    text = diagnose(home, make_prosody(modules=["mam"]))
+    assert row(text, "Message archive (MAM)") == ("supported", "your account")
+    assert row(text, "Message carbons") == ("supported", "localhost")
+    assert row(text, "Stream management") == ("supported", "stream features")
+    assert row(text, "Multi-user chat service") == ("supported", "conference.localhost")
+    assert row(text, "HTTP file upload")[0] == "MISSING"
+    assert re.search(r"^  level reached: Core$", text, re.M)     # upload missing: not IM
+    assert re.search(r"^  Prosody \d+\.\d+", text, re.M)
+    assert re.search(r"^  uptime: (\d+ (d|h|min) )*\d+ s$", text, re.M)
+    assert re.search(r"^  SASL mechanism: SCRAM-SHA-1 \(offered: [A-Z0-9 -]*PLAIN", text, re.M)
+    assert re.search(r"^  TLS: STARTTLS", text, re.M)
+    assert re.search(r"^  stream management: enabled$", text, re.M)
+    m = re.search(r"^Ping \(10 of 10 answered\)\n  min (\S+) ms, median (\S+) ms, max (\S+) ms$", text, re.M)
+    assert m and float(m.group(1)) <= float(m.group(2)) <= float(m.group(3)), text
+
+
+def test_mam_and_carbons_missing_when_not_enabled(home, make_prosody):
+    text = diagnose(home, make_prosody(disabled=["carbons"]))
+    assert row(text, "Message archive (MAM)") == ("MISSING", "")
+    assert row(text, "Message carbons") == ("MISSING", "")
+    assert row(text, "Blocking") == ("supported", "localhost")
+
+
+def test_report_written_to_file_0600(home, prosody):
+    path = home.root / "report.txt"
+    text = diagnose(home, prosody, f"-o {path}")
+    assert f"written to {path}" in text
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    report = path.read_text()
+    assert report.startswith("Diagnosis of localhost")
+    assert "Compliance (XEP-0479" in report and "Ping (" in report
+
+
+def test_bad_domain_refused(home, prosody):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    b.send("/diagnose bob@localhost")
+    wait_for(lambda: "'bob@localhost' is not a server name" in b.stderr, 10, lambda: b.stderr)
+    b.close()
