@@ -16,6 +16,7 @@
 #include "config.h"
 #include "core/account.h"
 #include "util/files.h"
+#include "util/json.h"
 #include "util/jid.h"
 #include "xmpp/proto-conn.h"
 
@@ -90,6 +91,7 @@ struct diag {
 	char		*domain;
 	char		*file;		/* -o FILE, or NULL */
 	bool		 own;		/* the domain of our account */
+	bool		 json;		/* --json: one JSON object */
 	int		 pending;
 	GPtrArray	*facts, *info, *items_recs, *account_info, *version,
 			*last;
@@ -318,37 +320,56 @@ report_software(struct diag *d, GString *s)
 	    "not told (no answer to XEP-0012)");
 }
 
+/* "supported", "MISSING" or "unknown" for feature i, and where. */
+static const char *
+row_status(struct diag *d, size_t i, const char **where)
+{
+	/* Only our own server shows us its stream and accounts. */
+	bool known = d->own || feats[i].where == AT_SERVER ||
+	    feats[i].where == AT_ITEM_FEATURE ||
+	    feats[i].where == AT_ITEM_IDENTITY;
+
+	if (known && supported(d, &feats[i], where))
+		return "supported";
+	*where = known ? "" : "(seen only when logged in there)";
+	return known ? "MISSING" : "unknown";
+}
+
+/* The highest suite whose features (and those below) are all there. */
+static const char *
+level_reached(struct diag *d)
+{
+	const char *reached = NULL, *where;
+	size_t i, k;
+
+	for (k = 0; suites[k] != NULL; k++) {
+		for (i = 0; i < G_N_ELEMENTS(feats); i++)
+			if (strcmp(feats[i].suite, suites[k]) == 0 &&
+			    strcmp(row_status(d, i, &where), "supported") != 0)
+				return reached;
+		reached = suites[k];
+	}
+	return reached;
+}
+
 static void
 report_compliance(struct diag *d, GString *s)
 {
-	bool level_ok[G_N_ELEMENTS(suites)];
-	const char *reached = NULL;
-	size_t i, k;
+	const char *reached;
+	size_t i;
 
 	g_string_append(s, "Compliance (XEP-0479 suites; supported = "
 	    "advertised by the server)\n");
 	g_string_append_printf(s, "  %-26s %-9s %-12s %-10s %s\n", "feature",
 	    "spec", "suite", "status", "advertised by");
-	for (k = 0; suites[k] != NULL; k++)
-		level_ok[k] = true;
 	for (i = 0; i < G_N_ELEMENTS(feats); i++) {
-		const char *where;
-		/* Only our own server shows us its stream and accounts. */
-		bool known = d->own || feats[i].where == AT_SERVER ||
-		    feats[i].where == AT_ITEM_FEATURE ||
-		    feats[i].where == AT_ITEM_IDENTITY;
-		bool ok = known && supported(d, &feats[i], &where);
+		const char *where, *status = row_status(d, i, &where);
 
-		for (k = 0; suites[k] != NULL; k++)
-			if (!ok && strcmp(suites[k], feats[i].suite) == 0)
-				level_ok[k] = false;
 		g_string_append_printf(s, "  %-26s %-9s %-12s %-10s %s\n",
-		    feats[i].name, feats[i].xep, feats[i].suite, ok ?
-		    "supported" : known ? "MISSING" : "unknown", ok ? where :
-		    known ? "" : "(seen only when logged in there)");
+		    feats[i].name, feats[i].xep, feats[i].suite, status,
+		    where);
 	}
-	for (k = 0; suites[k] != NULL && level_ok[k]; k++)
-		reached = suites[k];
+	reached = level_reached(d);
 	g_string_append_printf(s, "  level reached: %s\n\n", reached != NULL ?
 	    reached : "none (a Core feature is missing)");
 }
@@ -410,6 +431,106 @@ report_ping(struct diag *d, GString *s)
 }
 
 static void
+jkey(GString *j, const char *key, const char *value)
+{
+	g_autofree char *k = json_string(key);
+	g_autofree char *v = json_string(value != NULL ? value : "");
+
+	g_string_append_printf(j, "%s%s:%s", j->str[j->len - 1] == '{' ||
+	    j->str[j->len - 1] == '[' ? "" : ",", k, v);
+}
+
+static void
+json_records(GString *j, const char *key, GPtrArray *recs, const char *kind)
+{
+	g_autofree char *k = json_string(key);
+	bool first = true;
+	guint i;
+
+	g_string_append_printf(j, ",%s:[", k);
+	for (i = 0; recs != NULL && i < recs->len; i++) {
+		g_auto(GStrv) f = cmd_record(g_ptr_array_index(recs, i));
+		g_autofree char *v = NULL;
+
+		if (strcmp(f[0], kind) != 0 || f[1] == NULL)
+			continue;
+		v = json_string(f[1]);
+		g_string_append_printf(j, "%s%s", first ? "" : ",", v);
+		first = false;
+	}
+	g_string_append_c(j, ']');
+}
+
+/* The report as one JSON object (one line). */
+static char *
+report_json(struct diag *d)
+{
+	GString *j = g_string_new("{");
+	const char *reached = level_reached(d);
+	double *v = (double *)(void *)d->rtts->data;
+	guint n = d->rtts->len, i;
+	size_t k;
+
+	jkey(j, "domain", d->domain);
+	jkey(j, "natter", PACKAGE_VERSION);
+	g_string_append(j, ",\"connection\":{");
+	for (i = 0; d->own && i < d->facts->len; i++) {
+		g_auto(GStrv) f = cmd_record(g_ptr_array_index(d->facts, i));
+
+		if (f[1] != NULL && f[2] == NULL && strcmp(f[0],
+		    "mechanism") != 0)
+			jkey(j, f[0], f[1]);
+	}
+	g_string_append_c(j, '}');
+	g_string_append(j, ",\"software\":{");
+	jkey(j, "name", rec(d->version, "name"));
+	jkey(j, "version", rec(d->version, "version"));
+	jkey(j, "os", rec(d->version, "os"));
+	jkey(j, "uptime_seconds", rec(d->last, "seconds"));
+	g_string_append(j, "},\"compliance\":[");
+	for (k = 0; k < G_N_ELEMENTS(feats); k++) {
+		const char *where, *status = row_status(d, k, &where);
+
+		g_string_append(j, k > 0 ? ",{" : "{");
+		jkey(j, "feature", feats[k].name);
+		jkey(j, "spec", feats[k].xep);
+		jkey(j, "suite", feats[k].suite);
+		jkey(j, "status", status);
+		jkey(j, "where", where);
+		g_string_append_c(j, '}');
+	}
+	g_string_append_c(j, ']');
+	jkey(j, "level", reached != NULL ? reached : "none");
+	json_records(j, "server_features", d->info, "feature");
+	json_records(j, "account_features", d->account_info, "feature");
+	g_string_append(j, ",\"services\":[");
+	for (i = 0; i < d->items->len; i++) {
+		struct item *it = g_ptr_array_index(d->items, i);
+
+		g_string_append(j, i > 0 ? ",{" : "{");
+		jkey(j, "jid", it->jid);
+		jkey(j, "name", it->name);
+		json_records(j, "features", it->info, "feature");
+		g_string_append_c(j, '}');
+	}
+	g_array_sort(d->rtts, cmp_double);
+	g_string_append_printf(j, "],\"ping_ms\":{\"answered\":%u", n);
+	if (n > 0)
+		g_string_append_printf(j, ",\"min\":%.3f,\"median\":%.3f,"
+		    "\"max\":%.3f", v[0], n % 2 ? v[n / 2] : (v[n / 2 - 1] +
+		    v[n / 2]) / 2, v[n - 1]);
+	g_string_append(j, "},\"unanswered\":[");
+	for (i = 0; i < d->errors->len; i++) {
+		g_autofree char *e = json_string(g_strstrip(
+		    g_ptr_array_index(d->errors, i)));
+
+		g_string_append_printf(j, "%s%s", i > 0 ? "," : "", e);
+	}
+	g_string_append(j, "]}");
+	return g_string_free(j, FALSE);
+}
+
+static void
 finish(struct diag *d)
 {
 	GString *s = g_string_new(NULL);
@@ -418,6 +539,15 @@ finish(struct diag *d)
 	g_auto(GStrv) lines = NULL;
 	guint i;
 
+	if (d->json) {
+		g_autofree char *j = report_json(d);
+
+		cmd_print(d->ctx, "%s", j);
+		cmd_done(d->ctx, CMD_OK);
+		g_string_free(s, TRUE);
+		diag_free(d);
+		return;
+	}
 	g_string_append_printf(s, "Diagnosis of %s (natter %s, %s)\n\n",
 	    d->domain, PACKAGE_VERSION, ts);
 	report_connection(d, s);
@@ -567,6 +697,7 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct account *acc = cmd_target_account(ctx, NULL);
 	g_autoptr(GError) err = NULL;
 	const char *domain = NULL, *file = NULL;
+	bool json = false;
 	JID_AUTO own = NULL;
 	struct diag *d;
 	int i;
@@ -576,6 +707,8 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	for (i = 0; i < a->argc; i++) {
 		if (strcmp(a->argv[i], "-o") == 0 && i + 1 < a->argc)
 			file = a->argv[++i];
+		else if (strcmp(a->argv[i], "--json") == 0)
+			json = true;
 		else if (domain == NULL && a->argv[i][0] != '-')
 			domain = a->argv[i];
 		else
@@ -598,14 +731,17 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	d->acc = acc;
 	d->domain = g_strdup(domain != NULL ? domain : own->domain);
 	d->own = g_ascii_strcasecmp(d->domain, own->domain) == 0;
+	d->json = json;
 	d->file = file == NULL ? NULL : g_str_has_prefix(file, "~/") ?
 	    g_build_filename(g_get_home_dir(), file + 2, NULL) :
 	    g_strdup(file);
 	d->items = g_ptr_array_new_with_free_func((GDestroyNotify)item_free);
 	d->rtts = g_array_new(FALSE, FALSE, sizeof(double));
 	d->errors = g_ptr_array_new_with_free_func(g_free);
-	cmd_print(ctx, "diagnosing %s: asking for its features, services, "
-	    "software and uptime, then 10 pings...", d->domain);
+	if (!json)
+		cmd_print(ctx, "diagnosing %s: asking for its features, "
+		    "services, software and uptime, then 10 pings...",
+		    d->domain);
 	d->pending = 1;		/* held until every first-round query is out */
 	ask(d, PQ_DISCO_INFO, d->domain, &d->info, "disco#info");
 	ask(d, PQ_VERSION, d->domain, &d->version, "software version");
@@ -627,19 +763,20 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 const struct cmd_entry cmd_diagnose_entry = {
 	.name = "diagnose",
 	.synopsis = (const char *const[]){ "/diagnose [DOMAIN] [-o FILE]",
-	    NULL },
+	    "/diagnose [DOMAIN] --json", NULL },
 	.description = "One report on a server: how natter is connected (host, "
 	    "port, TLS and certificate, SASL mechanism, stream management), "
 	    "server software and uptime, a compliance table of the features "
 	    "of the XEP-0479 suites (supported only when advertised) with the "
 	    "level reached, contact addresses, services, and ping latency "
-	    "(min/median/max of 10).",
+	    "(min/median/max of 10). --json gives the same as one JSON "
+	    "object on one line, for scripts and batch mode.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "DOMAIN", "the server (default: your account's)" },
 	    { "FILE", "write the report there (mode 0600) instead of showing "
 	      "it" }, { NULL, NULL } },
-	.examples = (const char *const[]){ "/diagnose",
+	.examples = (const char *const[]){ "/diagnose", "/diagnose --json",
 	    "/diagnose example.org -o ~/example-report.txt", NULL },
-	.min_args = 0, .max_args = 3,
+	.min_args = 0, .max_args = 4,
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = diagnose_exec,
 };

@@ -71,3 +71,21 @@ def test_bad_domain_refused(home, prosody):
     b.send("/diagnose bob@localhost")
     wait_for(lambda: "'bob@localhost' is not a server name" in b.stderr, 10, lambda: b.stderr)
     b.close()
+
+
+def test_json_report_is_one_object(home, make_prosody):
+    import json
+    text = diagnose(home, make_prosody(modules=["mam"]), "--json")
+    lines = text.splitlines()
+    assert len(lines) == 1, lines
+    rep = json.loads(lines[0])
+    assert rep["domain"] == "localhost"
+    assert rep["connection"]["sasl"].startswith("SCRAM-SHA-")
+    assert rep["software"]["name"] == "Prosody"
+    mam = next(r for r in rep["compliance"] if r["spec"] == "XEP-0313")
+    assert mam["status"] == "supported" and mam["where"] == "your account"
+    assert "urn:xmpp:mam:2" in rep["account_features"]
+    assert rep["level"] == "Core"
+    assert rep["ping_ms"]["answered"] == 10
+    assert rep["ping_ms"]["min"] <= rep["ping_ms"]["median"] <= rep["ping_ms"]["max"]
+    assert any(s["jid"] == "conference.localhost" for s in rep["services"])
