@@ -116,3 +116,26 @@ def test_error_reply_highlighted(tui):
     esc = t.screen(escapes=True)
     line = next(l for l in esc.splitlines() if "ERROR reply" in l)
     assert "\x1b[1m" in line or re.search(r"\x1b\[[0-9;]*31", line), line
+
+
+def test_pause_resume_and_scroll_to_the_first_stanza(tui):
+    t, alice = tui()
+    t.command("/xmlconsole")
+    t.wait_screen(r"XML console")
+    t.command("/xmlconsole pause")
+    t.wait_screen(r"PAUSED at #\d+")
+    t.command("<presence><status>while-paused</status></presence>")
+    t.wait_screen(r"sent \d+ bytes of raw XML")
+    assert "while-paused" not in t.screen()
+    t.command("/xmlconsole resume")
+    t.wait_screen(r"<status>while-paused</status>")
+    assert "PAUSED" not in t.screen()
+    # The ring reaches back to the first thing sent at connect time.
+    for _ in range(40):
+        if re.search(r"^#1 \S+ \u2192 a$", t.screen(), re.M):
+            break
+        t.keys("PPage")
+    t.wait_screen(r"^#1 \S+ \u2192 a$")
+    t.wait_screen(r"<stream:stream ")
+    t.wait_screen(r"scrolled back")
+    t.keys("NPage")

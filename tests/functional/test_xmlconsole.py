@@ -201,3 +201,39 @@ def test_recall_in_batch_prints_the_stanza(home, prosody):
     b.send("/xmlconsole recall 999999")
     wait_err(b, "not kept")
     b.close()
+
+
+def test_sm_acks_hidden_by_default_shown_on_request(home, prosody, tmp_path):
+    b, alice = login(home, prosody)
+    b.wait_event("raw-in", xml=re.compile(r"^<r xmlns=.urn:xmpp:sm:3./>$"))
+    b.wait_event("raw-out", xml=re.compile(r"^<a [^>]*urn:xmpp:sm:3"))
+    hidden, shown = tmp_path / "hidden.xml", tmp_path / "shown.xml"
+    b.send(f"/xmlconsole save {hidden}")
+    b.send("/xmlconsole hide-acks off")
+    b.send(f"/xmlconsole save {shown}")
+    wait_for(lambda: shown.exists(), 10, "second save")
+    h, s = hidden.read_text(), shown.read_text()
+    assert '<r xmlns="urn:xmpp:sm:3"/>' not in h
+    assert not re.search(r"^<a [^\n]*urn:xmpp:sm:3", h, re.M)
+    assert '<r xmlns="urn:xmpp:sm:3"/>' in s
+    assert re.search(r"^<a [^\n]*urn:xmpp:sm:3", s, re.M)
+    assert '<enable xmlns="urn:xmpp:sm:3"' in h          # only acks are hidden
+    b.close()
+
+
+def test_clear_drops_traffic_numbers_go_on(home, prosody):
+    b, alice = login(home, prosody)
+    b.send("/xml <iq type='get' id='before-clear' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>")
+    b.wait_event("raw-in", xml=re.compile(r"""id=["']before-clear["']"""))
+    b.send("/xmlconsole search before-clear")
+    first = wait_for(lambda: next((t for t in outputs(b) if "before-clear" in t and t.startswith("#")), None), 10)
+    b.send("/xmlconsole clear")
+    wait_for(lambda: any("XML console cleared" in t for t in outputs(b)), 10)
+    b.send("/xmlconsole search before-clear")
+    wait_for(lambda: any("no stanza in the XML console contains 'before-clear'" in t for t in outputs(b)), 10)
+    b.send("/xml <iq type='get' id='after-clear' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>")
+    b.wait_event("raw-in", xml=re.compile(r"""id=["']after-clear["']"""))
+    b.send("/xmlconsole search after-clear")
+    later = wait_for(lambda: next((t for t in outputs(b) if "after-clear" in t and t.startswith("#")), None), 10)
+    assert int(later[1:].split()[0]) > int(first[1:].split()[0])
+    b.close()
