@@ -78,10 +78,17 @@ finish(struct pconn *pc, bool ok, const char *message)
 		done(ok, message, pc->done_data);
 }
 
+/* Unit tests capture what would be sent here (STYLE §11). */
+void (*proto_send_hook)(struct pconn *pc, xmpp_stanza_t *st);
+
 /* Send a stanza on pc's connection (raw-out comes from the log handler). */
 void
 proto_send(struct pconn *pc, xmpp_stanza_t *st)
 {
+	if (proto_send_hook != NULL) {
+		proto_send_hook(pc, st);
+		return;
+	}
 	if (pc->conn != NULL && pc->online)
 		xmpp_send(pc->conn, st);
 }

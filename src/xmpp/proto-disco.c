@@ -271,7 +271,10 @@ proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence)
 	xmpp_stanza_t *c = xmpp_stanza_get_child_by_ns(presence, NS_CAPS);
 	const char *node, *ver, *hash;
 
-	if (from == NULL)
+	/* Not kept for room occupants: a 2,000-occupant room must stay
+	 * within the memory budget of PRODUCT §12. */
+	if (from == NULL || xmpp_stanza_get_child_by_ns(presence,
+	    "http://jabber.org/protocol/muc#user") != NULL)
 		return;
 	if (pc->caps == NULL)
 		pc->caps = g_hash_table_new_full(g_str_hash, g_str_equal,

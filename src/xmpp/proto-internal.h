@@ -78,6 +78,7 @@ xmpp_stanza_t *proto_iq_reply(struct pconn *pc, xmpp_stanza_t *st,
 void	 proto_session_start(struct pconn *pc);
 void	 proto_session_handlers(struct pconn *pc);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
+extern void (*proto_send_hook)(struct pconn *pc, xmpp_stanza_t *st);
 void	 cert_info_free(struct cert_info *ci);
 int	 proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);

@@ -106,7 +106,7 @@ def test_wide_characters_in_output_and_input(tui_factory):
 def test_completion_and_history(tui_factory):
     t = tui_factory()
     t.wait_screen(r"No account yet")
-    t.type("/disc")
+    t.type("/discon")      # /disc is also /disco
     t.keys("Tab")
     t.wait_screen(r"> /disconnect\s*$")
     t.keys("C-u")

@@ -235,6 +235,10 @@ tui_xmlcon_open(const char *input)
 		w = tui_win_new("xmlconsole");
 		w->kind = TUI_WIN_XMLCON;
 		tui_win_add(w);
+		tui_win_print(w, TUI_INFO, "XML console: the traffic since "
+		    "connect time is above (PgUp). XML typed here is sent raw "
+		    "once well-formed; /xmlconsole filter|hide-acks|pause|resume|"
+		    "search|save|recall|clear control this window.");
 	}
 	tui_win_show(w);
 	if (input != NULL) {
