@@ -205,6 +205,41 @@ note_caps__kept_forgotten_not_for_occupants(void **state)
 	pc->acc->proto = NULL;
 }
 
+static void
+error_describe__condition_type_text(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "<iq type='error' id='e'><error type='cancel'><item-not-found "
+		  "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns="
+		  "'urn:ietf:params:xml:ns:xmpp-stanzas'>no such node</text>"
+		  "</error></iq>", "item-not-found (cancel): no such node" },
+		{ "<iq type='error' id='e'><error type='auth'><text xmlns="
+		  "'urn:ietf:params:xml:ns:xmpp-stanzas'>go away</text><forbidden "
+		  "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><x xmlns='urn:"
+		  "app'/></error></iq>", "forbidden (auth): go away" },
+		{ "<iq type='error' id='e'><error><bogus xmlns='urn:app'/>"
+		  "</error></iq>", "undefined-condition" },
+		{ "<iq type='error' id='e'/>", "an error without details" },
+		{ "<iq type='error' id='e'><error type='wait'><text xmlns="
+		  "'urn:ietf:params:xml:ns:xmpp-stanzas'>a\tb\nc</text>"
+		  "<resource-constraint xmlns='urn:ietf:params:xml:ns:"
+		  "xmpp-stanzas'/></error></iq>",
+		  "resource-constraint (wait): a b c" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		xmpp_stanza_t *st = xmpp_stanza_new_from_string(ctx,
+		    cases[i].in);
+		g_autofree char *got = proto_error_describe(*state, st);
+
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu: got '%s', want '%s'", i, got,
+			    cases[i].want);
+		xmpp_stanza_release(st);
+	}
+}
+
 int
 main(void)
 {
@@ -218,6 +253,7 @@ main(void)
 		T(time__tzo_and_utc),
 		T(answer__not_ours__false),
 		T(note_caps__kept_forgotten_not_for_occupants),
+		T(error_describe__condition_type_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
