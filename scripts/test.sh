@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # natter's Test command (README): install dependencies, build, run every
-# suite: unit + lint (make check), functional (real Prosody, tmux), make
+# suite: unit + lint (make check), libFuzzer harnesses (make check-fuzz),
+# functional (real Prosody, tmux), make
 # distcheck, then an ASan+UBSan build that reruns unit and functional tests.
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,6 +18,9 @@ mkdir build
 
 echo "== unit and lint tests"
 (cd build && make -s check -j"$jobs") || { cat build/test-suite.log; exit 1; }
+
+echo "== fuzzing (libFuzzer, bounded time)"
+(cd build && make -s check-fuzz FUZZ_SECONDS=20)
 
 echo "== functional tests"
 (cd build && make -s check-functional PYTEST_ARGS="-n $jobs")
