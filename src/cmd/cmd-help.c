@@ -100,8 +100,9 @@ cmd_help_list(void)
 		g_string_append_printf(s, "  /%-12s %.*s\n", cmd_table[i]->name,
 		    n, d);
 	}
-	g_string_append(s, "Keys: Alt-1..Alt-0 windows, PgUp/PgDn scroll, "
-	    "Ctrl-L redraw, Tab completes, Ctrl-R searches history.");
+	g_string_append(s, "Keys: Alt-1..Alt-0 windows, Alt-j NN window NN, "
+	    "Alt-a next active, PgUp/PgDn scroll, Ctrl-L redraw, Tab "
+	    "completes, Ctrl-R searches history.");
 	return g_string_free(s, FALSE);
 }
 

@@ -161,3 +161,21 @@ def test_terminal_title_shows_window(tui_factory):
     wait_for(lambda: title() == "natter: console", 5, f"title, got {title()!r}")
     t.command("/set ui.title off")
     t.wait_screen(r"ui.title = off")
+
+
+def test_alt_j_jumps_to_any_window(tui_factory):
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    t.command("/xmlconsole")
+    t.wait_screen(r"\[2:xmlconsole<\]")
+    t.keys("M-j")
+    t.wait_screen(r"^go to window:\s*$")
+    t.keys("1")
+    t.wait_screen(r"^go to window: 1$")
+    t.keys("Enter")
+    t.wait_screen(r"\[1:console<\]")
+    t.keys("M-j", "0", "2")                 # two digits jump at once
+    t.wait_screen(r"\[2:xmlconsole<\]")
+    t.keys("M-j", "x")                      # anything else cancels
+    t.wait_screen(r"^>\s*$")
+    assert "[2:xmlconsole<]" in t.screen()

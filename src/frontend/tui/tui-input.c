@@ -37,6 +37,41 @@ static char *saved_prompt;
 
 static void on_line(char *line);
 
+/* Alt-j NN: digits typed so far (jump_digits > 0 while it waits). */
+static int jump_digits;
+static guint jump_value;
+
+static void
+jump_end(bool go)
+{
+	if (go && jump_value >= 1)
+		tui_win_focus(jump_value - 1);
+	jump_digits = 0;
+	jump_value = 0;
+	tui_mark_dirty();
+}
+
+/*
+ * Give c to a pending Alt-j: two digits jump at once, one digit and Enter
+ * jump, anything else cancels. True when c was taken.
+ */
+static bool
+jump_feed(char c)
+{
+	if (jump_digits == 0)
+		return false;
+	if (g_ascii_isdigit(c)) {
+		jump_value = jump_value * 10 + (guint)(c - '0');
+		if (++jump_digits > 2)
+			jump_end(true);
+		else
+			tui_mark_dirty();
+		return true;
+	}
+	jump_end(c == '\r' || c == '\n');
+	return true;
+}
+
 /* A line to put in the input once readline's line handler returned. */
 static char *preset;
 static bool in_handler;
@@ -79,6 +114,10 @@ stdin_cb(int fd, short revents, void *data)
 	}
 	g_string_append_len(pending, buf, n);
 	while (pending_pos < pending->len && !loop_quitting()) {
+		if (jump_feed(pending->str[pending_pos])) {
+			pending_pos++;
+			continue;
+		}
 		rl_callback_read_char();
 		apply_preset();
 	}
@@ -99,6 +138,17 @@ tui_input_draw(int row, int cols)
 	size_t pw, cw;
 	const char *p;
 	int off = 0;
+
+	if (jump_digits > 0) {
+		attrset(tui_theme_attr(TUI_INPUT));
+		move(row, 0);
+		clrtoeol();
+		if (jump_digits > 1)
+			mvprintw(row, 0, "go to window: %u", jump_value);
+		else
+			mvaddstr(row, 0, "go to window: ");
+		return;
+	}
 
 	if (secret_fn != NULL) {
 		shown = g_strnfill(g_utf8_strlen(rl_line_buffer, -1), '*');
@@ -277,6 +327,15 @@ fn_next_active(int count, int key)
 }
 
 static int
+fn_jump(int count, int key)
+{
+	jump_digits = 1;
+	jump_value = 0;
+	tui_mark_dirty();
+	return 0;
+}
+
+static int
 fn_newline(int count, int key)
 {
 	rl_insert_text("\n");
@@ -307,6 +366,7 @@ bind_keys(void)
 	static const char *const roster_down[] = { "\033[6;3~",
 		"\033\033[6~", NULL };
 	static const char *const next_active[] = { "\033a", "\033A", NULL };
+	static const char *const jump[] = { "\033j", NULL };
 	/* readline keeps the name pointers: they must outlive it. */
 	static char names[10][24];
 	char seq[3];
@@ -321,6 +381,7 @@ bind_keys(void)
 	bind("natter-roster-up", fn_roster_up, roster_up);
 	bind("natter-roster-down", fn_roster_down, roster_down);
 	bind("natter-next-active", fn_next_active, next_active);
+	bind("natter-jump-window", fn_jump, jump);
 	for (i = 0; i < 10; i++) {
 		const char *const seqs[] = { seq, NULL };
 
