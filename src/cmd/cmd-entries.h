@@ -56,5 +56,6 @@ extern const struct cmd_entry cmd_ping_entry;
 extern const struct cmd_entry cmd_time_entry;
 extern const struct cmd_entry cmd_version_entry;
 extern const struct cmd_entry cmd_diagnose_entry;
+extern const struct cmd_entry cmd_mentions_entry;
 
 #endif

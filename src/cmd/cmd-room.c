@@ -672,6 +672,32 @@ const struct cmd_entry cmd_room_entry = {
 	.flags = CMD_SCRIPT_SAFE,
 };
 
+static enum cmd_status
+mentions_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+
+	if (ui == NULL || ui->open_mentions == NULL)
+		return cmd_error(ctx, "the mentions window belongs to the "
+		    "full-screen interface; in batch mode room-message events "
+		    "carry mention=yes");
+	ui->open_mentions();
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_mentions_entry = {
+	.name = "mentions",
+	.synopsis = (const char *const[]){ "/mentions", NULL },
+	.description = "Open the window that collects every message that "
+	    "mentions you (your nick or a muc.highlight word) in any room, "
+	    "each with its room and sender. It opens by itself at the first "
+	    "mention.",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/mentions", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_TUI, .exec = mentions_exec,
+};
+
 static void
 rooms_listed(GPtrArray *items, const char *error, void *data)
 {

@@ -32,6 +32,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_lastactivity_entry,
 	&cmd_leave_entry,
 	&cmd_me_entry,
+	&cmd_mentions_entry,
 	&cmd_msg_entry,
 	&cmd_nick_entry,
 	&cmd_occupants_entry,

@@ -115,6 +115,8 @@ struct cmd_ui_ops {
 	void	(*target)(const char **account, const char **peer);
 	/* Open or focus the XML console; put input (if any) in the line */
 	void	(*open_xmlcon)(const char *input);
+	/* Open or focus the window collecting mentions from all rooms */
+	void	(*open_mentions)(void);
 };
 
 extern const struct cmd_entry *const cmd_table[];

@@ -143,3 +143,20 @@ def test_hostile_occupant_nick_is_escaped(home):
     finally:
         t.close()
         srv.close()
+
+
+def test_mentions_window_collects_mentions_across_rooms(tui, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    t, alice = tui()
+    t.command(f"/join {ROOM}")
+    t.wait_screen(r"you joined")
+    t.keys("M-1")
+    say(bob, "nothing for you")
+    say(bob, "ally: are you there?")
+    wait_for(lambda: re.search(r"\[3:mentions\*\]", status_line(t)), 10,
+             f"mentions window; {status_line(t)}")
+    t.command("/mentions")
+    t.wait_screen(r"<lounge@conference\.localhost/bob> ally: are you there\?")
+    assert "nothing for you" not in t.screen()
+    t.wait_screen(r"\[3:mentions<\]")

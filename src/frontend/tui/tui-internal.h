@@ -64,6 +64,7 @@ enum tui_win_kind {
 	TUI_WIN_CHAT,
 	TUI_WIN_ROOM,
 	TUI_WIN_XMLCON,
+	TUI_WIN_MENTIONS,	/* every mention across rooms */
 };
 
 struct tui_win {
@@ -136,6 +137,7 @@ void		 tui_room_on_event(const struct ev *ev);
 void		 tui_room_title(struct tui_win *w, GString *out);
 struct tui_win	*tui_room_window(const char *account, const char *room,
 		    bool focus);
+struct tui_win	*tui_mentions_window(bool focus);
 int		 tui_occupants_width(void);
 void		 tui_occupants_scroll(int pages);
 void		 tui_occupants_draw(struct tui_win *w, int top, int height,

@@ -32,6 +32,37 @@ tui_room_window(const char *account, const char *room, bool focus)
 	return w;
 }
 
+/* The window collecting mentions from every room (created on demand). */
+struct tui_win *
+tui_mentions_window(bool focus)
+{
+	struct tui_win *w = NULL;
+	guint i;
+
+	for (i = 0; i < tui_win_count() && w == NULL; i++)
+		if (tui_win_nth(i)->kind == TUI_WIN_MENTIONS)
+			w = tui_win_nth(i);
+	if (w == NULL) {
+		w = tui_win_add(tui_win_new("mentions"));
+		w->kind = TUI_WIN_MENTIONS;
+	}
+	if (focus)
+		tui_win_show(w);
+	return w;
+}
+
+/* Copy a live mention to the mentions window, sender as room/nick. */
+static void
+collect_mention(const struct ev *ev)
+{
+	const struct ev_room_message *m = &ev->u.room_message;
+	struct tui_win *w = tui_mentions_window(false);
+	g_autofree char *who = g_strdup_printf("%s/%s", m->room, m->nick);
+
+	(void)tui_win_add_msg(w, ev->time, who, false, m->body, NULL, false);
+	tui_win_activity(w, TUI_ACT_MESSAGE);
+}
+
 static void
 on_room_message(const struct ev *ev)
 {
@@ -53,6 +84,7 @@ on_room_message(const struct ev *ev)
 	if (m->mention != NULL) {
 		l->prefix_elem = TUI_STATUS_MENTION;
 		tui_win_activity(w, TUI_ACT_MENTION);
+		collect_mention(ev);
 		if (w != tui_win_current())
 			tui_notify(m->room, m->body);
 	} else if (!own) {

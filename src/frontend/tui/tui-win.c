@@ -430,6 +430,12 @@ open_room(const char *account, const char *room)
 }
 
 static void
+open_mentions(void)
+{
+	(void)tui_mentions_window(true);
+}
+
+static void
 target(const char **account, const char **peer)
 {
 	struct tui_win *w = tui_win_current();
@@ -449,6 +455,7 @@ static const struct cmd_ui_ops ops = {
 	.open_room = open_room,
 	.load_history = tui_chat_load_history,
 	.open_xmlcon = tui_xmlcon_open,
+	.open_mentions = open_mentions,
 };
 
 /* Give the command layer the TUI's window operations. */
