@@ -20,6 +20,7 @@
 #include "core/room.h"
 #include "core/events.h"
 #include "core/loop.h"
+#include "core/password.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
 #include "frontend/batch/batch.h"
@@ -231,6 +232,7 @@ run(void)
 		tui_stop();
 	}
 	cmdq_clear();
+	password_cancel_all();
 	proto_shutdown();
 	history_close();
 	chats_free();

@@ -10,6 +10,7 @@
 #include "cmd-entries.h"
 #include "core/account.h"
 #include "core/certstore.h"
+#include "core/password.h"
 #include "core/prefs.h"
 #include "util/jid.h"
 #include "xmpp/proto-conn.h"
@@ -58,6 +59,20 @@ start_login(struct connect_job *job, const char *password)
 		cmd_error(job->ctx, "%s", err->message);
 		connect_done(false, NULL, job);
 	}
+}
+
+/* The account's password or eval_password answered. */
+static void
+password_known(const char *password, const char *error, void *data)
+{
+	struct connect_job *job = data;
+
+	if (password == NULL) {
+		cmd_error(job->ctx, "%s", error);
+		connect_done(false, NULL, job);
+		return;
+	}
+	start_login(job, password);
 }
 
 static void
@@ -154,8 +169,7 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct connect_job *job;
 	struct account *acc;
 	const struct cmd_ui_ops *ui = cmd_ui_ops();
-	g_autoptr(GError) err = NULL;
-	g_autofree char *pw = NULL, *prompt = NULL;
+	g_autofree char *prompt = NULL;
 
 	acc = account_for(ctx, first);
 	if (acc == NULL)
@@ -167,13 +181,10 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		job_free(job);
 		return CMD_ERROR;
 	}
-	pw = account_password(acc, &err);
-	if (pw != NULL) {
-		start_login(job, pw);
-		memset(pw, 0, strlen(pw));
+	/* eval_password runs in the background: the UI stays live. */
+	if (password_fetch(acc, password_known, job))
 		return CMD_PENDING;
-	}
-	if (err->code == 1 && ui != NULL && ui->ask_secret != NULL) {
+	if (ui != NULL && ui->ask_secret != NULL) {
 		prompt = g_strdup_printf("Password for %s: ",
 		    account_get(acc, "jid") ? account_get(acc, "jid") :
 		    acc->name);
@@ -181,8 +192,9 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 			return CMD_PENDING;
 	}
 	job_free(job);
-	return cmd_error(ctx, "%s; set one with /account set %s password "
-	    "PASSWORD or eval_password COMMAND", err->message, acc->name);
+	return cmd_error(ctx, "account '%s' has no password; set one with "
+	    "/account set %s password PASSWORD or eval_password COMMAND",
+	    acc->name, acc->name);
 }
 
 static const enum cmd_completer account_complete[] = { CMD_COMPLETE_ACCOUNT,

@@ -378,43 +378,6 @@ account_get(const struct account *acc, const char *key)
 }
 
 /*
- * The account's password: the password key, else the first line printed by
- * eval_password (run through the shell). New string for the caller (who
- * should wipe and free it), or NULL with error when there is none.
- */
-char *
-account_password(struct account *acc, GError **error)
-{
-	const char *pw = account_get(acc, "password");
-	const char *cmd = account_get(acc, "eval_password");
-	g_autofree char *out = NULL, *err_text = NULL;
-	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-	int status = 0;
-	char *nl;
-
-	if (pw != NULL)
-		return g_strdup(pw);
-	if (cmd == NULL) {
-		g_set_error(error, NATTER_CONFIG_ERROR, 1,
-		    "account '%s' has no password", acc->name);
-		return NULL;
-	}
-	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL,
-	    NULL, &out, &err_text, &status, error))
-		return NULL;
-	if (!g_spawn_check_wait_status(status, NULL) || out == NULL ||
-	    *out == '\0') {
-		g_set_error(error, NATTER_CONFIG_ERROR, 0, "eval_password of "
-		    "'%s' failed or printed nothing", acc->name);
-		return NULL;
-	}
-	nl = strchr(out, '\n');
-	if (nl != NULL)
-		*nl = '\0';
-	return g_steal_pointer(&out);
-}
-
-/*
  * New string: the nick the account uses in rooms (the nick key, else the
  * JID's local part, else "natter").
  */

@@ -41,7 +41,6 @@ bool		 account_clear(struct account *acc, const char *key,
 const char	*account_get(const struct account *acc, const char *key);
 bool		 account_key_is_secret(const char *key);
 char		*account_nick(const struct account *acc);
-char		*account_password(struct account *acc, GError **error);
 const char	*account_state_name(enum account_state state);
 unsigned	 accounts_online(void);
 

@@ -5,7 +5,7 @@ import re
 import subprocess
 import time
 
-from natterlib import NATTER, Batch, wait_for
+from natterlib import NATTER, Batch, Tui, wait_for
 
 
 def online(home, prosody, name="a", user="alice", password="secret1", **kw):
@@ -244,3 +244,33 @@ def test_idle_connected_natter_sleeps(home, prosody):
     calls = int(total.group(1)) if total else 0
     assert calls <= 1, out
     b.close()
+
+
+def test_eval_password_runs_without_blocking(home, prosody):
+    # The command takes a while: the TUI keeps answering meanwhile.
+    jid = prosody.register("alice", "slow-pw")
+    marker = home.root / "started"
+    home.add_account("a", jid, port=prosody.port,
+                     eval_password=f"touch {marker}; sleep 3; printf 'slow-pw\\n'")
+    home.trust(prosody.fingerprint())
+    t = Tui(home)
+    try:
+        t.wait_screen(r"/help lists the commands")
+        t.command("/connect a")
+        wait_for(marker.exists, 10, "eval_password to start")
+        t.command("/about")
+        t.wait_screen(r"natter \d+\.\d+\.\d+, a terminal XMPP client", timeout=2)
+        assert "online as" not in t.screen()
+        t.wait_screen(r"a: online as alice@localhost/", timeout=15)
+    finally:
+        t.close()
+
+
+def test_eval_password_failure_message(home, prosody):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, port=prosody.port, eval_password="exit 3")
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    wait_for(lambda: "eval_password of 'a' failed or printed nothing" in b.stderr, 10,
+             lambda: b.stderr)
+    assert b.close() == 1
