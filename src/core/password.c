@@ -7,12 +7,11 @@
  * killed. The output is wiped from memory once used. core layer.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <glib-unix.h>
 
 #include "loop.h"
 #include "password.h"
@@ -186,7 +185,7 @@ password_fetch(struct account *acc, password_fn *fn, void *data)
 	if (jobs == NULL)
 		jobs = g_ptr_array_new();
 	g_ptr_array_add(jobs, j);
-	(void)g_unix_set_fd_nonblocking(j->fd, TRUE, NULL);
+	(void)fcntl(j->fd, F_SETFL, fcntl(j->fd, F_GETFL) | O_NONBLOCK);
 	j->fd_id = loop_add_fd(j->fd, POLLIN, readable, j);
 	j->timer = loop_add_timer(PASSWORD_TIMEOUT_MS, too_slow, j);
 	loop_watch_child(j->pid, exited, j);
