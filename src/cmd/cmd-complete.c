@@ -69,6 +69,10 @@ complete_with(enum cmd_completer c, const struct cmd_entry *e,
 			}
 		}
 		break;
+	case CMD_COMPLETE_WORDS:
+		for (i = 0; e->words != NULL && e->words[i] != NULL; i++)
+			add_if(out, e->words[i], prefix);
+		break;
 	case CMD_COMPLETE_COMMAND:
 		for (i = 0; cmd_table[i] != NULL; i++)
 			add_if(out, cmd_table[i]->name, prefix);

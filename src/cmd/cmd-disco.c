@@ -402,6 +402,9 @@ caps_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	}
 }
 
+static const enum cmd_completer contact_c[] = { CMD_COMPLETE_CONTACT,
+	CMD_COMPLETE_NONE };
+
 static const struct cmd_arg_doc jid_doc[] = {
 	{ "JID", "who to ask: a JID, a full JID, a server, or a nick in a room "
 	  "window (default: this window's contact, else your server)" },
@@ -423,6 +426,9 @@ const struct cmd_entry cmd_disco_entry = {
 	    "/disco info example.org http://jabber.org/protocol/commands",
 	    NULL },
 	.min_args = 1, .max_args = 3,
+	.complete = (const enum cmd_completer[]){ CMD_COMPLETE_WORDS,
+	    CMD_COMPLETE_CONTACT, CMD_COMPLETE_NONE },
+	.words = (const char *const[]){ "info", "items", NULL },
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = disco_exec,
 };
 
@@ -434,7 +440,7 @@ const struct cmd_entry cmd_ping_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/ping", "/ping bob@example.org/phone",
 	    NULL },
-	.min_args = 0, .max_args = 1,
+	.min_args = 0, .max_args = 1, .complete = contact_c,
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = ping_exec,
 };
 
@@ -445,7 +451,7 @@ const struct cmd_entry cmd_version_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/version", "/version example.org",
 	    NULL },
-	.min_args = 0, .max_args = 1,
+	.min_args = 0, .max_args = 1, .complete = contact_c,
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = version_exec,
 };
 
@@ -457,7 +463,7 @@ const struct cmd_entry cmd_time_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/time bob@example.org/laptop",
 	    NULL },
-	.min_args = 0, .max_args = 1,
+	.min_args = 0, .max_args = 1, .complete = contact_c,
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = time_exec,
 };
 
@@ -470,7 +476,7 @@ const struct cmd_entry cmd_lastactivity_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/lastactivity",
 	    "/lastactivity bob@example.org", NULL },
-	.min_args = 0, .max_args = 1,
+	.min_args = 0, .max_args = 1, .complete = contact_c,
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = last_exec,
 };
 

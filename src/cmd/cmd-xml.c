@@ -248,6 +248,11 @@ save_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 #define NOARGS (const struct cmd_arg_doc[]){ { NULL, NULL } }
+#define W CMD_COMPLETE_WORDS
+
+static const enum cmd_completer filter_c[] = { W, W, W, W, W, W, W, W,
+	CMD_COMPLETE_NONE };
+static const enum cmd_completer onoff_c[] = { W, CMD_COMPLETE_NONE };
 
 static const struct cmd_entry xc_recall = {
 	.name = "recall",
@@ -285,7 +290,10 @@ static const struct cmd_entry xc_filter = {
 	.examples = (const char *const[]){ "/xmlconsole filter iq out",
 	    "/xmlconsole filter message jid:bob@example.org",
 	    "/xmlconsole filter ns:urn:xmpp:mam:2", NULL },
-	.min_args = 0, .max_args = 8,
+	.min_args = 0, .max_args = 8, .complete = filter_c,
+	.words = (const char *const[]){ "message", "presence", "iq", "stream",
+	    "all", "in", "out", "both", "ns:", "jid:", "id:", "text:", "off",
+	    NULL },
 	.flags = CMD_SCRIPT_SAFE, .exec = filter_exec,
 };
 
@@ -298,7 +306,8 @@ static const struct cmd_entry xc_acks = {
 	.args = (const struct cmd_arg_doc[]){ { "on|off", "hide or show" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/xmlconsole hide-acks off", NULL },
-	.min_args = 1, .max_args = 1,
+	.min_args = 1, .max_args = 1, .complete = onoff_c,
+	.words = (const char *const[]){ "on", "off", NULL },
 	.flags = CMD_SCRIPT_SAFE, .exec = acks_exec,
 };
 

@@ -43,6 +43,7 @@ enum cmd_completer {
 	CMD_COMPLETE_WINDOW,
 	CMD_COMPLETE_SUBCMD,
 	CMD_COMPLETE_CONTACT,
+	CMD_COMPLETE_WORDS,	/* the entry's words[] */
 	CMD_COMPLETE__COUNT,
 };
 
@@ -74,6 +75,7 @@ struct cmd_entry {
 	int				 min_args, max_args; /* -1: any */
 	const enum cmd_completer	*complete;	/* per position, NONE
 							   terminated */
+	const char *const		*words;		/* for COMPLETE_WORDS */
 	unsigned			 flags;
 	cmd_exec_fn			*exec;
 };

@@ -115,6 +115,26 @@ cmd_complete__commands_subcommands_prefs(void **state)
 	g_ptr_array_unref(c);
 }
 
+static void
+cmd_complete__entry_words__any_position(void **state)
+{
+	size_t start;
+	GPtrArray *c;
+
+	c = cmd_complete("/disco i", 8, &start, NULL, NULL);
+	assert_true(has(c, "info") && has(c, "items"));
+	assert_int_equal(c->len, 2);
+	g_ptr_array_unref(c);
+	c = cmd_complete("/xmlconsole filter iq o", 23, &start, NULL, NULL);
+	assert_int_equal(start, 22);
+	assert_true(has(c, "out") && has(c, "off"));
+	g_ptr_array_unref(c);
+	c = cmd_complete("/xmlconsole hide-acks of", 24, &start, NULL, NULL);
+	assert_true(has(c, "off"));
+	assert_int_equal(c->len, 1);
+	g_ptr_array_unref(c);
+}
+
 int
 main(void)
 {
@@ -123,6 +143,7 @@ main(void)
 		cmocka_unit_test(cmd_args_rest__returns_raw_tail),
 		cmocka_unit_test(cmd_parse__refuses__too_many_args),
 		cmocka_unit_test(cmd_complete__commands_subcommands_prefs),
+		cmocka_unit_test(cmd_complete__entry_words__any_position),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
