@@ -104,6 +104,7 @@ def test_malformed_typed_in_console_refused(tui):
     t.wait_screen(r"not sent, the XML is not well-formed: Error on line 1 char \d+")
     t.command("/xmlconsole filter text:tui-bad")
     t.wait_screen(r"filter: text:tui-bad")
+    t.wait_screen(r"no recorded stanza matches the filter")
     assert "\u2192 a" not in t.screen()
 
 

@@ -181,6 +181,7 @@ tui_xmlcon_draw(struct tui_win *w, int top, int height, int width)
 	GList *ll = g_queue_peek_tail_link(&w->lines);
 	guint skip = w->scroll;
 	int y = top + height - 1;
+	bool shown = el != NULL;
 
 	while (y >= top && (el != NULL || ll != NULL)) {
 		struct rowb b = { g_ptr_array_new_with_free_func(
@@ -212,6 +213,12 @@ tui_xmlcon_draw(struct tui_win *w, int top, int height, int width)
 	attrset(A_NORMAL);
 	for (; y >= top; y--)
 		mvhline(y, 0, ' ', width);
+	if (!shown && xmlcon_count() > 0 && w->scroll == 0) {
+		attrset(tui_theme_attr(TUI_INFO));
+		mvaddnstr(top, 0, "(no recorded stanza matches the filter: "
+		    "/xmlconsole filter off shows them all)", width);
+		attrset(A_NORMAL);
+	}
 }
 
 static struct tui_win *
