@@ -140,3 +140,11 @@ def test_pause_resume_and_scroll_to_the_first_stanza(tui):
     t.wait_screen(r"<stream:stream ")
     t.wait_screen(r"scrolled back")
     t.keys("NPage")
+
+
+def test_clear_in_console_window_clears_the_traffic(tui):
+    t, alice = tui()
+    t.command("/xmlconsole")
+    t.wait_screen(r"^#\d+ ")
+    t.command("/clear")
+    wait_for(lambda: not re.search(r"^#\d+ ", t.screen(), re.M), 10, "console cleared")

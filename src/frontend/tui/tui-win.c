@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "core/loop.h"
 #include "core/prefs.h"
+#include "core/xmlcon.h"
 #include "tui-internal.h"
 #include "util/errors.h"
 #include "util/sanitize.h"
@@ -401,6 +402,8 @@ win_clear(void)
 {
 	struct tui_win *w = tui_win_current();
 
+	if (w->kind == TUI_WIN_XMLCON)
+		xmlcon_clear();		/* what this window shows */
 	g_queue_clear_full(&w->lines, (GDestroyNotify)line_free);
 	g_queue_init(&w->lines);
 	w->scroll = 0;
