@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Message history in SQLite (PRODUCT §10): one row per message, WAL mode
- * with synchronous=NORMAL, so a commit per message costs no fsync (only
- * checkpoints sync). The database and its -wal/-shm files are created
- * mode 0600. A database that cannot be opened or is corrupt is reported
- * and natter runs on without history. core layer: never prints.
+ * with synchronous=NORMAL, so a commit costs no fsync (only checkpoints
+ * sync). Writes are batched: the first store opens a transaction and
+ * history_flush() commits it; the xmpp layer flushes before each network
+ * turn, so what was stored is committed before any acknowledgement of it
+ * (stream-management <a/>, receipt) goes out (PRODUCT §5), and the loop
+ * flushes at the end of every turn. The database and its -wal/-shm files
+ * are created mode 0600. A database that cannot be opened or is corrupt
+ * is reported and natter runs on without history. core layer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +18,7 @@
 #include <unistd.h>
 
 #include "history.h"
+#include "loop.h"
 #include "util/errors.h"
 #include "util/log.h"
 
@@ -21,6 +26,10 @@ static sqlite3 *db;
 static sqlite3_stmt *st_insert;
 static sqlite3_stmt *st_load;
 static gint64 last_row;
+static bool in_txn;		/* a write transaction is open */
+static guint flush_hook;
+
+static void flush_cb(void *data);
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
@@ -57,6 +66,29 @@ protect(const char *path)
 }
 
 /*
+ * Commit what was stored since the last flush. A failure turns history
+ * off (logged); natter runs on.
+ */
+void
+history_flush(void)
+{
+	if (db == NULL || !in_txn)
+		return;
+	in_txn = false;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		log_error("history: cannot commit: %s; history is now off",
+		    sqlite3_errmsg(db));
+		history_close();
+	}
+}
+
+static void
+flush_cb(void *data)
+{
+	history_flush();
+}
+
+/*
  * Open (create) the history database at path. On failure history stays
  * off and error says why.
  */
@@ -84,6 +116,8 @@ history_open(const char *path, GError **error)
 	    -1, &st_load, NULL) != SQLITE_OK)
 		goto bad;
 	protect(path);
+	if (flush_hook == 0)
+		flush_hook = loop_add_prepare(flush_cb, NULL);
 	return true;
 bad:
 	fail(error, path);
@@ -95,6 +129,14 @@ bad:
 void
 history_close(void)
 {
+	if (in_txn && db != NULL) {
+		in_txn = false;
+		(void)sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	}
+	in_txn = false;
+	if (flush_hook != 0)
+		loop_remove_hook(flush_hook);
+	flush_hook = 0;
 	g_clear_pointer(&st_insert, sqlite3_finalize);
 	g_clear_pointer(&st_load, sqlite3_finalize);
 	if (db != NULL)
@@ -119,8 +161,8 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 /*
- * Store m (committed at once; WAL makes that cheap). A write error turns
- * history off and is returned.
+ * Store m in the open transaction (see history_flush()). A write error
+ * turns history off and is returned.
  */
 bool
 history_store(struct msg *m, GError **error)
@@ -129,6 +171,15 @@ history_store(struct msg *m, GError **error)
 
 	if (db == NULL)
 		return true;
+	if (!in_txn) {
+		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+			fail(error, "cannot store a message; history is now "
+			    "off");
+			history_close();
+			return false;
+		}
+		in_txn = true;
+	}
 	sqlite3_reset(st_insert);
 	bind_text(st_insert, 1, m->account);
 	bind_text(st_insert, 2, m->peer);

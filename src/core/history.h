@@ -13,6 +13,7 @@ bool		 history_open(const char *path, GError **error);
 void		 history_close(void);
 bool		 history_available(void);
 bool		 history_store(struct msg *m, GError **error);
+void		 history_flush(void);
 GPtrArray	*history_load(const char *account, const char *peer,
 		    gint64 before_row, guint limit, GError **error);
 gint64		 history_row_of(const struct msg *m);

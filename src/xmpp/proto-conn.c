@@ -21,6 +21,7 @@
 #include "config.h"
 #include "core/certstore.h"
 #include "core/events.h"
+#include "core/history.h"
 #include "core/loop.h"
 #include "core/prefs.h"
 #include "proto-internal.h"
@@ -508,6 +509,8 @@ drain(struct pconn *pc)
 		return;
 	for (i = 0; i < 512 && idle < 4; i++) {
 		before = pc->recv_count;
+		/* What the last turn stored is committed before its acks go. */
+		history_flush();
 		xmpp_run_once(ctx, 0);
 		if (pc->ctx != ctx)
 			return;
@@ -934,6 +937,7 @@ proto_shutdown(void)
 			    xmpp_conn_is_disconnected(pc->conn))
 				continue;
 			open = true;
+			history_flush();
 			xmpp_run_once(pc->ctx, 10);
 		}
 	}

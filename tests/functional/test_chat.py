@@ -235,6 +235,32 @@ def test_history_survives_restart_and_files_private(home, prosody, make_peer):
     assert rows == [(bob.jid, 0, "remember me"), (bob.jid, 1, "i will")]
 
 
+def test_burst_committed_while_running_in_batches(home, prosody, make_peer):
+    # Writes are batched per network turn; every message of a burst is in
+    # the database (seen by another reader) while natter still runs.
+    import sqlite3
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    n = 300
+    bob.proc.stdin.write("".join(
+        '{"op":"send","to":"%s","body":"burst %d"}\n' % (alice, i) for i in range(n)))
+    bob.proc.stdin.flush()
+    b.wait_event("message-received", body=f"burst {n - 1}", timeout=30)
+    db = home.data / "natter" / "history.db"
+
+    def stored():
+        c = sqlite3.connect(db)
+        try:
+            return c.execute("select count(*) from messages where body like 'burst %'").fetchone()[0]
+        finally:
+            c.close()
+    wait_for(lambda: stored() == n, 5, lambda: f"{stored()} of {n} rows committed")
+    bodies = [r[0] for r in sqlite3.connect(db).execute(
+        "select body from messages order by row").fetchall()]
+    assert bodies == [f"burst {i}" for i in range(n)]
+    assert b.close() == 0
+
+
 def test_corrupt_history_reported_natter_runs(home, prosody):
     db = home.data / "natter" / "history.db"
     db.parent.mkdir(parents=True)
