@@ -184,3 +184,82 @@ const struct cmd_entry cmd_reset_entry = {
 	.flags = CMD_SCRIPT_SAFE,
 	.exec = reset_exec,
 };
+
+static enum cmd_status
+theme_run(struct cmd_ctx *ctx, const char *op, const char *name)
+{
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+
+	if (ui == NULL || ui->theme == NULL)
+		return cmd_error(ctx, "themes belong to the full-screen "
+		    "interface");
+	return ui->theme(ctx, op, name) ? CMD_OK : CMD_ERROR;
+}
+
+static enum cmd_status
+theme_list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return theme_run(ctx, "list", NULL);
+}
+
+static enum cmd_status
+theme_load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return theme_run(ctx, "load", a->argv[0]);
+}
+
+static enum cmd_status
+theme_show_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return theme_run(ctx, "show", NULL);
+}
+
+static const struct cmd_entry theme_list = {
+	.name = "list",
+	.synopsis = (const char *const[]){ "/theme list", NULL },
+	.description = "List the themes found (your themes directory first, "
+	    "then the bundled ones).",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/theme list", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_TUI | CMD_SCRIPT_SAFE, .exec = theme_list_exec,
+};
+
+static const struct cmd_entry theme_load = {
+	.name = "load",
+	.synopsis = (const char *const[]){ "/theme load NAME", NULL },
+	.description = "Use theme NAME now and at the next start (ui.theme). "
+	    "A bad value is reported with file:line and the default colour "
+	    "used for it.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "NAME", "a theme from /theme list" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/theme load mono", NULL },
+	.min_args = 1, .max_args = 1,
+	.flags = CMD_TUI | CMD_SCRIPT_SAFE, .exec = theme_load_exec,
+};
+
+static const struct cmd_entry theme_show = {
+	.name = "show",
+	.synopsis = (const char *const[]){ "/theme show", NULL },
+	.description = "Show the theme in use and the value of every element.",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/theme show", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_TUI | CMD_SCRIPT_SAFE, .exec = theme_show_exec,
+};
+
+const struct cmd_entry cmd_theme_entry = {
+	.name = "theme",
+	.synopsis = (const char *const[]){ "/theme list", "/theme load NAME",
+	    "/theme show", NULL },
+	.description = "Colour themes (themes/NAME.theme, a [colours] group "
+	    "with one key per screen element): list, load or show them.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "NAME", "a theme from /theme list" }, { NULL, NULL } },
+	.examples = (const char *const[]){ "/theme list", "/theme load light",
+	    NULL },
+	.subcmds = (const struct cmd_entry *const[]){ &theme_list,
+	    &theme_load, &theme_show, NULL },
+	.min_args = 1, .max_args = 2,
+	.flags = CMD_TUI | CMD_SCRIPT_SAFE,
+};

@@ -57,5 +57,6 @@ extern const struct cmd_entry cmd_time_entry;
 extern const struct cmd_entry cmd_version_entry;
 extern const struct cmd_entry cmd_diagnose_entry;
 extern const struct cmd_entry cmd_mentions_entry;
+extern const struct cmd_entry cmd_theme_entry;
 
 #endif

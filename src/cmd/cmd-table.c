@@ -48,6 +48,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_set_entry,
 	&cmd_status_entry,
 	&cmd_sub_entry,
+	&cmd_theme_entry,
 	&cmd_time_entry,
 	&cmd_tls_entry,
 	&cmd_topic_entry,

@@ -119,6 +119,9 @@ struct cmd_ui_ops {
 	void	(*open_xmlcon)(const char *input);
 	/* Open or focus the window collecting mentions from all rooms */
 	void	(*open_mentions)(void);
+	/* /theme list|load NAME|show: prints on ctx; false on error */
+	bool	(*theme)(struct cmd_ctx *ctx, const char *op,
+		    const char *name);
 };
 
 extern const struct cmd_entry *const cmd_table[];

@@ -179,3 +179,44 @@ def test_alt_j_jumps_to_any_window(tui_factory):
     t.keys("M-j", "x")                      # anything else cancels
     t.wait_screen(r"^>\s*$")
     assert "[2:xmlconsole<]" in t.screen()
+
+
+BUNDLED_THEMES = ["contrast", "default", "light", "mono", "solarized"]
+
+
+def test_theme_list_load_show_and_every_bundled_theme_is_valid(tui_factory, home):
+    t = tui_factory(width=120, height=50)
+    t.wait_screen(r"No account yet")
+    t.command("/theme list")
+    t.wait_screen(r"^\d\d:\d\d default  \(in use\)$")
+    for name in BUNDLED_THEMES:
+        t.wait_screen(rf"^\d\d:\d\d {name}")
+    for name in BUNDLED_THEMES:
+        t.command(f"/theme load {name}")
+        t.wait_screen(rf"theme {name} loaded")
+    assert "is not a colour" not in t.screen()
+    t.command("/clear")
+    t.command("/theme load mono")
+    t.wait_screen(r"theme mono loaded")
+    # mono: attributes only, no colour in the title bar.
+    title = t.screen(escapes=True).splitlines()[0]
+    assert "\x1b[7m" in title or "\x1b[1;7m" in title or re.search(r"\x1b\[[0-9;]*7[;m]", title), title
+    assert not re.search(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[;m]", title), title
+    t.command("/theme show")
+    t.wait_screen(r"^\d\d:\d\d   title\s+reverse bold$")
+    t.command("/theme load no-such-theme")
+    t.wait_screen(r"theme 'no-such-theme' not found")
+    t.command("/theme show")
+    t.wait_screen(r"theme mono:")
+    assert "[ui]\ntheme=mono" in (home.config / "natter" / "natterrc").read_text().replace(" ", "")
+
+
+def test_bad_theme_value_reported_with_file_and_line(tui_factory, home):
+    d = home.config / "natter" / "themes"
+    d.mkdir(parents=True)
+    (d / "broken.theme").write_text("[colours]\ntext=default\nerror=purplish bold\n")
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    t.command("/theme load broken")
+    t.wait_screen(r"broken\.theme:3: 'purplish' is not a colour or attribute")
+    t.wait_screen(r"theme broken loaded")

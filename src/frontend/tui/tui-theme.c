@@ -34,6 +34,9 @@ static const char *const builtin[TUI_ELEM__COUNT] = {
 };
 
 static int attrs[TUI_ELEM__COUNT];
+static const char *specs[TUI_ELEM__COUNT];	/* borrowed from spec_store */
+static GStringChunk *spec_store;
+static char *current;				/* name of the loaded theme */
 
 static const char *const colour_names[] = { "black", "red", "green",
 	"yellow", "blue", "magenta", "cyan", "white" };
@@ -125,29 +128,31 @@ parse_spec(const char *spec, short pair, int *attr, char **bad)
 	return true;
 }
 
+static gint
+cmp_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static GPtrArray *theme_dirs(void);
+
 static char *
 find_theme(const char *name)
 {
 	g_autofree char *file = g_strdup_printf("%s.theme", name);
-	char *p = xdg_path(XDG_CONFIG, NULL);
-	const char *env = g_getenv("NATTER_THEME_DIR");
-	char *path;
+	g_autoptr(GPtrArray) dirs = theme_dirs();
+	guint i;
 
-	path = g_build_filename(p, "themes", file, NULL);
-	g_free(p);
-	if (g_file_test(path, G_FILE_TEST_EXISTS))
-		return path;
-	g_free(path);
-	if (env != NULL) {
-		path = g_build_filename(env, file, NULL);
+	if (strchr(name, '/') != NULL || *name == '.' || *name == '\0')
+		return NULL;	/* a name, not a path */
+	for (i = 0; i < dirs->len; i++) {
+		char *path = g_build_filename(g_ptr_array_index(dirs, i), file,
+		    NULL);
+
 		if (g_file_test(path, G_FILE_TEST_EXISTS))
 			return path;
 		g_free(path);
 	}
-	path = g_build_filename(NATTER_DATADIR, "themes", file, NULL);
-	if (g_file_test(path, G_FILE_TEST_EXISTS))
-		return path;
-	g_free(path);
 	return NULL;
 }
 
@@ -156,11 +161,83 @@ load_builtin(void)
 {
 	int e;
 
+	if (spec_store != NULL)
+		g_string_chunk_free(spec_store);
+	spec_store = g_string_chunk_new(512);
 	for (e = 0; e < TUI_ELEM__COUNT; e++) {
 		g_autofree char *bad = NULL;
 
 		(void)parse_spec(builtin[e], (short)(e + 1), &attrs[e], &bad);
+		specs[e] = builtin[e];
 	}
+}
+
+/* Where themes are looked for, most specific first (new strings). */
+static GPtrArray *
+theme_dirs(void)
+{
+	GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *p = xdg_path(XDG_CONFIG, NULL);
+	const char *env = g_getenv("NATTER_THEME_DIR");
+
+	g_ptr_array_add(dirs, g_build_filename(p, "themes", NULL));
+	if (env != NULL)
+		g_ptr_array_add(dirs, g_strdup(env));
+	g_ptr_array_add(dirs, g_build_filename(NATTER_DATADIR, "themes",
+	    NULL));
+	return dirs;
+}
+
+/* Names of the themes that can be loaded, sorted, without duplicates. */
+GPtrArray *
+tui_theme_list(void)
+{
+	g_autoptr(GPtrArray) dirs = theme_dirs();
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	guint i, j;
+
+	for (i = 0; i < dirs->len; i++) {
+		GDir *d = g_dir_open(g_ptr_array_index(dirs, i), 0, NULL);
+		const char *f;
+
+		while (d != NULL && (f = g_dir_read_name(d)) != NULL) {
+			g_autofree char *name = NULL;
+			bool dup = false;
+
+			if (!g_str_has_suffix(f, ".theme"))
+				continue;
+			name = g_strndup(f, strlen(f) - 6);
+			for (j = 0; j < out->len && !dup; j++)
+				dup = strcmp(g_ptr_array_index(out, j), name) == 0;
+			if (!dup)
+				g_ptr_array_add(out, g_steal_pointer(&name));
+		}
+		if (d != NULL)
+			g_dir_close(d);
+	}
+	g_ptr_array_sort(out, cmp_name);
+	return out;
+}
+
+/* Name of the theme in use ("built-in" when none could be loaded). */
+const char *
+tui_theme_current(void)
+{
+	return current != NULL ? current : "built-in";
+}
+
+/* The value an element has now, as written in the theme. */
+const char *
+tui_theme_spec(enum tui_elem e)
+{
+	return specs[e];
+}
+
+void
+tui_theme_free(void)
+{
+	g_clear_pointer(&spec_store, g_string_chunk_free);
+	g_clear_pointer(&current, g_free);
 }
 
 /*
@@ -180,12 +257,16 @@ tui_theme_load(const char *name, GPtrArray *warnings)
 		start_color();
 		use_default_colors();
 	}
-	load_builtin();
 	if (path == NULL) {
 		g_ptr_array_add(warnings, g_strdup_printf("theme '%s' not "
-		    "found; using the built-in default", name));
+		    "found (/theme list shows the themes)", name));
+		if (current == NULL)
+			load_builtin();
 		return false;
 	}
+	load_builtin();
+	g_free(current);
+	current = NULL;
 	if (!g_file_get_contents(path, &text, NULL, &err) ||
 	    !g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &err)) {
 		g_ptr_array_add(warnings, g_strdup_printf("%s: %s; using the "
@@ -206,9 +287,12 @@ tui_theme_load(const char *name, GPtrArray *warnings)
 			    path, files_keyfile_line(text, "colours", elem_names[e]),
 			    bad));
 			(void)parse_spec(builtin[e], (short)(e + 1), &a, &bad);
+		} else {
+			specs[e] = g_string_chunk_insert(spec_store, v);
 		}
 		attrs[e] = a;
 	}
+	current = g_strdup(name);
 	return true;
 }
 

@@ -5,6 +5,7 @@
  * Implements the window operations of the command layer (/win, /wins,
  * /close, /clear). frontend/tui layer.
  */
+#include <curses.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,6 +433,45 @@ open_room(const char *account, const char *room)
 	(void)tui_room_window(account, room, true);
 }
 
+static bool
+theme_op(struct cmd_ctx *ctx, const char *op, const char *name)
+{
+	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) names = NULL;
+	g_autoptr(GError) err = NULL;
+	bool ok;
+	guint i;
+
+	if (strcmp(op, "list") == 0) {
+		names = tui_theme_list();
+		for (i = 0; i < names->len; i++)
+			cmd_print(ctx, "%s%s", (char *)g_ptr_array_index(names,
+			    i), strcmp(g_ptr_array_index(names, i),
+			    tui_theme_current()) == 0 ? "  (in use)" : "");
+		if (names->len == 0)
+			cmd_print(ctx, "no theme files found");
+		return true;
+	}
+	if (strcmp(op, "show") == 0) {
+		cmd_print(ctx, "theme %s:", tui_theme_current());
+		for (i = 0; i < TUI_ELEM__COUNT; i++)
+			cmd_print(ctx, "  %-16s %s", tui_theme_elem_name(i),
+			    tui_theme_spec(i));
+		return true;
+	}
+	ok = tui_theme_load(name, warnings);
+	for (i = 0; i < warnings->len; i++)
+		cmd_error(ctx, "%s", (char *)g_ptr_array_index(warnings, i));
+	if (!ok)
+		return false;
+	if (!prefs_set("ui.theme", name, &err))
+		cmd_error(ctx, "%s", err->message);
+	clearok(curscr, TRUE);
+	tui_mark_dirty();
+	cmd_print(ctx, "theme %s loaded (saved as ui.theme)", name);
+	return true;
+}
+
 static void
 open_mentions(void)
 {
@@ -459,6 +499,7 @@ static const struct cmd_ui_ops ops = {
 	.load_history = tui_chat_load_history,
 	.open_xmlcon = tui_xmlcon_open,
 	.open_mentions = open_mentions,
+	.theme = theme_op,
 };
 
 /* Give the command layer the TUI's window operations. */

@@ -680,4 +680,5 @@ tui_stop(void)
 	cmd_set_ui_ops(NULL);
 	endwin();
 	tui_win_free_all();
+	tui_theme_free();
 }
