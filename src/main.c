@@ -232,6 +232,7 @@ run(void)
 		tui_stop();
 	}
 	cmdq_clear();
+	cmd_search_free();
 	password_cancel_all();
 	proto_shutdown();
 	history_close();

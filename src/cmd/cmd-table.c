@@ -45,6 +45,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_room_entry,
 	&cmd_rooms_entry,
 	&cmd_roster_entry,
+	&cmd_search_entry,
 	&cmd_set_entry,
 	&cmd_status_entry,
 	&cmd_sub_entry,

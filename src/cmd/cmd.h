@@ -119,6 +119,10 @@ struct cmd_ui_ops {
 	void	(*open_xmlcon)(const char *input);
 	/* Open or focus the window collecting mentions from all rooms */
 	void	(*open_mentions)(void);
+	/* Open account/peer's window scrolled to the message with id (or
+	 * time); false when it cannot be shown */
+	bool	(*jump)(const char *account, const char *peer, bool room,
+		    const char *id, gint64 time);
 	/* /theme list|load NAME|show: prints on ctx; false on error */
 	bool	(*theme)(struct cmd_ctx *ctx, const char *op,
 		    const char *name);
@@ -158,6 +162,7 @@ void	 cmdq_clear(void);
 
 bool	 cmd_net_busy(void);
 bool	 cmd_xml_pending(void);
+void	 cmd_search_free(void);
 enum cmd_status cmd_say(struct cmd_ctx *ctx, const char *line);
 bool	 cmd_chat_state(const char *account, const char *peer,
 	    const char *state);

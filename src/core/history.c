@@ -41,7 +41,28 @@ static const char schema[] =
 	" time INTEGER NOT NULL, id TEXT, origin_id TEXT, stanza_id TEXT,"
 	" encryption TEXT, corrects TEXT);"
 	"CREATE INDEX IF NOT EXISTS messages_peer"
-	" ON messages(account, peer, row);";
+	" ON messages(account, peer, row);"
+	/* Full-text index of the bodies (FTS5, external content). */
+	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body,"
+	" content='messages', content_rowid='row');"
+	"CREATE TRIGGER IF NOT EXISTS messages_fts_add AFTER INSERT ON messages"
+	" BEGIN INSERT INTO messages_fts(rowid, body)"
+	" VALUES (new.row, new.body); END;";
+
+/* True when the database has the full-text index already. */
+static bool
+has_fts(void)
+{
+	sqlite3_stmt *st = NULL;
+	bool found;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name ="
+	    " 'messages_fts'", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
 
 static bool
 fail(GError **error, const char *what)
@@ -96,6 +117,7 @@ bool
 history_open(const char *path, GError **error)
 {
 	mode_t old = umask(077);
+	bool fts_existed;
 	int rc;
 
 	history_close();
@@ -105,7 +127,11 @@ history_open(const char *path, GError **error)
 	if (rc != SQLITE_OK)
 		goto bad;
 	sqlite3_busy_timeout(db, 200);
+	fts_existed = has_fts();
 	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    (!fts_existed && sqlite3_exec(db, "INSERT INTO messages_fts("
+	    "messages_fts) VALUES('rebuild')", NULL, NULL, NULL) !=
+	    SQLITE_OK) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO messages (account, peer, "
 	    "resource, dir, type, body, time, id, origin_id, stanza_id, "
 	    "encryption, corrects) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1,
@@ -251,6 +277,80 @@ history_load(const char *account, const char *peer, gint64 before_row,
 	}
 	if (rc != SQLITE_DONE)
 		fail(error, "cannot read");
+	return out;
+}
+
+/*
+ * A full-text query matching every word of text (each as a quoted
+ * phrase, so FTS5 operators typed by the user are plain words).
+ */
+static char *
+fts_query(const char *text)
+{
+	g_auto(GStrv) words = g_strsplit_set(text, " \t\n", -1);
+	GString *q = g_string_new(NULL);
+	guint i;
+
+	for (i = 0; words[i] != NULL; i++) {
+		g_autofree char *esc = NULL;
+		char **parts;
+
+		if (*words[i] == '\0')
+			continue;
+		parts = g_strsplit(words[i], "\"", -1);
+		esc = g_strjoinv("\"\"", parts);
+		g_strfreev(parts);
+		g_string_append_printf(q, "%s\"%s\"", q->len ? " " : "", esc);
+	}
+	return g_string_free(q, FALSE);
+}
+
+/*
+ * The newest limit messages whose body has every word of text, for
+ * account and peer (NULL: any), oldest first, as a new array of struct
+ * msg (row, account, peer, resource, dir, type, body, time, id set).
+ */
+GPtrArray *
+history_search(const char *account, const char *peer, const char *text,
+    guint limit, GError **error)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
+	g_autofree char *q = fts_query(text);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (db == NULL || *q == '\0')
+		return out;
+	if (sqlite3_prepare_v2(db, "SELECT m.row, m.account, m.peer, "
+	    "m.resource, m.dir, m.type, m.body, m.time, m.id FROM messages_fts "
+	    "JOIN messages m ON m.row = messages_fts.rowid WHERE messages_fts "
+	    "MATCH ?1 AND (?2 IS NULL OR m.account = ?2) AND (?3 IS NULL OR "
+	    "m.peer = ?3) ORDER BY m.row DESC LIMIT ?4", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		fail(error, "cannot search");
+		return out;
+	}
+	bind_text(st, 1, q);
+	bind_text(st, 2, account);
+	bind_text(st, 3, peer);
+	sqlite3_bind_int(st, 4, (int)MIN(limit, HISTORY_LOAD_MAX));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		g_autofree char *a = col(st, 1), *p = col(st, 2);
+		g_autofree char *body = col(st, 6);
+		struct msg *m = msg_new(sqlite3_column_int(st, 4) ? MSG_OUT :
+		    MSG_IN, a, p, body);
+
+		m->row = sqlite3_column_int64(st, 0);
+		m->resource = col(st, 3);
+		g_free(m->type);
+		m->type = col(st, 5);
+		m->time = sqlite3_column_int64(st, 7);
+		m->id = col(st, 8);
+		g_ptr_array_insert(out, 0, m);
+	}
+	if (rc != SQLITE_DONE)
+		fail(error, "cannot search");
+	sqlite3_finalize(st);
 	return out;
 }
 

@@ -17,5 +17,7 @@ void		 history_flush(void);
 GPtrArray	*history_load(const char *account, const char *peer,
 		    gint64 before_row, guint limit, GError **error);
 gint64		 history_row_of(const struct msg *m);
+GPtrArray	*history_search(const char *account, const char *peer,
+		    const char *text, guint limit, GError **error);
 
 #endif

@@ -302,3 +302,50 @@ def test_reply_goes_to_locked_resource(home, prosody, make_peer):
     raw = b.wait_event("raw-out", xml=re.compile(r"<body>answer</body>"))
     assert f'to="{ev["from"]}"' in raw["xml"], raw["xml"]      # XEP-0296
     bob.wait("message", body="answer")
+
+
+def test_search_history_full_text(home, prosody, make_peer):
+    bob = make_peer("bob")
+    carol = make_peer("carol")
+    b, alice = login(home, prosody)
+    bob.send(alice, "the train tickets are booked")
+    carol.send(alice, "tickets for the concert")
+    bob.send(alice, "see you AND goodbye")
+    b.wait_event("message-received", body="see you AND goodbye")
+    b.wait_event("message-received", body="tickets for the concert")
+    b.send("/search tickets")                     # console: everything
+    b.wait_event("command-output", text=re.compile(r"^2 messages with 'tickets'"))
+    b.wait_event("command-output", text=re.compile(
+        rf"^\[[12]\] \d{{4}}-\d\d-\d\d \d\d:\d\d {bob.jid} <{bob.jid}> the train tickets are booked$"))
+    b.wait_event("command-output", text=re.compile(rf"^\[[12]\] .* {carol.jid} <{carol.jid}> tickets for the concert$"))
+    b.send(f"/win {bob.jid}")                    # a conversation: only it
+    b.send("/search tickets")
+    b.wait_event("command-output", text=re.compile(r"^1 message with 'tickets'"))
+    b.send("/search AND")                        # FTS syntax is plain text
+    b.wait_event("command-output", text=re.compile(r"^\[1\] .*see you AND goodbye$"))
+    b.send("/search -a concert tickets")         # every word, any order
+    b.wait_event("command-output", text=re.compile(r"^1 message with 'concert tickets'"))
+    b.send("/search nowhere-to-be-found")
+    b.wait_event("command-output", text=re.compile(r"^no message contains 'nowhere-to-be-found'"))
+    assert b.close() == 0
+
+
+def test_search_indexes_history_written_before_the_index_existed(home, prosody):
+    import sqlite3
+    db = home.data / "natter" / "history.db"
+    db.parent.mkdir(parents=True)
+    c = sqlite3.connect(db)
+    c.executescript("""
+        CREATE TABLE messages (row INTEGER PRIMARY KEY, account TEXT NOT NULL,
+          peer TEXT NOT NULL, resource TEXT, dir INTEGER NOT NULL, type TEXT,
+          body TEXT NOT NULL, time INTEGER NOT NULL, id TEXT, origin_id TEXT,
+          stanza_id TEXT, encryption TEXT, corrects TEXT);
+        INSERT INTO messages (account, peer, dir, type, body, time)
+          VALUES ('a', 'old@localhost', 0, 'chat', 'an ancient message', 1000000);
+    """)
+    c.commit()
+    c.close()
+    b = Batch(home)
+    b.send("/search ancient")
+    b.wait_event("command-output", text=re.compile(r"^\[1\] \d{4}-.* old@localhost <old@localhost> an ancient message$"))
+    assert b.close() == 0

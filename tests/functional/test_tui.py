@@ -24,7 +24,7 @@ def tui_factory(home):
 
 
 def test_first_start_shows_how_to_begin_and_help_lists_commands(tui_factory):
-    t = tui_factory(width=120, height=70)
+    t = tui_factory(width=120, height=100)   # /help lists them all
     t.wait_screen(r"No account yet")
     t.wait_screen(r"/connect you@example.org")
     t.command("/help")

@@ -270,3 +270,22 @@ def test_osc9_terminal_notification(tui, make_peer, home):
     bob.send(alice, "knock knock")
     wait_for(lambda: raw.exists() and b"\x1b]9;natter: bob@localhost: knock knock\x07"
              in raw.read_bytes(), 10, "OSC 9 sequence")
+
+
+def test_search_result_jumps_into_the_conversation(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    bob.send(alice, "needle in the haystack")
+    for i in range(60):
+        bob.send(alice, f"hay {i}")
+    wait_for(lambda: "[2:bob@localhost!]" in status_line(t), 10, "chat window")
+    t.keys("M-2")
+    t.wait_screen(r"hay 59")
+    t.command("/close")
+    t.wait_screen(r"\[1:console<\]")
+    t.command("/search needle")
+    t.wait_screen(r"\[1\] \d{4}-\d\d-\d\d \d\d:\d\d bob@localhost <bob@localhost> needle in the haystack")
+    t.command("/search -j 1")
+    t.wait_screen(r"<bob@localhost> needle in the haystack")
+    t.wait_screen(r"scrolled back")
+    assert "hay 59" not in t.screen()

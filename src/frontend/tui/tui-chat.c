@@ -264,6 +264,8 @@ load_into(struct tui_win *w, guint n)
 	struct account *acc;
 	g_autoptr(GPtrArray) l = NULL;
 	g_autoptr(GError) err = NULL;
+	/* Live lines but no history yet: the newest rows are those lines. */
+	bool dedupe = w->oldest_row == 0 && w->lines.length > 0;
 	guint i;
 
 	if (w->kind != TUI_WIN_CHAT || !history_available())
@@ -278,11 +280,65 @@ load_into(struct tui_win *w, guint n)
 		struct msg *m = g_ptr_array_index(l, i);
 		bool own = m->dir == MSG_OUT;
 
+		w->oldest_row = m->row;
+		if (dedupe && m->id != NULL && find_line(w, m->id) != NULL)
+			continue;
 		tui_win_add_msg(w, m->time, own ? own_name(acc) :
 		    contact_name(w->account, w->peer), own, m->body, m->id,
 		    true);
-		w->oldest_row = m->row;
 	}
+}
+
+/* Lines from the bottom of w to the line of message id (or time). */
+static long
+lines_back_to(struct tui_win *w, const char *id, gint64 time)
+{
+	GList *l = g_queue_peek_tail_link(&w->lines);
+	long k;
+
+	for (k = 0; l != NULL; l = l->prev, k++) {
+		struct tui_line *line = l->data;
+
+		if (id != NULL ? g_strcmp0(line->id, id) == 0 :
+		    line->time == time)
+			return k;
+	}
+	return -1;
+}
+
+/*
+ * Show the message id (or at time) of account/peer in its window, loading
+ * older history of a chat until it is there (bounded). False when it
+ * cannot be shown (a room window that no longer holds it).
+ */
+bool
+tui_chat_jump(const char *account, const char *peer, bool room,
+    const char *id, gint64 time)
+{
+	struct tui_win *w = room ? tui_win_find_chat(account, peer) :
+	    tui_win_open_chat(account, peer, false);
+	long k;
+	int tries;
+
+	if (w == NULL)
+		return false;
+	if (!room && w->lines.length == 0)
+		load_into(w, 50);
+	for (tries = 0; (k = lines_back_to(w, id, time)) < 0 && !room &&
+	    tries < 50; tries++) {
+		gint64 before = w->oldest_row;
+
+		load_into(w, 200);
+		if (w->oldest_row == before)
+			break;
+	}
+	if (k < 0)
+		return false;
+	tui_win_show(w);
+	/* The line lands in the middle of the window. */
+	w->scroll = (guint)MAX(k - tui_main_height() / 2, 0);
+	tui_mark_dirty();
+	return true;
 }
 
 /* /history N and scrolling past the top: older lines of this chat. */

@@ -131,6 +131,8 @@ void		 tui_chat_typed(void);
 void		 tui_notify(const char *from, const char *body);
 void		 tui_chat_load_history(guint n);
 void		 tui_chat_title(struct tui_win *w, GString *out);
+bool		 tui_chat_jump(const char *account, const char *peer,
+		    bool room, const char *id, gint64 time);
 
 /* tui-room.c */
 void		 tui_room_on_event(const struct ev *ev);

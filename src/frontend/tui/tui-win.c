@@ -500,6 +500,7 @@ static const struct cmd_ui_ops ops = {
 	.open_xmlcon = tui_xmlcon_open,
 	.open_mentions = open_mentions,
 	.theme = theme_op,
+	.jump = tui_chat_jump,
 };
 
 /* Give the command layer the TUI's window operations. */
