@@ -42,26 +42,124 @@ static const char schema[] =
 	" encryption TEXT, corrects TEXT);"
 	"CREATE INDEX IF NOT EXISTS messages_peer"
 	" ON messages(account, peer, row);"
-	/* Full-text index of the bodies (FTS5, external content). */
+	/* Full-text index of the bodies (FTS5, external content), filled
+	 * in the background: see index_some(). */
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body,"
 	" content='messages', content_rowid='row');"
-	"CREATE TRIGGER IF NOT EXISTS messages_fts_add AFTER INSERT ON messages"
-	" BEGIN INSERT INTO messages_fts(rowid, body)"
-	" VALUES (new.row, new.body); END;";
+	"CREATE TABLE IF NOT EXISTS fts_state (id INTEGER PRIMARY KEY"
+	" CHECK (id = 0), indexed INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO fts_state VALUES (0, 0);";
 
-/* True when the database has the full-text index already. */
-static bool
-has_fts(void)
+/*
+ * The full-text index is not updated per message (FTS5 costs about as
+ * much per row as the rest of a message's handling): rows are indexed in
+ * chunks by a one-shot timer once a burst is over, and before a search.
+ * indexed is the last row in the index.
+ */
+#define INDEX_DELAY_MS 2000
+#define INDEX_CHUNK 2000
+
+static gint64 indexed;
+static guint index_timer;
+
+static gint64
+int_query(const char *sql, gint64 arg1, gint64 arg2, bool *null)
 {
 	sqlite3_stmt *st = NULL;
-	bool found;
+	gint64 r = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name ="
-	    " 'messages_fts'", -1, &st, NULL) != SQLITE_OK)
-		return false;
-	found = sqlite3_step(st) == SQLITE_ROW;
+	*null = true;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, arg1);
+	sqlite3_bind_int64(st, 2, arg2);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		r = sqlite3_column_int64(st, 0);
+		*null = false;
+	}
 	sqlite3_finalize(st);
-	return found;
+	return r;
+}
+
+/* The last row in the full-text index (kept in fts_state). */
+static gint64
+max_indexed(void)
+{
+	bool null;
+
+	return int_query("SELECT indexed FROM fts_state WHERE id = 0", 0, 0,
+	    &null);
+}
+
+static bool
+exec_int(const char *sql, gint64 a, gint64 b)
+{
+	sqlite3_stmt *st = NULL;
+	bool ok;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* Index up to INDEX_CHUNK more rows; false when none are left after. */
+static bool
+index_some(void)
+{
+	gint64 upper;
+	bool null, ok;
+
+	history_flush();
+	if (db == NULL)
+		return false;
+	upper = int_query("SELECT max(row) FROM (SELECT row FROM messages "
+	    "WHERE row > ?1 ORDER BY row LIMIT ?2)", indexed, INDEX_CHUNK,
+	    &null);
+	if (null)
+		return false;
+	ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+	    exec_int("INSERT INTO messages_fts(rowid, body) SELECT row, body "
+	    "FROM messages WHERE row > ?1 AND row <= ?2", indexed, upper) &&
+	    exec_int("UPDATE fts_state SET indexed = ?1 WHERE id = ?2", upper,
+	    0) && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+	if (!ok) {
+		log_warn("history: cannot index: %s", sqlite3_errmsg(db));
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return false;
+	}
+	indexed = upper;
+	(void)int_query("SELECT 1 FROM messages WHERE row > ?1 LIMIT 1",
+	    indexed, 0, &null);
+	return !null;
+}
+
+static gint64 last_store_ms;
+
+/* Index once stores have paused for INDEX_DELAY_MS (not during bursts). */
+static void
+index_cb(void *data)
+{
+	gint64 quiet = loop_now_ms() - last_store_ms;
+
+	index_timer = 0;
+	if (quiet < INDEX_DELAY_MS)
+		index_timer = loop_add_timer(INDEX_DELAY_MS - quiet, index_cb,
+		    NULL);
+	else if (index_some())
+		index_timer = loop_add_timer(20, index_cb, NULL);
+}
+
+static void
+index_later(void)
+{
+	last_store_ms = loop_now_ms();
+	if (index_timer == 0)
+		index_timer = loop_add_timer(INDEX_DELAY_MS, index_cb, NULL);
 }
 
 static bool
@@ -117,7 +215,6 @@ bool
 history_open(const char *path, GError **error)
 {
 	mode_t old = umask(077);
-	bool fts_existed;
 	int rc;
 
 	history_close();
@@ -127,11 +224,7 @@ history_open(const char *path, GError **error)
 	if (rc != SQLITE_OK)
 		goto bad;
 	sqlite3_busy_timeout(db, 200);
-	fts_existed = has_fts();
 	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    (!fts_existed && sqlite3_exec(db, "INSERT INTO messages_fts("
-	    "messages_fts) VALUES('rebuild')", NULL, NULL, NULL) !=
-	    SQLITE_OK) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO messages (account, peer, "
 	    "resource, dir, type, body, time, id, origin_id, stanza_id, "
 	    "encryption, corrects) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1,
@@ -144,6 +237,8 @@ history_open(const char *path, GError **error)
 	protect(path);
 	if (flush_hook == 0)
 		flush_hook = loop_add_prepare(flush_cb, NULL);
+	indexed = max_indexed();
+	index_later();		/* history from before the index existed */
 	return true;
 bad:
 	fail(error, path);
@@ -163,6 +258,9 @@ history_close(void)
 	if (flush_hook != 0)
 		loop_remove_hook(flush_hook);
 	flush_hook = 0;
+	if (index_timer != 0)
+		loop_remove_timer(index_timer);
+	index_timer = 0;
 	g_clear_pointer(&st_insert, sqlite3_finalize);
 	g_clear_pointer(&st_load, sqlite3_finalize);
 	if (db != NULL)
@@ -228,6 +326,7 @@ history_store(struct msg *m, GError **error)
 	}
 	last_row = sqlite3_last_insert_rowid(db);
 	m->row = last_row;
+	index_later();
 	return true;
 }
 
@@ -320,6 +419,10 @@ history_search(const char *account, const char *peer, const char *text,
 	int rc;
 
 	if (db == NULL || *q == '\0')
+		return out;
+	while (index_some())
+		;		/* everything stored is searchable */
+	if (db == NULL)
 		return out;
 	if (sqlite3_prepare_v2(db, "SELECT m.row, m.account, m.peer, "
 	    "m.resource, m.dir, m.type, m.body, m.time, m.id FROM messages_fts "
