@@ -12,6 +12,7 @@
 #include "core/prefs.h"
 #include "core/room.h"
 #include "core/roster.h"
+#include "util/str.h"
 
 static void
 add_if(GPtrArray *out, const char *cand, const char *prefix)
@@ -80,12 +81,6 @@ complete_with(enum cmd_completer c, const struct cmd_entry *e,
 	default:
 		break;
 	}
-}
-
-static gint
-cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static enum cmd_completer
@@ -208,6 +203,6 @@ cmd_complete(const char *line, size_t point, size_t *start,
 		complete_with(CMD_COMPLETE_SUBCMD, e, prefix, out);
 	else
 		complete_with(completer_at(e, pos), e, prefix, out);
-	g_ptr_array_sort(out, cmp_str);
+	g_ptr_array_sort(out, str_ptr_cmp);
 	return out;
 }

@@ -128,22 +128,6 @@ diag_free(struct diag *d)
 	g_free(d);
 }
 
-/* The first field after "kind\t" of a record of that kind, or NULL. */
-static const char *
-rec(GPtrArray *recs, const char *kind)
-{
-	size_t n = strlen(kind);
-	guint i;
-
-	for (i = 0; recs != NULL && i < recs->len; i++) {
-		const char *r = g_ptr_array_index(recs, i);
-
-		if (strncmp(r, kind, n) == 0 && r[n] == '\t')
-			return r + n + 1;
-	}
-	return NULL;
-}
-
 /* True when recs hold "kind\tvalue" exactly (value may hold tabs). */
 static bool
 has(GPtrArray *recs, const char *kind, const char *value)
@@ -201,7 +185,7 @@ supported_one(struct diag *d, const struct feature *f, const char *what,
 	switch (f->where) {
 	case AT_SECURED:
 		*where = "connection";
-		return g_strcmp0(rec(d->facts, "secured"), "yes") == 0;
+		return g_strcmp0(cmd_records_field(d->facts, "secured"), "yes") == 0;
 	case AT_SERVER:
 		*where = d->domain;
 		return has(d->info, "feature", what);
@@ -251,7 +235,7 @@ cmp_double(gconstpointer a, gconstpointer b)
 static void
 report_connection(struct diag *d, GString *s)
 {
-	const char *sasl = rec(d->facts, "sasl");
+	const char *sasl = cmd_records_field(d->facts, "sasl");
 	GString *mechs = g_string_new(NULL);
 	g_autofree char *cert = NULL;
 	guint i;
@@ -259,7 +243,7 @@ report_connection(struct diag *d, GString *s)
 	if (!d->own) {
 		g_string_append_printf(s, "Connection\n  natter is connected to "
 		    "%s, not to %s: the connection facts are not about it.\n\n",
-		    rec(d->facts, "jid"), d->domain);
+		    cmd_records_field(d->facts, "jid"), d->domain);
 		return;
 	}
 	for (i = 0; i < d->facts->len; i++) {
@@ -270,17 +254,17 @@ report_connection(struct diag *d, GString *s)
 			    "", f[1]);
 	}
 	g_string_append_printf(s, "Connection\n  host %s port %s (%s)\n",
-	    rec(d->facts, "host"), rec(d->facts, "port"),
-	    strcmp(rec(d->facts, "configured"), "yes") == 0 ?
+	    cmd_records_field(d->facts, "host"), cmd_records_field(d->facts, "port"),
+	    strcmp(cmd_records_field(d->facts, "configured"), "yes") == 0 ?
 	    "set in the account: no SRV lookup" : "from the SRV record "
 	    "_xmpp-client._tcp, resolved by libstrophe");
 	g_string_append_printf(s, "  TLS: %s%s\n",
-	    strcmp(rec(d->facts, "secured"), "yes") != 0 ? "NOT ENCRYPTED" :
-	    strcmp(rec(d->facts, "tls"), "direct") == 0 ? "direct TLS" :
-	    "STARTTLS", strcmp(rec(d->facts, "secured"), "yes") != 0 ? "" :
-	    strcmp(rec(d->facts, "trust"), "user") == 0 ?
+	    strcmp(cmd_records_field(d->facts, "secured"), "yes") != 0 ? "NOT ENCRYPTED" :
+	    strcmp(cmd_records_field(d->facts, "tls"), "direct") == 0 ? "direct TLS" :
+	    "STARTTLS", strcmp(cmd_records_field(d->facts, "secured"), "yes") != 0 ? "" :
+	    strcmp(cmd_records_field(d->facts, "trust"), "user") == 0 ?
 	    ", certificate not verifiable, accepted by your trust decision" :
-	    strcmp(rec(d->facts, "tls"), "trust") == 0 ?
+	    strcmp(cmd_records_field(d->facts, "tls"), "trust") == 0 ?
 	    ", certificate NOT checked (tls trust)" :
 	    ", certificate verified");
 	cert = proto_conn_describe_cert(d->acc, NULL);
@@ -295,7 +279,7 @@ report_connection(struct diag *d, GString *s)
 	    sasl != NULL && *sasl != '\0' ? sasl : "unknown",
 	    mechs->len > 0 ? mechs->str : "unknown");
 	g_string_append_printf(s, "  stream management: %s\n\n",
-	    strcmp(rec(d->facts, "sm"), "enabled") == 0 ? "enabled" :
+	    strcmp(cmd_records_field(d->facts, "sm"), "enabled") == 0 ? "enabled" :
 	    stream_has(d, "urn:xmpp:sm:3") ? "offered, not enabled" :
 	    "not offered");
 	g_string_free(mechs, TRUE);
@@ -304,10 +288,10 @@ report_connection(struct diag *d, GString *s)
 static void
 report_software(struct diag *d, GString *s)
 {
-	const char *name = rec(d->version, "name");
-	const char *ver = rec(d->version, "version");
-	const char *os = rec(d->version, "os");
-	const char *up = rec(d->last, "seconds");
+	const char *name = cmd_records_field(d->version, "name");
+	const char *ver = cmd_records_field(d->version, "version");
+	const char *os = cmd_records_field(d->version, "os");
+	const char *up = cmd_records_field(d->last, "seconds");
 	g_autofree char *dur = up != NULL ? cmd_duration(atoll(up)) : NULL;
 
 	g_string_append(s, "Server software\n");
@@ -413,21 +397,35 @@ report_services(struct diag *d, GString *s)
 		g_string_append(s, "  none listed\n");
 }
 
-static void
-report_ping(struct diag *d, GString *s)
+/* Minimum, median and maximum round trip; false when none answered. */
+static bool
+ping_stats(struct diag *d, double *min, double *med, double *max)
 {
 	double *v = (double *)(void *)d->rtts->data;
 	guint n = d->rtts->len;
 
+	if (n == 0)
+		return false;
 	g_array_sort(d->rtts, cmp_double);
-	if (n == 0) {
+	*min = v[0];
+	*med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	*max = v[n - 1];
+	return true;
+}
+
+static void
+report_ping(struct diag *d, GString *s)
+{
+	double min, med, max;
+
+	if (!ping_stats(d, &min, &med, &max)) {
 		g_string_append_printf(s, "\nPing\n  no answer to XEP-0199 "
 		    "pings\n");
 		return;
 	}
 	g_string_append_printf(s, "\nPing (%u of %d answered)\n  min %.1f ms, "
-	    "median %.1f ms, max %.1f ms\n", n, PINGS, v[0], n % 2 ? v[n / 2] :
-	    (v[n / 2 - 1] + v[n / 2]) / 2, v[n - 1]);
+	    "median %.1f ms, max %.1f ms\n", d->rtts->len, PINGS, min, med,
+	    max);
 }
 
 static void
@@ -467,8 +465,8 @@ report_json(struct diag *d)
 {
 	GString *j = g_string_new("{");
 	const char *reached = level_reached(d);
-	double *v = (double *)(void *)d->rtts->data;
-	guint n = d->rtts->len, i;
+	double min, med, max;
+	guint i;
 	size_t k;
 
 	jkey(j, "domain", d->domain);
@@ -483,10 +481,10 @@ report_json(struct diag *d)
 	}
 	g_string_append_c(j, '}');
 	g_string_append(j, ",\"software\":{");
-	jkey(j, "name", rec(d->version, "name"));
-	jkey(j, "version", rec(d->version, "version"));
-	jkey(j, "os", rec(d->version, "os"));
-	jkey(j, "uptime_seconds", rec(d->last, "seconds"));
+	jkey(j, "name", cmd_records_field(d->version, "name"));
+	jkey(j, "version", cmd_records_field(d->version, "version"));
+	jkey(j, "os", cmd_records_field(d->version, "os"));
+	jkey(j, "uptime_seconds", cmd_records_field(d->last, "seconds"));
 	g_string_append(j, "},\"compliance\":[");
 	for (k = 0; k < G_N_ELEMENTS(feats); k++) {
 		const char *where, *status = row_status(d, k, &where);
@@ -513,12 +511,11 @@ report_json(struct diag *d)
 		json_records(j, "features", it->info, "feature");
 		g_string_append_c(j, '}');
 	}
-	g_array_sort(d->rtts, cmp_double);
-	g_string_append_printf(j, "],\"ping_ms\":{\"answered\":%u", n);
-	if (n > 0)
+	g_string_append_printf(j, "],\"ping_ms\":{\"answered\":%u",
+	    d->rtts->len);
+	if (ping_stats(d, &min, &med, &max))
 		g_string_append_printf(j, ",\"min\":%.3f,\"median\":%.3f,"
-		    "\"max\":%.3f", v[0], n % 2 ? v[n / 2] : (v[n / 2 - 1] +
-		    v[n / 2]) / 2, v[n - 1]);
+		    "\"max\":%.3f", min, med, max);
 	g_string_append(j, "},\"unanswered\":[");
 	for (i = 0; i < d->errors->len; i++) {
 		g_autofree char *e = json_string(g_strstrip(
@@ -732,9 +729,7 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	d->domain = g_strdup(domain != NULL ? domain : own->domain);
 	d->own = g_ascii_strcasecmp(d->domain, own->domain) == 0;
 	d->json = json;
-	d->file = file == NULL ? NULL : g_str_has_prefix(file, "~/") ?
-	    g_build_filename(g_get_home_dir(), file + 2, NULL) :
-	    g_strdup(file);
+	d->file = file != NULL ? cmd_expand_path(file) : NULL;
 	d->items = g_ptr_array_new_with_free_func((GDestroyNotify)item_free);
 	d->rtts = g_array_new(FALSE, FALSE, sizeof(double));
 	d->errors = g_ptr_array_new_with_free_func(g_free);

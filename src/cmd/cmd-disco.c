@@ -192,19 +192,29 @@ print_items(struct cmd_ctx *ctx, GPtrArray *recs)
 	}
 }
 
-static const char *
-field_of(GPtrArray *recs, const char *kind)
+/* The fields after "kind\t" of the first record of that kind, or NULL. */
+const char *
+cmd_records_field(GPtrArray *recs, const char *kind)
 {
+	size_t n = strlen(kind);
 	guint i;
 
-	for (i = 0; i < recs->len; i++) {
+	for (i = 0; recs != NULL && i < recs->len; i++) {
 		const char *r = g_ptr_array_index(recs, i);
-		size_t n = strlen(kind);
 
 		if (strncmp(r, kind, n) == 0 && r[n] == '\t')
 			return r + n + 1;
 	}
 	return NULL;
+}
+
+/* A file name as typed: "~/" means the home directory (new string). */
+char *
+cmd_expand_path(const char *path)
+{
+	if (g_str_has_prefix(path, "~/"))
+		return g_build_filename(g_get_home_dir(), path + 2, NULL);
+	return g_strdup(path);
 }
 
 /* "3 d 4 h 5 min 6 s" */
@@ -226,8 +236,8 @@ cmd_duration(long long s)
 static void
 print_last(struct cmd_ctx *ctx, const char *who, GPtrArray *recs)
 {
-	const char *secs = field_of(recs, "seconds");
-	const char *status = field_of(recs, "status");
+	const char *secs = cmd_records_field(recs, "seconds");
+	const char *status = cmd_records_field(recs, "status");
 	g_autofree char *d = cmd_duration(secs != NULL ? atoll(secs) : 0);
 
 	if (strchr(who, '@') == NULL)
@@ -261,15 +271,15 @@ print_answer(struct pending *p, GPtrArray *recs)
 		print_items(ctx, recs);
 		break;
 	case PQ_VERSION:
-		a = field_of(recs, "name");
-		b = field_of(recs, "version");
-		c = field_of(recs, "os");
+		a = cmd_records_field(recs, "name");
+		b = cmd_records_field(recs, "version");
+		c = cmd_records_field(recs, "os");
 		cmd_print(ctx, "%s runs %s %s%s%s", p->who, a ? a : "(no name)",
 		    b ? b : "(no version)", c ? " on " : "", c ? c : "");
 		break;
 	case PQ_TIME:
-		a = field_of(recs, "utc");
-		b = field_of(recs, "tzo");
+		a = cmd_records_field(recs, "utc");
+		b = cmd_records_field(recs, "tzo");
 		cmd_print(ctx, "time at %s: %s (UTC), offset %s", p->who,
 		    a ? a : "?", b ? b : "?");
 		break;

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "cmd-disco.h"
 #include "cmd-entries.h"
 #include "core/account.h"
 #include "core/prefs.h"
@@ -235,9 +236,7 @@ static enum cmd_status
 save_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	g_autoptr(GError) err = NULL;
-	g_autofree char *path = g_str_has_prefix(a->argv[0], "~/") ?
-	    g_build_filename(g_get_home_dir(), a->argv[0] + 2, NULL) :
-	    g_strdup(a->argv[0]);
+	g_autofree char *path = cmd_expand_path(a->argv[0]);
 
 	if (!xmlcon_save(path, &err))
 		return cmd_error(ctx, "cannot save the XML console: %s",

@@ -16,6 +16,7 @@
 #include "core/roster.h"
 #include "proto-internal.h"
 #include "util/jid.h"
+#include "util/str.h"
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
@@ -23,7 +24,6 @@
 #define NS_VERSION "jabber:iq:version"
 #define NS_TIME "urn:xmpp:time"
 #define NS_LAST "jabber:iq:last"
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define CAPS_NODE "https://natter.invalid/caps"
 #define CAPS_MAX 4096
 
@@ -31,7 +31,7 @@
 static const struct {
 	const char	*var;
 	const char	*pref;
-} features[] = {
+} our_features[] = {
 	{ "http://jabber.org/protocol/caps", NULL },
 	{ "http://jabber.org/protocol/chatstates", "chat.states" },
 	{ NS_DISCO_INFO, NULL },
@@ -47,12 +47,6 @@ static const struct {
 	{ "urn:xmpp:time", NULL },
 };
 
-static gint
-cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Our features now, sorted (the table is kept in byte order). */
 GPtrArray *
 proto_disco_features(void)
@@ -60,31 +54,50 @@ proto_disco_features(void)
 	GPtrArray *out = g_ptr_array_new();
 	size_t i;
 
-	for (i = 0; i < G_N_ELEMENTS(features); i++)
-		if (features[i].pref == NULL || prefs_get_bool(features[i].pref))
-			g_ptr_array_add(out, (gpointer)features[i].var);
-	g_ptr_array_sort(out, cmp_str);
+	for (i = 0; i < G_N_ELEMENTS(our_features); i++)
+		if (our_features[i].pref == NULL ||
+		    prefs_get_bool(our_features[i].pref))
+			g_ptr_array_add(out, (gpointer)our_features[i].var);
+	g_ptr_array_sort(out, str_ptr_cmp);
 	return out;
 }
 
-/* XEP-0115 §5.1 verification string of our identity and features. */
+/*
+ * XEP-0115 §5.1 verification string: identities ("category/type/lang/name")
+ * and features, each sorted, joined with '<', SHA-1, base64. Sorts both
+ * arrays in place.
+ */
 char *
-proto_disco_caps_ver(void)
+proto_caps_ver(GPtrArray *identities, GPtrArray *features)
 {
-	g_autoptr(GPtrArray) f = proto_disco_features();
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA1);
-	GString *s = g_string_new("client/console//natter<");
 	guint8 digest[20];
 	gsize len = sizeof(digest);
 	guint i;
 
-	for (i = 0; i < f->len; i++)
-		g_string_append_printf(s, "%s<", (char *)g_ptr_array_index(f,
-		    i));
-	g_checksum_update(sum, (const guchar *)s->str, s->len);
+	g_ptr_array_sort(identities, str_ptr_cmp);
+	g_ptr_array_sort(features, str_ptr_cmp);
+	for (i = 0; i < identities->len; i++) {
+		g_checksum_update(sum, g_ptr_array_index(identities, i), -1);
+		g_checksum_update(sum, (const guchar *)"<", 1);
+	}
+	for (i = 0; i < features->len; i++) {
+		g_checksum_update(sum, g_ptr_array_index(features, i), -1);
+		g_checksum_update(sum, (const guchar *)"<", 1);
+	}
 	g_checksum_get_digest(sum, digest, &len);
-	g_string_free(s, TRUE);
 	return g_base64_encode(digest, len);
+}
+
+/* Our own verification string (it changes with the preferences). */
+char *
+proto_disco_caps_ver(void)
+{
+	g_autoptr(GPtrArray) f = proto_disco_features();
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+
+	g_ptr_array_add(ids, (gpointer)"client/console//natter");
+	return proto_caps_ver(ids, f);
 }
 
 const char *
@@ -113,18 +126,6 @@ send_and_release(struct pconn *pc, xmpp_stanza_t *st)
 }
 
 static void
-reply_error(struct pconn *pc, xmpp_stanza_t *st, const char *type,
-    const char *condition)
-{
-	xmpp_stanza_t *r = proto_iq_reply(pc, st, "error");
-	xmpp_stanza_t *e = proto_new_child(pc->ctx, r, "error", NULL);
-
-	xmpp_stanza_set_type(e, type);
-	proto_new_child(pc->ctx, e, condition, NS_STANZAS);
-	send_and_release(pc, r);
-}
-
-static void
 answer_info(struct pconn *pc, xmpp_stanza_t *st, xmpp_stanza_t *q)
 {
 	const char *node = xmpp_stanza_get_attribute(q, "node");
@@ -135,7 +136,7 @@ answer_info(struct pconn *pc, xmpp_stanza_t *st, xmpp_stanza_t *q)
 	guint i;
 
 	if (node != NULL && strcmp(node, ours) != 0) {
-		reply_error(pc, st, "cancel", "item-not-found");
+		proto_iq_error(pc, st, "cancel", "item-not-found");
 		return;
 	}
 	r = proto_iq_reply(pc, st, "result");
@@ -227,7 +228,7 @@ answer_last(struct pconn *pc, xmpp_stanza_t *st)
 	char secs[32];
 
 	if (!may_see_idle(pc, xmpp_stanza_get_from(st))) {
-		reply_error(pc, st, "auth", "forbidden");
+		proto_iq_error(pc, st, "auth", "forbidden");
 		return;
 	}
 	r = proto_iq_reply(pc, st, "result");

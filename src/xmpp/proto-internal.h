@@ -75,6 +75,8 @@ bool	 proto_iq_from_ok(struct pconn *pc, const char *expected,
 GHashTable *proto_iq_table_new(void);
 xmpp_stanza_t *proto_iq_reply(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *type);
+void	 proto_iq_error(struct pconn *pc, xmpp_stanza_t *st,
+	    const char *type, const char *condition);
 void	 proto_session_start(struct pconn *pc);
 void	 proto_session_handlers(struct pconn *pc);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
@@ -109,6 +111,7 @@ void	 proto_disco_add_caps(struct pconn *pc, xmpp_stanza_t *presence);
 void	 proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence);
 GPtrArray *proto_disco_features(void);
 char	*proto_disco_caps_ver(void);
+char	*proto_caps_ver(GPtrArray *identities, GPtrArray *features);
 const char *proto_disco_caps_node(void);
 void	 proto_add_text_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 	    const char *name, const char *text);

@@ -154,3 +154,18 @@ proto_iq_reply(struct pconn *pc, xmpp_stanza_t *st, const char *type)
 		xmpp_stanza_set_to(r, from);
 	return r;
 }
+
+/* Answer request st with <error type='type'><condition/></error>. */
+void
+proto_iq_error(struct pconn *pc, xmpp_stanza_t *st, const char *type,
+    const char *condition)
+{
+	xmpp_stanza_t *r = proto_iq_reply(pc, st, "error");
+	xmpp_stanza_t *e = proto_new_child(pc->ctx, r, "error", NULL);
+
+	xmpp_stanza_set_type(e, type);
+	proto_new_child(pc->ctx, e, condition,
+	    "urn:ietf:params:xml:ns:xmpp-stanzas");
+	proto_send(pc, r);
+	xmpp_stanza_release(r);
+}

@@ -34,14 +34,11 @@ admin_lost(void *data)
 }
 
 static char *
-error_text(xmpp_stanza_t *reply)
+error_text(struct pconn *pc, xmpp_stanza_t *reply)
 {
-	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
-	xmpp_stanza_t *c = e != NULL ? xmpp_stanza_get_children(e) : NULL;
+	g_autofree char *e = proto_error_describe(pc, reply);
 
-	return g_strdup_printf("the room refused: %s", c != NULL &&
-	    xmpp_stanza_get_name(c) != NULL ? xmpp_stanza_get_name(c) :
-	    "unknown error");
+	return g_strdup_printf("the room refused: %s", e);
 }
 
 static void
@@ -53,7 +50,7 @@ admin_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 	xmpp_stanza_t *i;
 
 	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
-		g_autofree char *e = error_text(reply);
+		g_autofree char *e = error_text(pc, reply);
 
 		r->fn(NULL, e, r->data);
 		g_free(r);
@@ -147,7 +144,7 @@ rooms_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 	xmpp_stanza_t *c;
 
 	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
-		g_autofree char *e = error_text(reply);
+		g_autofree char *e = error_text(pc, reply);
 
 		r->fn(NULL, e, r->data);
 		g_free(r);
@@ -248,7 +245,7 @@ config_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 
 	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0 ||
 	    x == NULL || room == NULL) {
-		g_autofree char *e = error_text(reply);
+		g_autofree char *e = error_text(pc, reply);
 
 		r->fn(NULL, e, r->data);
 		g_free(r);
@@ -334,7 +331,7 @@ info_lines(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 	xmpp_stanza_t *c;
 
 	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
-		g_autofree char *e = error_text(reply);
+		g_autofree char *e = error_text(pc, reply);
 
 		r->fn(NULL, e, r->data);
 		g_free(r);

@@ -13,6 +13,7 @@
 #include "proto-internal.h"
 #include "util/errors.h"
 #include "util/jid.h"
+#include "util/str.h"
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
@@ -202,28 +203,16 @@ text_records(struct pconn *pc, xmpp_stanza_t *q, const char *const *names,
 	}
 }
 
-static gint
-cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
- * XEP-0115 §5.1 verification string of a disco#info answer: identities
- * "category/type/lang/name<" and features "var<", each sorted (forms are
- * not part of the check here; a mismatch is reported as such).
+ * The XEP-0115 verification string of a disco#info answer (forms are not
+ * part of the check here; a mismatch is reported as such).
  */
 static char *
 caps_ver_of(xmpp_stanza_t *q)
 {
 	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) fs = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA1);
-	GString *s = g_string_new(NULL);
-	guint8 digest[20];
-	gsize len = sizeof(digest);
+	g_autoptr(GPtrArray) fs = g_ptr_array_new();
 	xmpp_stanza_t *c;
-	guint i;
 
 	for (c = xmpp_stanza_get_children(q); c != NULL;
 	    c = xmpp_stanza_get_next(c)) {
@@ -231,27 +220,18 @@ caps_ver_of(xmpp_stanza_t *q)
 		const char *a = xmpp_stanza_get_attribute(c, "category");
 		const char *lang = xmpp_stanza_get_attribute(c, "xml:lang");
 		const char *nm = xmpp_stanza_get_attribute(c, "name");
+		const char *type = xmpp_stanza_get_type(c);
 
 		if (g_strcmp0(n, "identity") == 0)
-			g_ptr_array_add(ids, g_strdup_printf("%s/%s/%s/%s<",
-			    a ? a : "", xmpp_stanza_get_type(c) ?
-			    xmpp_stanza_get_type(c) : "", lang ? lang : "",
+			g_ptr_array_add(ids, g_strdup_printf("%s/%s/%s/%s",
+			    a ? a : "", type ? type : "", lang ? lang : "",
 			    nm ? nm : ""));
 		else if (g_strcmp0(n, "feature") == 0 &&
 		    xmpp_stanza_get_attribute(c, "var") != NULL)
-			g_ptr_array_add(fs, g_strdup_printf("%s<",
-			    xmpp_stanza_get_attribute(c, "var")));
+			g_ptr_array_add(fs, (gpointer)xmpp_stanza_get_attribute(
+			    c, "var"));
 	}
-	g_ptr_array_sort(ids, cmp_str);
-	g_ptr_array_sort(fs, cmp_str);
-	for (i = 0; i < ids->len; i++)
-		g_string_append(s, g_ptr_array_index(ids, i));
-	for (i = 0; i < fs->len; i++)
-		g_string_append(s, g_ptr_array_index(fs, i));
-	g_checksum_update(sum, (const guchar *)s->str, s->len);
-	g_checksum_get_digest(sum, digest, &len);
-	g_string_free(s, TRUE);
-	return g_base64_encode(digest, len);
+	return proto_caps_ver(ids, fs);
 }
 
 static void
@@ -411,7 +391,7 @@ proto_caps_of(struct account *acc, const char *jid)
 		if (strcmp(k, jid) == 0 || (strchr(jid, '/') == NULL &&
 		    jid_bare_equal(k, jid) && strchr(k, '/') != NULL))
 			add(out, "caps", k, v, NULL);
-	g_ptr_array_sort(out, cmp_str);
+	g_ptr_array_sort(out, str_ptr_cmp);
 	return out;
 }
 

@@ -127,26 +127,6 @@ roster_push(struct pconn *pc, xmpp_stanza_t *st, xmpp_stanza_t *q)
 	xmpp_stanza_release(reply);
 }
 
-static void
-reply_error(struct pconn *pc, xmpp_stanza_t *st, const char *type,
-    const char *condition)
-{
-	xmpp_stanza_t *reply = proto_iq_reply(pc, st, "error");
-	xmpp_stanza_t *e = xmpp_stanza_new(pc->ctx);
-	xmpp_stanza_t *c = xmpp_stanza_new(pc->ctx);
-
-	xmpp_stanza_set_name(e, "error");
-	xmpp_stanza_set_type(e, type);
-	xmpp_stanza_set_name(c, condition);
-	xmpp_stanza_set_ns(c, "urn:ietf:params:xml:ns:xmpp-stanzas");
-	xmpp_stanza_add_child(e, c);
-	xmpp_stanza_release(c);
-	xmpp_stanza_add_child(reply, e);
-	xmpp_stanza_release(e);
-	proto_send(pc, reply);
-	xmpp_stanza_release(reply);
-}
-
 /* <iq type='get|set'/>: roster pushes, pings, else service-unavailable. */
 static int
 iq_request(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
@@ -177,7 +157,7 @@ iq_request(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 		xmpp_stanza_release(reply);
 		return 1;
 	}
-	reply_error(pc, st, "cancel", "service-unavailable");
+	proto_iq_error(pc, st, "cancel", "service-unavailable");
 	(void)conn;
 	return 1;
 }

@@ -14,6 +14,7 @@
 #include "tui-internal.h"
 #include "util/files.h"
 #include "util/xdg.h"
+#include "util/str.h"
 
 static const char *const elem_names[TUI_ELEM__COUNT] = {
 	"text", "time", "info", "error", "own", "other", "title", "status",
@@ -128,12 +129,6 @@ parse_spec(const char *spec, short pair, int *attr, char **bad)
 	return true;
 }
 
-static gint
-cmp_name(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static GPtrArray *theme_dirs(void);
 
 static char *
@@ -215,7 +210,7 @@ tui_theme_list(void)
 		if (d != NULL)
 			g_dir_close(d);
 	}
-	g_ptr_array_sort(out, cmp_name);
+	g_ptr_array_sort(out, str_ptr_cmp);
 	return out;
 }
 

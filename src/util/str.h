@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NATTER_STR_H
+#define NATTER_STR_H
+
+#include <glib.h>
+
+/* g_ptr_array_sort() comparator for arrays of strings (byte order). */
+gint	str_ptr_cmp(gconstpointer a, gconstpointer b);
+
+#endif
