@@ -197,6 +197,175 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	    acc->name, acc->name);
 }
 
+/* A /register waiting for its password (twice) or for the server. */
+struct register_job {
+	struct cmd_ctx	*ctx;		/* referenced */
+	char		*jid, *server, *tls, *first;
+	int		 port;
+};
+
+static void
+register_free(struct register_job *r)
+{
+	cmd_ctx_unref(r->ctx);
+	g_free(r->jid);
+	g_free(r->server);
+	g_free(r->tls);
+	if (r->first != NULL)
+		memset(r->first, 0, strlen(r->first));
+	g_free(r->first);
+	g_free(r);
+}
+
+/* Registered (or not): on success the account is added for /connect. */
+static void
+registered(bool ok, const char *message, void *data)
+{
+	struct register_job *r = data;
+	struct account *acc;
+	char port[16];
+
+	if (!ok) {
+		cmd_error(r->ctx, "%s", message);
+		cmd_done(r->ctx, CMD_ERROR);
+		register_free(r);
+		return;
+	}
+	cmd_print(r->ctx, "%s", message);
+	acc = account_find_by_jid(r->jid);
+	if (acc == NULL && (acc = account_add(r->jid, r->jid, NULL)) != NULL) {
+		if (r->server != NULL)
+			(void)account_set(acc, "server", r->server, NULL);
+		g_snprintf(port, sizeof(port), "%d", r->port);
+		if (r->port != 0)
+			(void)account_set(acc, "port", port, NULL);
+		if (r->tls != NULL)
+			(void)account_set(acc, "tls", r->tls, NULL);
+		cmd_print(r->ctx, "account '%s' added: /connect %s logs in "
+		    "(the password is asked, not stored)", acc->name,
+		    acc->name);
+	}
+	cmd_done(r->ctx, CMD_OK);
+	register_free(r);
+}
+
+static void
+register_start(struct register_job *r, const char *password)
+{
+	g_autoptr(GError) err = NULL;
+	const char *tls = r->tls != NULL ? r->tls : prefs_get("conn.tls");
+
+	if (!proto_register(r->jid, password, r->server, r->port, tls,
+	    registered, r, &err)) {
+		cmd_error(r->ctx, "%s", err->message);
+		cmd_done(r->ctx, CMD_ERROR);
+		register_free(r);
+	}
+}
+
+static void
+second_password(const char *secret, void *data)
+{
+	struct register_job *r = data;
+
+	if (secret == NULL || strcmp(secret, r->first) != 0) {
+		cmd_error(r->ctx, "the two passwords differ; not registering");
+		cmd_done(r->ctx, CMD_ERROR);
+		register_free(r);
+		return;
+	}
+	register_start(r, secret);
+}
+
+static void
+first_password(const char *secret, void *data)
+{
+	struct register_job *r = data;
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+
+	if (secret == NULL || *secret == '\0' || ui == NULL ||
+	    !ui->ask_secret("Same password again: ", second_password, r)) {
+		cmd_error(r->ctx, "no password given; not registering");
+		cmd_done(r->ctx, CMD_ERROR);
+		register_free(r);
+		return;
+	}
+	r->first = g_strdup(secret);
+}
+
+static enum cmd_status
+register_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	struct connect_job opts = { 0 };
+	struct register_job *r;
+	const char *password = NULL;
+	g_autoptr(GPtrArray) rest = g_ptr_array_new();
+	struct cmd_args sub;
+	int i;
+
+	/* "password PW" is ours; server, port and tls as for /connect. */
+	for (i = 1; i < a->argc; i++) {
+		if (strcmp(a->argv[i], "password") == 0 && i + 1 < a->argc)
+			password = a->argv[++i];
+		else
+			g_ptr_array_add(rest, a->argv[i]);
+	}
+	g_ptr_array_add(rest, NULL);
+	sub = *a;
+	sub.argc = (int)rest->len - 1;
+	sub.argv = (char **)rest->pdata;
+	if (!parse_options(ctx, &sub, 0, &opts)) {
+		g_free(opts.server);
+		g_free(opts.tls);
+		return CMD_ERROR;
+	}
+	r = g_new0(struct register_job, 1);
+	r->ctx = cmd_ctx_ref(ctx);
+	r->jid = g_strdup(a->argv[0]);
+	r->server = opts.server;
+	r->tls = opts.tls;
+	r->port = opts.port;
+	if (password != NULL) {
+		register_start(r, password);
+		return CMD_PENDING;
+	}
+	if (ui != NULL && ui->ask_secret != NULL) {
+		g_autofree char *prompt = g_strdup_printf("Password for the new "
+		    "account %s: ", r->jid);
+
+		if (ui->ask_secret(prompt, first_password, r))
+			return CMD_PENDING;
+	}
+	register_free(r);
+	return cmd_error(ctx, "no password: /register %s password PASSWORD "
+	    "(or type it when asked in the full-screen interface)", a->argv[0]);
+}
+
+const struct cmd_entry cmd_register_entry = {
+	.name = "register",
+	.synopsis = (const char *const[]){
+	    "/register JID [server HOST] [port N] [tls MODE] [password PW]",
+	    NULL },
+	.description = "Create the account JID on its server by in-band "
+	    "registration (XEP-0077), over TLS; the password is asked twice "
+	    "(masked) unless given. Servers that want more than a username "
+	    "and a password (an e-mail, a CAPTCHA) are reported with the "
+	    "fields they ask for. On success the account is added for "
+	    "/connect.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "JID", "the new address, user@domain" },
+	    { "HOST", "connect to this host instead of the domain" },
+	    { "N", "port (default 5222)" },
+	    { "MODE", "force (default), allow, trust or disable" },
+	    { "PW", "the password (for scripts; never logged)" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/register me@example.org",
+	    "/register me@localhost server 127.0.0.1 port 5222", NULL },
+	.min_args = 1, .max_args = 9,
+	.flags = CMD_SCRIPT_SAFE | CMD_SECRET_ARGS, .exec = register_exec,
+};
+
 static const enum cmd_completer account_complete[] = { CMD_COMPLETE_ACCOUNT,
 	CMD_COMPLETE_NONE };
 

@@ -59,5 +59,6 @@ extern const struct cmd_entry cmd_diagnose_entry;
 extern const struct cmd_entry cmd_mentions_entry;
 extern const struct cmd_entry cmd_theme_entry;
 extern const struct cmd_entry cmd_search_entry;
+extern const struct cmd_entry cmd_register_entry;
 
 #endif

@@ -313,3 +313,33 @@ cmd_net_busy(void)
 {
 	return proto_busy();
 }
+
+/*
+ * True when line runs a command whose arguments may hold a secret
+ * (CMD_SECRET_ARGS): front ends keep such lines out of their history.
+ */
+bool
+cmd_line_is_secret(const char *line)
+{
+	g_autofree char *name = NULL;
+	const struct cmd_entry *e;
+	size_t n;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (line[0] != '/')
+		return false;
+	n = strcspn(line + 1, " \t");
+	name = g_strndup(line + 1, n);
+	e = cmd_find(name);
+	line += 1 + n;
+	while (e != NULL && !(e->flags & CMD_SECRET_ARGS) && e->subcmds != NULL) {
+		line += strspn(line, " \t");
+		n = strcspn(line, " \t");
+		g_free(name);
+		name = g_strndup(line, n);
+		e = find_sub(e, name);	/* the subcommand's flags count */
+		line += n;
+	}
+	return e != NULL && (e->flags & CMD_SECRET_ARGS) != 0;
+}

@@ -163,19 +163,27 @@ note_recv(struct pconn *pc, const char *xml)
 	}
 }
 
+/* Log and emit raw traffic of account (already redacted). */
+void
+proto_raw_emit(const char *account, bool in, const char *safe)
+{
+	struct ev ev = { .kind = in ? EV_RAW_IN : EV_RAW_OUT,
+		.account = account };
+
+	ev.u.raw.xml = safe;
+	log_debug("%s %s %s", account, in ? "RECV" : "SENT", safe);
+	ev_emit(&ev);
+}
+
 static void
 emit_raw(struct pconn *pc, enum ev_kind kind, const char *xml)
 {
 	g_autofree char *safe = proto_raw_redact(xml);
-	struct ev ev = { .kind = kind, .account = pc->acc->name };
 
-	ev.u.raw.xml = safe;
 	if (kind == EV_RAW_IN)
 		note_recv(pc, safe);
 	note_login(pc, kind == EV_RAW_IN, safe);
-	log_debug("%s %s %s", pc->acc->name, kind == EV_RAW_IN ? "RECV" :
-	    "SENT", safe);
-	ev_emit(&ev);
+	proto_raw_emit(pc->acc->name, kind == EV_RAW_IN, safe);
 }
 
 static void

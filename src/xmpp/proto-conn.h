@@ -44,6 +44,9 @@ bool	 proto_roster_remove(struct account *acc, const char *jid,
 const char *proto_own_show(struct account *acc);
 bool	 proto_raw_send(struct account *acc, const char *xml,
 	    GError **error);
+bool	 proto_register(const char *jid, const char *password,
+	    const char *server, int port, const char *tls, proto_done_fn *done,
+	    void *data, GError **error);
 
 /* Called with a list of strings (borrowed) or an error text. */
 typedef void proto_list_fn(GPtrArray *items, const char *error, void *data);

@@ -60,7 +60,7 @@ class Prosody:
     """A private Prosody: own config, data dir, random loopback port."""
 
     def __init__(self, tls=True, plain_only=False, modules=(), disabled=(),
-                 domain="localhost", groups=None, muc=True):
+                 domain="localhost", groups=None, muc=True, registration=False):
         self.root = scratch_dir("prosody-")
         self.domain = domain
         self.port = free_port()
@@ -70,6 +70,7 @@ class Prosody:
         self.disabled = list(disabled)
         self.groups = groups or {}
         self.muc = muc
+        self.registration = registration
         self.proc = None
         self.cert = self.root / "cert.pem"
         self.key = self.root / "key.pem"
@@ -98,6 +99,8 @@ class Prosody:
         mods += self.modules
         if self.groups:
             mods.append("groups")
+        if self.registration:
+            mods.append("register")
         disabled = ["s2s", "limits", "posix"] + self.disabled
         if not self.tls:
             disabled.append("tls")
@@ -125,6 +128,8 @@ modules_disabled = {lua(disabled)}
                 f"[{g}]\n" + "".join(f"{u}@{self.domain}={u.capitalize()}\n" for u in users)
                 for g, users in self.groups.items()))
             cfg += f'groups_file = "{gf}"\n'
+        if self.registration:
+            cfg += "allow_registration = true\n"
         if self.plain_only:
             cfg += 'disable_sasl_mechanisms = { "SCRAM-SHA-1"; "SCRAM-SHA-1-PLUS"; "DIGEST-MD5" }\n'
         if self.tls:

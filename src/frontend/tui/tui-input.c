@@ -412,7 +412,8 @@ on_line(char *line)
 	if (line == NULL)
 		return;		/* Ctrl-D on an empty line */
 	if (*line != '\0') {
-		add_history(line);
+		if (!cmd_line_is_secret(line))
+			add_history(line);
 		w->scroll = 0;
 		if (w->paused_timer != 0)
 			loop_remove_timer(w->paused_timer);

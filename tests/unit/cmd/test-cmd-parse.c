@@ -135,6 +135,17 @@ cmd_complete__entry_words__any_position(void **state)
 	g_ptr_array_unref(c);
 }
 
+static void
+cmd_line_is_secret__commands_and_subcommands(void **state)
+{
+	assert_true(cmd_line_is_secret("/account set a password x"));
+	assert_true(cmd_line_is_secret("  /register me@x password y"));
+	assert_false(cmd_line_is_secret("/account list"));
+	assert_false(cmd_line_is_secret("/msg bob hi"));
+	assert_false(cmd_line_is_secret("a plain message"));
+	assert_false(cmd_line_is_secret("/nosuchcommand set"));
+}
+
 int
 main(void)
 {
@@ -144,6 +155,7 @@ main(void)
 		cmocka_unit_test(cmd_parse__refuses__too_many_args),
 		cmocka_unit_test(cmd_complete__commands_subcommands_prefs),
 		cmocka_unit_test(cmd_complete__entry_words__any_position),
+		cmocka_unit_test(cmd_line_is_secret__commands_and_subcommands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
