@@ -12,6 +12,11 @@
  *	messages "message I" to TO as fast as the socket takes them, prints
  *	"sent" and exits once the queue is empty.
  *
+ * With ROOM=room@service/nick in the environment, every mode first joins
+ * that room (XEP-0045, no history) and recv counts groupchat messages,
+ * send sends them to the room. "floor idle JID PASSWORD PORT" only joins
+ * and stays, as an occupant.
+ *
  * Deliberately simple: no roster, no presence beyond the initial one.
  */
 #include <stdio.h>
@@ -27,6 +32,7 @@ static double first;
 static int sending;
 static const char *to;
 static int ready;
+static char g_to_room_buf[512];
 
 static double
 now(void)
@@ -63,6 +69,44 @@ message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
 	return 1;
 }
 
+/* Join room/nick without history; wait for our own presence there. */
+static int joined;
+
+static int
+room_presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
+{
+	const char *from = xmpp_stanza_get_from(st);
+
+	if (from != NULL && strcmp(from, (const char *)data) == 0)
+		joined = 1;
+	(void)conn;
+	return 1;
+}
+
+static void
+join(xmpp_ctx_t *ctx, xmpp_conn_t *conn, const char *room)
+{
+	xmpp_stanza_t *p = xmpp_presence_new(ctx);
+	xmpp_stanza_t *x = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *h = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_to(p, room);
+	xmpp_stanza_set_name(x, "x");
+	xmpp_stanza_set_ns(x, "http://jabber.org/protocol/muc");
+	xmpp_stanza_set_name(h, "history");
+	xmpp_stanza_set_attribute(h, "maxstanzas", "0");
+	xmpp_stanza_add_child(x, h);
+	xmpp_stanza_add_child(p, x);
+	xmpp_handler_add(conn, room_presence_cb, NULL, "presence", NULL,
+	    (void *)room);
+	xmpp_send(conn, p);
+	xmpp_stanza_release(h);
+	xmpp_stanza_release(x);
+	xmpp_stanza_release(p);
+	while (!joined)
+		xmpp_run_once(ctx, 50);
+}
+
 static int
 certfail_cb(const xmpp_tlscert_t *cert, const char *const msg)
 {
@@ -89,12 +133,22 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 	pres = xmpp_presence_new(ctx);
 	xmpp_send(conn, pres);
 	xmpp_stanza_release(pres);
-	printf("ready\n");
-	fflush(stdout);
-	ready = 1;
+	ready = 1;		/* main joins the room, then says "ready" */
 	(void)error;
 	(void)se;
 	(void)data;
+}
+
+static int flushed;
+
+static int
+flushed_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
+{
+	flushed = 1;
+	(void)conn;
+	(void)st;
+	(void)data;
+	return 0;
 }
 
 /* Send mode, driven from main (not from inside a libstrophe callback). */
@@ -102,14 +156,23 @@ static void
 flood(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
 {
 	char line[16];
+	xmpp_stanza_t *ping;
 	long i;
 
-	while (!ready)
-		xmpp_run_once(ctx, 50);
 	if (fgets(line, sizeof(line), stdin) == NULL)
 		exit(1);
 	for (i = 0; i < want; i++) {
-		xmpp_stanza_t *m = xmpp_message_new(ctx, "chat", to, NULL);
+		const char *room = getenv("ROOM");
+		xmpp_stanza_t *m;
+
+		if (room != NULL) {
+			snprintf(g_to_room_buf, sizeof(g_to_room_buf), "%.*s",
+			    (int)strcspn(room, "/"), room);
+			m = xmpp_message_new(ctx, "groupchat", g_to_room_buf,
+			    NULL);
+		} else {
+			m = xmpp_message_new(ctx, "chat", to, NULL);
+		}
 		char body[32];
 
 		snprintf(body, sizeof(body), "message %ld", i);
@@ -119,7 +182,15 @@ flood(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
 		if (i % 64 == 63)
 			xmpp_run_once(ctx, 0);
 	}
-	while (xmpp_conn_send_queue_len(conn) > 0)
+	/* A ping answered means the server has read everything before it
+	 * (closing earlier could reset the connection and lose the tail). */
+	ping = xmpp_iq_new(ctx, "get", "floor-flush");
+	xmpp_stanza_add_child_ex(ping, xmpp_stanza_new_from_string(ctx,
+	    "<ping xmlns='urn:xmpp:ping'/>"), 0);
+	xmpp_id_handler_add(conn, flushed_cb, "floor-flush", NULL);
+	xmpp_send(conn, ping);
+	xmpp_stanza_release(ping);
+	while (!flushed)
 		xmpp_run_once(ctx, 10);
 	printf("sent\n");
 	fflush(stdout);
@@ -131,14 +202,18 @@ main(int argc, char **argv)
 	xmpp_ctx_t *ctx;
 	xmpp_conn_t *conn;
 
-	if (argc < 6 || (strcmp(argv[1], "send") == 0 && argc < 7)) {
+	if (argc == 5 && strcmp(argv[1], "idle") == 0) {
+		want = -1;	/* never done: stays in the room */
+		argc = 6;
+	} else if (argc < 6 || (strcmp(argv[1], "send") == 0 && argc < 7)) {
 		fprintf(stderr, "usage: floor recv JID PASSWORD PORT N\n"
 		    "       floor send JID PASSWORD PORT TO N\n");
 		return 2;
 	}
 	sending = strcmp(argv[1], "send") == 0;
 	to = sending ? argv[5] : NULL;
-	want = atol(argv[sending ? 6 : 5]);
+	if (want == 0)
+		want = atol(argv[sending ? 6 : 5]);
 	xmpp_initialize();
 	ctx = xmpp_ctx_new(NULL, NULL);
 	conn = xmpp_conn_new(ctx);
@@ -148,6 +223,12 @@ main(int argc, char **argv)
 	if (xmpp_connect_client(conn, "127.0.0.1",
 	    (unsigned short)atoi(argv[4]), conn_cb, NULL) != XMPP_EOK)
 		return 1;
+	while (!ready)
+		xmpp_run_once(ctx, 50);
+	if (getenv("ROOM") != NULL)
+		join(ctx, conn, getenv("ROOM"));
+	printf("ready\n");
+	fflush(stdout);
 	if (sending)
 		flood(ctx, conn);
 	else

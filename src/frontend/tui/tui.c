@@ -499,15 +499,44 @@ update_title(void)
 	fflush(stdout);
 }
 
+/*
+ * At most one full redraw per DRAW_MIN_MS: a burst of thousands of
+ * messages draws a few hundred frames, not one per loop turn (the terminal
+ * would become the bottleneck), and a message is still on screen within
+ * the 5 ms of PRODUCT §12. The timer exists only while a frame waits.
+ */
+#define DRAW_MIN_MS 5
+
+static gint64 last_draw_ms;
+static guint draw_timer;
+
+static void redraw(void *data);
+
+static void
+draw_timer_cb(void *data)
+{
+	draw_timer = 0;
+	redraw(data);
+}
+
 static void
 redraw(void *data)
 {
+	gint64 now;
+
 	if (want_more_history) {
 		want_more_history = false;
 		tui_chat_load_history(100);
 	}
-	if (!dirty || !started || loop_quitting())
+	if (!dirty || !started || loop_quitting() || draw_timer != 0)
 		return;
+	now = loop_now_ms();
+	if (now - last_draw_ms < DRAW_MIN_MS) {
+		draw_timer = loop_add_timer(DRAW_MIN_MS - (now - last_draw_ms),
+		    draw_timer_cb, NULL);
+		return;
+	}
+	last_draw_ms = now;
 	dirty = false;
 	if (LINES < 4 || COLS < 10) {
 		erase();
@@ -676,6 +705,9 @@ tui_stop(void)
 	loop_remove_hook(idle_hook);
 	if (clock_timer != 0)
 		loop_remove_timer(clock_timer);
+	if (draw_timer != 0)
+		loop_remove_timer(draw_timer);
+	draw_timer = 0;
 	tui_input_free();
 	cmd_set_ui_ops(NULL);
 	endwin();
