@@ -7,12 +7,13 @@ libstrophe flooder (bench/floor send) to:
   - the floor: a libstrophe client that logs in and only counts stanzas;
   - natter: the full-screen interface in tmux, history on, the window
     open, until the last message is on screen.
-Scenarios: "chat" (one-to-one; budgets wall <= 1.2x, CPU <= 10x) and
-"room" (a room of 20 occupants; wall <= 1.1x, CPU <= 5x). It reports
+Scenarios: "chat" (one-to-one; budgets wall <= 1.2x, CPU <= 10x),
+"room" (a room of 20 occupants; wall <= 1.1x, CPU <= 5x) and "idle"
+(poll() calls of a connected natter in 20 s; budget 1). It reports
 medians of the runs and natter's ratios to the floor. Figures from
 different machines or runs are not comparable; only the ratio in one run.
 
-usage: bench/run.py [--runs 3] [--messages 10000] [--scenario chat|room|all]
+usage: bench/run.py [--runs 3] [--messages 10000] [--scenario chat|room|idle|all]
                     [--floor PATH]
 """
 import argparse
@@ -125,6 +126,41 @@ def one_run(floor, n, room):
 
 
 BUDGETS = {"chat": (1.2, 10), "room": (1.1, 5)}
+IDLE_SECONDS = 20
+
+
+def idle(args):
+    """Wake-ups of a connected, idle natter (budget: at most one in 20 s)."""
+    prosody = Prosody().start()
+    home = Home()
+    try:
+        prosody.register("alice", "pw")
+        home.add_account("a", "alice@localhost", "pw", port=prosody.port)
+        home.trust(prosody.fingerprint())
+        t = Tui(home, "-a", "a")
+        try:
+            t.wait_screen(r"online\]", timeout=20)
+            time.sleep(3)           # let the login's work settle
+            pid = subprocess.run(["pgrep", "-n", "-x", "natter"], capture_output=True,
+                                 text=True).stdout.split()[0]
+            out = subprocess.run(["timeout", "-s", "INT", str(IDLE_SECONDS), "strace", "-f",
+                                  "-e", "trace=poll,ppoll", "-p", pid],
+                                 capture_output=True, text=True).stderr
+            if os.environ.get("BENCH_DEBUG"):
+                print(out)
+            # Calls of the main loop's poll (it always holds the signal
+            # pipe, fd 3), less the one strace's attaching interrupts.
+            main_polls = sum(1 for line in out.splitlines()
+                             if "poll([{fd=3," in line and "resumed" not in line)
+            wakeups = max(main_polls - 1, 0)
+        finally:
+            t.close()
+    finally:
+        home.cleanup()
+        prosody.stop()
+    print(f"idle and connected for {IDLE_SECONDS} s: {wakeups} main-loop wake-ups "
+          f"(budget: 1 on average): {'within' if wakeups <= 1 else 'OVER'}\n",
+          flush=True)
 
 
 def scenario(name, args):
@@ -156,11 +192,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--messages", type=int, default=10000)
-    ap.add_argument("--scenario", default="all", choices=["chat", "room", "all"])
+    ap.add_argument("--scenario", default="all", choices=["chat", "room", "idle", "all"])
     ap.add_argument("--floor", default=str(HERE.parent / "build" / "bench" / "floor"))
     args = ap.parse_args()
-    for name in (["chat", "room"] if args.scenario == "all" else [args.scenario]):
-        scenario(name, args)
+    for name in (["chat", "room", "idle"] if args.scenario == "all" else [args.scenario]):
+        if name == "idle":
+            idle(args)
+        else:
+            scenario(name, args)
 
 
 if __name__ == "__main__":
