@@ -927,6 +927,7 @@ proto_shutdown(void)
 	guint i;
 	bool open = true;
 
+	proto_register_cancel_all();
 	for (i = 0; pconns != NULL && i < pconns->len; i++) {
 		struct pconn *pc = g_ptr_array_index(pconns, i);
 

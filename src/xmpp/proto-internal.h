@@ -107,6 +107,7 @@ struct room *proto_muc_joined(struct account *acc, const char *room,
 	    GError **error);
 char	*proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);
+void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_disco_add_caps(struct pconn *pc, xmpp_stanza_t *presence);
 void	 proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence);

@@ -53,6 +53,8 @@ reg_free(struct reg *r)
 {
 	if (regs != NULL)
 		g_ptr_array_remove(regs, r);
+	if (r->free_timer != 0)
+		loop_remove_timer(r->free_timer);
 	if (r->fd_id != 0)
 		loop_remove_fd(r->fd_id);
 	if (r->timer != 0)
@@ -399,4 +401,17 @@ proto_register(const char *jid, const char *password, const char *server,
 	    timeout_cb, r);
 	drain(r);
 	return true;
+}
+
+/* At exit: end the registrations still running (their callers are told). */
+void
+proto_register_cancel_all(void)
+{
+	while (regs != NULL && regs->len > 0) {
+		struct reg *r = g_ptr_array_index(regs, 0);
+
+		end(r, false, "natter is quitting");
+		reg_free(r);
+	}
+	g_clear_pointer(&regs, g_ptr_array_unref);
 }

@@ -97,3 +97,22 @@ def test_register_in_the_tui_asks_twice_masked(home, make_prosody):
         assert "Masked-Pw-7" not in t.screen()
     finally:
         t.close()
+
+
+def test_quitting_during_a_registration_is_clean(home):
+    # A server that accepts the connection and never answers.
+    import socket
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    port = srv.getsockname()[1]
+    try:
+        b = Batch(home, "-c", f"/register x@localhost server 127.0.0.1 port {port} "
+                              "password pw")
+        conn, _ = srv.accept()
+        rc = b.close(timeout=30)          # end of input: natter quits
+        assert rc == 1                    # failed, no crash, no leak (ASan build)
+        assert "natter is quitting" in b.stderr, b.stderr
+        conn.close()
+    finally:
+        srv.close()
