@@ -139,6 +139,15 @@ def test_pause_resume_and_scroll_to_the_first_stanza(tui):
     t.wait_screen(r"^#1 \S+ \u2192 a$")
     t.wait_screen(r"<stream:stream ")
     t.wait_screen(r"scrolled back")
+    # Scrolling further keeps the oldest stanza at the top, not a blank page.
+    t.keys("PPage", "PPage", "PPage")
+    stable = []
+
+    def top_is_first():
+        ok = t.screen().splitlines()[1].startswith("#1 ")
+        stable.append(ok)
+        return len(stable) >= 15 and all(stable[-15:])
+    wait_for(top_is_first, 10, lambda: "#1 to stay at the top; screen:\n" + t.screen())
     t.keys("NPage")
 
 

@@ -206,8 +206,12 @@ tui_xmlcon_draw(struct tui_win *w, int top, int height, int width)
 		}
 		g_ptr_array_unref(b.rows);
 	}
-	if (skip > 0) {		/* scrolled past the oldest: stay at the top */
-		w->scroll -= skip;
+	/* Scrolled past the oldest: bring the oldest row to the top. */
+	if (el == NULL && ll == NULL && w->scroll > 0 && (skip > 0 ||
+	    y >= top)) {
+		guint over = skip + (guint)(y >= top ? y - top + 1 : 0);
+
+		w->scroll -= MIN(w->scroll, over);
 		tui_mark_dirty();
 	}
 	attrset(A_NORMAL);
