@@ -364,7 +364,30 @@ class Tui:
         self.tmux("resize-window", "-t", "S", "-x", str(w), "-y", str(h))
 
     def close(self):
+        # natter is a child of the pane's shell; after the server goes, make
+        # sure it has exited (an exit hung in the sanitizers' leak check
+        # would otherwise spin on a CPU for the rest of the run).
+        try:
+            shell = self.pid()
+            kids = [int(x) for x in subprocess.run(["pgrep", "-P", str(shell)],
+                                                   capture_output=True, text=True).stdout.split()]
+        except (ValueError, IndexError):
+            kids = []
         self.tmux("kill-server")
+        deadline = time.monotonic() + 5
+        for pid in kids:
+            while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}"):
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                            break
+                except OSError:
+                    break
+                time.sleep(0.05)
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
 
 
 def _shq(s):
