@@ -68,17 +68,10 @@ text_event_line(const struct ev *ev)
 	return g_string_free(s, FALSE);
 }
 
-/* New JSON string literal for s (kept for the text front end's users). */
-char *
-text_json_string(const char *s)
-{
-	return json_string(s);
-}
-
 static void
 append_pair(GString *s, const char *key, const char *value)
 {
-	g_autofree char *v = text_json_string(value);
+	g_autofree char *v = json_string(value);
 
 	g_string_append_printf(s, ",\"%s\":%s", key, v);
 }

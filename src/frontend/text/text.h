@@ -6,6 +6,5 @@
 
 char	*text_event_line(const struct ev *ev);
 char	*text_event_json(const struct ev *ev);
-char	*text_json_string(const char *s);
 
 #endif
