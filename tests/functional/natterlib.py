@@ -7,7 +7,6 @@ Every wait polls a condition until a deadline; there are no fixed sleeps.
 import json
 import os
 import pwd
-import queue
 import re
 import shutil
 import socket
@@ -179,11 +178,13 @@ modules_disabled = {lua(disabled)}
             check=True, capture_output=True, timeout=30)
         return f"{user}@{self.domain}"
 
-    def log(self):
+    def log(self, tail=4000):
+        """The server's log, its last `tail` characters (None: all of it)."""
         try:
-            return (self.root / "prosody.log").read_text(errors="replace")[-4000:]
+            text = (self.root / "prosody.log").read_text(errors="replace")
         except OSError:
             return ""
+        return text if tail is None else text[-tail:]
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -253,11 +254,12 @@ class Batch:
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=home.env, text=True, bufsize=1)
         self.events = []
-        self.lines = queue.Queue()
         self.stderr = ""
         self._lock = threading.Lock()
-        threading.Thread(target=self._read_out, daemon=True).start()
-        threading.Thread(target=self._read_err, daemon=True).start()
+        self._readers = [threading.Thread(target=f, daemon=True)
+                         for f in (self._read_out, self._read_err)]
+        for t in self._readers:
+            t.start()
 
     def _read_out(self):
         for line in self.proc.stdout:
@@ -304,11 +306,12 @@ class Batch:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise
-        wait_for(lambda: self.proc.stdout.closed or True, 1)
-        time.sleep(0)  # let reader threads drain
-        for t in threading.enumerate():
-            if t is not threading.current_thread() and t.daemon:
-                t.join(0.5)
+        # natter has exited, so its pipes reach EOF: wait for this batch's
+        # own readers to take in the last lines (never other threads, such
+        # as peers' readers, which live as long as their peer).
+        for t in self._readers:
+            t.join(5)
+            assert not t.is_alive(), "batch output still open after exit"
         return rc
 
     def kill(self):
