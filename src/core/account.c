@@ -27,12 +27,25 @@ const char *const account_keys[] = { "jid", "server", "port", "tls",
 static GPtrArray *accounts;	/* struct account, owned */
 static char *accounts_path;
 static bool accounts_broken;
+static account_release_fn *release_hook;
+
+/*
+ * Set the function that drops an account's protocol state before the
+ * account is freed; the protocol layer keeps a pointer to its account.
+ */
+void
+account_set_release_hook(account_release_fn *fn)
+{
+	release_hook = fn;
+}
 
 static void
 account_free(struct account *acc)
 {
 	if (acc == NULL)
 		return;
+	if (acc->proto != NULL && release_hook != NULL)
+		release_hook(acc);
 	g_free(acc->name);
 	g_hash_table_unref(acc->keys);
 	g_free(acc->bound_jid);

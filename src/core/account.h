@@ -25,6 +25,15 @@ struct account {
 
 extern const char *const account_keys[];
 
+/*
+ * Called just before an account is freed so that the layer owning
+ * acc->proto can close and drop it (registered once, at init: the core
+ * never calls upward, STYLE §2).
+ */
+typedef void account_release_fn(struct account *acc);
+
+void		 account_set_release_hook(account_release_fn *fn);
+
 bool		 accounts_load(const char *path, GPtrArray *warnings);
 void		 accounts_free(void);
 GPtrArray	*accounts_list(void);

@@ -34,6 +34,7 @@ static GPtrArray *pconns;	/* struct pconn, owned */
 static guint prepare_hook;
 
 static void drain(struct pconn *pc);
+static void release_account(struct account *acc);
 
 /* Free a certificate description; NULL is a no-op. */
 void
@@ -561,6 +562,7 @@ proto_init(void)
 	proto_message_init();
 	pconns = g_ptr_array_new();
 	prepare_hook = loop_add_prepare(prepare_cb, NULL);
+	account_set_release_hook(release_account);
 }
 
 static struct pconn *
@@ -919,6 +921,59 @@ proto_busy(void)
 	return false;
 }
 
+/*
+ * Free pc and everything it holds (its connection is closed if still
+ * open) and detach it from its account. The caller removes it from
+ * pconns. Never called from inside a libstrophe callback: commands and
+ * shutdown run from the loop.
+ */
+static void
+pconn_free(struct pconn *pc)
+{
+	finish(pc, false, "account removed");
+	if (pc->fd_id != 0)
+		loop_remove_fd(pc->fd_id);
+	if (pc->login_timer != 0)
+		loop_remove_timer(pc->login_timer);
+	if (pc->drain_timer != 0)
+		loop_remove_timer(pc->drain_timer);
+	if (pc->free_timer != 0)
+		loop_remove_timer(pc->free_timer);
+	if (pc->conn != NULL)
+		xmpp_conn_release(pc->conn);
+	if (pc->ctx != NULL)
+		xmpp_ctx_free(pc->ctx);
+	wipe(&pc->password);
+	g_free(pc->server);
+	g_free(pc->tls);
+	g_free(pc->host);
+	g_free(pc->sasl_failure);
+	g_free(pc->tls_error);
+	g_free(pc->show);
+	g_free(pc->status);
+	g_free(pc->muc_service);
+	g_clear_pointer(&pc->caps, g_hash_table_unref);
+	g_free(pc->sasl_mech);
+	g_free(pc->features_auth);
+	g_free(pc->features_bound);
+	proto_muc_discovery_ended(pc);
+	cert_info_free(pc->prompt);
+	g_hash_table_unref(pc->iqs);
+	pc->acc->proto = NULL;
+	g_free(pc);
+}
+
+/* The account is being freed (/account remove): drop its connection. */
+static void
+release_account(struct account *acc)
+{
+	struct pconn *pc = acc->proto;
+
+	if (pconns != NULL)
+		g_ptr_array_remove(pconns, pc);
+	pconn_free(pc);
+}
+
 /* Disconnect everything (bounded wait for the streams to close), free. */
 void
 proto_shutdown(void)
@@ -950,35 +1005,10 @@ proto_shutdown(void)
 			xmpp_run_once(pc->ctx, 10);
 		}
 	}
-	for (i = 0; pconns != NULL && i < pconns->len; i++) {
-		struct pconn *pc = g_ptr_array_index(pconns, i);
-
-		if (pc->conn != NULL)
-			xmpp_conn_release(pc->conn);
-		if (pc->ctx != NULL)
-			xmpp_ctx_free(pc->ctx);
-		if (pc->free_timer != 0)
-			loop_remove_timer(pc->free_timer);
-		wipe(&pc->password);
-		g_free(pc->server);
-		g_free(pc->tls);
-		g_free(pc->host);
-		g_free(pc->sasl_failure);
-		g_free(pc->tls_error);
-		g_free(pc->show);
-		g_free(pc->status);
-		g_free(pc->muc_service);
-		g_clear_pointer(&pc->caps, g_hash_table_unref);
-		g_free(pc->sasl_mech);
-		g_free(pc->features_auth);
-		g_free(pc->features_bound);
-		proto_muc_discovery_ended(pc);
-		cert_info_free(pc->prompt);
-		g_hash_table_unref(pc->iqs);
-		pc->acc->proto = NULL;
-		g_free(pc);
-	}
+	for (i = 0; pconns != NULL && i < pconns->len; i++)
+		pconn_free(g_ptr_array_index(pconns, i));
 	g_clear_pointer(&pconns, g_ptr_array_unref);
+	account_set_release_hook(NULL);
 	xmpp_shutdown();
 }
 
