@@ -279,6 +279,8 @@ save(GError **error)
 		struct account *acc = g_ptr_array_index(l, i);
 		const char *const *k;
 
+		if (acc->unsaved)
+			continue;
 		for (k = account_keys; *k != NULL; k++) {
 			const char *v = account_get(acc, *k);
 
@@ -296,9 +298,8 @@ save(GError **error)
 	return files_write_private(accounts_path, data, len, error);
 }
 
-/* Create an account (jid may be NULL) and save the file. */
-struct account *
-account_add(const char *name, const char *jid, GError **error)
+static struct account *
+add(const char *name, const char *jid, GError **error)
 {
 	struct account *acc;
 
@@ -318,9 +319,47 @@ account_add(const char *name, const char *jid, GError **error)
 	if (jid != NULL)
 		g_hash_table_replace(acc->keys, g_strdup("jid"), g_strdup(jid));
 	g_ptr_array_add(accounts_list(), acc);
-	if (!save(error))
-		return acc;	/* kept in memory; error explains */
 	return acc;
+}
+
+/*
+ * Create an account (jid may be NULL) and save the file. When saving
+ * fails the account is kept in memory and error explains.
+ */
+struct account *
+account_add(const char *name, const char *jid, GError **error)
+{
+	struct account *acc = add(name, jid, error);
+
+	if (acc != NULL)
+		(void)save(error);
+	return acc;
+}
+
+/*
+ * Create an account that lives in memory only (a /connect JID that has
+ * not logged in yet): its keys, and changes to them, are not written to
+ * the file until account_keep().
+ */
+struct account *
+account_add_unsaved(const char *name, const char *jid, GError **error)
+{
+	struct account *acc = add(name, jid, error);
+
+	if (acc != NULL)
+		acc->unsaved = true;
+	return acc;
+}
+
+/* Write an unsaved account to the file with all its keys (a no-op once). */
+bool
+account_keep(struct account *acc, GError **error)
+{
+	g_return_val_if_fail(acc != NULL, false);
+	if (!acc->unsaved)
+		return true;
+	acc->unsaved = false;
+	return save(error);
 }
 
 /* Remove an offline account and save the file. */
@@ -352,7 +391,7 @@ account_remove(const char *name, GError **error)
 	return save(error);
 }
 
-/* Validate and set a key of acc, then save. */
+/* Validate and set a key of acc, then save (unless acc is unsaved). */
 bool
 account_set(struct account *acc, const char *key, const char *value,
     GError **error)
@@ -367,10 +406,10 @@ account_set(struct account *acc, const char *key, const char *value,
 	if (!validate(key, value, error))
 		return false;
 	g_hash_table_replace(acc->keys, g_strdup(key), g_strdup(value));
-	return save(error);
+	return acc->unsaved || save(error);
 }
 
-/* Remove a key of acc, then save. */
+/* Remove a key of acc, then save (unless acc is unsaved). */
 bool
 account_clear(struct account *acc, const char *key, GError **error)
 {
@@ -380,7 +419,7 @@ account_clear(struct account *acc, const char *key, GError **error)
 		return false;
 	}
 	g_hash_table_remove(acc->keys, key);
-	return save(error);
+	return acc->unsaved || save(error);
 }
 
 /* Value of a key (borrowed), or NULL when unset. */

@@ -21,6 +21,7 @@ struct account {
 	char			*bound_jid;	/* owned, while online */
 	struct roster		*roster;	/* owned */
 	void			*proto;		/* the xmpp layer's, borrowed */
+	bool			 unsaved;	/* not written to the file yet */
 };
 
 extern const char *const account_keys[];
@@ -42,6 +43,9 @@ struct account	*account_find_by_jid(const char *jid);
 struct account	*account_default(void);
 struct account	*account_add(const char *name, const char *jid,
 		    GError **error);
+struct account	*account_add_unsaved(const char *name, const char *jid,
+		    GError **error);
+bool		 account_keep(struct account *acc, GError **error);
 bool		 account_remove(const char *name, GError **error);
 bool		 account_set(struct account *acc, const char *key,
 		    const char *value, GError **error);

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: MIT
 """Accounts: what the accounts file keeps, and removing accounts safely."""
+import re
 import shutil
 import subprocess
 
 import pytest
 
-from natterlib import NATTER, free_port
+from natterlib import NATTER, Batch, Tui, free_port, wait_for
 
 VALGRIND = shutil.which("valgrind")
 
@@ -31,3 +32,66 @@ def test_remove_account_after_failed_connect_is_memory_safe(home):
     assert "Invalid" not in r.stderr, r.stderr
     assert r.returncode == 1, r.stderr       # the /connect failed, nothing else
     assert "[a]" not in accounts_text(home)
+
+
+@pytest.fixture
+def tui_factory(home):
+    started = []
+
+    def make(*args, **kw):
+        t = Tui(home, *args, **kw)
+        started.append(t)
+        return t
+    yield make
+    for t in started:
+        t.close()
+
+
+def test_connect_jid_that_fails_is_not_saved_in_batch(home):
+    """/connect JID with nothing listening on the port: no accounts entry."""
+    port = free_port()
+    b = Batch(home, "-c", f"/connect carol@localhost server 127.0.0.1 port {port}")
+    assert b.close() == 1
+    assert "carol@localhost" not in accounts_text(home)
+
+
+def _connect_typed(t, jid, host, port, password):
+    t.wait_screen(r"/help lists the commands")
+    t.command(f"/connect {jid} server {host} port {port}")
+    t.wait_screen(r"Password for " + re.escape(jid) + ":")
+    t.type(password)
+    t.keys("Enter")
+
+
+def test_wrong_password_leaves_no_account_entry(home, prosody, tui_factory):
+    prosody.register("carol", "right-pw")
+    home.trust(prosody.fingerprint())
+    t = tui_factory()
+    _connect_typed(t, "carol@localhost", "127.0.0.1", prosody.port, "wrong-pw")
+    t.wait_screen(r"authentication failed")
+    t.command("/quit")
+    wait_for(lambda: "NATTER-EXIT" in t.screen(), 10, "natter to quit")
+    assert "carol@localhost" not in accounts_text(home)
+
+
+def test_refused_port_leaves_no_account_entry(home, tui_factory):
+    t = tui_factory()
+    _connect_typed(t, "carol@localhost", "127.0.0.1", free_port(), "pw")
+    t.wait_screen(r"connection refused")
+    t.command("/quit")
+    wait_for(lambda: "NATTER-EXIT" in t.screen(), 10, "natter to quit")
+    assert "carol@localhost" not in accounts_text(home)
+
+
+def test_successful_connect_saves_jid_server_and_port(home, prosody, tui_factory):
+    prosody.register("carol", "right-pw")
+    home.trust(prosody.fingerprint())
+    t = tui_factory()
+    _connect_typed(t, "carol@localhost", "127.0.0.1", prosody.port, "right-pw")
+    t.wait_screen(r"\[carol@localhost online\]")
+    text = wait_for(lambda: "[carol@localhost]" in accounts_text(home)
+                    and accounts_text(home), 5, "the account to be saved")
+    assert "jid=carol@localhost" in text
+    assert "server=127.0.0.1" in text
+    assert f"port={prosody.port}" in text
+    assert "right-pw" not in text
