@@ -33,6 +33,8 @@ static guint flush_timer;
 static GString *inbuf;
 static bool at_eof;
 static bool timed_out;
+static bool skipping;		/* inside a line over BATCH_LINE_MAX */
+static unsigned refused_lines;	/* over-long lines, none of them run */
 
 static void
 on_event(const struct ev *ev, void *data)
@@ -119,22 +121,44 @@ static const struct cmd_ui_ops batch_ops = {
 	.target = target,
 };
 
+/* A line over BATCH_LINE_MAX is refused whole: none of it runs. */
+static void
+refuse_line(void)
+{
+	refused_lines++;
+	fprintf(stderr, "natter: input line longer than %d bytes; refused, "
+	    "none of it was run\n", BATCH_LINE_MAX);
+	fflush(stderr);
+}
+
+/*
+ * Run the complete lines in inbuf. Once the unfinished line is over the
+ * limit its bytes are dropped as they come, up to its newline, so no
+ * part of it is ever taken for a line of its own.
+ */
 static void
 take_lines(void)
 {
 	char *nl;
 
 	while ((nl = memchr(inbuf->str, '\n', inbuf->len)) != NULL) {
-		g_autofree char *line = g_strndup(inbuf->str, nl - inbuf->str);
+		size_t len = nl - inbuf->str;
+		g_autofree char *line = NULL;
 
-		g_string_erase(inbuf, 0, nl - inbuf->str + 1);
+		if (skipping || len > BATCH_LINE_MAX) {
+			skipping = false;
+			g_string_erase(inbuf, 0, len + 1);
+			refuse_line();
+			continue;
+		}
+		line = g_strndup(inbuf->str, len);
+		g_string_erase(inbuf, 0, len + 1);
 		g_strchomp(line);
 		if (*line != '\0' && *line != '#')
 			cmdq_append(line, CMD_FROM_BATCH, NULL, NULL);
 	}
 	if (inbuf->len > BATCH_LINE_MAX) {
-		fprintf(stderr, "natter: input line longer than %d bytes; "
-		    "dropped\n", BATCH_LINE_MAX);
+		skipping = true;
 		g_string_truncate(inbuf, 0);
 	}
 }
@@ -217,9 +241,10 @@ batch_stop(void)
 	inbuf = NULL;
 }
 
-/* 0 when every command succeeded, 1 otherwise. */
+/* 0 when every command succeeded (and no line was refused), 1 otherwise. */
 int
 batch_exit_status(void)
 {
-	return cmdq_failures() > 0 || (timed_out && !cmdq_idle()) ? 1 : 0;
+	return cmdq_failures() > 0 || refused_lines > 0 ||
+	    (timed_out && !cmdq_idle()) ? 1 : 0;
 }
