@@ -244,16 +244,32 @@ account_find_by_jid(const char *jid)
 	return NULL;
 }
 
-/* The account.default preference, else the only account, else NULL. */
+/*
+ * The account.default preference, else the only account, else the only
+ * account online, else NULL.
+ */
 struct account *
 account_default(void)
 {
 	const char *d = prefs_get("account.default");
 	GPtrArray *l = accounts_list();
+	struct account *online = NULL;
+	guint i;
 
 	if (*d != '\0' && account_find(d) != NULL)
 		return account_find(d);
-	return l->len == 1 ? g_ptr_array_index(l, 0) : NULL;
+	if (l->len == 1)
+		return g_ptr_array_index(l, 0);
+	for (i = 0; i < l->len; i++) {
+		struct account *acc = g_ptr_array_index(l, i);
+
+		if (acc->state != ACCOUNT_ONLINE)
+			continue;
+		if (online != NULL)
+			return NULL;
+		online = acc;
+	}
+	return online;
 }
 
 static bool

@@ -95,3 +95,20 @@ def test_successful_connect_saves_jid_server_and_port(home, prosody, tui_factory
     assert "server=127.0.0.1" in text
     assert f"port={prosody.port}" in text
     assert "right-pw" not in text
+
+
+def test_msg_uses_the_only_account_online(home, prosody, make_peer):
+    """Two accounts, one online: /msg without an account uses that one
+    instead of asking which."""
+    bob = make_peer("bob")
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.add_account("other", "zoe@localhost", "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", account="a", state="online")
+    b.send(f"/msg {bob.jid} hello from the only one online")
+    b.wait_event("message-sent", account="a", body="hello from the only one online")
+    bob.wait("message", body="hello from the only one online")
+    assert b.close() == 0
+    assert "which account" not in b.stderr
