@@ -210,7 +210,9 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct connect_job *job;
 	struct account *acc;
 	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	struct proto_connect_opts o = { NULL, 0, NULL };
 	g_autofree char *prompt = NULL;
+	g_autofree char *reason = NULL;
 
 	acc = account_for(ctx, first);
 	if (acc == NULL)
@@ -223,6 +225,13 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return CMD_ERROR;
 	}
 	remember_options(acc, job);
+	/* No password is asked for a host that does not exist. */
+	o.server = job->server;
+	if (!proto_conn_check_host(acc, &o, &reason)) {
+		cmd_done_msg(ctx, CMD_ERROR, reason);
+		job_free(job);
+		return CMD_ERROR;
+	}
 	/* eval_password runs in the background: the UI stays live. */
 	if (password_fetch(acc, password_known, job))
 		return CMD_PENDING;

@@ -336,6 +336,18 @@ static const char *const stream_conditions[] = {
 };
 
 /*
+ * " port N" when the port is known: given, or the default for a host
+ * given (an SRV lookup picks its own).
+ */
+static char *
+port_text(const struct pconn *pc)
+{
+	if (pc->port <= 0 && pc->server == NULL)
+		return g_strdup("");
+	return g_strdup_printf(" port %d", pc->port > 0 ? pc->port : 5222);
+}
+
+/*
  * Turn what we know about a failed or lost connection into a plain
  * sentence and a short code (PRODUCT §5).
  */
@@ -343,6 +355,8 @@ static char *
 classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
     const char **code)
 {
+	g_autofree char *port = NULL;
+
 	if (se != NULL) {
 		*code = "stream";
 		return g_strdup_printf("stream error from server: %s%s%s",
@@ -372,8 +386,10 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
 		    "connecting without it (account key tls)", pc->host);
 	}
 	if (error == ECONNREFUSED) {
+		port = port_text(pc);
 		*code = "refused";
-		return g_strdup_printf("connection refused by %s", pc->host);
+		return g_strdup_printf("connection refused by %s%s", pc->host,
+		    port);
 	}
 	if (pc->tls_error != NULL) {
 		*code = "tls";
@@ -391,7 +407,8 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
 		    pc->host);
 	}
 	*code = "failed";
-	return g_strdup_printf("connection to %s failed%s%s", pc->host,
+	port = port_text(pc);
+	return g_strdup_printf("connection to %s%s failed%s%s", pc->host, port,
 	    error != 0 ? ": " : "", error != 0 ? g_strerror(error) : "");
 }
 
@@ -616,6 +633,11 @@ resolvable(const char *host)
 	return r == 0;
 }
 
+/*
+ * Start a login. False with error when it could not start; an attempt
+ * that ends at once (unknown host) is reported as any other, through
+ * EV_CONN_STATE and pc->done, and counts as started.
+ */
 static bool
 start(struct pconn *pc, GError **error)
 {
@@ -656,13 +678,14 @@ start(struct pconn *pc, GError **error)
 	if ((pc->server != NULL && !resolvable(pc->server)) ||
 	    xmpp_connect_client(pc->conn, pc->server,
 	    (unsigned short)pc->port, conn_cb, pc) != XMPP_EOK) {
+		/* Reported like any failed attempt, once: event and done. */
 		g_autofree char *msg = g_strdup_printf(
 		    "unknown host %s (no address found)", pc->host);
 
 		emit_state(pc, "failed", msg, "unknown-host");
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "%s", msg);
 		session_ended(pc);
-		return false;
+		finish(pc, false, msg);
+		return true;
 	}
 	pc->login_timer = loop_add_timer(prefs_get_int("conn.timeout") * 1000,
 	    login_timeout_cb, pc);
@@ -670,9 +693,36 @@ start(struct pconn *pc, GError **error)
 }
 
 /*
+ * Before a password is asked for acc: does the host given (opts->server,
+ * else the server key) have an address? When it does not, the attempt is
+ * reported as failed (EV_CONN_STATE, code unknown-host), false is
+ * returned and *reason (new) says why, for the command's result. A host
+ * found through SRV is checked only by the connection itself.
+ */
+bool
+proto_conn_check_host(struct account *acc,
+    const struct proto_connect_opts *opts, char **reason)
+{
+	const char *host = opts->server != NULL ? opts->server :
+	    account_get(acc, "server");
+	struct pconn *pc;
+
+	g_return_val_if_fail(acc != NULL && reason != NULL, false);
+	*reason = NULL;
+	if (host == NULL || acc->state != ACCOUNT_OFFLINE ||
+	    account_get(acc, "jid") == NULL || resolvable(host))
+		return true;
+	pc = pconn_get(acc);
+	*reason = g_strdup_printf("unknown host %s (no address found)", host);
+	emit_state(pc, "failed", *reason, "unknown-host");
+	return false;
+}
+
+/*
  * Connect acc with password (copied; kept in memory for /tls trust and
- * reconnects, wiped when replaced). done is called once the attempt ends.
- * Returns false with error when the attempt could not even start.
+ * reconnects, wiped when replaced). done is called once the attempt ends,
+ * also when it ends at once (unknown host). Returns false with error
+ * when the attempt could not even start (done is then not called).
  */
 bool
 proto_conn_connect(struct account *acc, const char *password,
