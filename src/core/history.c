@@ -418,7 +418,9 @@ bad:
 void
 history_close(void)
 {
-	if (db != NULL && uncommitted != NULL && uncommitted->len > 0) {
+	if (db != NULL && in_txn && !busy)
+		history_flush();
+	if (db != NULL && busy && uncommitted->len > 0) {
 		sqlite3_busy_timeout(db, CLOSE_TIMEOUT_MS);
 		if (write_uncommitted() != SQLITE_OK)
 			log_error("history: %u messages could not be stored: %s",

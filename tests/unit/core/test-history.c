@@ -212,6 +212,32 @@ history_flush__reports_a_lasting_lock__then_writes(void **state)
 	assert_true(history_available());
 }
 
+static void
+history_close__commits_what_was_stored__once(void **state)
+{
+	struct fixture *f = *state;
+
+	store("one");
+	store("two");
+	history_close();
+	assert_int_equal(rows(f->path), 2);
+}
+
+static void
+history_close__writes_messages_kept_for_a_lock__once(void **state)
+{
+	struct fixture *f = *state;
+
+	store("one");
+	history_flush();
+	lock(f);
+	store("two");
+	history_flush();
+	unlock_cb(f);
+	history_close();
+	assert_int_equal(rows(f->path), 2);
+}
+
 int
 main(void)
 {
@@ -221,6 +247,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    history_flush__reports_a_lasting_lock__then_writes,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    history_close__commits_what_was_stored__once,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    history_close__writes_messages_kept_for_a_lock__once,
 		    setup, teardown),
 	};
 
