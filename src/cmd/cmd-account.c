@@ -95,7 +95,9 @@ set_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (acc == NULL)
 		return CMD_ERROR;
-	if (!account_set(acc, a->argv[1], a->argv[2], &err))
+	/* Setting a key by hand keeps an account /connect made. */
+	if (!account_set(acc, a->argv[1], a->argv[2], &err) ||
+	    !account_keep(acc, &err))
 		return cmd_error(ctx, "%s", err->message);
 	cmd_print(ctx, "%s: %s = %s", acc->name, a->argv[1],
 	    account_key_is_secret(a->argv[1]) ? "********" : a->argv[2]);
@@ -110,7 +112,8 @@ clear_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (acc == NULL)
 		return CMD_ERROR;
-	if (!account_clear(acc, a->argv[1], &err))
+	if (!account_clear(acc, a->argv[1], &err) ||
+	    !account_keep(acc, &err))
 		return cmd_error(ctx, "%s", err->message);
 	cmd_print(ctx, "%s: %s cleared", acc->name, a->argv[1]);
 	return CMD_OK;

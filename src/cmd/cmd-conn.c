@@ -34,11 +34,31 @@ job_free(struct connect_job *job)
 	g_free(job);
 }
 
+/*
+ * An account /connect JID created is written to the accounts file, with
+ * the server, port and tls it was given, once it has logged in.
+ */
+static void
+keep_account(struct connect_job *job)
+{
+	struct account *acc = account_find(job->account);
+	g_autoptr(GError) err = NULL;
+
+	if (acc == NULL || !acc->unsaved)
+		return;
+	if (account_keep(acc, &err))
+		cmd_print(job->ctx, "account '%s' saved", acc->name);
+	else
+		cmd_print(job->ctx, "%s", err->message);
+}
+
 static void
 connect_done(bool ok, const char *message, void *data)
 {
 	struct connect_job *job = data;
 
+	if (ok)
+		keep_account(job);
 	cmd_done_msg(job->ctx, ok ? CMD_OK : CMD_ERROR, message);
 	job_free(job);
 }
@@ -155,10 +175,31 @@ account_for(struct cmd_ctx *ctx, const char *arg)
 		    "/account add NAME JID", arg);
 		return NULL;
 	}
-	acc = account_add(arg, arg, &err);
+	/* Saved only once it logs in (keep_account). */
+	acc = account_add_unsaved(arg, arg, &err);
 	if (acc == NULL)
 		cmd_error(ctx, "%s", err->message);
 	return acc;
+}
+
+/*
+ * The options given to /connect become the keys of an account not saved
+ * yet, so that they are saved with it (and a /tls trust reuses them).
+ */
+static void
+remember_options(struct account *acc, const struct connect_job *job)
+{
+	char port[16];
+
+	if (!acc->unsaved)
+		return;
+	g_snprintf(port, sizeof(port), "%d", job->port);
+	if (job->server != NULL)
+		(void)account_set(acc, "server", job->server, NULL);
+	if (job->port != 0)
+		(void)account_set(acc, "port", port, NULL);
+	if (job->tls != NULL)
+		(void)account_set(acc, "tls", job->tls, NULL);
 }
 
 static enum cmd_status
@@ -169,7 +210,9 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct connect_job *job;
 	struct account *acc;
 	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	struct proto_connect_opts o = { NULL, 0, NULL };
 	g_autofree char *prompt = NULL;
+	g_autofree char *reason = NULL;
 
 	acc = account_for(ctx, first);
 	if (acc == NULL)
@@ -178,6 +221,14 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	job->ctx = cmd_ctx_ref(ctx);
 	job->account = g_strdup(acc->name);
 	if (!parse_options(ctx, a, first != NULL ? 1 : 0, job)) {
+		job_free(job);
+		return CMD_ERROR;
+	}
+	remember_options(acc, job);
+	/* No password is asked for a host that does not exist. */
+	o.server = job->server;
+	if (!proto_conn_check_host(acc, &o, &reason)) {
+		cmd_done_msg(ctx, CMD_ERROR, reason);
 		job_free(job);
 		return CMD_ERROR;
 	}
@@ -380,7 +431,8 @@ const struct cmd_entry cmd_connect_entry = {
 	    "or /tls deny.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "ACCOUNT", "an account name (default: the default account)" },
-	    { "JID", "user@domain: creates an account of that name" },
+	    { "JID", "user@domain: creates an account of that name, saved "
+	      "(with HOST, N and MODE) once it has logged in" },
 	    { "HOST", "server host name or address (default: SRV lookup)" },
 	    { "N", "TCP port (default 5222, or from SRV)" },
 	    { "MODE", "force (default), direct, allow, trust or disable" },

@@ -27,12 +27,25 @@ const char *const account_keys[] = { "jid", "server", "port", "tls",
 static GPtrArray *accounts;	/* struct account, owned */
 static char *accounts_path;
 static bool accounts_broken;
+static account_release_fn *release_hook;
+
+/*
+ * Set the function that drops an account's protocol state before the
+ * account is freed; the protocol layer keeps a pointer to its account.
+ */
+void
+account_set_release_hook(account_release_fn *fn)
+{
+	release_hook = fn;
+}
 
 static void
 account_free(struct account *acc)
 {
 	if (acc == NULL)
 		return;
+	if (acc->proto != NULL && release_hook != NULL)
+		release_hook(acc);
 	g_free(acc->name);
 	g_hash_table_unref(acc->keys);
 	g_free(acc->bound_jid);
@@ -231,16 +244,32 @@ account_find_by_jid(const char *jid)
 	return NULL;
 }
 
-/* The account.default preference, else the only account, else NULL. */
+/*
+ * The account.default preference, else the only account, else the only
+ * account online, else NULL.
+ */
 struct account *
 account_default(void)
 {
 	const char *d = prefs_get("account.default");
 	GPtrArray *l = accounts_list();
+	struct account *online = NULL;
+	guint i;
 
 	if (*d != '\0' && account_find(d) != NULL)
 		return account_find(d);
-	return l->len == 1 ? g_ptr_array_index(l, 0) : NULL;
+	if (l->len == 1)
+		return g_ptr_array_index(l, 0);
+	for (i = 0; i < l->len; i++) {
+		struct account *acc = g_ptr_array_index(l, i);
+
+		if (acc->state != ACCOUNT_ONLINE)
+			continue;
+		if (online != NULL)
+			return NULL;
+		online = acc;
+	}
+	return online;
 }
 
 static bool
@@ -266,6 +295,8 @@ save(GError **error)
 		struct account *acc = g_ptr_array_index(l, i);
 		const char *const *k;
 
+		if (acc->unsaved)
+			continue;
 		for (k = account_keys; *k != NULL; k++) {
 			const char *v = account_get(acc, *k);
 
@@ -283,9 +314,8 @@ save(GError **error)
 	return files_write_private(accounts_path, data, len, error);
 }
 
-/* Create an account (jid may be NULL) and save the file. */
-struct account *
-account_add(const char *name, const char *jid, GError **error)
+static struct account *
+add(const char *name, const char *jid, GError **error)
 {
 	struct account *acc;
 
@@ -305,9 +335,47 @@ account_add(const char *name, const char *jid, GError **error)
 	if (jid != NULL)
 		g_hash_table_replace(acc->keys, g_strdup("jid"), g_strdup(jid));
 	g_ptr_array_add(accounts_list(), acc);
-	if (!save(error))
-		return acc;	/* kept in memory; error explains */
 	return acc;
+}
+
+/*
+ * Create an account (jid may be NULL) and save the file. When saving
+ * fails the account is kept in memory and error explains.
+ */
+struct account *
+account_add(const char *name, const char *jid, GError **error)
+{
+	struct account *acc = add(name, jid, error);
+
+	if (acc != NULL)
+		(void)save(error);
+	return acc;
+}
+
+/*
+ * Create an account that lives in memory only (a /connect JID that has
+ * not logged in yet): its keys, and changes to them, are not written to
+ * the file until account_keep().
+ */
+struct account *
+account_add_unsaved(const char *name, const char *jid, GError **error)
+{
+	struct account *acc = add(name, jid, error);
+
+	if (acc != NULL)
+		acc->unsaved = true;
+	return acc;
+}
+
+/* Write an unsaved account to the file with all its keys (a no-op once). */
+bool
+account_keep(struct account *acc, GError **error)
+{
+	g_return_val_if_fail(acc != NULL, false);
+	if (!acc->unsaved)
+		return true;
+	acc->unsaved = false;
+	return save(error);
 }
 
 /* Remove an offline account and save the file. */
@@ -339,7 +407,7 @@ account_remove(const char *name, GError **error)
 	return save(error);
 }
 
-/* Validate and set a key of acc, then save. */
+/* Validate and set a key of acc, then save (unless acc is unsaved). */
 bool
 account_set(struct account *acc, const char *key, const char *value,
     GError **error)
@@ -354,10 +422,10 @@ account_set(struct account *acc, const char *key, const char *value,
 	if (!validate(key, value, error))
 		return false;
 	g_hash_table_replace(acc->keys, g_strdup(key), g_strdup(value));
-	return save(error);
+	return acc->unsaved || save(error);
 }
 
-/* Remove a key of acc, then save. */
+/* Remove a key of acc, then save (unless acc is unsaved). */
 bool
 account_clear(struct account *acc, const char *key, GError **error)
 {
@@ -367,7 +435,7 @@ account_clear(struct account *acc, const char *key, GError **error)
 		return false;
 	}
 	g_hash_table_remove(acc->keys, key);
-	return save(error);
+	return acc->unsaved || save(error);
 }
 
 /* Value of a key (borrowed), or NULL when unset. */

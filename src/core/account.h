@@ -21,9 +21,19 @@ struct account {
 	char			*bound_jid;	/* owned, while online */
 	struct roster		*roster;	/* owned */
 	void			*proto;		/* the xmpp layer's, borrowed */
+	bool			 unsaved;	/* not written to the file yet */
 };
 
 extern const char *const account_keys[];
+
+/*
+ * Called just before an account is freed so that the layer owning
+ * acc->proto can close and drop it (registered once, at init: the core
+ * never calls upward, STYLE §2).
+ */
+typedef void account_release_fn(struct account *acc);
+
+void		 account_set_release_hook(account_release_fn *fn);
 
 bool		 accounts_load(const char *path, GPtrArray *warnings);
 void		 accounts_free(void);
@@ -33,6 +43,9 @@ struct account	*account_find_by_jid(const char *jid);
 struct account	*account_default(void);
 struct account	*account_add(const char *name, const char *jid,
 		    GError **error);
+struct account	*account_add_unsaved(const char *name, const char *jid,
+		    GError **error);
+bool		 account_keep(struct account *acc, GError **error);
 bool		 account_remove(const char *name, GError **error);
 bool		 account_set(struct account *acc, const char *key,
 		    const char *value, GError **error);

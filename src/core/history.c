@@ -6,9 +6,11 @@
  * history_flush() commits it; the xmpp layer flushes before each network
  * turn, so what was stored is committed before any acknowledgement of it
  * (stream-management <a/>, receipt) goes out (PRODUCT §5), and the loop
- * flushes at the end of every turn. The database and its -wal/-shm files
- * are created mode 0600. A database that cannot be opened or is corrupt
- * is reported and natter runs on without history. core layer.
+ * flushes at the end of every turn. A database locked by another program
+ * does not lose anything: the messages are kept and written by a retry
+ * (see "Busy database" below). The database and its -wal/-shm files are
+ * created mode 0600. A database that cannot be opened or is corrupt is
+ * reported and natter runs on without history. core layer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "history.h"
 #include "loop.h"
 #include "util/errors.h"
@@ -30,6 +33,33 @@ static bool in_txn;		/* a write transaction is open */
 static guint flush_hook;
 
 static void flush_cb(void *data);
+static void history_off(const char *why);
+
+/*
+ * Busy database. Every message stored since the last successful commit
+ * is also kept here (copies, owned), in order. When another program
+ * holds the database's lock past the busy timeout, the open transaction
+ * is rolled back and nothing is lost: from then on (busy) stores only
+ * queue up here, and a loop timer retries writing them all in one
+ * transaction, waiting RETRY_FIRST_MS, then twice as long each time up
+ * to RETRY_MAX_MS. After REPORT_AFTER failed retries (about 2.5 s) the
+ * user is told, and told again when the messages are written. At most
+ * KEEP_MAX messages wait; later ones are not stored (reported).
+ */
+#define BUSY_TIMEOUT_MS 200
+#define CLOSE_TIMEOUT_MS 2000
+#define RETRY_FIRST_MS 50
+#define RETRY_MAX_MS 30000
+#define REPORT_AFTER 5
+#define KEEP_MAX 10000
+
+static GPtrArray *uncommitted;	/* struct msg, owned */
+static bool busy;
+static guint retry_timer;
+static gint64 retry_delay = RETRY_FIRST_MS;
+static unsigned retries;
+static bool busy_reported;
+static unsigned dropped;
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
@@ -184,20 +214,153 @@ protect(const char *path)
 	}
 }
 
+static bool
+is_busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+static void
+rollback(void)
+{
+	if (in_txn)
+		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	in_txn = false;
+}
+
+static void
+forget_uncommitted(void)
+{
+	if (uncommitted != NULL)
+		g_ptr_array_set_size(uncommitted, 0);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Insert m in the open transaction; an SQLite result code. */
+static int
+insert(const struct msg *m)
+{
+	sqlite3_reset(st_insert);
+	bind_text(st_insert, 1, m->account);
+	bind_text(st_insert, 2, m->peer);
+	bind_text(st_insert, 3, m->resource);
+	sqlite3_bind_int(st_insert, 4, m->dir);
+	bind_text(st_insert, 5, m->type);
+	bind_text(st_insert, 6, m->body);
+	sqlite3_bind_int64(st_insert, 7, m->time);
+	bind_text(st_insert, 8, m->id);
+	bind_text(st_insert, 9, m->origin_id);
+	bind_text(st_insert, 10, m->stanza_id);
+	bind_text(st_insert, 11, NULL);
+	bind_text(st_insert, 12, m->corrects);
+	return sqlite3_step(st_insert) == SQLITE_DONE ? SQLITE_OK :
+	    sqlite3_errcode(db);
+}
+
+/* Open the write transaction (taking the lock now); a result code. */
+static int
+begin(void)
+{
+	int rc;
+
+	if (in_txn)
+		return SQLITE_OK;
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	in_txn = rc == SQLITE_OK;
+	return rc;
+}
+
+/* Write every kept message in one transaction; a result code. */
+static int
+write_uncommitted(void)
+{
+	int rc = begin();
+	guint i;
+
+	for (i = 0; rc == SQLITE_OK && i < uncommitted->len; i++)
+		rc = insert(g_ptr_array_index(uncommitted, i));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		rollback();
+	in_txn = false;
+	return rc;
+}
+
+static void retry_cb(void *data);
+
+/* The database is locked: roll back, keep the messages, retry later. */
+static void
+wait_for_lock(void)
+{
+	rollback();
+	busy = true;
+	if (retry_timer == 0)
+		retry_timer = loop_add_timer(retry_delay, retry_cb, NULL);
+}
+
+static void
+retry_cb(void *data)
+{
+	guint n = uncommitted->len;
+	int rc;
+
+	retry_timer = 0;
+	rc = write_uncommitted();
+	if (rc == SQLITE_OK) {
+		forget_uncommitted();
+		busy = false;
+		retries = 0;
+		retry_delay = RETRY_FIRST_MS;
+		if (busy_reported)
+			ev_emit_text(EV_INFO, NULL, "history: the database is "
+			    "free again; %u waiting messages were written", n);
+		busy_reported = false;
+		index_later();
+		return;
+	}
+	if (!is_busy(rc)) {
+		history_off(sqlite3_errmsg(db));
+		return;
+	}
+	if (++retries == REPORT_AFTER) {
+		busy_reported = true;
+		ev_emit_text(EV_ERROR, NULL, "history: the database is locked "
+		    "by another program (another natter?); %u messages are "
+		    "kept in memory and written when it is free", n);
+	}
+	retry_delay = MIN(retry_delay * 2, RETRY_MAX_MS);
+	wait_for_lock();
+}
+
 /*
- * Commit what was stored since the last flush. A failure turns history
- * off (logged); natter runs on.
+ * Commit what was stored since the last flush. A locked database keeps
+ * the messages for a retry (see above); any other failure turns history
+ * off and is reported.
  */
 void
 history_flush(void)
 {
-	if (db == NULL || !in_txn)
+	int rc;
+
+	if (db == NULL || !in_txn || busy)
 		return;
-	in_txn = false;
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		log_error("history: cannot commit: %s; history is now off",
-		    sqlite3_errmsg(db));
-		history_close();
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		in_txn = false;
+		forget_uncommitted();
+	} else if (is_busy(rc)) {
+		wait_for_lock();
+	} else {
+		history_off(sqlite3_errmsg(db));
 	}
 }
 
@@ -223,7 +386,7 @@ history_open(const char *path, GError **error)
 	umask(old);
 	if (rc != SQLITE_OK)
 		goto bad;
-	sqlite3_busy_timeout(db, 200);
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
 	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO messages (account, peer, "
 	    "resource, dir, type, body, time, id, origin_id, stanza_id, "
@@ -235,6 +398,8 @@ history_open(const char *path, GError **error)
 	    -1, &st_load, NULL) != SQLITE_OK)
 		goto bad;
 	protect(path);
+	uncommitted = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)msg_free);
 	if (flush_hook == 0)
 		flush_hook = loop_add_prepare(flush_cb, NULL);
 	indexed = max_indexed();
@@ -246,13 +411,20 @@ bad:
 	return false;
 }
 
-/* Close the database (history off). */
+/*
+ * Close the database (history off). Messages still waiting for a locked
+ * database get one last try, waiting up to CLOSE_TIMEOUT_MS for the lock.
+ */
 void
 history_close(void)
 {
-	if (in_txn && db != NULL) {
-		in_txn = false;
-		(void)sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (db != NULL && in_txn && !busy)
+		history_flush();
+	if (db != NULL && busy && uncommitted->len > 0) {
+		sqlite3_busy_timeout(db, CLOSE_TIMEOUT_MS);
+		if (write_uncommitted() != SQLITE_OK)
+			log_error("history: %u messages could not be stored: %s",
+			    uncommitted->len, sqlite3_errmsg(db));
 	}
 	in_txn = false;
 	if (flush_hook != 0)
@@ -261,11 +433,33 @@ history_close(void)
 	if (index_timer != 0)
 		loop_remove_timer(index_timer);
 	index_timer = 0;
+	if (retry_timer != 0)
+		loop_remove_timer(retry_timer);
+	retry_timer = 0;
+	busy = busy_reported = false;
+	retries = dropped = 0;
+	retry_delay = RETRY_FIRST_MS;
+	g_clear_pointer(&uncommitted, g_ptr_array_unref);
 	g_clear_pointer(&st_insert, sqlite3_finalize);
 	g_clear_pointer(&st_load, sqlite3_finalize);
 	if (db != NULL)
 		sqlite3_close(db);
 	db = NULL;
+}
+
+/* History failed for good (why): tell the user what was lost, close. */
+static void
+history_off(const char *why)
+{
+	guint lost = uncommitted != NULL ? uncommitted->len : 0;
+
+	log_error("history: cannot write: %s; history is now off", why);
+	ev_emit_text(EV_ERROR, NULL, "history: cannot write (%s); history is "
+	    "off for this session%s", why, lost > 0 ?
+	    ", the last messages were not stored" : "");
+	rollback();
+	forget_uncommitted();
+	history_close();
 }
 
 /* True while history is on. */
@@ -275,18 +469,41 @@ history_available(void)
 	return db != NULL;
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
+static struct msg *
+copy(const struct msg *m)
 {
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	struct msg *c = msg_new(m->dir, m->account, m->peer, m->body);
+
+	c->resource = g_strdup(m->resource);
+	g_free(c->type);
+	c->type = g_strdup(m->type);
+	c->time = m->time;
+	c->id = g_strdup(m->id);
+	c->origin_id = g_strdup(m->origin_id);
+	c->stanza_id = g_strdup(m->stanza_id);
+	c->corrects = g_strdup(m->corrects);
+	return c;
+}
+
+/* Keep a copy of m until it is committed; false when too many wait. */
+static bool
+keep(const struct msg *m)
+{
+	if (uncommitted->len >= KEEP_MAX) {
+		if (dropped++ == 0)
+			ev_emit_text(EV_ERROR, NULL, "history: %u messages are "
+			    "waiting for the database; newer ones are not "
+			    "stored", KEEP_MAX);
+		return false;
+	}
+	g_ptr_array_add(uncommitted, copy(m));
+	return true;
 }
 
 /*
- * Store m in the open transaction (see history_flush()). A write error
- * turns history off and is returned.
+ * Store m in the open transaction (see history_flush()); m->row is set
+ * unless the database is locked by another program, when m waits for a
+ * retry. Another write error turns history off and is returned.
  */
 bool
 history_store(struct msg *m, GError **error)
@@ -295,39 +512,27 @@ history_store(struct msg *m, GError **error)
 
 	if (db == NULL)
 		return true;
-	if (!in_txn) {
-		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-			fail(error, "cannot store a message; history is now "
-			    "off");
-			history_close();
-			return false;
-		}
-		in_txn = true;
+	if (!keep(m) || busy)
+		return true;
+	rc = begin();
+	if (rc == SQLITE_OK)
+		rc = insert(m);
+	if (rc == SQLITE_OK) {
+		last_row = sqlite3_last_insert_rowid(db);
+		m->row = last_row;
+		index_later();
+		return true;
 	}
-	sqlite3_reset(st_insert);
-	bind_text(st_insert, 1, m->account);
-	bind_text(st_insert, 2, m->peer);
-	bind_text(st_insert, 3, m->resource);
-	sqlite3_bind_int(st_insert, 4, m->dir);
-	bind_text(st_insert, 5, m->type);
-	bind_text(st_insert, 6, m->body);
-	sqlite3_bind_int64(st_insert, 7, m->time);
-	bind_text(st_insert, 8, m->id);
-	bind_text(st_insert, 9, m->origin_id);
-	bind_text(st_insert, 10, m->stanza_id);
-	bind_text(st_insert, 11, NULL);
-	bind_text(st_insert, 12, m->corrects);
-	rc = sqlite3_step(st_insert);
-	if (rc != SQLITE_DONE) {
-		fail(error, "cannot store a message; history is now off");
-		log_error("history: %s", sqlite3_errmsg(db));
-		history_close();
-		return false;
+	if (is_busy(rc)) {
+		wait_for_lock();
+		return true;
 	}
-	last_row = sqlite3_last_insert_rowid(db);
-	m->row = last_row;
-	index_later();
-	return true;
+	fail(error, "cannot store a message; history is now off");
+	log_error("history: %s", sqlite3_errmsg(db));
+	rollback();
+	forget_uncommitted();
+	history_close();
+	return false;
 }
 
 static char *

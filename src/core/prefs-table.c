@@ -16,7 +16,8 @@ static const char *const tls_modes[] = { "force", "direct", "allow", "trust",
 const struct pref_def pref_table[] = {
 	{ "account.default", PREF_STRING, "", 0, 0, NULL,
 	  "Account used by /connect without arguments and by commands in the "
-	  "console (set by /account default)." },
+	  "console (set by /account default). When empty: the only account, "
+	  "else the only account online." },
 	{ "batch.flush_timeout", PREF_INT, "5", 0, 120, NULL,
 	  "Seconds batch mode waits at end of input for pending commands and "
 	  "unsent stanzas before it exits." },

@@ -34,6 +34,7 @@ static GPtrArray *pconns;	/* struct pconn, owned */
 static guint prepare_hook;
 
 static void drain(struct pconn *pc);
+static void release_account(struct account *acc);
 
 /* Free a certificate description; NULL is a no-op. */
 void
@@ -335,6 +336,18 @@ static const char *const stream_conditions[] = {
 };
 
 /*
+ * " port N" when the port is known: given, or the default for a host
+ * given (an SRV lookup picks its own).
+ */
+static char *
+port_text(const struct pconn *pc)
+{
+	if (pc->port <= 0 && pc->server == NULL)
+		return g_strdup("");
+	return g_strdup_printf(" port %d", pc->port > 0 ? pc->port : 5222);
+}
+
+/*
  * Turn what we know about a failed or lost connection into a plain
  * sentence and a short code (PRODUCT §5).
  */
@@ -342,6 +355,8 @@ static char *
 classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
     const char **code)
 {
+	g_autofree char *port = NULL;
+
 	if (se != NULL) {
 		*code = "stream";
 		return g_strdup_printf("stream error from server: %s%s%s",
@@ -371,8 +386,10 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
 		    "connecting without it (account key tls)", pc->host);
 	}
 	if (error == ECONNREFUSED) {
+		port = port_text(pc);
 		*code = "refused";
-		return g_strdup_printf("connection refused by %s", pc->host);
+		return g_strdup_printf("connection refused by %s%s", pc->host,
+		    port);
 	}
 	if (pc->tls_error != NULL) {
 		*code = "tls";
@@ -390,7 +407,8 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
 		    pc->host);
 	}
 	*code = "failed";
-	return g_strdup_printf("connection to %s failed%s%s", pc->host,
+	port = port_text(pc);
+	return g_strdup_printf("connection to %s%s failed%s%s", pc->host, port,
 	    error != 0 ? ": " : "", error != 0 ? g_strerror(error) : "");
 }
 
@@ -561,6 +579,7 @@ proto_init(void)
 	proto_message_init();
 	pconns = g_ptr_array_new();
 	prepare_hook = loop_add_prepare(prepare_cb, NULL);
+	account_set_release_hook(release_account);
 }
 
 static struct pconn *
@@ -614,6 +633,11 @@ resolvable(const char *host)
 	return r == 0;
 }
 
+/*
+ * Start a login. False with error when it could not start; an attempt
+ * that ends at once (unknown host) is reported as any other, through
+ * EV_CONN_STATE and pc->done, and counts as started.
+ */
 static bool
 start(struct pconn *pc, GError **error)
 {
@@ -654,13 +678,14 @@ start(struct pconn *pc, GError **error)
 	if ((pc->server != NULL && !resolvable(pc->server)) ||
 	    xmpp_connect_client(pc->conn, pc->server,
 	    (unsigned short)pc->port, conn_cb, pc) != XMPP_EOK) {
+		/* Reported like any failed attempt, once: event and done. */
 		g_autofree char *msg = g_strdup_printf(
 		    "unknown host %s (no address found)", pc->host);
 
 		emit_state(pc, "failed", msg, "unknown-host");
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "%s", msg);
 		session_ended(pc);
-		return false;
+		finish(pc, false, msg);
+		return true;
 	}
 	pc->login_timer = loop_add_timer(prefs_get_int("conn.timeout") * 1000,
 	    login_timeout_cb, pc);
@@ -668,9 +693,36 @@ start(struct pconn *pc, GError **error)
 }
 
 /*
+ * Before a password is asked for acc: does the host given (opts->server,
+ * else the server key) have an address? When it does not, the attempt is
+ * reported as failed (EV_CONN_STATE, code unknown-host), false is
+ * returned and *reason (new) says why, for the command's result. A host
+ * found through SRV is checked only by the connection itself.
+ */
+bool
+proto_conn_check_host(struct account *acc,
+    const struct proto_connect_opts *opts, char **reason)
+{
+	const char *host = opts->server != NULL ? opts->server :
+	    account_get(acc, "server");
+	struct pconn *pc;
+
+	g_return_val_if_fail(acc != NULL && reason != NULL, false);
+	*reason = NULL;
+	if (host == NULL || acc->state != ACCOUNT_OFFLINE ||
+	    account_get(acc, "jid") == NULL || resolvable(host))
+		return true;
+	pc = pconn_get(acc);
+	*reason = g_strdup_printf("unknown host %s (no address found)", host);
+	emit_state(pc, "failed", *reason, "unknown-host");
+	return false;
+}
+
+/*
  * Connect acc with password (copied; kept in memory for /tls trust and
- * reconnects, wiped when replaced). done is called once the attempt ends.
- * Returns false with error when the attempt could not even start.
+ * reconnects, wiped when replaced). done is called once the attempt ends,
+ * also when it ends at once (unknown host). Returns false with error
+ * when the attempt could not even start (done is then not called).
  */
 bool
 proto_conn_connect(struct account *acc, const char *password,
@@ -786,121 +838,6 @@ proto_conn_trust_pending(struct account *acc, bool trust, proto_done_fn *done,
 	return true;
 }
 
-static void
-describe(GString *s, const xmpp_tlscert_t *cert)
-{
-	static const xmpp_cert_element_t els[] = { XMPP_CERT_SUBJECT,
-		XMPP_CERT_ISSUER, XMPP_CERT_NOTBEFORE, XMPP_CERT_NOTAFTER,
-		XMPP_CERT_KEYALG, XMPP_CERT_FINGERPRINT_SHA256 };
-	size_t i;
-
-	for (i = 0; i < G_N_ELEMENTS(els); i++) {
-		const char *v = xmpp_tlscert_get_string(cert, els[i]);
-
-		g_string_append_printf(s, "%s%s: %s", i > 0 ? "\n" : "",
-		    xmpp_tlscert_get_description(els[i]), v != NULL ? v : "");
-	}
-}
-
-/* New text describing the certificate of acc's current connection. */
-char *
-proto_conn_describe_cert(struct account *acc, GError **error)
-{
-	struct pconn *pc = acc->proto;
-	xmpp_tlscert_t *cert;
-	GString *s;
-
-	if (pc == NULL || pc->conn == NULL || !pc->online) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0,
-		    "account '%s' is not connected", acc->name);
-		return NULL;
-	}
-	cert = xmpp_conn_get_peer_cert(pc->conn);
-	if (cert == NULL) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0,
-		    "the connection of '%s' is not encrypted", acc->name);
-		return NULL;
-	}
-	s = g_string_new(NULL);
-	describe(s, cert);
-	xmpp_tlscert_free(cert);
-	return g_string_free(s, FALSE);
-}
-
-static void
-fact(GPtrArray *out, const char *kind, const char *a, const char *b)
-{
-	g_ptr_array_add(out, b != NULL ? g_strdup_printf("%s\t%s\t%s", kind,
-	    a, b) : g_strdup_printf("%s\t%s", kind, a != NULL ? a : ""));
-}
-
-/* Child elements of a saved <features/> as "feature\tNAME\tNS" records. */
-static void
-feature_facts(struct pconn *pc, const char *xml, GPtrArray *out)
-{
-	xmpp_stanza_t *st = xml != NULL ? xmpp_stanza_new_from_string(pc->ctx,
-	    xml) : NULL;
-	xmpp_stanza_t *c;
-
-	if (st == NULL)
-		return;
-	for (c = xmpp_stanza_get_children(st); c != NULL;
-	    c = xmpp_stanza_get_next(c)) {
-		const char *n = xmpp_stanza_get_name(c);
-		const char *ns = xmpp_stanza_get_ns(c);
-		xmpp_stanza_t *m;
-
-		if (n == NULL)
-			continue;
-		fact(out, "feature", n, ns != NULL ? ns : "");
-		if (strcmp(n, "mechanisms") != 0)
-			continue;
-		for (m = xmpp_stanza_get_children(c); m != NULL;
-		    m = xmpp_stanza_get_next(m)) {
-			char *t = xmpp_stanza_get_text(m);
-
-			if (t != NULL && strlen(t) < 64 && strchr(t, '\t') ==
-			    NULL)
-				fact(out, "mechanism", t, NULL);
-			if (t != NULL)
-				xmpp_free(pc->ctx, t);
-		}
-	}
-	xmpp_stanza_release(st);
-}
-
-/*
- * What we know about account's connection, as records: host, port,
- * configured (yes: the account names the server, no SRV lookup), tls
- * (mode), secured (yes|no), trust (verified|user), sasl, sm (enabled|no),
- * mechanism (offered), feature (NAME NS, after authentication), jid.
- */
-GPtrArray *
-proto_conn_facts(struct account *acc, GError **error)
-{
-	struct pconn *pc = proto_online(acc->name, error);
-	GPtrArray *out;
-	char port[16];
-
-	if (pc == NULL)
-		return NULL;
-	out = g_ptr_array_new_with_free_func(g_free);
-	g_snprintf(port, sizeof(port), "%d", pc->port > 0 ? pc->port : 5222);
-	fact(out, "jid", acc->bound_jid, NULL);
-	fact(out, "host", pc->host != NULL ? pc->host : "", NULL);
-	fact(out, "port", port, NULL);
-	fact(out, "configured", pc->server != NULL ? "yes" : "no", NULL);
-	fact(out, "tls", pc->tls != NULL ? pc->tls : "force", NULL);
-	fact(out, "secured", xmpp_conn_is_secured(pc->conn) ? "yes" : "no",
-	    NULL);
-	fact(out, "trust", pc->cert_by_user ? "user" : "verified", NULL);
-	fact(out, "sasl", pc->sasl_mech != NULL ? pc->sasl_mech : "", NULL);
-	fact(out, "sm", pc->sm_enabled ? "enabled" : "no", NULL);
-	feature_facts(pc, pc->features_auth, out);
-	feature_facts(pc, pc->features_bound, out);
-	return out;
-}
-
 /* True while any connection is logging in or has data left to send. */
 bool
 proto_busy(void)
@@ -917,6 +854,59 @@ proto_busy(void)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Free pc and everything it holds (its connection is closed if still
+ * open) and detach it from its account. The caller removes it from
+ * pconns. Never called from inside a libstrophe callback: commands and
+ * shutdown run from the loop.
+ */
+static void
+pconn_free(struct pconn *pc)
+{
+	finish(pc, false, "account removed");
+	if (pc->fd_id != 0)
+		loop_remove_fd(pc->fd_id);
+	if (pc->login_timer != 0)
+		loop_remove_timer(pc->login_timer);
+	if (pc->drain_timer != 0)
+		loop_remove_timer(pc->drain_timer);
+	if (pc->free_timer != 0)
+		loop_remove_timer(pc->free_timer);
+	if (pc->conn != NULL)
+		xmpp_conn_release(pc->conn);
+	if (pc->ctx != NULL)
+		xmpp_ctx_free(pc->ctx);
+	wipe(&pc->password);
+	g_free(pc->server);
+	g_free(pc->tls);
+	g_free(pc->host);
+	g_free(pc->sasl_failure);
+	g_free(pc->tls_error);
+	g_free(pc->show);
+	g_free(pc->status);
+	g_free(pc->muc_service);
+	g_clear_pointer(&pc->caps, g_hash_table_unref);
+	g_free(pc->sasl_mech);
+	g_free(pc->features_auth);
+	g_free(pc->features_bound);
+	proto_muc_discovery_ended(pc);
+	cert_info_free(pc->prompt);
+	g_hash_table_unref(pc->iqs);
+	pc->acc->proto = NULL;
+	g_free(pc);
+}
+
+/* The account is being freed (/account remove): drop its connection. */
+static void
+release_account(struct account *acc)
+{
+	struct pconn *pc = acc->proto;
+
+	if (pconns != NULL)
+		g_ptr_array_remove(pconns, pc);
+	pconn_free(pc);
 }
 
 /* Disconnect everything (bounded wait for the streams to close), free. */
@@ -950,35 +940,10 @@ proto_shutdown(void)
 			xmpp_run_once(pc->ctx, 10);
 		}
 	}
-	for (i = 0; pconns != NULL && i < pconns->len; i++) {
-		struct pconn *pc = g_ptr_array_index(pconns, i);
-
-		if (pc->conn != NULL)
-			xmpp_conn_release(pc->conn);
-		if (pc->ctx != NULL)
-			xmpp_ctx_free(pc->ctx);
-		if (pc->free_timer != 0)
-			loop_remove_timer(pc->free_timer);
-		wipe(&pc->password);
-		g_free(pc->server);
-		g_free(pc->tls);
-		g_free(pc->host);
-		g_free(pc->sasl_failure);
-		g_free(pc->tls_error);
-		g_free(pc->show);
-		g_free(pc->status);
-		g_free(pc->muc_service);
-		g_clear_pointer(&pc->caps, g_hash_table_unref);
-		g_free(pc->sasl_mech);
-		g_free(pc->features_auth);
-		g_free(pc->features_bound);
-		proto_muc_discovery_ended(pc);
-		cert_info_free(pc->prompt);
-		g_hash_table_unref(pc->iqs);
-		pc->acc->proto = NULL;
-		g_free(pc);
-	}
+	for (i = 0; pconns != NULL && i < pconns->len; i++)
+		pconn_free(g_ptr_array_index(pconns, i));
 	g_clear_pointer(&pconns, g_ptr_array_unref);
+	account_set_release_hook(NULL);
 	xmpp_shutdown();
 }
 

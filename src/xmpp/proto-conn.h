@@ -22,6 +22,8 @@ void	 proto_shutdown(void);
 bool	 proto_conn_connect(struct account *acc, const char *password,
 	    const struct proto_connect_opts *opts, proto_done_fn *done,
 	    void *data, GError **error);
+bool	 proto_conn_check_host(struct account *acc,
+	    const struct proto_connect_opts *opts, char **reason);
 bool	 proto_conn_disconnect(struct account *acc, GError **error);
 void	 proto_conn_cancel_done(struct account *acc);
 bool	 proto_conn_trust_pending(struct account *acc, bool trust,

@@ -279,3 +279,39 @@ def test_eval_password_failure_message(home, prosody):
     wait_for(lambda: "eval_password of 'a' failed or printed nothing" in b.stderr, 10,
              lambda: b.stderr)
     assert b.close() == 1
+
+
+def test_refused_names_host_and_port(home, prosody):
+    port = prosody.port
+    home.add_account("a", "alice@localhost", "x", port=port)
+    prosody.stop()
+    b = Batch(home, "-c", "/connect a")
+    ev = b.wait_event("connection-state", state="failed")
+    assert ev["reason"] == f"connection refused by 127.0.0.1 port {port}"
+    assert b.close() == 1
+
+
+def _tui_unknown_host(home, line):
+    t = Tui(home)
+    try:
+        t.wait_screen(r"/help lists the commands")
+        t.command(line)
+        t.wait_screen(r"unknown host no-such-host\.invalid")
+        t.command("/about")     # everything the attempt printed is shown
+        t.wait_screen(r"a terminal XMPP client")
+        return t.screen()
+    finally:
+        t.close()
+
+
+def test_unknown_host_is_reported_once(home):
+    home.add_account("a", "alice@localhost", "x", server="no-such-host.invalid")
+    screen = _tui_unknown_host(home, "/connect a")
+    assert screen.count("unknown host no-such-host.invalid") == 1, screen
+
+
+def test_unknown_host_fails_without_asking_a_password(home):
+    screen = _tui_unknown_host(
+        home, "/connect carol@localhost server no-such-host.invalid")
+    assert "Password for" not in screen, screen
+    assert screen.count("unknown host no-such-host.invalid") == 1, screen

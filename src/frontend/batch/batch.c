@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,6 +32,45 @@ static guint flush_timer;
 static GString *inbuf;
 static bool at_eof;
 static bool timed_out;
+static int stdin_flags = -1;	/* as found, put back at the end */
+static bool skipping;		/* inside a line over BATCH_LINE_MAX */
+static unsigned refused_lines;	/* over-long lines, none of them run */
+
+/*
+ * Write all of s to fd. stdout or stderr may share the file description
+ * of stdin, which batch mode makes non-blocking: on EAGAIN wait in poll()
+ * until the reader makes room, so no line is lost or cut. A reader that
+ * has gone away (EPIPE, SIGPIPE is ignored) ends the writing.
+ */
+static void
+write_all(int fd, const char *s, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, s, len);
+		if (n > 0) {
+			s += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			(void)poll(&pfd, 1, -1);
+		} else {
+			return;
+		}
+	}
+}
+
+/* Write one line (a newline is added) to fd in full. */
+static void
+write_line(int fd, const char *line)
+{
+	g_autofree char *s = g_strconcat(line, "\n", NULL);
+
+	write_all(fd, s, strlen(s));
+}
 
 static void
 on_event(const struct ev *ev, void *data)
@@ -42,9 +80,7 @@ on_event(const struct ev *ev, void *data)
 	if ((ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT) && !show_xml)
 		return;
 	line = as_json ? text_event_json(ev) : text_event_line(ev);
-	fputs(line, stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
+	write_line(STDOUT_FILENO, line);
 }
 
 static void
@@ -61,9 +97,9 @@ sink_error(struct cmd_ctx *ctx, const char *text)
 {
 	g_autofree char *safe = sanitize_text(text, (size_t)-1,
 	    SANITIZE_KEEP_NEWLINE);
+	g_autofree char *line = g_strconcat("natter: ", safe, NULL);
 
-	fprintf(stderr, "natter: %s\n", safe);
-	fflush(stderr);
+	write_line(STDERR_FILENO, line);
 }
 
 static void
@@ -74,8 +110,10 @@ sink_done(struct cmd_ctx *ctx, enum cmd_status status)
 	if (status == CMD_ERROR && !ctx->errored) {
 		g_autofree char *why = sanitize_str(ctx->result != NULL ?
 		    ctx->result : "failed");
+		g_autofree char *line = g_strdup_printf("natter: /%s: %s",
+		    ctx->name, why);
 
-		fprintf(stderr, "natter: /%s: %s\n", ctx->name, why);
+		write_line(STDERR_FILENO, line);
 	}
 	ev.u.cmd_result.command = ctx->name;
 	ev.u.cmd_result.status = status == CMD_OK ? "ok" : "error";
@@ -119,22 +157,45 @@ static const struct cmd_ui_ops batch_ops = {
 	.target = target,
 };
 
+/* A line over BATCH_LINE_MAX is refused whole: none of it runs. */
+static void
+refuse_line(void)
+{
+	g_autofree char *line = g_strdup_printf("natter: input line longer "
+	    "than %d bytes; refused, none of it was run", BATCH_LINE_MAX);
+
+	refused_lines++;
+	write_line(STDERR_FILENO, line);
+}
+
+/*
+ * Run the complete lines in inbuf. Once the unfinished line is over the
+ * limit its bytes are dropped as they come, up to its newline, so no
+ * part of it is ever taken for a line of its own.
+ */
 static void
 take_lines(void)
 {
 	char *nl;
 
 	while ((nl = memchr(inbuf->str, '\n', inbuf->len)) != NULL) {
-		g_autofree char *line = g_strndup(inbuf->str, nl - inbuf->str);
+		size_t len = nl - inbuf->str;
+		g_autofree char *line = NULL;
 
-		g_string_erase(inbuf, 0, nl - inbuf->str + 1);
+		if (skipping || len > BATCH_LINE_MAX) {
+			skipping = false;
+			g_string_erase(inbuf, 0, len + 1);
+			refuse_line();
+			continue;
+		}
+		line = g_strndup(inbuf->str, len);
+		g_string_erase(inbuf, 0, len + 1);
 		g_strchomp(line);
 		if (*line != '\0' && *line != '#')
 			cmdq_append(line, CMD_FROM_BATCH, NULL, NULL);
 	}
 	if (inbuf->len > BATCH_LINE_MAX) {
-		fprintf(stderr, "natter: input line longer than %d bytes; "
-		    "dropped\n", BATCH_LINE_MAX);
+		skipping = true;
 		g_string_truncate(inbuf, 0);
 	}
 }
@@ -177,10 +238,14 @@ idle_cb(void *data)
 	if (!at_eof || loop_quitting())
 		return;
 	if (timed_out || (cmdq_idle() && !cmd_net_busy())) {
-		if (timed_out && !cmdq_idle())
-			fprintf(stderr, "natter: gave up waiting for pending "
-			    "commands after %ld s (batch.flush_timeout)\n",
+		if (timed_out && !cmdq_idle()) {
+			g_autofree char *line = g_strdup_printf("natter: gave "
+			    "up waiting for pending commands after %ld s "
+			    "(batch.flush_timeout)",
 			    prefs_get_int("batch.flush_timeout"));
+
+			write_line(STDERR_FILENO, line);
+		}
 		loop_quit(batch_exit_status());
 	}
 }
@@ -195,7 +260,11 @@ batch_start(bool json, bool xml)
 	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
 	cmdq_set_sink(&batch_sink, NULL);
 	cmd_set_ui_ops(&batch_ops);
-	fcntl(STDIN_FILENO, F_SETFL, fcntl(STDIN_FILENO, F_GETFL) | O_NONBLOCK);
+	/* stdin's flags belong to its file description, which natter
+	 * shares with its parent (a shell, a pipe, a pty): restored at stop. */
+	stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
+	if (stdin_flags >= 0)
+		(void)fcntl(STDIN_FILENO, F_SETFL, stdin_flags | O_NONBLOCK);
 	stdin_id = loop_add_fd(STDIN_FILENO, POLLIN, stdin_cb, NULL);
 	idle_hook = loop_add_idle(idle_cb, NULL);
 }
@@ -209,6 +278,10 @@ batch_stop(void)
 	g_clear_pointer(&target_peer, g_free);
 	if (stdin_id != 0)
 		loop_remove_fd(stdin_id);
+	stdin_id = 0;
+	if (stdin_flags >= 0)
+		(void)fcntl(STDIN_FILENO, F_SETFL, stdin_flags);
+	stdin_flags = -1;
 	if (flush_timer != 0)
 		loop_remove_timer(flush_timer);
 	loop_remove_hook(idle_hook);
@@ -217,9 +290,10 @@ batch_stop(void)
 	inbuf = NULL;
 }
 
-/* 0 when every command succeeded, 1 otherwise. */
+/* 0 when every command succeeded (and no line was refused), 1 otherwise. */
 int
 batch_exit_status(void)
 {
-	return cmdq_failures() > 0 || (timed_out && !cmdq_idle()) ? 1 : 0;
+	return cmdq_failures() > 0 || refused_lines > 0 ||
+	    (timed_out && !cmdq_idle()) ? 1 : 0;
 }

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: MIT
+"""Batch mode's input and output (PRODUCT §9): over-long lines, shared
+non-blocking descriptors."""
+import fcntl
+import os
+import re
+import socket
+import struct
+import subprocess
+import termios
+
+from natterlib import NATTER, Batch, wait_for
+
+
+def login(home, prosody):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    return b, jid
+
+
+def test_overlong_line_is_refused_whole(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    b.send(f"/win {bob.jid}")
+    b.send("a" * 70000 + "TAIL" + "b" * 30000)
+    b.send("after the long line")
+    b.wait_event("message-sent", body="after the long line")
+    bob.wait("message", body="after the long line")
+    assert [e["body"] for e in bob.events if e.get("event") == "message"] \
+        == ["after the long line"]
+    assert b.find("message-sent", body=re.compile("TAIL")) is None
+    assert b.close() == 1
+    assert "longer than 65536 bytes" in b.stderr
+    assert "refused, none of it was run" in b.stderr
+
+
+def _natter(home, stdin, stdout):
+    return subprocess.Popen([NATTER, "--batch"], stdin=stdin, stdout=stdout,
+                            stderr=subprocess.PIPE, env=home.env)
+
+
+def test_stdin_flags_restored_at_exit(home):
+    """natter makes stdin non-blocking while it runs; the descriptor is
+    shared with whoever started it, so the flags are put back at exit."""
+    r, w = os.pipe()
+    try:
+        p = _natter(home, r, subprocess.DEVNULL)
+        os.write(w, b"/about\n")
+        os.close(w)
+        w = None
+        assert p.wait(30) == 0, p.stderr.read()
+        assert fcntl.fcntl(r, fcntl.F_GETFL) & os.O_NONBLOCK == 0
+    finally:
+        os.close(r)
+        if w is not None:
+            os.close(w)
+
+
+def test_every_event_line_reaches_a_slow_shared_stdout(home):
+    """stdin and stdout are one socket: making stdin non-blocking makes
+    stdout non-blocking too. A reader that is slower than natter still
+    gets every event line."""
+    ours, theirs = socket.socketpair()
+    n = 300
+    try:
+        p = _natter(home, theirs.fileno(), theirs.fileno())
+        theirs.close()
+        ours.sendall(b"/help\n" * n)
+        ours.shutdown(socket.SHUT_WR)
+
+        def unread():
+            return struct.unpack("i", fcntl.ioctl(
+                ours.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+        # Let natter fill the socket before reading anything.
+        wait_for(lambda: p.poll() is not None or unread() > 100000, 30,
+                 "natter to fill the socket")
+        data = b""
+        while True:
+            chunk = ours.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        assert p.wait(30) == 0, p.stderr.read()
+    finally:
+        ours.close()
+    lines = data.decode().splitlines()
+    assert sum(" command-result command=help status=ok" in l
+               for l in lines) == n
