@@ -64,6 +64,14 @@ struct pconn {
 	void		*done_data;
 };
 
+/* The <error/> of a stanza (proto_error_parse); strings owned. */
+struct proto_error {
+	bool	 present;	/* the stanza had an <error/> */
+	char	*condition;
+	char	*type;		/* or NULL */
+	char	*text;		/* the server's words (one line), or NULL */
+};
+
 typedef void proto_iq_fn(struct pconn *pc, xmpp_stanza_t *reply, void *data);
 
 void	 proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
@@ -106,6 +114,10 @@ xmpp_stanza_t *proto_new_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 struct room *proto_muc_joined(struct account *acc, const char *room,
 	    GError **error);
 char	*proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply);
+void	 proto_error_parse(struct pconn *pc, xmpp_stanza_t *st,
+	    struct proto_error *out);
+void	 proto_error_clear(struct proto_error *e);
+char	*proto_error_string(const struct proto_error *e);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);
 void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);

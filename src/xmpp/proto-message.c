@@ -247,16 +247,68 @@ handle_carbon(struct pconn *pc, xmpp_stanza_t *st)
 	return true;
 }
 
+/*
+ * True unless the stanza is addressed to another resource of our account
+ * (an error answering something that resource sent is not ours to show).
+ */
+static bool
+for_this_resource(struct pconn *pc, const char *to)
+{
+	const char *own = pc->acc->bound_jid;
+	JID_AUTO jt = to != NULL ? jid_parse(to, NULL) : NULL;
+	JID_AUTO jo = own != NULL ? jid_parse(own, NULL) : NULL;
+
+	if (jt == NULL || jo == NULL || jt->resource == NULL)
+		return true;
+	return jid_bare_equal(to, own) &&
+	    g_strcmp0(jt->resource, jo->resource) == 0;
+}
+
+/* The conversation a JID belongs to: an occupant's room JID, else bare. */
+static char *
+conversation_of(struct pconn *pc, const char *jid)
+{
+	JID_AUTO j = jid != NULL ? jid_parse(jid, NULL) : NULL;
+	g_autofree char *bare = j != NULL ? jid_bare(j) : NULL;
+
+	if (bare != NULL && j->resource != NULL &&
+	    room_find(pc->acc->name, bare) != NULL)
+		return g_strdup_printf("%s/%s", bare, j->resource);
+	return g_steal_pointer(&bare);
+}
+
+/*
+ * A message we sent bounced (RFC 6120 §8.3): one error event tied to the
+ * message it answers (id), its addressee and its conversation.
+ */
 static void
 report_error(struct pconn *pc, xmpp_stanza_t *st)
 {
-	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error");
-	xmpp_stanza_t *c = e != NULL ? xmpp_stanza_get_children(e) : NULL;
 	const char *from = xmpp_stanza_get_from(st);
+	struct ev ev = { .kind = EV_ERROR, .account = pc->acc->name };
+	struct proto_error e;
+	g_autofree char *why = NULL, *text = NULL, *conv = NULL;
 
-	ev_emit_text(EV_ERROR, pc->acc->name, "message to %s failed: %s",
-	    from != NULL ? from : "?", c != NULL && xmpp_stanza_get_name(c) ?
-	    xmpp_stanza_get_name(c) : "unknown error");
+	if (!for_this_resource(pc, xmpp_stanza_get_to(st))) {
+		log_debug("%s: an error for %s, another resource; ignored",
+		    pc->acc->name, xmpp_stanza_get_to(st));
+		return;
+	}
+	proto_error_parse(pc, st, &e);
+	why = proto_error_string(&e);
+	conv = conversation_of(pc, from);
+	text = g_strdup_printf("message to %s failed: %s", from != NULL ?
+	    from : "?", why);
+	ev.u.error.text = text;
+	ev.u.error.condition = e.condition;
+	ev.u.error.type = e.type;
+	ev.u.error.server_text = e.text;
+	ev.u.error.stanza = "message";
+	ev.u.error.id = xmpp_stanza_get_id(st);
+	ev.u.error.peer = from;
+	ev.u.error.conversation = conv;
+	ev_emit(&ev);
+	proto_error_clear(&e);
 }
 
 /* Stanza handler for <message/>. Groupchat belongs to the MUC code. */

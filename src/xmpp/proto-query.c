@@ -88,42 +88,74 @@ text_of(struct pconn *pc, xmpp_stanza_t *st)
 }
 
 /*
- * "condition (type): text" of an error reply, for messages; the defined
- * condition is the child in the stanzas namespace (RFC 6120 §8.3).
+ * The error of a stanza of type 'error': the defined condition is the
+ * child in the stanzas namespace (RFC 6120 §8.3), "undefined-condition"
+ * when there is none. Values are copied (the text bounded, one line);
+ * free with proto_error_clear().
  */
-char *
-proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply)
+void
+proto_error_parse(struct pconn *pc, xmpp_stanza_t *st, struct proto_error *out)
 {
-	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
+	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error");
 	xmpp_stanza_t *c;
 	const char *cond = NULL;
-	g_autofree char *text = NULL;
 
-	if (e == NULL)
-		return g_strdup("an error without details");
-	for (c = xmpp_stanza_get_children(e); c != NULL;
+	memset(out, 0, sizeof(*out));
+	for (c = e != NULL ? xmpp_stanza_get_children(e) : NULL; c != NULL;
 	    c = xmpp_stanza_get_next(c)) {
 		const char *n = xmpp_stanza_get_name(c);
 
 		if (n == NULL || g_strcmp0(xmpp_stanza_get_ns(c),
 		    NS_STANZAS) != 0)
 			continue;
-		if (strcmp(n, "text") == 0)
-			text = text_of(pc, c);
-		else if (cond == NULL)
+		if (strcmp(n, "text") == 0 && out->text == NULL)
+			out->text = text_of(pc, c);
+		else if (strcmp(n, "text") != 0 && cond == NULL)
 			cond = n;
 	}
-	{
-		const char *type = xmpp_stanza_get_type(e);
-		GString *d = g_string_new(cond != NULL ? cond :
-		    "undefined-condition");
+	if (out->text != NULL && *out->text == '\0')
+		g_clear_pointer(&out->text, g_free);
+	out->condition = g_strdup(cond != NULL ? cond : "undefined-condition");
+	out->type = e != NULL ? g_strdup(xmpp_stanza_get_type(e)) : NULL;
+	out->present = e != NULL;
+}
 
-		if (type != NULL)
-			g_string_append_printf(d, " (%s)", type);
-		if (text != NULL && *text != '\0')
-			g_string_append_printf(d, ": %s", text);
-		return g_string_free(d, FALSE);
-	}
+/* Free what proto_error_parse() filled in. */
+void
+proto_error_clear(struct proto_error *e)
+{
+	g_clear_pointer(&e->condition, g_free);
+	g_clear_pointer(&e->type, g_free);
+	g_clear_pointer(&e->text, g_free);
+}
+
+/* "condition (type): text" of a parsed error, for messages. */
+char *
+proto_error_string(const struct proto_error *e)
+{
+	GString *d;
+
+	if (!e->present)
+		return g_strdup("an error without details");
+	d = g_string_new(e->condition);
+	if (e->type != NULL)
+		g_string_append_printf(d, " (%s)", e->type);
+	if (e->text != NULL)
+		g_string_append_printf(d, ": %s", e->text);
+	return g_string_free(d, FALSE);
+}
+
+/* "condition (type): text" of an error reply, for messages. */
+char *
+proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply)
+{
+	struct proto_error e;
+	char *d;
+
+	proto_error_parse(pc, reply, &e);
+	d = proto_error_string(&e);
+	proto_error_clear(&e);
+	return d;
 }
 
 static void

@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: MIT
+"""Errors from the server in the real TUI: shown once, in the window of
+what they answer (issue 15)."""
+import pytest
+
+from natterlib import Tui
+
+
+@pytest.fixture
+def tui(home, prosody):
+    started = []
+
+    def make(*args, width=120, height=40):
+        jid = prosody.register("alice", "pw")
+        home.add_account("a", jid, "pw", port=prosody.port)
+        home.trust(prosody.fingerprint())
+        t = Tui(home, "-a", "a", *args, width=width, height=height)
+        started.append(t)
+        t.wait_screen(r"\[alice@localhost online\]")
+        return t, jid
+    yield make
+    for t in started:
+        t.close()
+
+
+def test_failed_send_marks_the_line_in_its_chat_window(tui):
+    t, alice = tui()
+    t.command("/msg nobody@localhost hi")
+    t.wait_screen(r"natter \S+ - nobody@localhost")
+    t.wait_screen(r"<me> hi  ✗ failed: service-unavailable \(cancel\)")
+    t.keys("M-1")
+    t.wait_screen(r"natter \S+ - console")
+    assert "nobody@localhost failed" not in t.screen()
