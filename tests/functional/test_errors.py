@@ -31,3 +31,29 @@ def test_failed_send_error_is_tied_to_the_message(home, prosody):
     assert "nobody@localhost" in err["text"]
     assert "service-unavailable" in err["text"]
     b.close()
+
+
+def enter(peer, nick, room=ROOM):
+    peer.do("raw", xml=f"<presence to='{room}/{nick}'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    peer.wait("presence", **{"from": f"{room}/{nick}"})
+
+
+def test_me_in_a_room_is_a_groupchat_action(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b, alice = login(home, prosody, extra=("--xml",))
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM, nick="ally")
+    b.send(f"/win {ROOM}")
+    b.send("/me waves")
+    got = bob.wait("message", body="/me waves")
+    assert got["type"] == "groupchat"
+    assert got["from"] == f"{ROOM}/ally"
+    out = b.wait_event("raw-out", xml=re.compile(r"<body>/me waves</body>"))
+    assert 'type="groupchat"' in out["xml"]
+    b.wait_event("room-message", room=ROOM, nick="ally", body="/me waves")
+    b.send("/ping")                     # a barrier: the server answered
+    b.wait_event("command-result", command="ping")
+    assert b.find("error") is None
+    assert b.find("message-sent") is None
+    b.close()
