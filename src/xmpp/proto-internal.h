@@ -118,6 +118,8 @@ void	 proto_error_parse(struct pconn *pc, xmpp_stanza_t *st,
 	    struct proto_error *out);
 void	 proto_error_clear(struct proto_error *e);
 char	*proto_error_string(const struct proto_error *e);
+void	 proto_error_emit(struct pconn *pc, xmpp_stanza_t *st,
+	    const char *what, const char *conversation);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);
 void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);

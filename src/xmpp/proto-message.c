@@ -247,23 +247,6 @@ handle_carbon(struct pconn *pc, xmpp_stanza_t *st)
 	return true;
 }
 
-/*
- * True unless the stanza is addressed to another resource of our account
- * (an error answering something that resource sent is not ours to show).
- */
-static bool
-for_this_resource(struct pconn *pc, const char *to)
-{
-	const char *own = pc->acc->bound_jid;
-	JID_AUTO jt = to != NULL ? jid_parse(to, NULL) : NULL;
-	JID_AUTO jo = own != NULL ? jid_parse(own, NULL) : NULL;
-
-	if (jt == NULL || jo == NULL || jt->resource == NULL)
-		return true;
-	return jid_bare_equal(to, own) &&
-	    g_strcmp0(jt->resource, jo->resource) == 0;
-}
-
 /* The conversation a JID belongs to: an occupant's room JID, else bare. */
 static char *
 conversation_of(struct pconn *pc, const char *jid)
@@ -285,30 +268,12 @@ static void
 report_error(struct pconn *pc, xmpp_stanza_t *st)
 {
 	const char *from = xmpp_stanza_get_from(st);
-	struct ev ev = { .kind = EV_ERROR, .account = pc->acc->name };
-	struct proto_error e;
-	g_autofree char *why = NULL, *text = NULL, *conv = NULL;
+	g_autofree char *what = NULL, *conv = NULL;
 
-	if (!for_this_resource(pc, xmpp_stanza_get_to(st))) {
-		log_debug("%s: an error for %s, another resource; ignored",
-		    pc->acc->name, xmpp_stanza_get_to(st));
-		return;
-	}
-	proto_error_parse(pc, st, &e);
-	why = proto_error_string(&e);
 	conv = conversation_of(pc, from);
-	text = g_strdup_printf("message to %s failed: %s", from != NULL ?
-	    from : "?", why);
-	ev.u.error.text = text;
-	ev.u.error.condition = e.condition;
-	ev.u.error.type = e.type;
-	ev.u.error.server_text = e.text;
-	ev.u.error.stanza = "message";
-	ev.u.error.id = xmpp_stanza_get_id(st);
-	ev.u.error.peer = from;
-	ev.u.error.conversation = conv;
-	ev_emit(&ev);
-	proto_error_clear(&e);
+	what = g_strdup_printf("message to %s failed", from != NULL ? from :
+	    "?");
+	proto_error_emit(pc, st, what, conv);
 }
 
 /* Stanza handler for <message/>. Groupchat belongs to the MUC code. */

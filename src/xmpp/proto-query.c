@@ -6,10 +6,13 @@
  * entity-capabilities check (XEP-0115). Each answer is a list of records,
  * "kind\tfield\tfield...", starting with "rtt\tMICROSECONDS"; values from
  * the network have tabs and line breaks turned into spaces. An error
- * reply gives its condition, type and text. Never prints. xmpp layer.
+ * reply gives its condition, type and text. Also the parsing of stanza
+ * errors for every protocol file, and their one error event. Never
+ * prints. xmpp layer.
  */
 #include <string.h>
 
+#include "core/events.h"
 #include "proto-internal.h"
 #include "util/errors.h"
 #include "util/jid.h"
@@ -143,6 +146,34 @@ proto_error_string(const struct proto_error *e)
 	if (e->text != NULL)
 		g_string_append_printf(d, ": %s", e->text);
 	return g_string_free(d, FALSE);
+}
+
+/*
+ * Tell the user that stanza st (type 'error') came back: one error event
+ * "WHAT: condition (type): text", tied to the id, sender and kind of the
+ * stanza it answers and to conversation (a chat peer or room, or NULL).
+ */
+void
+proto_error_emit(struct pconn *pc, xmpp_stanza_t *st, const char *what,
+    const char *conversation)
+{
+	struct ev ev = { .kind = EV_ERROR, .account = pc->acc->name };
+	struct proto_error e;
+	g_autofree char *why = NULL, *text = NULL;
+
+	proto_error_parse(pc, st, &e);
+	why = proto_error_string(&e);
+	text = g_strdup_printf("%s: %s", what, why);
+	ev.u.error.text = text;
+	ev.u.error.condition = e.condition;
+	ev.u.error.type = e.type;
+	ev.u.error.server_text = e.text;
+	ev.u.error.stanza = xmpp_stanza_get_name(st);
+	ev.u.error.id = xmpp_stanza_get_id(st);
+	ev.u.error.peer = xmpp_stanza_get_from(st);
+	ev.u.error.conversation = conversation;
+	ev_emit(&ev);
+	proto_error_clear(&e);
 }
 
 /* "condition (type): text" of an error reply, for messages. */

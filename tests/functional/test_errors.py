@@ -57,3 +57,19 @@ def test_me_in_a_room_is_a_groupchat_action(home, prosody, make_peer):
     assert b.find("error") is None
     assert b.find("message-sent") is None
     b.close()
+
+
+REMOTE_ROOM = "room@conference.nonexistent.invalid"
+
+
+def test_join_error_keeps_the_servers_words_and_is_said_once(home, prosody):
+    b, alice = login(home, prosody)
+    b.send(f"/join {REMOTE_ROOM}")
+    left = b.wait_event("room-left", room=REMOTE_ROOM)
+    b.wait_event("command-result", command="join", status="error")
+    assert "remote domains" in left["reason"]
+    assert "not-allowed" in left["reason"]
+    assert left["code"] == "not-allowed"
+    b.close()
+    assert b.stderr.count("remote domains") == 1, b.stderr
+    assert b.stderr.count("not-allowed") == 1, b.stderr

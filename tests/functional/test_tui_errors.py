@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Errors from the server in the real TUI: shown once, in the window of
 what they answer (issue 15)."""
+import re
+
 import pytest
 
 from natterlib import Tui
@@ -31,3 +33,19 @@ def test_failed_send_marks_the_line_in_its_chat_window(tui):
     t.keys("M-1")
     t.wait_screen(r"natter \S+ - console")
     assert "nobody@localhost failed" not in t.screen()
+
+
+def test_join_error_is_shown_once_with_the_servers_words(tui):
+    t, alice = tui()
+    t.command("/join room@conference.nonexistent.invalid")
+    t.wait_screen(r"cannot join: not-allowed \(cancel\): Communication with\s+"
+                  r"remote domains is not enabled")
+    t.keys("M-1")
+    t.wait_screen(r"natter \S+ - console")
+    t.command("/ping")                  # a barrier: later output has arrived
+    t.wait_screen(r"pong from your server")
+    screens = t.screen()
+    t.keys("M-2")
+    t.wait_screen(r"natter \S+ - room@conference")
+    screens += t.screen()
+    assert len(re.findall(r"remote\s+domains", screens)) == 1, screens
