@@ -78,6 +78,7 @@ void	 proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
 	    proto_iq_fn *fn, void *data, GDestroyNotify free_data);
 int	 proto_iq_handle_reply(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
+bool	 proto_iq_timed_out(xmpp_stanza_t *reply);
 bool	 proto_iq_from_ok(struct pconn *pc, const char *expected,
 	    const char *from);
 GHashTable *proto_iq_table_new(void);

@@ -93,7 +93,8 @@ text_of(struct pconn *pc, xmpp_stanza_t *st)
 /*
  * The error of a stanza of type 'error': the defined condition is the
  * child in the stanzas namespace (RFC 6120 §8.3), "undefined-condition"
- * when there is none. Values are copied (the text bounded, one line);
+ * when there is none, "timeout" for the reply proto-iq makes when a
+ * request's deadline passes. Values are copied (the text bounded, one line);
  * free with proto_error_clear().
  */
 void
@@ -118,6 +119,8 @@ proto_error_parse(struct pconn *pc, xmpp_stanza_t *st, struct proto_error *out)
 	}
 	if (out->text != NULL && *out->text == '\0')
 		g_clear_pointer(&out->text, g_free);
+	if (proto_iq_timed_out(st))
+		cond = "timeout";	/* made here: no answer in time */
 	out->condition = g_strdup(cond != NULL ? cond : "undefined-condition");
 	out->type = e != NULL ? g_strdup(xmpp_stanza_get_type(e)) : NULL;
 	out->present = e != NULL;
@@ -140,6 +143,8 @@ proto_error_string(const struct proto_error *e)
 
 	if (!e->present)
 		return g_strdup("an error without details");
+	if (strcmp(e->condition, "timeout") == 0 && e->text != NULL)
+		return g_strdup(e->text);
 	d = g_string_new(e->condition);
 	if (e->type != NULL)
 		g_string_append_printf(d, " (%s)", e->type);

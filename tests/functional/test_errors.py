@@ -73,3 +73,22 @@ def test_join_error_keeps_the_servers_words_and_is_said_once(home, prosody):
     b.close()
     assert b.stderr.count("remote domains") == 1, b.stderr
     assert b.stderr.count("not-allowed") == 1, b.stderr
+
+
+def test_unanswered_query_times_out_and_the_script_goes_on(home, prosody, make_peer, tmp_path):
+    bob = make_peer("bob")
+    bob.do("mute-pings")
+    bob.wait("done", op="mute-pings")
+    full = bob.wait("online")["jid"]
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    script = tmp_path / "script"
+    script.write_text(f"/connect a\n/set iq.timeout 2\n-/ping {full}\n/ping\n")
+    b = Batch(home, "-x", str(script))
+    ignored = bob.wait("ping-ignored")
+    done = b.wait_event("command-result", command="ping", status="error", timeout=10)
+    b.wait_event("command-result", command="ping", status="ok", timeout=10)
+    assert b.events.index(done) < b.events.index(b.find("command-result", command="ping", status="ok"))
+    assert f"{full}: no answer within 2 s (request {ignored['id']})" in b.stderr, b.stderr
+    b.close()
