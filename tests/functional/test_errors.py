@@ -92,3 +92,34 @@ def test_unanswered_query_times_out_and_the_script_goes_on(home, prosody, make_p
     assert b.events.index(done) < b.events.index(b.find("command-result", command="ping", status="ok"))
     assert f"{full}: no answer within 2 s (request {ignored['id']})" in b.stderr, b.stderr
     b.close()
+
+
+def test_error_for_another_resource_is_not_ours(home):
+    """A bounce from a bare JID (a remote server's) for a message our
+    other device sent is copied to us as a carbon whose wrapper has
+    type='error' and our own JID as sender (Prosody's mod_carbons). It
+    is not our failed message, nor a message received."""
+    from fakeserver import FakeServer
+    srv = FakeServer()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        srv.send("<message from='alice@localhost' to='alice@localhost/fake' type='error'>"
+                 "<received xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+                 "<message xmlns='jabber:client' from='bob@remote.example' "
+                 "to='alice@localhost/phone' type='error' id='elsewhere-1'>"
+                 "<body>from my phone</body><error type='cancel'>"
+                 "<remote-server-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                 "</error></message></forwarded></received></message>")
+        srv.send("<message from='bob@remote.example' to='alice@localhost/phone' type='error' "
+                 "id='elsewhere-2'><error type='cancel'>"
+                 "<remote-server-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                 "</error></message>")
+        b.send("/ping")                                 # a barrier: later
+        b.wait_event("command-result", command="ping", status="ok")
+        assert b.find("error") is None, b.events
+        assert b.find("message-received") is None, b.events
+    finally:
+        b.close()
+        srv.close()
