@@ -152,6 +152,21 @@ join_error(struct pconn *pc, struct room *r, xmpp_stanza_t *st)
 	proto_error_clear(&e);
 }
 
+/*
+ * A presence error from a room we are in, such as a refused nick change
+ * (§7.6.3): we are still in the room, under our old nick.
+ */
+static void
+occupant_error(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
+    const char *nick)
+{
+	g_autofree char *what = nick != NULL && g_strcmp0(nick, r->nick) != 0 ?
+	    g_strdup_printf("%s: cannot change your nickname to %s", r->jid,
+	    nick) : g_strdup_printf("%s refused your presence", r->jid);
+
+	proto_error_emit(pc, st, what, r->jid);
+}
+
 static void
 occupant_unavailable(struct pconn *pc, struct room *r, const char *nick,
     xmpp_stanza_t *item, const char *codes, bool self)
@@ -271,7 +286,10 @@ proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st)
 	if (r == NULL)
 		return false;
 	if (g_strcmp0(type, "error") == 0) {
-		join_error(pc, r, st);
+		if (r->joined)
+			occupant_error(pc, r, st, j->resource);
+		else
+			join_error(pc, r, st);
 		return true;
 	}
 	if (j->resource == NULL)

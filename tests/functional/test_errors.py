@@ -123,3 +123,22 @@ def test_error_for_another_resource_is_not_ours(home):
     finally:
         b.close()
         srv.close()
+
+
+def test_refused_nick_change_keeps_us_in_the_room(home, prosody, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b, alice = login(home, prosody)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM, nick="ally")
+    b.send(f"/win {ROOM}")
+    b.send("/nick bob")
+    err = b.wait_event("error", conversation=ROOM)
+    assert err["condition"] == "conflict"
+    assert err["stanza"] == "presence"
+    assert "bob" in err["text"] and "conflict" in err["text"]
+    b.send("still here")
+    bob.wait("message", body="still here", type="groupchat")
+    b.wait_event("room-message", room=ROOM, nick="ally", body="still here")
+    assert b.find("room-left") is None, b.events
+    b.close()
