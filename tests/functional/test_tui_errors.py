@@ -49,3 +49,19 @@ def test_join_error_is_shown_once_with_the_servers_words(tui):
     t.wait_screen(r"natter \S+ - room@conference")
     screens += t.screen()
     assert len(re.findall(r"remote\s+domains", screens)) == 1, screens
+
+
+def test_room_error_is_shown_in_the_room_window(tui, make_peer):
+    bob = make_peer("bob")
+    room = "lounge@conference.localhost"
+    bob.do("raw", xml=f"<presence to='{room}/bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    bob.wait("presence", **{"from": f"{room}/bob"})
+    t, alice = tui()
+    t.command(f"/join {room} nick ally")
+    t.wait_screen(r"you joined")
+    t.command("/nick bob")
+    t.wait_screen(r"cannot change your nickname to bob: conflict \(cancel\)")
+    assert "(not joined)" not in t.screen()
+    t.keys("M-1")
+    t.wait_screen(r"natter \S+ - console")
+    assert "cannot change your nickname" not in t.screen()
