@@ -26,6 +26,7 @@ struct iq_wait {
 	char		*id;	/* owned */
 	char		*to;	/* owned, NULL for our server/account */
 	guint		 timer;	/* deadline */
+	long		 secs;	/* iq.timeout when it was sent */
 	proto_iq_fn	*fn;
 	void		*data;
 	GDestroyNotify	 free_data;	/* for data never answered */
@@ -81,12 +82,12 @@ proto_iq_from_ok(struct pconn *pc, const char *expected, const char *from)
 
 /* The error reply of a request that got no answer in time. */
 static xmpp_stanza_t *
-timeout_reply(struct pconn *pc, struct iq_wait *w, long secs)
+timeout_reply(struct pconn *pc, struct iq_wait *w)
 {
 	xmpp_stanza_t *r = xmpp_iq_new(pc->ctx, "error", w->id);
 	xmpp_stanza_t *e = proto_new_child(pc->ctx, r, "error", NULL);
 	g_autofree char *text = g_strdup_printf("no answer within %ld s "
-	    "(request %s)", secs, w->id);
+	    "(request %s)", w->secs, w->id);
 
 	if (w->to != NULL)
 		xmpp_stanza_set_from(r, w->to);
@@ -117,14 +118,13 @@ iq_timeout_cb(void *data)
 {
 	struct iq_wait *w = data;
 	struct pconn *pc = w->pc;
-	long secs = prefs_get_int("iq.timeout");
 	gpointer key = NULL;
 	xmpp_stanza_t *r;
 
 	w->timer = 0;
 	g_hash_table_steal_extended(pc->iqs, w->id, &key, NULL);
 	g_free(key);
-	r = timeout_reply(pc, w, secs);
+	r = timeout_reply(pc, w);
 	if (w->fn != NULL) {
 		w->fn(pc, r, w->data);
 		w->free_data = NULL;	/* fn took it */
@@ -166,8 +166,8 @@ proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
 	w->fn = fn;
 	w->data = data;
 	w->free_data = free_data;
-	w->timer = loop_add_timer(prefs_get_int("iq.timeout") * 1000,
-	    iq_timeout_cb, w);
+	w->secs = prefs_get_int("iq.timeout");
+	w->timer = loop_add_timer(w->secs * 1000, iq_timeout_cb, w);
 	g_hash_table_replace(pc->iqs, g_strdup(id), w);
 	if (gen != NULL)
 		xmpp_free(pc->ctx, gen);
