@@ -295,8 +295,7 @@ answered(GPtrArray *recs, const char *error, void *data)
 	struct pending *p = data;
 
 	if (error != NULL) {
-		cmd_error(p->ctx, "%s answered with an error: %s", p->who,
-		    error);
+		cmd_error(p->ctx, "%s: %s", p->who, error);
 		cmd_done(p->ctx, CMD_ERROR);
 	} else {
 		print_answer(p, recs);

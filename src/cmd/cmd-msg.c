@@ -51,6 +51,23 @@ send_to(struct cmd_ctx *ctx, struct account *acc, const char *peer,
 	return CMD_OK;
 }
 
+/*
+ * Say body in the conversation with peer: a groupchat message in a room we
+ * are in (shown when the room reflects it), else a one-to-one message.
+ */
+static enum cmd_status
+say_to(struct cmd_ctx *ctx, struct account *acc, const char *peer,
+    const char *body)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (room_find(acc->name, peer) == NULL)
+		return send_to(ctx, acc, peer, body, NULL);
+	if (!proto_muc_send(acc, peer, body, &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
 /* A line without a leading '/' (or starting with "//"): say it. */
 enum cmd_status
 cmd_say(struct cmd_ctx *ctx, const char *line)
@@ -64,16 +81,7 @@ cmd_say(struct cmd_ctx *ctx, const char *line)
 	acc = cmd_target_account(ctx, NULL);
 	if (acc == NULL)
 		return CMD_ERROR;
-	if (room_find(acc->name, ctx->peer) != NULL) {
-		g_autoptr(GError) err = NULL;
-
-		if (!proto_muc_send(acc, ctx->peer, line[0] == '/' ? line + 1 :
-		    line, &err))
-			return cmd_error(ctx, "%s", err->message);
-		return CMD_OK;
-	}
-	return send_to(ctx, acc, ctx->peer, line[0] == '/' ? line + 1 : line,
-	    NULL);
+	return say_to(ctx, acc, ctx->peer, line[0] == '/' ? line + 1 : line);
 }
 
 static enum cmd_status
@@ -149,14 +157,14 @@ me_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (acc == NULL)
 		return CMD_ERROR;
 	body = g_strdup_printf("/me %s", cmd_args_rest(a, 0));
-	return send_to(ctx, acc, ctx->peer, body, NULL);
+	return say_to(ctx, acc, ctx->peer, body);
 }
 
 const struct cmd_entry cmd_me_entry = {
 	.name = "me",
 	.synopsis = (const char *const[]){ "/me TEXT", NULL },
 	.description = "Send an action (\"* you TEXT\") to the current "
-	    "chat.",
+	    "chat or room.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "TEXT", "what you do" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/me waves", NULL },

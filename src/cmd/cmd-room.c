@@ -40,12 +40,12 @@ struct join_wait {
 };
 
 static void
-join_finish(struct join_wait *w, enum cmd_status st)
+join_finish(struct join_wait *w, enum cmd_status st, const char *why)
 {
 	ev_unsubscribe(w->handle);
 	if (w->timer != 0)
 		loop_remove_timer(w->timer);
-	cmd_done(w->ctx, st);
+	cmd_done_msg(w->ctx, st, why);
 	cmd_ctx_unref(w->ctx);
 	g_free(w->room);
 	g_free(w->account);
@@ -61,9 +61,15 @@ join_event(const struct ev *ev, void *data)
 	    g_strcmp0(ev->account, w->account) != 0 ||
 	    g_strcmp0(ev->u.room.room, w->room) != 0)
 		return;
-	if (ev->kind == EV_ROOM_LEFT)
-		cmd_error(w->ctx, "%s: %s", w->room, ev->u.room.reason);
-	join_finish(w, ev->kind == EV_ROOM_JOINED ? CMD_OK : CMD_ERROR);
+	if (ev->kind == EV_ROOM_LEFT) {
+		/* The room-left event already shows why: said once. */
+		g_autofree char *why = g_strdup_printf("%s: %s", w->room,
+		    ev->u.room.reason);
+
+		join_finish(w, CMD_ERROR, why);
+		return;
+	}
+	join_finish(w, CMD_OK, NULL);
 }
 
 static void
@@ -74,7 +80,7 @@ join_timeout(void *data)
 	w->timer = 0;
 	cmd_error(w->ctx, "%s did not answer within %d s", w->room,
 	    JOIN_TIMEOUT_MS / 1000);
-	join_finish(w, CMD_ERROR);
+	join_finish(w, CMD_ERROR, NULL);
 }
 
 static char *

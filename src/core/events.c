@@ -13,6 +13,8 @@
 static const char *const f_conn_state[] = { "state", "jid", "reason",
 	"error", NULL };
 static const char *const f_text[] = { "text", NULL };
+static const char *const f_error[] = { "text", "condition", "type",
+	"server_text", "stanza", "id", "peer", "conversation", NULL };
 static const char *const f_cert[] = { "host", "reason", "subject", "issuer",
 	"not_before", "not_after", "fingerprint", NULL };
 static const char *const f_raw[] = { "xml", NULL };
@@ -42,7 +44,9 @@ static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
 	  "an account connects, comes online, disconnects or fails",
 	  f_conn_state },
-	{ EV_ERROR, "error", "an error for the user", f_text },
+	{ EV_ERROR, "error", "an error for the user; when it answers a "
+	  "stanza we sent, also its condition, type, the server's text, that "
+	  "stanza's kind and id, the peer and the conversation", f_error },
 	{ EV_INFO, "info", "a notice for the user", f_text },
 	{ EV_CERT_PROMPT, "certificate-prompt",
 	  "the server's certificate could not be verified: /tls trust or deny",
@@ -86,6 +90,7 @@ static const struct ev_kind_info ev_kinds[] = {
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
 G_STATIC_ASSERT(sizeof(struct ev_conn_state) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_error) == 8 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_cert_prompt) == 7 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_roster_item) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_presence) == 5 * sizeof(char *));
@@ -253,7 +258,10 @@ ev_emit_text(enum ev_kind kind, const char *account, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	ev.u.text.text = text;
+	if (kind == EV_ERROR)
+		ev.u.error.text = text;
+	else
+		ev.u.text.text = text;
 	ev_emit(&ev);
 }
 

@@ -50,6 +50,24 @@ struct ev_text {
 	const char	*text;
 };
 
+/*
+ * An error for the user. text is the whole sentence; the other fields,
+ * when the error answers something we sent, tie it to that: the stanza's
+ * condition (RFC 6120 §8.3, or "timeout"), error type, the server's own
+ * words, the id and kind of the stanza it answers, the JID it was
+ * addressed to, and the conversation (chat peer or room JID) it belongs to.
+ */
+struct ev_error {
+	const char	*text;
+	const char	*condition;
+	const char	*type;		/* cancel|continue|modify|auth|wait */
+	const char	*server_text;
+	const char	*stanza;	/* message|presence|iq */
+	const char	*id;
+	const char	*peer;
+	const char	*conversation;
+};
+
 struct ev_cert_prompt {
 	const char	*host;
 	const char	*reason;
@@ -154,6 +172,7 @@ struct ev {
 	union {
 		struct ev_conn_state	conn_state;
 		struct ev_text		text;
+		struct ev_error		error;
 		struct ev_cert_prompt	cert_prompt;
 		struct ev_raw		raw;
 		struct ev_roster_item	roster_item;

@@ -39,6 +39,10 @@ const struct pref_def pref_table[] = {
 	  "TLS mode of accounts that do not set one: force (STARTTLS required, "
 	  "certificate verified), direct (TLS from the first byte), allow "
 	  "(TLS if offered), trust (accept any certificate), disable." },
+	{ "iq.timeout", PREF_INT, "30", 1, 600, NULL,
+	  "Seconds natter waits for the answer to a request (/ping, /version, "
+	  "/disco, /diagnose, room administration ...) before it reports a "
+	  "timeout and the command fails." },
 	{ "log.level", PREF_ENUM, "info", 0, 0, log_levels,
 	  "Threshold of the debug log $XDG_STATE_HOME/natter/natter.log." },
 	{ "muc.highlight", PREF_STRING, "", 0, 0, NULL,

@@ -172,9 +172,12 @@ set_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 
 	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") == 0)
 		mark(pc, r->jid, r->block);
-	else
-		ev_emit_text(EV_ERROR, pc->acc->name, "the server refused to "
-		    "%sblock %s", r->block ? "" : "un", r->jid);
+	else {
+		g_autofree char *what = g_strdup_printf("the server refused "
+		    "to %sblock %s", r->block ? "" : "un", r->jid);
+
+		proto_error_emit(pc, reply, what, NULL);
+	}
 	set_req_free(r);
 }
 

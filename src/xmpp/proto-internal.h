@@ -64,12 +64,21 @@ struct pconn {
 	void		*done_data;
 };
 
+/* The <error/> of a stanza (proto_error_parse); strings owned. */
+struct proto_error {
+	bool	 present;	/* the stanza had an <error/> */
+	char	*condition;
+	char	*type;		/* or NULL */
+	char	*text;		/* the server's words (one line), or NULL */
+};
+
 typedef void proto_iq_fn(struct pconn *pc, xmpp_stanza_t *reply, void *data);
 
 void	 proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
 	    proto_iq_fn *fn, void *data, GDestroyNotify free_data);
 int	 proto_iq_handle_reply(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
+bool	 proto_iq_timed_out(xmpp_stanza_t *reply);
 bool	 proto_iq_from_ok(struct pconn *pc, const char *expected,
 	    const char *from);
 GHashTable *proto_iq_table_new(void);
@@ -106,6 +115,12 @@ xmpp_stanza_t *proto_new_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent,
 struct room *proto_muc_joined(struct account *acc, const char *room,
 	    GError **error);
 char	*proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply);
+void	 proto_error_parse(struct pconn *pc, xmpp_stanza_t *st,
+	    struct proto_error *out);
+void	 proto_error_clear(struct proto_error *e);
+char	*proto_error_string(const struct proto_error *e);
+void	 proto_error_emit(struct pconn *pc, xmpp_stanza_t *st,
+	    const char *what, const char *conversation);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);
 void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);

@@ -4,16 +4,29 @@
  * from the entity the request was sent to (PRODUCT §5): a request to our own
  * server or account (to == NULL) accepts no 'from', our bare JID, our full
  * JID or our domain. Anything else is logged and ignored, so a contact
- * cannot answer a roster request. xmpp layer.
+ * cannot answer a roster request. Every request has a deadline
+ * (iq.timeout): a loop timer, only while it waits; when it passes, the
+ * waiter gets an error reply made here (remote-server-timeout, type wait,
+ * with a natter marker) so every caller's error path handles it. xmpp
+ * layer.
  */
 #include <string.h>
 
+#include "core/loop.h"
+#include "core/prefs.h"
 #include "proto-internal.h"
 #include "util/jid.h"
 #include "util/log.h"
 
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_TIMEOUT "urn:natter:iq-timeout"
+
 struct iq_wait {
+	struct pconn	*pc;
+	char		*id;	/* owned */
 	char		*to;	/* owned, NULL for our server/account */
+	guint		 timer;	/* deadline */
+	long		 secs;	/* iq.timeout when it was sent */
 	proto_iq_fn	*fn;
 	void		*data;
 	GDestroyNotify	 free_data;	/* for data never answered */
@@ -24,6 +37,9 @@ iq_wait_free(struct iq_wait *w)
 {
 	if (w->free_data != NULL && w->data != NULL)
 		w->free_data(w->data);
+	if (w->timer != 0)
+		loop_remove_timer(w->timer);
+	g_free(w->id);
 	g_free(w->to);
 	g_free(w);
 }
@@ -64,10 +80,69 @@ proto_iq_from_ok(struct pconn *pc, const char *expected, const char *from)
 	return j != NULL && g_ascii_strcasecmp(from, j->domain) == 0;
 }
 
+/* The error reply of a request that got no answer in time. */
+static xmpp_stanza_t *
+timeout_reply(struct pconn *pc, struct iq_wait *w)
+{
+	xmpp_stanza_t *r = xmpp_iq_new(pc->ctx, "error", w->id);
+	xmpp_stanza_t *e = proto_new_child(pc->ctx, r, "error", NULL);
+	g_autofree char *text = g_strdup_printf("no answer within %ld s "
+	    "(request %s)", w->secs, w->id);
+
+	if (w->to != NULL)
+		xmpp_stanza_set_from(r, w->to);
+	xmpp_stanza_set_type(e, "wait");
+	proto_new_child(pc->ctx, e, "remote-server-timeout", NS_STANZAS);
+	proto_new_child(pc->ctx, e, "timeout", NS_TIMEOUT);
+	proto_add_text_child(pc->ctx, e, "text", text);
+	xmpp_stanza_set_ns(xmpp_stanza_get_child_by_name(e, "text"),
+	    NS_STANZAS);
+	return r;
+}
+
+/* True when reply is the one timeout_reply() made. */
+bool
+proto_iq_timed_out(xmpp_stanza_t *reply)
+{
+	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
+
+	return e != NULL && xmpp_stanza_get_child_by_ns(e, NS_TIMEOUT) != NULL;
+}
+
+/*
+ * A request's deadline passed: its waiter gets the timeout error reply
+ * (or, with no waiter, the user gets it as an error event).
+ */
+static void
+iq_timeout_cb(void *data)
+{
+	struct iq_wait *w = data;
+	struct pconn *pc = w->pc;
+	gpointer key = NULL;
+	xmpp_stanza_t *r;
+
+	w->timer = 0;
+	g_hash_table_steal_extended(pc->iqs, w->id, &key, NULL);
+	g_free(key);
+	r = timeout_reply(pc, w);
+	if (w->fn != NULL) {
+		w->fn(pc, r, w->data);
+		w->free_data = NULL;	/* fn took it */
+	} else {
+		g_autofree char *what = g_strdup_printf("%s did not answer",
+		    w->to != NULL ? w->to : "the server");
+
+		proto_error_emit(pc, r, what, NULL);
+	}
+	xmpp_stanza_release(r);
+	iq_wait_free(w);
+}
+
 /*
  * Send iq (an <iq type='get|set'/>; an id is added when missing) to 'to'
- * (NULL: our own server/account) and call fn with the reply; fn owns data
- * then. free_data frees data when no reply comes (session ended). Takes no
+ * (NULL: our own server/account) and call fn with the reply, or with a
+ * timeout error reply after iq.timeout seconds; fn owns data then.
+ * free_data frees data when no reply comes (session ended). Takes no
  * ownership of iq.
  */
 void
@@ -85,10 +160,14 @@ proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
 	}
 	if (to != NULL)
 		xmpp_stanza_set_to(iq, to);
+	w->pc = pc;
+	w->id = g_strdup(id);
 	w->to = g_strdup(to);
 	w->fn = fn;
 	w->data = data;
 	w->free_data = free_data;
+	w->secs = prefs_get_int("iq.timeout");
+	w->timer = loop_add_timer(w->secs * 1000, iq_timeout_cb, w);
 	g_hash_table_replace(pc->iqs, g_strdup(id), w);
 	if (gen != NULL)
 		xmpp_free(pc->ctx, gen);

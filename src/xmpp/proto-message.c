@@ -243,20 +243,65 @@ handle_carbon(struct pconn *pc, xmpp_stanza_t *st)
 	    NULL;
 	if (inner == NULL || !prefs_get_bool("chat.carbons"))
 		return true;
+	if (g_strcmp0(xmpp_stanza_get_type(inner), "error") == 0) {
+		/* A bounce answering another of our resources. */
+		log_debug("%s: a carbon of an error for %s; ignored",
+		    pc->acc->name, xmpp_stanza_get_to(inner));
+		return true;
+	}
 	handle(pc, inner, true, name[0] == 's' ? MSG_OUT : MSG_IN);
 	return true;
 }
 
+/*
+ * True unless the stanza is addressed to another resource of our account
+ * (an error answering something that resource sent is not ours to show).
+ */
+static bool
+for_this_resource(struct pconn *pc, const char *to)
+{
+	const char *own = pc->acc->bound_jid;
+	JID_AUTO jt = to != NULL ? jid_parse(to, NULL) : NULL;
+	JID_AUTO jo = own != NULL ? jid_parse(own, NULL) : NULL;
+
+	if (jt == NULL || jo == NULL || jt->resource == NULL)
+		return true;
+	return jid_bare_equal(to, own) &&
+	    g_strcmp0(jt->resource, jo->resource) == 0;
+}
+
+/* The conversation a JID belongs to: an occupant's room JID, else bare. */
+static char *
+conversation_of(struct pconn *pc, const char *jid)
+{
+	JID_AUTO j = jid != NULL ? jid_parse(jid, NULL) : NULL;
+	g_autofree char *bare = j != NULL ? jid_bare(j) : NULL;
+
+	if (bare != NULL && j->resource != NULL &&
+	    room_find(pc->acc->name, bare) != NULL)
+		return g_strdup_printf("%s/%s", bare, j->resource);
+	return g_steal_pointer(&bare);
+}
+
+/*
+ * A message we sent bounced (RFC 6120 §8.3): one error event tied to the
+ * message it answers (id), its addressee and its conversation.
+ */
 static void
 report_error(struct pconn *pc, xmpp_stanza_t *st)
 {
-	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error");
-	xmpp_stanza_t *c = e != NULL ? xmpp_stanza_get_children(e) : NULL;
 	const char *from = xmpp_stanza_get_from(st);
+	g_autofree char *what = NULL, *conv = NULL;
 
-	ev_emit_text(EV_ERROR, pc->acc->name, "message to %s failed: %s",
-	    from != NULL ? from : "?", c != NULL && xmpp_stanza_get_name(c) ?
-	    xmpp_stanza_get_name(c) : "unknown error");
+	if (!for_this_resource(pc, xmpp_stanza_get_to(st))) {
+		log_debug("%s: an error for %s, another resource; ignored",
+		    pc->acc->name, xmpp_stanza_get_to(st));
+		return;
+	}
+	conv = conversation_of(pc, from);
+	what = g_strdup_printf("message to %s failed", from != NULL ? from :
+	    "?");
+	proto_error_emit(pc, st, what, conv);
 }
 
 /* Stanza handler for <message/>. Groupchat belongs to the MUC code. */
@@ -270,12 +315,13 @@ proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 		return 1;
 	if (g_strcmp0(type, "headline") == 0)
 		return 1;
+	/* Before errors: a carbon's wrapper has the type of what it carries. */
+	if (handle_carbon(pc, st))
+		return 1;
 	if (g_strcmp0(type, "error") == 0) {
 		report_error(pc, st);
 		return 1;
 	}
-	if (handle_carbon(pc, st))
-		return 1;
 	handle(pc, st, false, MSG_IN);
 	(void)conn;
 	return 1;

@@ -108,35 +108,63 @@ left_reason(const char *codes)
 	return NULL;
 }
 
-/* A join failed: <presence type='error'/> from the room (§7.2.6-7.2.9). */
+/* What the user can do about a join refused with condition cond. */
+static char *
+join_hint(struct room *r, const char *cond)
+{
+	if (g_strcmp0(cond, "conflict") == 0)
+		return g_strdup_printf("the nickname %s is in use; try /join %s "
+		    "nick %s_", r->nick, r->jid, r->nick);
+	if (g_strcmp0(cond, "not-authorized") == 0)
+		return g_strdup_printf("this room needs a password: /join %s "
+		    "password PASSWORD", r->jid);
+	if (g_strcmp0(cond, "registration-required") == 0)
+		return g_strdup("this room is members-only and you are not a "
+		    "member");
+	if (g_strcmp0(cond, "forbidden") == 0)
+		return g_strdup("you are banned from this room");
+	if (g_strcmp0(cond, "item-not-found") == 0)
+		return g_strdup("the room does not exist or is locked");
+	if (g_strcmp0(cond, "service-unavailable") == 0)
+		return g_strdup("the room is full or the service is "
+		    "unavailable");
+	return NULL;
+}
+
+/*
+ * A join failed: <presence type='error'/> from the room (§7.2.6-7.2.9).
+ * The reason gives what to do when we know, then the server's condition,
+ * type and words.
+ */
 static void
 join_error(struct pconn *pc, struct room *r, xmpp_stanza_t *st)
 {
-	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error");
-	xmpp_stanza_t *c = e != NULL ? xmpp_stanza_get_children(e) : NULL;
-	const char *cond = c != NULL ? xmpp_stanza_get_name(c) : "unknown";
-	g_autofree char *msg = NULL;
+	struct proto_error e;
+	g_autofree char *why = NULL, *hint = NULL, *msg = NULL;
 
-	if (g_strcmp0(cond, "conflict") == 0)
-		msg = g_strdup_printf("the nickname %s is in use; try /join %s "
-		    "nick %s_", r->nick, r->jid, r->nick);
-	else if (g_strcmp0(cond, "not-authorized") == 0)
-		msg = g_strdup_printf("this room needs a password: /join %s "
-		    "password PASSWORD", r->jid);
-	else if (g_strcmp0(cond, "registration-required") == 0)
-		msg = g_strdup("this room is members-only and you are not a "
-		    "member");
-	else if (g_strcmp0(cond, "forbidden") == 0)
-		msg = g_strdup("you are banned from this room");
-	else if (g_strcmp0(cond, "item-not-found") == 0)
-		msg = g_strdup("the room does not exist or is locked");
-	else if (g_strcmp0(cond, "service-unavailable") == 0)
-		msg = g_strdup("the room is full or the service is "
-		    "unavailable");
-	else
-		msg = g_strdup_printf("cannot join: %s", cond);
+	proto_error_parse(pc, st, &e);
+	why = proto_error_string(&e);
+	hint = join_hint(r, e.condition);
+	msg = hint != NULL ? g_strdup_printf("%s [%s]", hint, why) :
+	    g_strdup_printf("cannot join: %s", why);
 	room_clear(r);
-	emit_room(pc, EV_ROOM_LEFT, r->jid, r->nick, msg, cond);
+	emit_room(pc, EV_ROOM_LEFT, r->jid, r->nick, msg, e.condition);
+	proto_error_clear(&e);
+}
+
+/*
+ * A presence error from a room we are in, such as a refused nick change
+ * (§7.6.3): we are still in the room, under our old nick.
+ */
+static void
+occupant_error(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
+    const char *nick)
+{
+	g_autofree char *what = nick != NULL && g_strcmp0(nick, r->nick) != 0 ?
+	    g_strdup_printf("%s: cannot change your nickname to %s", r->jid,
+	    nick) : g_strdup_printf("%s refused your presence", r->jid);
+
+	proto_error_emit(pc, st, what, r->jid);
 }
 
 static void
@@ -258,7 +286,10 @@ proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st)
 	if (r == NULL)
 		return false;
 	if (g_strcmp0(type, "error") == 0) {
-		join_error(pc, r, st);
+		if (r->joined)
+			occupant_error(pc, r, st, j->resource);
+		else
+			join_error(pc, r, st);
 		return true;
 	}
 	if (j->resource == NULL)

@@ -223,11 +223,14 @@ proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	if (proto_muc_presence_in(pc, st))
 		return 1;
 	if (type != NULL && strcmp(type, "unavailable") != 0) {
-		if (strcmp(type, "error") == 0)
-			log_info("%s: presence error from %s", pc->acc->name,
-			    from);
-		else
+		if (strcmp(type, "error") == 0) {
+			g_autofree char *why = proto_error_describe(pc, st);
+
+			log_info("%s: presence error from %s: %s",
+			    pc->acc->name, from, why);
+		} else {
 			subscription_in(pc, st, type);
+		}
 		return 1;
 	}
 	if (xmpp_stanza_get_child_by_ns(st, "http://jabber.org/protocol/muc#user"))

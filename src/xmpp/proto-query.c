@@ -6,10 +6,13 @@
  * entity-capabilities check (XEP-0115). Each answer is a list of records,
  * "kind\tfield\tfield...", starting with "rtt\tMICROSECONDS"; values from
  * the network have tabs and line breaks turned into spaces. An error
- * reply gives its condition, type and text. Never prints. xmpp layer.
+ * reply gives its condition, type and text. Also the parsing of stanza
+ * errors for every protocol file, and their one error event. Never
+ * prints. xmpp layer.
  */
 #include <string.h>
 
+#include "core/events.h"
 #include "proto-internal.h"
 #include "util/errors.h"
 #include "util/jid.h"
@@ -88,42 +91,107 @@ text_of(struct pconn *pc, xmpp_stanza_t *st)
 }
 
 /*
- * "condition (type): text" of an error reply, for messages; the defined
- * condition is the child in the stanzas namespace (RFC 6120 §8.3).
+ * The error of a stanza of type 'error': the defined condition is the
+ * child in the stanzas namespace (RFC 6120 §8.3), "undefined-condition"
+ * when there is none, "timeout" for the reply proto-iq makes when a
+ * request's deadline passes. Values are copied (the text bounded, one line);
+ * free with proto_error_clear().
  */
-char *
-proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply)
+void
+proto_error_parse(struct pconn *pc, xmpp_stanza_t *st, struct proto_error *out)
 {
-	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
+	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error");
 	xmpp_stanza_t *c;
 	const char *cond = NULL;
-	g_autofree char *text = NULL;
 
-	if (e == NULL)
-		return g_strdup("an error without details");
-	for (c = xmpp_stanza_get_children(e); c != NULL;
+	memset(out, 0, sizeof(*out));
+	for (c = e != NULL ? xmpp_stanza_get_children(e) : NULL; c != NULL;
 	    c = xmpp_stanza_get_next(c)) {
 		const char *n = xmpp_stanza_get_name(c);
 
 		if (n == NULL || g_strcmp0(xmpp_stanza_get_ns(c),
 		    NS_STANZAS) != 0)
 			continue;
-		if (strcmp(n, "text") == 0)
-			text = text_of(pc, c);
-		else if (cond == NULL)
+		if (strcmp(n, "text") == 0 && out->text == NULL)
+			out->text = text_of(pc, c);
+		else if (strcmp(n, "text") != 0 && cond == NULL)
 			cond = n;
 	}
-	{
-		const char *type = xmpp_stanza_get_type(e);
-		GString *d = g_string_new(cond != NULL ? cond :
-		    "undefined-condition");
+	if (out->text != NULL && *out->text == '\0')
+		g_clear_pointer(&out->text, g_free);
+	if (proto_iq_timed_out(st))
+		cond = "timeout";	/* made here: no answer in time */
+	out->condition = g_strdup(cond != NULL ? cond : "undefined-condition");
+	out->type = e != NULL ? g_strdup(xmpp_stanza_get_type(e)) : NULL;
+	out->present = e != NULL;
+}
 
-		if (type != NULL)
-			g_string_append_printf(d, " (%s)", type);
-		if (text != NULL && *text != '\0')
-			g_string_append_printf(d, ": %s", text);
-		return g_string_free(d, FALSE);
-	}
+/* Free what proto_error_parse() filled in. */
+void
+proto_error_clear(struct proto_error *e)
+{
+	g_clear_pointer(&e->condition, g_free);
+	g_clear_pointer(&e->type, g_free);
+	g_clear_pointer(&e->text, g_free);
+}
+
+/* "condition (type): text" of a parsed error, for messages. */
+char *
+proto_error_string(const struct proto_error *e)
+{
+	GString *d;
+
+	if (!e->present)
+		return g_strdup("an error without details");
+	if (strcmp(e->condition, "timeout") == 0 && e->text != NULL)
+		return g_strdup(e->text);
+	d = g_string_new(e->condition);
+	if (e->type != NULL)
+		g_string_append_printf(d, " (%s)", e->type);
+	if (e->text != NULL)
+		g_string_append_printf(d, ": %s", e->text);
+	return g_string_free(d, FALSE);
+}
+
+/*
+ * Tell the user that stanza st (type 'error') came back: one error event
+ * "WHAT: condition (type): text", tied to the id, sender and kind of the
+ * stanza it answers and to conversation (a chat peer or room, or NULL).
+ */
+void
+proto_error_emit(struct pconn *pc, xmpp_stanza_t *st, const char *what,
+    const char *conversation)
+{
+	struct ev ev = { .kind = EV_ERROR, .account = pc->acc->name };
+	struct proto_error e;
+	g_autofree char *why = NULL, *text = NULL;
+
+	proto_error_parse(pc, st, &e);
+	why = proto_error_string(&e);
+	text = g_strdup_printf("%s: %s", what, why);
+	ev.u.error.text = text;
+	ev.u.error.condition = e.condition;
+	ev.u.error.type = e.type;
+	ev.u.error.server_text = e.text;
+	ev.u.error.stanza = xmpp_stanza_get_name(st);
+	ev.u.error.id = xmpp_stanza_get_id(st);
+	ev.u.error.peer = xmpp_stanza_get_from(st);
+	ev.u.error.conversation = conversation;
+	ev_emit(&ev);
+	proto_error_clear(&e);
+}
+
+/* "condition (type): text" of an error reply, for messages. */
+char *
+proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply)
+{
+	struct proto_error e;
+	char *d;
+
+	proto_error_parse(pc, reply, &e);
+	d = proto_error_string(&e);
+	proto_error_clear(&e);
+	return d;
 }
 
 static void

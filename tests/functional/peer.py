@@ -3,7 +3,8 @@
 
 Run as: python3 peer.py JID PASSWORD PORT. Reads one JSON command per line
 on stdin ({"op": "send", "to": ..., "body": ...}, {"op": "raw", "xml": ...},
-{"op": "presence", ...}, {"op": "subscribe"|"subscribed"|..., "to": ...}),
+{"op": "presence", ...}, {"op": "subscribe"|"subscribed"|..., "to": ...},
+{"op": "mute-pings"}: pings are received but never answered),
 writes one JSON event per line on stdout ({"event": "message", ...}).
 """
 import asyncio
@@ -94,6 +95,11 @@ def handle(peer, cmd):
             await peer["xep_0199"].send_ping(peer.boundjid.domain, timeout=10)
             out({"event": "pong"})
         asyncio.ensure_future(ping())
+    elif op == "mute-pings":        # swallow XEP-0199 pings: never answer
+        peer.remove_handler("Ping")
+        peer.register_handler(Callback("mute ping", MatchXPath(
+            "{jabber:client}iq/{urn:xmpp:ping}ping"), lambda iq: out(
+                {"event": "ping-ignored", "id": iq["id"]})))
     elif op == "quit":
         peer.disconnect()
     out({"event": "done", "op": op})

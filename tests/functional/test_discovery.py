@@ -149,10 +149,10 @@ def test_queries_to_the_server(home, prosody):
 def test_query_errors_show_condition(home, prosody):
     b, full = login(home, prosody)
     b.send("/version nobody@localhost/gone")
-    wait_for(lambda: re.search(r"nobody@localhost/gone answered with an error: service-unavailable \(cancel\)",
+    wait_for(lambda: re.search(r"nobody@localhost/gone: service-unavailable \(cancel\)",
                                b.stderr), 10, lambda: b.stderr)
     b.send("/disco info localhost urn:no-such-node")
-    wait_for(lambda: re.search(r"localhost answered with an error: item-not-found", b.stderr), 10,
+    wait_for(lambda: re.search(r"localhost: item-not-found", b.stderr), 10,
              lambda: b.stderr)
     b.send("/ping bad@@jid")
     wait_for(lambda: "'bad@@jid' is not a valid address" in b.stderr, 10, lambda: b.stderr)

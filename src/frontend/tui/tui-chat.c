@@ -104,6 +104,28 @@ correct(struct tui_win *w, const struct ev_message *m)
 	tui_mark_dirty();
 }
 
+/* "<text>  ✗ failed: condition (type): server text" (once). */
+static void
+mark_failed(struct tui_line *line, const struct ev_error *e,
+    const char *why)
+{
+	g_autofree char *cond = sanitize_str(e->condition != NULL ?
+	    e->condition : "error");
+	g_autofree char *type = e->type != NULL ? sanitize_str(e->type) :
+	    NULL;
+	char *text;
+
+	if (strstr(line->text, "  \u2717 failed: ") != NULL)
+		return;
+	text = g_strdup_printf("%s  \u2717 failed: %s%s%s%s%s", line->text,
+	    cond, type != NULL ? " (" : "", type != NULL ? type : "",
+	    type != NULL ? ")" : "", *why != '\0' ? ": " : "");
+	g_free(line->text);
+	line->text = g_strconcat(text, why, NULL);
+	g_free(text);
+	line->elem = TUI_ERROR;
+}
+
 static void
 on_message(const struct ev *ev)
 {
@@ -226,6 +248,35 @@ tui_notify(const char *from, const char *body)
 		printf("\033]777;notify;%s;%s\007", t, short_b);
 	fflush(stdout);
 	(void)notify_spawn(title, body);
+}
+
+/*
+ * An error about something sent in a chat or room: the line of the message
+ * it answers (by id) is marked failed in that window, or the error is said
+ * there. False when it belongs to no open window (the console shows it).
+ */
+bool
+tui_chat_on_error(const struct ev *ev)
+{
+	const struct ev_error *e = &ev->u.error;
+	struct tui_win *w = e->conversation != NULL ?
+	    tui_win_find_chat(ev->account, e->conversation) : NULL;
+	struct tui_line *line = w != NULL && e->id != NULL ?
+	    find_line(w, e->id) : NULL;
+	g_autofree char *why = NULL;
+
+	if (w == NULL)
+		return false;
+	if (line == NULL) {
+		tui_win_print(w, TUI_ERROR, "%s", e->text);
+	} else {
+		why = sanitize_text(e->server_text != NULL ? e->server_text :
+		    "", 512, SANITIZE_ONE_LINE);
+		mark_failed(line, e, why);
+	}
+	tui_win_activity(w, TUI_ACT_MENTION);
+	tui_mark_dirty();
+	return true;
 }
 
 /* Chat-related events (called by tui.c's event sink). */

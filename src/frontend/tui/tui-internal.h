@@ -127,6 +127,7 @@ void		 tui_input_set_line(const char *text);
 
 /* tui-chat.c */
 void		 tui_chat_on_event(const struct ev *ev);
+bool		 tui_chat_on_error(const struct ev *ev);
 void		 tui_chat_typed(void);
 void		 tui_notify(const char *from, const char *body);
 void		 tui_chat_load_history(guint n);

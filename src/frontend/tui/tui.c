@@ -618,7 +618,9 @@ on_event(const struct ev *ev, void *data)
 		on_conn_state(ev);
 		break;
 	case EV_ERROR:
-		tui_win_print(tui_win_nth(0), TUI_ERROR, "%s", ev->u.text.text);
+		if (!tui_chat_on_error(ev))
+			tui_win_print(tui_win_nth(0), TUI_ERROR, "%s",
+			    ev->u.error.text);
 		break;
 	case EV_INFO:
 		tui_win_print(tui_win_nth(0), TUI_INFO, "%s%s%s",

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+"""Errors from the server in the real TUI: shown once, in the window of
+what they answer (issue 15)."""
+import re
+
+import pytest
+
+from natterlib import Tui
+
+
+@pytest.fixture
+def tui(home, prosody):
+    started = []
+
+    def make(*args, width=120, height=40):
+        jid = prosody.register("alice", "pw")
+        home.add_account("a", jid, "pw", port=prosody.port)
+        home.trust(prosody.fingerprint())
+        t = Tui(home, "-a", "a", *args, width=width, height=height)
+        started.append(t)
+        t.wait_screen(r"\[alice@localhost online\]")
+        return t, jid
+    yield make
+    for t in started:
+        t.close()
+
+
+def test_failed_send_marks_the_line_in_its_chat_window(tui):
+    t, alice = tui()
+    t.command("/msg nobody@localhost hi")
+    t.wait_screen(r"natter \S+ - nobody@localhost")
+    t.wait_screen(r"<me> hi  ✗ failed: service-unavailable \(cancel\)")
+    t.keys("M-1")
+    t.wait_screen(r"natter \S+ - console")
+    assert "nobody@localhost failed" not in t.screen()
+
+
+def test_join_error_is_shown_once_with_the_servers_words(tui):
+    t, alice = tui()
+    t.command("/join room@conference.nonexistent.invalid")
+    t.wait_screen(r"cannot join: not-allowed \(cancel\): Communication with\s+"
+                  r"remote domains is not enabled")
+    t.keys("M-1")
+    t.wait_screen(r"natter \S+ - console")
+    t.command("/ping")                  # a barrier: later output has arrived
+    t.wait_screen(r"pong from your server")
+    screens = t.screen()
+    t.keys("M-2")
+    t.wait_screen(r"natter \S+ - room@conference")
+    screens += t.screen()
+    assert len(re.findall(r"remote\s+domains", screens)) == 1, screens
+
+
+def test_room_error_is_shown_in_the_room_window(tui, make_peer):
+    bob = make_peer("bob")
+    room = "lounge@conference.localhost"
+    bob.do("raw", xml=f"<presence to='{room}/bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    bob.wait("presence", **{"from": f"{room}/bob"})
+    t, alice = tui()
+    t.command(f"/join {room} nick ally")
+    t.wait_screen(r"you joined")
+    t.command("/nick bob")
+    t.wait_screen(r"cannot change your nickname to bob: conflict \(cancel\)")
+    assert "(not joined)" not in t.screen()
+    t.keys("M-1")
+    t.wait_screen(r"natter \S+ - console")
+    assert "cannot change your nickname" not in t.screen()
