@@ -9,6 +9,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -156,11 +157,34 @@ modules_disabled = {lua(disabled)}
             self._make_cert()
         self._write_config()
         self._chown()
+        self._spawn()
+        return self
+
+    def _spawn(self):
         self.proc = subprocess.Popen(
             _as_prosody() + ["prosody", "--config", str(self.config), "-F"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self._accepting, 15, "prosody to listen")
-        return self
+
+    # Faults, for tests of staying connected. The server keeps its config,
+    # data (accounts, archives) and port across them.
+    def crash(self):
+        """SIGKILL the server: every connection is cut at once."""
+        self.proc.kill()
+        self.proc.wait()
+
+    def restart(self):
+        """Start the server again after crash() on the same port and data."""
+        if self.proc.poll() is None:
+            self.crash()
+        self._spawn()
+
+    def freeze(self):
+        """SIGSTOP: sockets stay open but nothing is answered."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        self.proc.send_signal(signal.SIGCONT)
 
     def _accepting(self):
         if self.proc.poll() is not None:
@@ -188,6 +212,7 @@ modules_disabled = {lua(disabled)}
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
+            self.thaw()
             self.proc.terminate()
             try:
                 self.proc.wait(5)
