@@ -188,8 +188,9 @@ online(struct cmd_ctx *ctx)
 	return true;
 }
 
-static const struct cmd_entry *
-find_sub(const struct cmd_entry *e, const char *name)
+/* Subcommand of e by name, or NULL. */
+const struct cmd_entry *
+cmd_find_sub(const struct cmd_entry *e, const char *name)
 {
 	size_t i;
 
@@ -202,8 +203,8 @@ find_sub(const struct cmd_entry *e, const char *name)
 static enum cmd_status
 dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
 {
-	const struct cmd_entry *sub = a->argc > 0 ? find_sub(e, a->argv[0]) :
-	    NULL;
+	const struct cmd_entry *sub = a->argc > 0 ?
+	    cmd_find_sub(e, a->argv[0]) : NULL;
 
 	if (sub != NULL) {
 		struct cmd_args shifted = *a;
@@ -260,8 +261,8 @@ run(struct cmd_ctx *ctx, const char *line)
 	ctx->name = g_strdup(name);
 	e = cmd_find(name);
 	if (e == NULL)
-		return cmd_error(ctx, "unknown command /%s (/help lists them)",
-		    name);
+		return cmd_error(ctx, "unknown command /%s (/help shows the "
+		    "list)", name);
 	ctx->entry = e;
 	if (e->flags & CMD_RAW_ARGS) {
 		raw_args(sp != NULL ? sp + 1 : "", &a);
@@ -338,7 +339,7 @@ cmd_line_is_secret(const char *line)
 		n = strcspn(line, " \t");
 		g_free(name);
 		name = g_strndup(line, n);
-		e = find_sub(e, name);	/* the subcommand's flags count */
+		e = cmd_find_sub(e, name);	/* the subcommand's flags count */
 		line += n;
 	}
 	return e != NULL && (e->flags & CMD_SECRET_ARGS) != 0;

@@ -136,6 +136,8 @@ bool	 cmd_parse(const char *line, struct cmd_args *out, GError **error);
 void	 cmd_args_clear(struct cmd_args *a);
 const char *cmd_args_rest(const struct cmd_args *a, int i);
 const struct cmd_entry *cmd_find(const char *name);
+const struct cmd_entry *cmd_find_sub(const struct cmd_entry *e,
+	    const char *name);
 enum cmd_status cmd_run_line(const char *line, enum cmd_origin origin,
 	    const char *account, const char *peer,
 	    const struct cmd_sink *sink, void *sink_data);

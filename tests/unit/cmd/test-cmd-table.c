@@ -7,6 +7,7 @@
 
 #include "../helpers/test.h"
 #include "cmd/cmd.h"
+#include "core/prefs.h"
 
 static bool
 described(const struct cmd_entry *e, const char *word)
@@ -86,6 +87,97 @@ cmd_table__lint(void **state)
 	assert_true(i >= 13);
 }
 
+/*
+ * Every "/help X [Y]" in text must resolve: X a command (or "set" and a
+ * preference), Y (when X has subcommands and Y is a lower-case word) one
+ * of X's subcommands. Upper-case words are placeholders.
+ */
+static void
+check_help_refs(const char *text, const char *where)
+{
+	const char *p = text;
+
+	while (text != NULL && (p = strstr(p, "/help ")) != NULL) {
+		g_auto(GStrv) w = NULL;
+		g_autoptr(GError) err = NULL;
+		g_autofree char *ref = NULL, *help = NULL;
+		size_t n;
+
+		p += 6;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789._- ");
+		ref = g_strndup(p, n);
+		w = g_strsplit(g_strstrip(ref), " ", 3);
+		if (w[0] == NULL || w[0][0] == '\0' ||
+		    strcmp(w[0], "lists") == 0)
+			continue;	/* a placeholder, or prose */
+		if (w[1] != NULL) {
+			const struct cmd_entry *e = cmd_find(w[0]);
+
+			if (e != NULL && strcmp(w[0], "set") != 0 &&
+			    (e->subcmds == NULL || e->subcmds[0] == NULL))
+				g_clear_pointer(&w[1], g_free);
+			else if (w[2] != NULL)
+				g_clear_pointer(&w[2], g_free);
+		}
+		g_free(ref);
+		ref = g_strjoinv(" ", w);
+		help = cmd_help_text(ref, &err);
+		if (help == NULL)
+			fail_msg("%s: '/help %s' does not resolve: %s", where,
+			    ref, err->message);
+	}
+}
+
+static void
+check_entry_help_refs(const struct cmd_entry *e, const char *top)
+{
+	g_autofree char *where = strcmp(top, e->name) == 0 ?
+	    g_strdup_printf("/%s", top) :
+	    g_strdup_printf("/%s %s", top, e->name);
+	size_t i;
+
+	check_help_refs(e->description, where);
+	for (i = 0; e->args != NULL && e->args[i].form != NULL; i++)
+		check_help_refs(e->args[i].meaning, where);
+	for (i = 0; e->examples != NULL && e->examples[i] != NULL; i++)
+		check_help_refs(e->examples[i], where);
+	for (i = 0; e->subcmds != NULL && e->subcmds[i] != NULL; i++)
+		check_entry_help_refs(e->subcmds[i], top);
+}
+
+static void
+cmd_help__resolves__every_reference(void **state)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++)
+		check_entry_help_refs(cmd_table[i], cmd_table[i]->name);
+	for (i = 0; i < pref_table_len; i++)
+		check_help_refs(pref_table[i].description, pref_table[i].name);
+}
+
+static void
+cmd_help__shows__a_subcommand(void **state)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *t = cmd_help_text("xmlconsole filter", &err);
+	g_autofree char *top = NULL, *bad = NULL;
+
+	assert_non_null(t);
+	assert_true(g_str_has_prefix(t, "/xmlconsole filter [message|"));
+	assert_non_null(strstr(t, "jid:JID"));
+	assert_non_null(strstr(t, "Examples:"));
+	t = (g_free(t), cmd_help_text("/tls trust", &err));
+	assert_non_null(t);
+	assert_true(g_str_has_prefix(t, "/tls trust"));
+	top = cmd_help_text("xmlconsole", &err);
+	assert_non_null(strstr(top, "/help xmlconsole SUBCOMMAND"));
+	assert_non_null(strstr(top, "hide-acks"));
+	bad = cmd_help_text("xmlconsole nosuch", &err);
+	assert_null(bad);
+	assert_non_null(strstr(err->message, "filter"));
+}
+
 static GString *printed, *errors;
 static int done_calls;
 static enum cmd_status last_status;
@@ -155,6 +247,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cmd_table__lint),
 		cmocka_unit_test(cmd_run_line__usage_help_and_errors),
+		cmocka_unit_test(cmd_help__resolves__every_reference),
+		cmocka_unit_test(cmd_help__shows__a_subcommand),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
