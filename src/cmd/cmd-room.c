@@ -207,11 +207,13 @@ const struct cmd_entry cmd_join_entry = {
 	    { "ROOM", "the room's name, or room@service" },
 	    { "SERVICE", "the conference service, e.g. conference.example.org" },
 	    { "NICK", "the nickname to use in the room" },
-	    { "PASSWORD", "the room's password, if it has one" },
+	    { "PASSWORD", "the room's password, if it has one (a line with "
+	      "it is kept out of the input history)" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/join natter",
 	    "/join dev@conference.example.org nick ann", NULL },
 	.min_args = 1, .max_args = 5,
+	.secret_word = "password",	/* a line with one stays out of history */
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
 	.exec = join_exec,
 };

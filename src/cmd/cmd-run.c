@@ -315,17 +315,38 @@ cmd_net_busy(void)
 	return proto_busy();
 }
 
+/* True when the arguments in rest hold e's secret_word before another. */
+static bool
+has_secret_word(const struct cmd_entry *e, const char *rest)
+{
+	struct cmd_args a;
+	g_autoptr(GError) err = NULL;
+	bool found = false;
+	int i;
+
+	if (!cmd_parse(rest, &a, &err)) {
+		cmd_args_clear(&a);
+		return strstr(rest, e->secret_word) != NULL;
+	}
+	for (i = 0; i + 1 < a.argc && !found; i++)
+		found = strcmp(a.argv[i], e->secret_word) == 0;
+	cmd_args_clear(&a);
+	return found;
+}
+
 /*
- * True when line runs a command whose arguments may hold a secret
- * (CMD_SECRET_ARGS): front ends keep such lines out of their history.
+ * True when line runs a command whose arguments hold a secret: one flagged
+ * CMD_SECRET_ARGS, or one with a secret_word ("password") followed by a
+ * value. Front ends keep such lines out of their history.
  */
 bool
 cmd_line_is_secret(const char *line)
 {
 	g_autofree char *name = NULL;
-	const struct cmd_entry *e;
+	const struct cmd_entry *e, *sub;
 	size_t n;
 
+	g_return_val_if_fail(line != NULL, false);
 	while (*line == ' ' || *line == '\t')
 		line++;
 	if (line[0] != '/')
@@ -339,8 +360,15 @@ cmd_line_is_secret(const char *line)
 		n = strcspn(line, " \t");
 		g_free(name);
 		name = g_strndup(line, n);
-		e = cmd_find_sub(e, name);	/* the subcommand's flags count */
+		sub = cmd_find_sub(e, name);	/* the subcommand's flags count */
+		if (sub == NULL)
+			break;
+		e = sub;
 		line += n;
 	}
-	return e != NULL && (e->flags & CMD_SECRET_ARGS) != 0;
+	if (e == NULL)
+		return false;
+	if (e->flags & CMD_SECRET_ARGS)
+		return true;
+	return e->secret_word != NULL && has_secret_word(e, line);
 }

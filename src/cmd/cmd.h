@@ -76,6 +76,8 @@ struct cmd_entry {
 	const enum cmd_completer	*complete;	/* per position, NONE
 							   terminated */
 	const char *const		*words;		/* for COMPLETE_WORDS */
+	const char			*secret_word;	/* the argument after
+							   it is a secret */
 	unsigned			 flags;
 	cmd_exec_fn			*exec;
 };

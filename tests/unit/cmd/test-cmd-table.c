@@ -178,6 +178,33 @@ cmd_help__shows__a_subcommand(void **state)
 	assert_non_null(strstr(err->message, "filter"));
 }
 
+static void
+cmd_line_is_secret__only_lines_with_a_secret(void **state)
+{
+	static const struct {
+		const char	*line;
+		bool		 secret;
+	} cases[] = {
+		{ "/join room password hunter2", true },
+		{ "  /join room@conf.example nick ann password \"a b\"", true },
+		{ "/join room nick ann", false },
+		{ "/join room", false },
+		{ "/join room password", false },	/* no value yet */
+		{ "/join room password \"unterminated", true },
+		{ "/account set work password x", true },
+		{ "/account list", false },
+		{ "/register me@example.org", true },
+		{ "/msg bob my password is x", false },
+		{ "password hunter2", false },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		if (cmd_line_is_secret(cases[i].line) != cases[i].secret)
+			fail_msg("'%s' should be %s", cases[i].line,
+			    cases[i].secret ? "secret" : "kept");
+}
+
 static GString *printed, *errors;
 static int done_calls;
 static enum cmd_status last_status;
@@ -249,6 +276,7 @@ main(void)
 		cmocka_unit_test(cmd_run_line__usage_help_and_errors),
 		cmocka_unit_test(cmd_help__resolves__every_reference),
 		cmocka_unit_test(cmd_help__shows__a_subcommand),
+		cmocka_unit_test(cmd_line_is_secret__only_lines_with_a_secret),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
