@@ -225,6 +225,7 @@ run(void)
 	}
 	cmdq_clear();
 	cmd_search_free();
+	cmd_xml_free();
 	password_cancel_all();
 	proto_shutdown();
 	history_close();

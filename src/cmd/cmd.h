@@ -165,7 +165,8 @@ unsigned cmdq_failures(void);
 void	 cmdq_clear(void);
 
 bool	 cmd_net_busy(void);
-bool	 cmd_xml_pending(void);
+bool	 cmd_xml_pending(const char *account, const char *peer);
+void	 cmd_xml_free(void);
 bool	 cmd_line_is_secret(const char *line);
 void	 cmd_search_free(void);
 enum cmd_status cmd_say(struct cmd_ctx *ctx, const char *line);

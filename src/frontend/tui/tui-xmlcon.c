@@ -305,7 +305,6 @@ tui_xmlcon_title(struct tui_win *w, GString *out)
 		    xmlcon_paused_at());
 	g_string_append_printf(out, "  %u stanzas, %zu KB", xmlcon_count(),
 	    xmlcon_bytes() / 1024);
-	if (cmd_xml_pending())
+	if (cmd_xml_pending(w->account, w->peer))
 		g_string_append(out, "  [collecting raw XML]");
-	(void)w;
 }

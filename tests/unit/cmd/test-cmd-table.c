@@ -268,6 +268,33 @@ cmd_run_line__usage_help_and_errors(void **state)
 	g_string_free(errors, TRUE);
 }
 
+static enum cmd_status
+run_in(const char *line, const char *account, const char *peer)
+{
+	g_string_truncate(printed, 0);
+	g_string_truncate(errors, 0);
+	return cmd_run_line(line, CMD_FROM_TUI, account, peer, &sink, NULL);
+}
+
+/* Two windows' unfinished raw XML are kept apart (issue 15, item 18). */
+static void
+cmd_xml__collects__per_target(void **state)
+{
+	printed = g_string_new(NULL);
+	errors = g_string_new(NULL);
+	assert_int_equal(run_in("/xml <message to='x'>", "a", "bob"), CMD_OK);
+	assert_non_null(strstr(printed->str, "not closed"));
+	assert_int_equal(run_in("/xml <presence>", "a", "carol"), CMD_OK);
+	assert_non_null(strstr(printed->str, "not closed"));
+	assert_int_equal(run_in("/xml", "a", "carol"), CMD_OK);
+	assert_non_null(strstr(printed->str, "discarded 10 bytes"));
+	assert_int_equal(run_in("/xml", "a", "carol"), CMD_ERROR);
+	assert_int_equal(run_in("/xml", "a", "bob"), CMD_OK);
+	assert_non_null(strstr(printed->str, "discarded 16 bytes"));
+	g_string_free(printed, TRUE);
+	g_string_free(errors, TRUE);
+}
+
 int
 main(void)
 {
@@ -277,6 +304,7 @@ main(void)
 		cmocka_unit_test(cmd_help__resolves__every_reference),
 		cmocka_unit_test(cmd_help__shows__a_subcommand),
 		cmocka_unit_test(cmd_line_is_secret__only_lines_with_a_secret),
+		cmocka_unit_test(cmd_xml__collects__per_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
