@@ -163,7 +163,7 @@ tui_op(const struct cmd_entry *e)
 	if (strcmp(e->name, "win") == 0)
 		return ui_ops->win_select != NULL;
 	if (strcmp(e->name, "wins") == 0)
-		return ui_ops->win_list != NULL;
+		return ui_ops->win_info != NULL;
 	if (strcmp(e->name, "close") == 0)
 		return ui_ops->win_close != NULL;
 	if (strcmp(e->name, "clear") == 0)

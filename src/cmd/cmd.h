@@ -103,11 +103,21 @@ struct cmd_ctx {
 	const struct cmd_entry	*entry;
 };
 
+/* One window, as /wins lists it. */
+struct cmd_win_info {
+	const char	*name;
+	const char	*account;	/* or NULL */
+	guint		 unread;	/* lines added since last read */
+	bool		 highlight;	/* a mention or private message */
+	bool		 current;
+};
+
 /* What the front end does for commands that act on its windows. */
 typedef void cmd_secret_fn(const char *secret, void *data);
 struct cmd_ui_ops {
 	bool	(*win_select)(const char *arg, GError **error);
-	void	(*win_list)(struct cmd_ctx *ctx);
+	/* Window i (0 is the console); false past the last one */
+	bool	(*win_info)(guint i, struct cmd_win_info *out);
 	bool	(*win_close)(const char *arg, GError **error);
 	void	(*win_clear)(void);
 	bool	(*ask_secret)(const char *prompt, cmd_secret_fn *fn,

@@ -41,6 +41,18 @@ def test_incoming_message_opens_window_without_stealing_focus(tui, make_peer):
     t.wait_screen(r"\[2:bob@localhost<\]")
 
 
+def test_wins_lists_accounts_and_unread_counts(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    bob.send(alice, "one")
+    bob.send(alice, "two")
+    wait_for(lambda: "[2:bob@localhost!]" in status_line(t), 10,
+             f"activity mark; status: {status_line(t)}")
+    t.command("/wins")
+    t.wait_screen(r"1: console \(current\)$")
+    t.wait_screen(r"2: bob@localhost \(account a, 2 unread lines, highlighted\)$")
+
+
 def test_typed_line_reaches_peer_and_shows_as_own(tui, make_peer):
     bob = make_peer("bob")
     t, alice = tui()
