@@ -301,3 +301,23 @@ def test_search_result_jumps_into_the_conversation(tui, make_peer):
     t.wait_screen(r"<bob@localhost> needle in the haystack")
     t.wait_screen(r"scrolled back")
     assert "hay 59" not in t.screen()
+
+
+def test_search_jump_failure_in_a_chat_says_why(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command("/set ui.scrollback 100")
+    bob.send(alice, "needle before the hay")
+    for i in range(120):
+        bob.send(alice, f"hay {i}")
+    wait_for(lambda: "[2:bob@localhost!]" in status_line(t), 10, "chat window")
+    t.keys("M-2")
+    t.wait_screen(r"hay 119")
+    t.command("/close")
+    t.wait_screen(r"\[1:console<\]")
+    t.command("/search needle")
+    t.wait_screen(r"\[1\] .* needle before the hay")
+    t.command("/search -j 1")
+    t.wait_screen(r"result 1 is older than the 100 lines the window of "
+                  r"bob@localhost keeps \(ui.scrollback\)")
+    assert "room history" not in t.screen()
