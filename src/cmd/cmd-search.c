@@ -13,6 +13,7 @@
 #include "core/history.h"
 #include "core/msg.h"
 #include "core/prefs.h"
+#include "util/str.h"
 
 #define SEARCH_LIMIT 50
 
@@ -26,6 +27,7 @@ jump(struct cmd_ctx *ctx, const char *arg)
 	long n = strtol(arg, &end, 10);
 	struct msg *m;
 	bool room;
+	long keep;
 
 	if (results == NULL || results->len == 0)
 		return cmd_error(ctx, "no search results yet: /search TEXT");
@@ -43,9 +45,10 @@ jump(struct cmd_ctx *ctx, const char *arg)
 		return cmd_error(ctx, "result %ld is not in a window of %s any "
 		    "more: a room window holds only what the room sent since "
 		    "you joined", n, m->peer);
-	return cmd_error(ctx, "result %ld is older than the %ld lines the "
-	    "window of %s keeps (ui.scrollback)", n,
-	    prefs_get_int("ui.scrollback"), m->peer);
+	keep = prefs_get_int("ui.scrollback");
+	return cmd_error(ctx, "result %ld is older than the %ld %s the "
+	    "window of %s keeps (ui.scrollback)", n, keep,
+	    str_plural(keep, "line", "lines"), m->peer);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "core/account.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
+#include "util/str.h"
 #include "util/xmlpretty.h"
 #include "xmpp/proto-conn.h"
 
@@ -85,7 +86,8 @@ send_checked(struct cmd_ctx *ctx, const char *text)
 		return CMD_ERROR;
 	if (!proto_raw_send(acc, text, &err))
 		return cmd_error(ctx, "%s", err->message);
-	cmd_print(ctx, "sent %zu bytes of raw XML", strlen(text));
+	cmd_print(ctx, "sent %zu %s of raw XML", strlen(text),
+	    str_plural(strlen(text), "byte", "bytes"));
 	return CMD_OK;
 }
 
@@ -137,7 +139,8 @@ xml_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	p = pending_of(ctx);
 	if (p == NULL)
 		return cmd_usage(ctx);
-	cmd_print(ctx, "discarded %zu bytes of unfinished raw XML", p->len);
+	cmd_print(ctx, "discarded %zu %s of unfinished raw XML", p->len,
+	    str_plural(p->len, "byte", "bytes"));
 	pending_drop(ctx);
 	return CMD_OK;
 }
@@ -254,7 +257,8 @@ clear_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	guint n = xmlcon_count();
 
 	xmlcon_clear();
-	cmd_print(ctx, "XML console cleared (%u stanzas dropped)", n);
+	cmd_print(ctx, "XML console cleared (%u %s dropped)", n,
+	    str_plural(n, "stanza", "stanzas"));
 	return CMD_OK;
 }
 
@@ -290,8 +294,9 @@ search_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return CMD_OK;
 	}
 	from = hits->len > SEARCH_MAX ? hits->len - SEARCH_MAX : 0;
-	cmd_print(ctx, "%u stanzas contain '%s'%s (/xmlconsole recall N puts "
-	    "one in the input line):", hits->len, f.text, from > 0 ?
+	cmd_print(ctx, "%u %s '%s'%s (/xmlconsole recall N puts "
+	    "one in the input line):", hits->len, str_plural(hits->len,
+	    "stanza contains", "stanzas contain"), f.text, from > 0 ?
 	    ", the latest listed" : "");
 	for (i = from; i < hits->len; i++) {
 		g_autofree char *s = summary(g_ptr_array_index(hits, i));
