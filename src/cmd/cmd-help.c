@@ -172,6 +172,91 @@ cmd_help_text(const char *name, GError **error)
 	return g_string_free(s, FALSE);
 }
 
+#define SUGGEST_NAME_MAX 32
+#define SUGGEST_MAX 3
+
+/* Edit distance of a and b counting a swap of neighbours as one edit
+ * (optimal string alignment); both at most SUGGEST_NAME_MAX bytes. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t d[SUGGEST_NAME_MAX + 1][SUGGEST_NAME_MAX + 1];
+	size_t n = strlen(a), m = strlen(b), i, j;
+
+	for (i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= m; j++) {
+			size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			c = MIN(c, MIN(d[i - 1][j], d[i][j - 1]) + 1);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1])
+				c = MIN(c, d[i - 2][j - 2] + 1);
+			d[i][j] = c;
+		}
+	return d[n][m];
+}
+
+/*
+ * How close command name c is to the mistyped name: 0 when name begins
+ * it, else the edit distance; -1 when too far to suggest.
+ */
+static int
+closeness(const char *name, const char *c)
+{
+	size_t len = strlen(name), dist;
+
+	if (len >= 2 && g_str_has_prefix(c, name))
+		return 0;
+	if (strlen(c) > SUGGEST_NAME_MAX)
+		return -1;
+	dist = edit_distance(name, c);
+	return dist <= (len <= 4 ? 1u : 2u) ? (int)dist : -1;
+}
+
+/*
+ * New text naming the commands closest to a mistyped name ("/join", or
+ * "/disco or /disconnect"): those it begins, else those one or two edits
+ * away, the closest only; NULL when none is close.
+ */
+char *
+cmd_suggest(const char *name)
+{
+	const struct cmd_entry *best[SUGGEST_MAX];
+	int score[SUGGEST_MAX];
+	size_t i, k, n = 0;
+	GString *s;
+
+	g_return_val_if_fail(name != NULL, NULL);
+	if (strlen(name) > SUGGEST_NAME_MAX || *name == '\0')
+		return NULL;
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		int c = closeness(name, cmd_table[i]->name);
+
+		if (c < 0 || (n == SUGGEST_MAX && c >= score[n - 1]))
+			continue;	/* the table is sorted: ties keep order */
+		k = n < SUGGEST_MAX ? n++ : n - 1;
+		for (; k > 0 && score[k - 1] > c; k--) {
+			best[k] = best[k - 1];
+			score[k] = score[k - 1];
+		}
+		best[k] = cmd_table[i];
+		score[k] = c;
+	}
+	if (n == 0)
+		return NULL;
+	while (score[n - 1] > score[0])
+		n--;		/* only the closest */
+	s = g_string_new(NULL);
+	for (i = 0; i < n; i++)
+		g_string_append_printf(s, "%s/%s", i == 0 ? "" : i + 1 == n ?
+		    " or " : ", ", best[i]->name);
+	return g_string_free(s, FALSE);
+}
+
 /* New text listing every command with its one-line purpose. */
 char *
 cmd_help_list(void)

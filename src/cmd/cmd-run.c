@@ -242,6 +242,18 @@ raw_args(const char *text, struct cmd_args *a)
 }
 
 static enum cmd_status
+unknown(struct cmd_ctx *ctx, const char *name)
+{
+	g_autofree char *close = cmd_suggest(name);
+
+	if (close != NULL)
+		return cmd_error(ctx, "unknown command /%s: did you mean %s? "
+		    "(/help shows the list)", name, close);
+	return cmd_error(ctx, "unknown command /%s (/help shows the list)",
+	    name);
+}
+
+static enum cmd_status
 run(struct cmd_ctx *ctx, const char *line)
 {
 	const char *sp;
@@ -261,8 +273,7 @@ run(struct cmd_ctx *ctx, const char *line)
 	ctx->name = g_strdup(name);
 	e = cmd_find(name);
 	if (e == NULL)
-		return cmd_error(ctx, "unknown command /%s (/help shows the "
-		    "list)", name);
+		return unknown(ctx, name);
 	ctx->entry = e;
 	if (e->flags & CMD_RAW_ARGS) {
 		raw_args(sp != NULL ? sp + 1 : "", &a);

@@ -276,6 +276,27 @@ run_in(const char *line, const char *account, const char *peer)
 	return cmd_run_line(line, CMD_FROM_TUI, account, peer, &sink, NULL);
 }
 
+/* A mistyped command gets the closest ones suggested. */
+static void
+cmd_run_line__suggests__close_commands(void **state)
+{
+	printed = g_string_new(NULL);
+	errors = g_string_new(NULL);
+	assert_int_equal(run("/jion room"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "unknown command /jion: did you "
+	    "mean /join?"));
+	assert_int_equal(run("/disc"), CMD_ERROR);	/* a prefix of two */
+	assert_non_null(strstr(errors->str, "did you mean /disco or "
+	    "/disconnect?"));
+	assert_int_equal(run("/conect"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "did you mean /connect?"));
+	assert_int_equal(run("/xyzzy"), CMD_ERROR);
+	assert_null(strstr(errors->str, "did you mean"));
+	assert_non_null(strstr(errors->str, "/help"));
+	g_string_free(printed, TRUE);
+	g_string_free(errors, TRUE);
+}
+
 /* Two windows' unfinished raw XML are kept apart (issue 15, item 18). */
 static void
 cmd_xml__collects__per_target(void **state)
@@ -305,6 +326,7 @@ main(void)
 		cmocka_unit_test(cmd_help__shows__a_subcommand),
 		cmocka_unit_test(cmd_line_is_secret__only_lines_with_a_secret),
 		cmocka_unit_test(cmd_xml__collects__per_target),
+		cmocka_unit_test(cmd_run_line__suggests__close_commands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
