@@ -236,8 +236,9 @@ cmd_suggest(const char *name)
 	for (i = 0; cmd_table[i] != NULL; i++) {
 		int c = closeness(name, cmd_table[i]->name);
 
+		/* the table is sorted: ties keep its order */
 		if (c < 0 || (n == SUGGEST_MAX && c >= score[n - 1]))
-			continue;	/* the table is sorted: ties keep order */
+			continue;
 		k = n < SUGGEST_MAX ? n++ : n - 1;
 		for (; k > 0 && score[k - 1] > c; k--) {
 			best[k] = best[k - 1];

@@ -213,7 +213,7 @@ const struct cmd_entry cmd_join_entry = {
 	.examples = (const char *const[]){ "/join natter",
 	    "/join dev@conference.example.org nick ann", NULL },
 	.min_args = 1, .max_args = 5,
-	.secret_word = "password",	/* a line with one stays out of history */
+	.secret_word = "password",	/* such lines stay out of history */
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
 	.exec = join_exec,
 };

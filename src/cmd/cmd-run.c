@@ -371,7 +371,7 @@ cmd_line_is_secret(const char *line)
 		n = strcspn(line, " \t");
 		g_free(name);
 		name = g_strndup(line, n);
-		sub = cmd_find_sub(e, name);	/* the subcommand's flags count */
+		sub = cmd_find_sub(e, name);	/* its flags count */
 		if (sub == NULL)
 			break;
 		e = sub;

@@ -5,6 +5,7 @@
  * cmd layer.
  */
 #include "cmd-entries.h"
+#include "util/str.h"
 
 static enum cmd_status
 win_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -46,11 +47,12 @@ print_win(struct cmd_ctx *ctx, guint i, const struct cmd_win_info *w)
 	if (w->unread > 0)
 		g_string_append_printf(notes, "%s%u unread %s",
 		    notes->len > 0 ? ", " : "", w->unread,
-		    w->unread == 1 ? "line" : "lines");
+		    str_plural(w->unread, "line", "lines"));
 	if (w->highlight)
 		g_string_append_printf(notes, "%shighlighted",
 		    notes->len > 0 ? ", " : "");
-	cmd_print(ctx, "%u: %s%s%s%s", i + 1, w->name, notes->len > 0 ? " (" : "", notes->str,
+	cmd_print(ctx, "%u: %s%s%s%s", i + 1, w->name,
+	    notes->len > 0 ? " (" : "", notes->str,
 	    notes->len > 0 ? ")" : "");
 	g_string_free(notes, TRUE);
 }

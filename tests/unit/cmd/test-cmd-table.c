@@ -178,6 +178,20 @@ cmd_help__shows__a_subcommand(void **state)
 	assert_non_null(strstr(err->message, "filter"));
 }
 
+/* Tab after /help COMMAND offers the command's subcommands. */
+static void
+cmd_complete__help_offers_subcommands(void **state)
+{
+	const char *line = "/help xmlconsole fi";
+	size_t start;
+	g_autoptr(GPtrArray) c = cmd_complete(line, strlen(line), &start,
+	    NULL, NULL);
+
+	assert_int_equal(c->len, 1);
+	assert_string_equal(g_ptr_array_index(c, 0), "filter");
+	assert_int_equal(start, strlen("/help xmlconsole "));
+}
+
 static void
 cmd_line_is_secret__only_lines_with_a_secret(void **state)
 {
@@ -324,6 +338,7 @@ main(void)
 		cmocka_unit_test(cmd_run_line__usage_help_and_errors),
 		cmocka_unit_test(cmd_help__resolves__every_reference),
 		cmocka_unit_test(cmd_help__shows__a_subcommand),
+		cmocka_unit_test(cmd_complete__help_offers_subcommands),
 		cmocka_unit_test(cmd_line_is_secret__only_lines_with_a_secret),
 		cmocka_unit_test(cmd_xml__collects__per_target),
 		cmocka_unit_test(cmd_run_line__suggests__close_commands),
