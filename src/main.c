@@ -36,7 +36,6 @@ struct options {
 	gboolean	 batch;
 	gboolean	 json;
 	gboolean	 xml;
-	char		*control;
 	char		*level;
 	gboolean	 version;
 	char		*dump;
@@ -59,8 +58,6 @@ static const GOptionEntry option_entries[] = {
 	  "With --batch: events as JSON Lines", NULL },
 	{ "xml", 0, 0, G_OPTION_ARG_NONE, &opt.xml,
 	  "With --batch: also print raw XML traffic (raw-in, raw-out)", NULL },
-	{ "control", 0, 0, G_OPTION_ARG_FILENAME, &opt.control,
-	  "Accept commands on the UNIX socket PATH", "PATH" },
 	{ "log-level", 'l', 0, G_OPTION_ARG_STRING, &opt.level,
 	  "Debug log threshold: debug, info, warn or error", "LEVEL" },
 	{ "version", 0, 0, G_OPTION_ARG_NONE, &opt.version,
@@ -92,11 +89,6 @@ parse_args(int *argc, char ***argv, char **error)
 	}
 	if ((opt.json || opt.xml) && !opt.batch) {
 		*error = g_strdup("--json and --xml need --batch");
-		return false;
-	}
-	if (opt.control != NULL) {
-		*error = g_strdup("--control is not available in this version "
-		    "yet");
 		return false;
 	}
 	if (opt.dump != NULL && strcmp(opt.dump, "man") != 0) {
@@ -233,6 +225,7 @@ run(void)
 	}
 	cmdq_clear();
 	cmd_search_free();
+	cmd_xml_free();
 	password_cancel_all();
 	proto_shutdown();
 	history_close();

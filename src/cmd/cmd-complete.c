@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "cmd.h"
+#include "cmd-entries.h"
 #include "core/account.h"
 #include "core/certstore.h"
 #include "core/prefs.h"
@@ -199,7 +199,10 @@ cmd_complete(const char *line, size_t point, size_t *start,
 		}
 		pos++;
 	}
-	if (pos == 0 && e->subcmds != NULL && e->subcmds[0] != NULL)
+	sub = pos == 1 && e == &cmd_help_entry ? cmd_find(words[1]) : NULL;
+	if (sub != NULL && sub->subcmds != NULL && sub->subcmds[0] != NULL)
+		complete_with(CMD_COMPLETE_SUBCMD, sub, prefix, out);
+	else if (pos == 0 && e->subcmds != NULL && e->subcmds[0] != NULL)
 		complete_with(CMD_COMPLETE_SUBCMD, e, prefix, out);
 	else
 		complete_with(completer_at(e, pos), e, prefix, out);

@@ -36,17 +36,19 @@ static const enum cmd_completer help_complete[] = { CMD_COMPLETE_COMMAND,
 
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
-	.synopsis = (const char *const[]){ "/help [COMMAND]",
+	.synopsis = (const char *const[]){ "/help [COMMAND [SUBCOMMAND]]",
 	    "/help set PREFERENCE", NULL },
 	.description = "Show the list of commands, or the help of one "
-	    "command or preference.",
+	    "command, subcommand or preference.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "COMMAND", "a command name, with or without the /" },
+	    { "SUBCOMMAND", "one of the command's subcommands, as its help "
+	      "lists them" },
 	    { "PREFERENCE", "a preference name, as listed by /set" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/help", "/help connect",
-	    "/help set ui.time_format", NULL },
-	.min_args = 0, .max_args = 2,
+	    "/help xmlconsole filter", "/help set ui.time_format", NULL },
+	.min_args = 0, .max_args = 3,
 	.complete = help_complete,
 	.flags = CMD_SCRIPT_SAFE,
 	.exec = help_exec,

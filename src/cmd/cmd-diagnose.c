@@ -527,8 +527,9 @@ report_json(struct diag *d)
 	return g_string_free(j, FALSE);
 }
 
-static void
-finish(struct diag *d)
+/* The plain-text report (new string, no trailing blanks). */
+static char *
+report_text(struct diag *d)
 {
 	GString *s = g_string_new(NULL);
 	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -536,15 +537,6 @@ finish(struct diag *d)
 	g_auto(GStrv) lines = NULL;
 	guint i;
 
-	if (d->json) {
-		g_autofree char *j = report_json(d);
-
-		cmd_print(d->ctx, "%s", j);
-		cmd_done(d->ctx, CMD_OK);
-		g_string_free(s, TRUE);
-		diag_free(d);
-		return;
-	}
 	g_string_append_printf(s, "Diagnosis of %s (natter %s, %s)\n\n",
 	    d->domain, PACKAGE_VERSION, ts);
 	report_connection(d, s);
@@ -560,25 +552,37 @@ finish(struct diag *d)
 	for (i = 0; lines[i] != NULL; i++)	/* no trailing blanks */
 		g_string_append_printf(s, "%s%s", g_strchomp(lines[i]),
 		    lines[i + 1] != NULL ? "\n" : "");
-	g_strfreev(lines);
-	lines = NULL;
+	return g_string_free(s, FALSE);
+}
+
+/* Show the report, or (-o) write it to the file, mode 0600. */
+static void
+finish(struct diag *d)
+{
+	g_autofree char *text = d->json ? report_json(d) : report_text(d);
+	g_auto(GStrv) lines = NULL;
+	guint i;
+
 	if (d->file != NULL) {
 		g_autoptr(GError) err = NULL;
+		g_autofree char *out = d->json ? g_strconcat(text, "\n", NULL) :
+		    g_strdup(text);
 
-		if (files_write_private(d->file, s->str, s->len, &err))
+		if (files_write_private(d->file, out, strlen(out), &err))
 			cmd_print(d->ctx, "diagnosis of %s written to %s",
 			    d->domain, d->file);
 		else
 			cmd_error(d->ctx, "cannot write %s: %s", d->file,
 			    err->message);
+	} else if (d->json) {
+		cmd_print(d->ctx, "%s", text);
 	} else {
-		lines = g_strsplit(s->str, "\n", -1);
+		lines = g_strsplit(text, "\n", -1);
 		for (i = 0; lines[i] != NULL; i++)
 			if (lines[i + 1] != NULL || *lines[i] != '\0')
 				cmd_print(d->ctx, "%s", lines[i]);
 	}
 	cmd_done(d->ctx, d->ctx->errored ? CMD_ERROR : CMD_OK);
-	g_string_free(s, TRUE);
 	diag_free(d);
 }
 
@@ -757,8 +761,8 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 const struct cmd_entry cmd_diagnose_entry = {
 	.name = "diagnose",
-	.synopsis = (const char *const[]){ "/diagnose [DOMAIN] [-o FILE]",
-	    "/diagnose [DOMAIN] --json", NULL },
+	.synopsis = (const char *const[]){
+	    "/diagnose [DOMAIN] [--json] [-o FILE]", NULL },
 	.description = "One report on a server: how natter is connected (host, "
 	    "port, TLS and certificate, SASL mechanism, stream management), "
 	    "server software and uptime, a compliance table of the features "
@@ -771,7 +775,8 @@ const struct cmd_entry cmd_diagnose_entry = {
 	    { "FILE", "write the report there (mode 0600) instead of showing "
 	      "it" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/diagnose", "/diagnose --json",
-	    "/diagnose example.org -o ~/example-report.txt", NULL },
+	    "/diagnose example.org -o ~/example-report.txt",
+	    "/diagnose --json -o ~/report.json", NULL },
 	.min_args = 0, .max_args = 4,
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = diagnose_exec,
 };

@@ -14,6 +14,7 @@
 #include "core/account.h"
 #include "core/room.h"
 #include "core/roster.h"
+#include "util/str.h"
 #include "xmpp/proto-conn.h"
 
 static const struct {
@@ -266,8 +267,9 @@ print_answer(struct pending *p, GPtrArray *recs)
 		print_info(ctx, recs);
 		break;
 	case PQ_DISCO_ITEMS:
-		cmd_print(ctx, "disco#items of %s (%.1f ms): %u items",
-		    p->who, ms, recs->len - 1);
+		cmd_print(ctx, "disco#items of %s (%.1f ms): %u %s",
+		    p->who, ms, recs->len - 1, str_plural(recs->len - 1,
+		    "item", "items"));
 		print_items(ctx, recs);
 		break;
 	case PQ_VERSION:

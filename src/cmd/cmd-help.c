@@ -12,14 +12,33 @@
 #include "core/prefs.h"
 #include "util/errors.h"
 
+/* "a, b, c": the names of e's subcommands (e must have some). */
+static char *
+sub_names(const struct cmd_entry *e)
+{
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; e->subcmds[i] != NULL; i++)
+		g_string_append_printf(s, "%s%s", i > 0 ? ", " : "",
+		    e->subcmds[i]->name);
+	return g_string_free(s, FALSE);
+}
+
+static bool
+has_subs(const struct cmd_entry *e)
+{
+	return e->subcmds != NULL && e->subcmds[0] != NULL;
+}
+
+/* path: "/cmd" or "/cmd sub", for the pointer to the subcommands' help. */
 static void
-entry_help(GString *s, const struct cmd_entry *e, const char *prefix)
+entry_help(GString *s, const struct cmd_entry *e, const char *path)
 {
 	size_t i;
 
 	for (i = 0; e->synopsis[i] != NULL; i++)
-		g_string_append_printf(s, "%s%s\n", i == 0 ? "" : "",
-		    e->synopsis[i]);
+		g_string_append_printf(s, "%s\n", e->synopsis[i]);
 	g_string_append_printf(s, "\n%s\n", e->description);
 	if (e->args != NULL && e->args[0].form != NULL) {
 		g_string_append(s, "\nArguments:\n");
@@ -27,12 +46,17 @@ entry_help(GString *s, const struct cmd_entry *e, const char *prefix)
 			g_string_append_printf(s, "  %-22s %s\n",
 			    e->args[i].form, e->args[i].meaning);
 	}
+	if (has_subs(e)) {
+		g_autofree char *l = sub_names(e);
+
+		g_string_append_printf(s, "\nSubcommands (/help %s "
+		    "SUBCOMMAND): %s\n", path + 1, l);
+	}
 	if (e->examples != NULL && e->examples[0] != NULL) {
 		g_string_append(s, "\nExamples:\n");
 		for (i = 0; e->examples[i] != NULL; i++)
 			g_string_append_printf(s, "  %s\n", e->examples[i]);
 	}
-	(void)prefix;
 }
 
 static char *
@@ -56,16 +80,72 @@ pref_help(const struct pref_def *d)
 	return g_string_free(s, FALSE);
 }
 
+/* New NULL-terminated array of the non-empty words of text. */
+static char **
+split_words(const char *text)
+{
+	g_auto(GStrv) all = g_strsplit_set(text, " \t", -1);
+	GPtrArray *w = g_ptr_array_new();
+	size_t i;
+
+	for (i = 0; all[i] != NULL; i++)
+		if (all[i][0] != '\0')
+			g_ptr_array_add(w, g_strdup(all[i]));
+	g_ptr_array_add(w, NULL);
+	return (char **)g_ptr_array_free(w, FALSE);
+}
+
 /*
- * New help text for "CMD" or "set PREF" (name without '/'), or NULL with
- * error for an unknown name.
+ * The entry named by words ("cmd" or "cmd sub ..."), its path in *path
+ * ("/cmd sub"); NULL with error when a word names nothing.
+ */
+static const struct cmd_entry *
+find_path(char **words, GString *path, GError **error)
+{
+	const struct cmd_entry *e = cmd_find(words[0]), *sub;
+	size_t i;
+
+	if (e == NULL) {
+		g_set_error(error, NATTER_CMD_ERROR, 0,
+		    "no command /%s (/help shows the list)", words[0]);
+		return NULL;
+	}
+	g_string_append_printf(path, "/%s", e->name);
+	for (i = 1; words[i] != NULL; i++) {
+		g_autofree char *l = NULL;
+
+		sub = has_subs(e) ? cmd_find_sub(e, words[i]) : NULL;
+		if (sub != NULL) {
+			e = sub;
+			g_string_append_printf(path, " %s", e->name);
+			continue;
+		}
+		if (!has_subs(e)) {
+			g_set_error(error, NATTER_CMD_ERROR, 0,
+			    "%s has no subcommands (/help %s)", path->str,
+			    path->str + 1);
+			return NULL;
+		}
+		l = sub_names(e);
+		g_set_error(error, NATTER_CMD_ERROR, 0, "%s has no subcommand "
+		    "'%s'; it has: %s", path->str, words[i], l);
+		return NULL;
+	}
+	return e;
+}
+
+/*
+ * New help text for "CMD", "CMD SUBCOMMAND" or "set PREF" (a leading '/'
+ * is optional), or NULL with error for a name that names nothing.
  */
 char *
 cmd_help_text(const char *name, GError **error)
 {
 	const struct cmd_entry *e;
-	GString *s;
+	g_auto(GStrv) words = NULL;
+	GString *s, *path;
 
+	g_return_val_if_fail(name != NULL, NULL);
 	if (name[0] == '/')
 		name++;
 	if (g_str_has_prefix(name, "set ")) {
@@ -74,14 +154,107 @@ cmd_help_text(const char *name, GError **error)
 		if (d != NULL)
 			return pref_help(d);
 	}
-	e = cmd_find(name);
+	words = split_words(name);
+	if (words[0] == NULL) {
+		g_set_error(error, NATTER_CMD_ERROR, 0, "help on what? "
+		    "(/help shows the list)");
+		return NULL;
+	}
+	path = g_string_new(NULL);
+	e = find_path(words, path, error);
 	if (e == NULL) {
-		g_set_error(error, NATTER_CMD_ERROR, 0,
-		    "no command /%s (/help lists them)", name);
+		g_string_free(path, TRUE);
 		return NULL;
 	}
 	s = g_string_new(NULL);
-	entry_help(s, e, "");
+	entry_help(s, e, path->str);
+	g_string_free(path, TRUE);
+	return g_string_free(s, FALSE);
+}
+
+#define SUGGEST_NAME_MAX 32
+#define SUGGEST_MAX 3
+
+/* Edit distance of a and b counting a swap of neighbours as one edit
+ * (optimal string alignment); both at most SUGGEST_NAME_MAX bytes. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t d[SUGGEST_NAME_MAX + 1][SUGGEST_NAME_MAX + 1];
+	size_t n = strlen(a), m = strlen(b), i, j;
+
+	for (i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++)
+		for (j = 1; j <= m; j++) {
+			size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			c = MIN(c, MIN(d[i - 1][j], d[i][j - 1]) + 1);
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1])
+				c = MIN(c, d[i - 2][j - 2] + 1);
+			d[i][j] = c;
+		}
+	return d[n][m];
+}
+
+/*
+ * How close command name c is to the mistyped name: 0 when name begins
+ * it, else the edit distance; -1 when too far to suggest.
+ */
+static int
+closeness(const char *name, const char *c)
+{
+	size_t len = strlen(name), dist;
+
+	if (len >= 2 && g_str_has_prefix(c, name))
+		return 0;
+	if (strlen(c) > SUGGEST_NAME_MAX)
+		return -1;
+	dist = edit_distance(name, c);
+	return dist <= (len <= 4 ? 1u : 2u) ? (int)dist : -1;
+}
+
+/*
+ * New text naming the commands closest to a mistyped name ("/join", or
+ * "/disco or /disconnect"): those it begins, else those one or two edits
+ * away, the closest only; NULL when none is close.
+ */
+char *
+cmd_suggest(const char *name)
+{
+	const struct cmd_entry *best[SUGGEST_MAX];
+	int score[SUGGEST_MAX];
+	size_t i, k, n = 0;
+	GString *s;
+
+	g_return_val_if_fail(name != NULL, NULL);
+	if (strlen(name) > SUGGEST_NAME_MAX || *name == '\0')
+		return NULL;
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		int c = closeness(name, cmd_table[i]->name);
+
+		/* the table is sorted: ties keep its order */
+		if (c < 0 || (n == SUGGEST_MAX && c >= score[n - 1]))
+			continue;
+		k = n < SUGGEST_MAX ? n++ : n - 1;
+		for (; k > 0 && score[k - 1] > c; k--) {
+			best[k] = best[k - 1];
+			score[k] = score[k - 1];
+		}
+		best[k] = cmd_table[i];
+		score[k] = c;
+	}
+	if (n == 0)
+		return NULL;
+	while (score[n - 1] > score[0])
+		n--;		/* only the closest */
+	s = g_string_new(NULL);
+	for (i = 0; i < n; i++)
+		g_string_append_printf(s, "%s/%s", i == 0 ? "" : i + 1 == n ?
+		    " or " : ", ", best[i]->name);
 	return g_string_free(s, FALSE);
 }
 
@@ -122,7 +295,44 @@ man_escape(GString *out, const char *s)
 	}
 }
 
-/* Append the troff command reference (between the man page's markers). */
+static void
+man_entry(GString *out, const struct cmd_entry *e)
+{
+	size_t j;
+
+	g_string_append(out, ".TP\n.B ");
+	man_escape(out, e->synopsis[0]);
+	g_string_append_c(out, '\n');
+	for (j = 1; e->synopsis[j] != NULL; j++) {
+		g_string_append(out, ".br\n.B ");
+		man_escape(out, e->synopsis[j]);
+		g_string_append_c(out, '\n');
+	}
+	g_string_append(out, ".br\n");
+	man_escape(out, e->description);
+	g_string_append_c(out, '\n');
+	for (j = 0; e->examples != NULL && e->examples[j] != NULL; j++) {
+		g_string_append(out, ".br\nExample: ");
+		man_escape(out, e->examples[j]);
+		g_string_append_c(out, '\n');
+	}
+	if (e->args == NULL || e->args[0].form == NULL)
+		return;
+	g_string_append(out, ".RS\n");
+	for (j = 0; e->args[j].form != NULL; j++) {
+		g_string_append(out, ".TP\n.I ");
+		man_escape(out, e->args[j].form);
+		g_string_append_c(out, '\n');
+		man_escape(out, e->args[j].meaning);
+		g_string_append_c(out, '\n');
+	}
+	g_string_append(out, ".RE\n");
+}
+
+/*
+ * Append the troff command reference (between the man page's markers):
+ * every command, then each of its subcommands, with their arguments.
+ */
 void
 cmd_dump_man(GString *out)
 {
@@ -131,22 +341,8 @@ cmd_dump_man(GString *out)
 	for (i = 0; cmd_table[i] != NULL; i++) {
 		const struct cmd_entry *e = cmd_table[i];
 
-		g_string_append(out, ".TP\n.B ");
-		man_escape(out, e->synopsis[0]);
-		g_string_append_c(out, '\n');
-		for (j = 1; e->synopsis[j] != NULL; j++) {
-			g_string_append(out, ".br\n.B ");
-			man_escape(out, e->synopsis[j]);
-			g_string_append_c(out, '\n');
-		}
-		g_string_append(out, ".br\n");
-		man_escape(out, e->description);
-		g_string_append_c(out, '\n');
-		for (j = 0; e->examples != NULL && e->examples[j] != NULL;
-		    j++) {
-			g_string_append(out, ".br\nExample: ");
-			man_escape(out, e->examples[j]);
-			g_string_append_c(out, '\n');
-		}
+		man_entry(out, e);
+		for (j = 0; has_subs(e) && e->subcmds[j] != NULL; j++)
+			man_entry(out, e->subcmds[j]);
 	}
 }

@@ -205,16 +205,21 @@ const struct cmd_entry cmd_join_entry = {
 	    "/join ROOM[@SERVICE] [nick NICK] [password PASSWORD]", NULL },
 	.description = "Join a group chat, opening its window. A bare ROOM "
 	    "uses your server's conference service; NICK defaults to the "
-	    "account's nick or the JID's user part.",
+	    "account's nick or the JID's user part. A room that does not "
+	    "exist yet is created, with you as its owner, and opened at once "
+	    "with the service's default configuration (the muc.create "
+	    "preference: configure leaves it for /room config).",
 	.args = (const struct cmd_arg_doc[]){
 	    { "ROOM", "the room's name, or room@service" },
 	    { "SERVICE", "the conference service, e.g. conference.example.org" },
 	    { "NICK", "the nickname to use in the room" },
-	    { "PASSWORD", "the room's password, if it has one" },
+	    { "PASSWORD", "the room's password, if it has one (a line with "
+	      "it is kept out of the input history)" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/join natter",
 	    "/join dev@conference.example.org nick ann", NULL },
 	.min_args = 1, .max_args = 5,
+	.secret_word = "password",	/* such lines stay out of history */
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
 	.exec = join_exec,
 };
@@ -640,8 +645,9 @@ static const struct cmd_entry room_info = {
 static const struct cmd_entry room_accept = {
 	.name = "accept",
 	.synopsis = (const char *const[]){ "/room accept", NULL },
-	.description = "Accept the default configuration of a room you just "
-	    "created (an instant room).",
+	.description = "Open a room you just created with the service's "
+	    "default configuration (an instant room). /join does this itself "
+	    "unless muc.create is configure.",
 	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
 	.examples = (const char *const[]){ "/room accept", NULL },
 	.min_args = 0, .max_args = 0,

@@ -163,7 +163,7 @@ tui_op(const struct cmd_entry *e)
 	if (strcmp(e->name, "win") == 0)
 		return ui_ops->win_select != NULL;
 	if (strcmp(e->name, "wins") == 0)
-		return ui_ops->win_list != NULL;
+		return ui_ops->win_info != NULL;
 	if (strcmp(e->name, "close") == 0)
 		return ui_ops->win_close != NULL;
 	if (strcmp(e->name, "clear") == 0)
@@ -188,8 +188,9 @@ online(struct cmd_ctx *ctx)
 	return true;
 }
 
-static const struct cmd_entry *
-find_sub(const struct cmd_entry *e, const char *name)
+/* Subcommand of e by name, or NULL. */
+const struct cmd_entry *
+cmd_find_sub(const struct cmd_entry *e, const char *name)
 {
 	size_t i;
 
@@ -202,8 +203,8 @@ find_sub(const struct cmd_entry *e, const char *name)
 static enum cmd_status
 dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
 {
-	const struct cmd_entry *sub = a->argc > 0 ? find_sub(e, a->argv[0]) :
-	    NULL;
+	const struct cmd_entry *sub = a->argc > 0 ?
+	    cmd_find_sub(e, a->argv[0]) : NULL;
 
 	if (sub != NULL) {
 		struct cmd_args shifted = *a;
@@ -241,6 +242,18 @@ raw_args(const char *text, struct cmd_args *a)
 }
 
 static enum cmd_status
+unknown(struct cmd_ctx *ctx, const char *name)
+{
+	g_autofree char *close = cmd_suggest(name);
+
+	if (close != NULL)
+		return cmd_error(ctx, "unknown command /%s: did you mean %s? "
+		    "(/help shows the list)", name, close);
+	return cmd_error(ctx, "unknown command /%s (/help shows the list)",
+	    name);
+}
+
+static enum cmd_status
 run(struct cmd_ctx *ctx, const char *line)
 {
 	const char *sp;
@@ -260,8 +273,7 @@ run(struct cmd_ctx *ctx, const char *line)
 	ctx->name = g_strdup(name);
 	e = cmd_find(name);
 	if (e == NULL)
-		return cmd_error(ctx, "unknown command /%s (/help lists them)",
-		    name);
+		return unknown(ctx, name);
 	ctx->entry = e;
 	if (e->flags & CMD_RAW_ARGS) {
 		raw_args(sp != NULL ? sp + 1 : "", &a);
@@ -314,17 +326,38 @@ cmd_net_busy(void)
 	return proto_busy();
 }
 
+/* True when the arguments in rest hold e's secret_word before another. */
+static bool
+has_secret_word(const struct cmd_entry *e, const char *rest)
+{
+	struct cmd_args a;
+	g_autoptr(GError) err = NULL;
+	bool found = false;
+	int i;
+
+	if (!cmd_parse(rest, &a, &err)) {
+		cmd_args_clear(&a);
+		return strstr(rest, e->secret_word) != NULL;
+	}
+	for (i = 0; i + 1 < a.argc && !found; i++)
+		found = strcmp(a.argv[i], e->secret_word) == 0;
+	cmd_args_clear(&a);
+	return found;
+}
+
 /*
- * True when line runs a command whose arguments may hold a secret
- * (CMD_SECRET_ARGS): front ends keep such lines out of their history.
+ * True when line runs a command whose arguments hold a secret: one flagged
+ * CMD_SECRET_ARGS, or one with a secret_word ("password") followed by a
+ * value. Front ends keep such lines out of their history.
  */
 bool
 cmd_line_is_secret(const char *line)
 {
 	g_autofree char *name = NULL;
-	const struct cmd_entry *e;
+	const struct cmd_entry *e, *sub;
 	size_t n;
 
+	g_return_val_if_fail(line != NULL, false);
 	while (*line == ' ' || *line == '\t')
 		line++;
 	if (line[0] != '/')
@@ -338,8 +371,15 @@ cmd_line_is_secret(const char *line)
 		n = strcspn(line, " \t");
 		g_free(name);
 		name = g_strndup(line, n);
-		e = find_sub(e, name);	/* the subcommand's flags count */
+		sub = cmd_find_sub(e, name);	/* its flags count */
+		if (sub == NULL)
+			break;
+		e = sub;
 		line += n;
 	}
-	return e != NULL && (e->flags & CMD_SECRET_ARGS) != 0;
+	if (e == NULL)
+		return false;
+	if (e->flags & CMD_SECRET_ARGS)
+		return true;
+	return e->secret_word != NULL && has_secret_word(e, line);
 }

@@ -12,6 +12,8 @@
 #include "core/account.h"
 #include "core/history.h"
 #include "core/msg.h"
+#include "core/prefs.h"
+#include "util/str.h"
 
 #define SEARCH_LIMIT 50
 
@@ -24,6 +26,8 @@ jump(struct cmd_ctx *ctx, const char *arg)
 	char *end;
 	long n = strtol(arg, &end, 10);
 	struct msg *m;
+	bool room;
+	long keep;
 
 	if (results == NULL || results->len == 0)
 		return cmd_error(ctx, "no search results yet: /search TEXT");
@@ -31,14 +35,20 @@ jump(struct cmd_ctx *ctx, const char *arg)
 		return cmd_error(ctx, "no result %s: the last search has 1-%u",
 		    arg, results->len);
 	m = g_ptr_array_index(results, n - 1);
+	room = g_strcmp0(m->type, "groupchat") == 0;
 	if (ui == NULL || ui->jump == NULL)
 		return cmd_error(ctx, "jumping to a result needs the "
 		    "full-screen interface");
-	if (!ui->jump(m->account, m->peer, g_strcmp0(m->type, "groupchat") ==
-	    0, m->id, m->time))
-		return cmd_error(ctx, "result %ld is no longer in that window "
-		    "(its room history is the server's)", n);
-	return CMD_OK;
+	if (ui->jump(m->account, m->peer, room, m->id, m->time))
+		return CMD_OK;
+	if (room)	/* a room window shows what the room sent since join */
+		return cmd_error(ctx, "result %ld is not in a window of %s any "
+		    "more: a room window holds only what the room sent since "
+		    "you joined", n, m->peer);
+	keep = prefs_get_int("ui.scrollback");
+	return cmd_error(ctx, "result %ld is older than the %ld %s the "
+	    "window of %s keeps (ui.scrollback)", n, keep,
+	    str_plural(keep, "line", "lines"), m->peer);
 }
 
 static void

@@ -5,6 +5,7 @@
  * cmd layer.
  */
 #include "cmd-entries.h"
+#include "util/str.h"
 
 static enum cmd_status
 win_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -34,18 +35,45 @@ const struct cmd_entry cmd_win_entry = {
 	.flags = CMD_TUI, .exec = win_exec,
 };
 
+/* "N: name (current, account A, 3 unread lines, highlighted)" */
+static void
+print_win(struct cmd_ctx *ctx, guint i, const struct cmd_win_info *w)
+{
+	GString *notes = g_string_new(w->current ? "current" : NULL);
+
+	if (w->account != NULL)
+		g_string_append_printf(notes, "%saccount %s",
+		    notes->len > 0 ? ", " : "", w->account);
+	if (w->unread > 0)
+		g_string_append_printf(notes, "%s%u unread %s",
+		    notes->len > 0 ? ", " : "", w->unread,
+		    str_plural(w->unread, "line", "lines"));
+	if (w->highlight)
+		g_string_append_printf(notes, "%shighlighted",
+		    notes->len > 0 ? ", " : "");
+	cmd_print(ctx, "%u: %s%s%s%s", i + 1, w->name,
+	    notes->len > 0 ? " (" : "", notes->str,
+	    notes->len > 0 ? ")" : "");
+	g_string_free(notes, TRUE);
+}
+
 static enum cmd_status
 wins_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	cmd_ui_ops()->win_list(ctx);
+	struct cmd_win_info w;
+	guint i;
+
+	for (i = 0; cmd_ui_ops()->win_info(i, &w); i++)
+		print_win(ctx, i, &w);
 	return CMD_OK;
 }
 
 const struct cmd_entry cmd_wins_entry = {
 	.name = "wins",
 	.synopsis = (const char *const[]){ "/wins", NULL },
-	.description = "List the windows with their number, name and "
-	    "unread lines.",
+	.description = "List the windows with their number, name, account, "
+	    "unread lines and whether they hold a mention or private message "
+	    "(highlighted), and which one is current.",
 	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
 	.examples = (const char *const[]){ "/wins", NULL },
 	.min_args = 0, .max_args = 0,

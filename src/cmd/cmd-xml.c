@@ -4,6 +4,8 @@
  * subcommands act on the console model (core/xmlcon); /xml sends raw XML
  * after a well-formedness check, collecting lines until the elements
  * close. The TUI sends plain lines typed in the console window here too.
+ * Unfinished XML is kept per target (origin, account and peer of the
+ * command), so two windows' (or a script's) half-typed XML never mix.
  * cmd layer.
  */
 #include <string.h>
@@ -13,13 +15,66 @@
 #include "core/account.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
+#include "util/str.h"
 #include "util/xmlpretty.h"
 #include "xmpp/proto-conn.h"
 
 #define PENDING_MAX (256 * 1024)
+#define PENDING_TARGETS 64
 #define SEARCH_MAX 200
 
-static GString *pending;	/* unfinished multi-line raw input */
+/* Unfinished multi-line raw input: target key -> GString. */
+static GHashTable *pending;
+
+static char *
+target_key(enum cmd_origin origin, const char *account, const char *peer)
+{
+	return g_strdup_printf("%d\n%s\n%s", (int)origin,
+	    account != NULL ? account : "", peer != NULL ? peer : "");
+}
+
+static void
+pending_free(gpointer p)
+{
+	g_string_free(p, TRUE);
+}
+
+/* ctx's unfinished XML, or NULL. */
+static GString *
+pending_of(struct cmd_ctx *ctx)
+{
+	g_autofree char *k = target_key(ctx->origin, ctx->account, ctx->peer);
+
+	return pending != NULL ? g_hash_table_lookup(pending, k) : NULL;
+}
+
+static void
+pending_drop(struct cmd_ctx *ctx)
+{
+	g_autofree char *k = target_key(ctx->origin, ctx->account, ctx->peer);
+
+	if (pending != NULL)
+		g_hash_table_remove(pending, k);
+}
+
+/* ctx's unfinished XML, created empty; NULL when too many targets wait. */
+static GString *
+pending_get(struct cmd_ctx *ctx)
+{
+	GString *p = pending_of(ctx);
+
+	if (p != NULL)
+		return p;
+	if (pending == NULL)
+		pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    pending_free);
+	if (g_hash_table_size(pending) >= PENDING_TARGETS)
+		return NULL;
+	p = g_string_new(NULL);
+	g_hash_table_insert(pending, target_key(ctx->origin, ctx->account,
+	    ctx->peer), p);
+	return p;
+}
 
 static enum cmd_status
 send_checked(struct cmd_ctx *ctx, const char *text)
@@ -31,7 +86,8 @@ send_checked(struct cmd_ctx *ctx, const char *text)
 		return CMD_ERROR;
 	if (!proto_raw_send(acc, text, &err))
 		return cmd_error(ctx, "%s", err->message);
-	cmd_print(ctx, "sent %zu bytes of raw XML", strlen(text));
+	cmd_print(ctx, "sent %zu %s of raw XML", strlen(text),
+	    str_plural(strlen(text), "byte", "bytes"));
 	return CMD_OK;
 }
 
@@ -44,26 +100,29 @@ static enum cmd_status
 xml_input(struct cmd_ctx *ctx, const char *line)
 {
 	g_autofree char *error = NULL, *text = NULL;
+	GString *p = pending_get(ctx);
 	enum xp_check r;
 
-	if (pending == NULL)
-		pending = g_string_new(NULL);
-	if (pending->len + strlen(line) + 1 > PENDING_MAX) {
-		g_string_truncate(pending, 0);
+	if (p == NULL)
+		return cmd_error(ctx, "unfinished raw XML waits in %d places "
+		    "already: finish or discard one (/xml alone)",
+		    PENDING_TARGETS);
+	if (p->len + strlen(line) + 1 > PENDING_MAX) {
+		pending_drop(ctx);
 		return cmd_error(ctx, "raw XML longer than %d bytes: discarded, "
 		    "nothing sent", PENDING_MAX);
 	}
-	if (pending->len > 0)
-		g_string_append_c(pending, '\n');
-	g_string_append(pending, line);
-	r = xp_check(pending->str, &error);
+	if (p->len > 0)
+		g_string_append_c(p, '\n');
+	g_string_append(p, line);
+	r = xp_check(p->str, &error);
 	if (r == XP_CHECK_INCOMPLETE) {
 		cmd_print(ctx, "\xe2\x80\xa6 element not closed yet: continue on "
 		    "the next line (/xml alone discards it)");
 		return CMD_OK;
 	}
-	text = g_string_free(pending, FALSE);
-	pending = NULL;
+	text = g_strdup(p->str);
+	pending_drop(ctx);
 	if (r == XP_CHECK_ERROR)
 		return cmd_error(ctx, "not sent, the XML is not well-formed: %s",
 		    error);
@@ -73,23 +132,36 @@ xml_input(struct cmd_ctx *ctx, const char *line)
 static enum cmd_status
 xml_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	if (a->argc == 0) {
-		if (pending == NULL)
-			return cmd_usage(ctx);
-		cmd_print(ctx, "discarded %zu bytes of unfinished raw XML",
-		    pending->len);
-		g_string_free(pending, TRUE);
-		pending = NULL;
-		return CMD_OK;
-	}
-	return xml_input(ctx, a->argv[0]);
+	GString *p;
+
+	if (a->argc > 0)
+		return xml_input(ctx, a->argv[0]);
+	p = pending_of(ctx);
+	if (p == NULL)
+		return cmd_usage(ctx);
+	cmd_print(ctx, "discarded %zu %s of unfinished raw XML", p->len,
+	    str_plural(p->len, "byte", "bytes"));
+	pending_drop(ctx);
+	return CMD_OK;
 }
 
-/* True while lines of raw XML are being collected. */
+/*
+ * True while lines of raw XML typed in the full-screen interface for
+ * account and peer (either may be NULL) are being collected.
+ */
 bool
-cmd_xml_pending(void)
+cmd_xml_pending(const char *account, const char *peer)
 {
-	return pending != NULL;
+	g_autofree char *k = target_key(CMD_FROM_TUI, account, peer);
+
+	return pending != NULL && g_hash_table_contains(pending, k);
+}
+
+/* Drop all unfinished raw XML (at exit). */
+void
+cmd_xml_free(void)
+{
+	g_clear_pointer(&pending, g_hash_table_destroy);
 }
 
 static enum cmd_status
@@ -185,7 +257,8 @@ clear_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	guint n = xmlcon_count();
 
 	xmlcon_clear();
-	cmd_print(ctx, "XML console cleared (%u stanzas dropped)", n);
+	cmd_print(ctx, "XML console cleared (%u %s dropped)", n,
+	    str_plural(n, "stanza", "stanzas"));
 	return CMD_OK;
 }
 
@@ -221,8 +294,9 @@ search_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return CMD_OK;
 	}
 	from = hits->len > SEARCH_MAX ? hits->len - SEARCH_MAX : 0;
-	cmd_print(ctx, "%u stanzas contain '%s'%s (/xmlconsole recall N puts "
-	    "one in the input line):", hits->len, f.text, from > 0 ?
+	cmd_print(ctx, "%u %s '%s'%s (/xmlconsole recall N puts "
+	    "one in the input line):", hits->len, str_plural(hits->len,
+	    "stanza contains", "stanzas contain"), f.text, from > 0 ?
 	    ", the latest listed" : "");
 	for (i = from; i < hits->len; i++) {
 		g_autofree char *s = summary(g_ptr_array_index(hits, i));
@@ -401,7 +475,8 @@ const struct cmd_entry cmd_xml_entry = {
 	    "well-formedness check: malformed XML is refused with the parser's "
 	    "message and nothing is sent. An element not closed yet is kept "
 	    "and the next /xml lines (or lines typed in the XML console) "
-	    "complete it; /xml alone discards it.",
+	    "complete it; /xml alone discards it. Each window (and each "
+	    "script or batch session) collects its own.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "XML", "one or more elements, as sent on the stream" },
 	    { NULL, NULL } },

@@ -76,6 +76,8 @@ struct cmd_entry {
 	const enum cmd_completer	*complete;	/* per position, NONE
 							   terminated */
 	const char *const		*words;		/* for COMPLETE_WORDS */
+	const char			*secret_word;	/* the argument after
+							   it is a secret */
 	unsigned			 flags;
 	cmd_exec_fn			*exec;
 };
@@ -101,11 +103,21 @@ struct cmd_ctx {
 	const struct cmd_entry	*entry;
 };
 
+/* One window, as /wins lists it. */
+struct cmd_win_info {
+	const char	*name;
+	const char	*account;	/* or NULL */
+	guint		 unread;	/* lines added since last read */
+	bool		 highlight;	/* a mention or private message */
+	bool		 current;
+};
+
 /* What the front end does for commands that act on its windows. */
 typedef void cmd_secret_fn(const char *secret, void *data);
 struct cmd_ui_ops {
 	bool	(*win_select)(const char *arg, GError **error);
-	void	(*win_list)(struct cmd_ctx *ctx);
+	/* Window i (0 is the console); false past the last one */
+	bool	(*win_info)(guint i, struct cmd_win_info *out);
 	bool	(*win_close)(const char *arg, GError **error);
 	void	(*win_clear)(void);
 	bool	(*ask_secret)(const char *prompt, cmd_secret_fn *fn,
@@ -136,6 +148,8 @@ bool	 cmd_parse(const char *line, struct cmd_args *out, GError **error);
 void	 cmd_args_clear(struct cmd_args *a);
 const char *cmd_args_rest(const struct cmd_args *a, int i);
 const struct cmd_entry *cmd_find(const char *name);
+const struct cmd_entry *cmd_find_sub(const struct cmd_entry *e,
+	    const char *name);
 enum cmd_status cmd_run_line(const char *line, enum cmd_origin origin,
 	    const char *account, const char *peer,
 	    const struct cmd_sink *sink, void *sink_data);
@@ -161,7 +175,8 @@ unsigned cmdq_failures(void);
 void	 cmdq_clear(void);
 
 bool	 cmd_net_busy(void);
-bool	 cmd_xml_pending(void);
+bool	 cmd_xml_pending(const char *account, const char *peer);
+void	 cmd_xml_free(void);
 bool	 cmd_line_is_secret(const char *line);
 void	 cmd_search_free(void);
 enum cmd_status cmd_say(struct cmd_ctx *ctx, const char *line);
@@ -170,6 +185,7 @@ bool	 cmd_chat_state(const char *account, const char *peer,
 
 char	*cmd_help_text(const char *name, GError **error);
 char	*cmd_help_list(void);
+char	*cmd_suggest(const char *name);
 void	 cmd_dump_man(GString *out);
 GPtrArray *cmd_complete(const char *line, size_t point, size_t *start,
 	    const char *account, const char *peer);

@@ -10,6 +10,7 @@ static const char *const log_levels[] = { "debug", "info", "warn", "error",
 static const char *const osc_modes[] = { "off", "osc9", "osc777", NULL };
 static const char *const roster_by[] = { "group", "presence", "none",
 	NULL };
+static const char *const muc_create[] = { "instant", "configure", NULL };
 static const char *const tls_modes[] = { "force", "direct", "allow", "trust",
 	"disable", NULL };
 
@@ -45,6 +46,11 @@ const struct pref_def pref_table[] = {
 	  "timeout and the command fails." },
 	{ "log.level", PREF_ENUM, "info", 0, 0, log_levels,
 	  "Threshold of the debug log $XDG_STATE_HOME/natter/natter.log." },
+	{ "muc.create", PREF_ENUM, "instant", 0, 0, muc_create,
+	  "A room you create by joining it: instant (open at once with the "
+	  "service's default configuration) or configure (left for you to "
+	  "configure with /room config, or to open with /room accept; many "
+	  "services keep others out until then)." },
 	{ "muc.highlight", PREF_STRING, "", 0, 0, NULL,
 	  "Comma-separated words that highlight a room window like your "
 	  "nick does." },

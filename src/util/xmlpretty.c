@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sanitize.h"
+#include "str.h"
 #include "xmlpretty.h"
 
 enum xt_kind {
@@ -150,7 +151,8 @@ add_long(struct xp_line *l, enum xp_tok tok, const char *p, size_t len,
 		return;
 	}
 	add_span(l, tok, p, utf8_cut(p, len, MIN(ELIDE_KEEP, opts->max_text)));
-	g_snprintf(note, sizeof(note), "[\xe2\x80\xa6 %zu bytes]", len);
+	g_snprintf(note, sizeof(note), "[\xe2\x80\xa6 %zu %s]", len,
+	    str_plural(len, "byte", "bytes"));
 	add_span(l, XP_ELIDED, note, strlen(note));
 }
 

@@ -217,13 +217,10 @@ occupant_unavailable(struct pconn *pc, struct room *r, const char *nick,
 
 /* What the self-presence status codes tell the user (§15.6). */
 static char *
-join_notes(struct room *r, const char *codes)
+join_notes(struct room *r, const char *codes, const char *created)
 {
-	GString *s = g_string_new(NULL);
+	GString *s = g_string_new(created);
 
-	if (has_code(codes, "201"))
-		g_string_append(s, "the room was created: /room accept makes "
-		    "it an instant room, /room config configures it");
 	if (r->non_anonymous)
 		g_string_append_printf(s, "%severyone can see your real JID",
 		    s->len ? "; " : "");
@@ -234,6 +231,84 @@ join_notes(struct room *r, const char *codes)
 		g_string_append_printf(s, "%sthe room changed your nick to %s",
 		    s->len ? "; " : "", r->nick);
 	return g_string_free(s, FALSE);
+}
+
+static void
+emit_joined(struct pconn *pc, struct room *r, const char *codes,
+    const char *created)
+{
+	g_autofree char *notes = join_notes(r, codes, created);
+
+	emit_room(pc, EV_ROOM_JOINED, r->jid, r->nick,
+	    *notes != '\0' ? notes : NULL, codes);
+}
+
+/* A room we created, waiting for the answer to its instant-room form. */
+struct instant_req {
+	char	*account;
+	char	*room;
+	char	*codes;
+};
+
+static void
+instant_done(GPtrArray *items, const char *error, void *data)
+{
+	struct instant_req *q = data;
+	struct pconn *pc = proto_online(q->account, NULL);
+	struct room *r = pc != NULL ? room_find(q->account, q->room) : NULL;
+	g_autofree char *why = NULL;
+
+	if (r != NULL && r->joined) {	/* else the session ended */
+		why = error == NULL ? NULL : g_strdup_printf("the room was "
+		    "created but not opened to others (%s): /room accept "
+		    "opens it, /room config configures it", error);
+		emit_joined(pc, r, q->codes, error == NULL ? "the room was "
+		    "created with the service's default configuration "
+		    "(/room config changes it)" : why);
+	}
+	g_free(q->account);
+	g_free(q->room);
+	g_free(q->codes);
+	g_free(q);
+}
+
+/*
+ * We created r (status 201). With muc.create instant, submit the instant
+ * room form (§10.1.2) and tell of the join once the room answers: a
+ * service that locks new rooms keeps others out until then. True when
+ * the join is told later.
+ */
+static bool
+created(struct pconn *pc, struct room *r, const char *codes)
+{
+	struct instant_req *q;
+	g_autoptr(GError) err = NULL;
+
+	if (strcmp(prefs_get("muc.create"), "instant") != 0)
+		return false;
+	q = g_new0(struct instant_req, 1);
+	q->account = g_strdup(pc->acc->name);
+	q->room = g_strdup(r->jid);
+	q->codes = g_strdup(codes);
+	if (!proto_muc_owner(pc->acc, r->jid, false, NULL, instant_done, q,
+	    &err))
+		instant_done(NULL, err->message, q);
+	return true;
+}
+
+static void
+self_joined(struct pconn *pc, struct room *r, const char *codes)
+{
+	r->joined = true;
+	if (!has_code(codes, "201")) {
+		emit_joined(pc, r, codes, NULL);
+		return;
+	}
+	if (!created(pc, r, codes))
+		emit_joined(pc, r, codes, "the room was created and waits for "
+		    "its configuration: /room config configures it, /room "
+		    "accept takes the defaults (the service may keep others "
+		    "out until then)");
 }
 
 static void
@@ -258,13 +333,8 @@ occupant_available(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
 		r->non_anonymous = true;
 	emit_occupant(pc, known ? EV_OCCUPANT_CHANGED : EV_OCCUPANT_JOINED, r,
 	    o, nick, NULL, NULL, codes);
-	if (self && !r->joined) {
-		g_autofree char *notes = join_notes(r, codes);
-
-		r->joined = true;
-		emit_room(pc, EV_ROOM_JOINED, r->jid, nick,
-		    *notes != '\0' ? notes : NULL, codes);
-	}
+	if (self && !r->joined)
+		self_joined(pc, r, codes);
 }
 
 /*

@@ -14,6 +14,7 @@
 #include "proto-internal.h"
 #include "util/jid.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define NS_ROSTER "jabber:iq:roster"
 #define NS_PING "urn:xmpp:ping"
@@ -75,8 +76,9 @@ roster_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 		return;
 	roster_clear(pc->acc->roster);
 	apply_query(pc, q);
-	ev_emit_text(EV_INFO, pc->acc->name, "roster received: %u contacts",
-	    roster_count(pc->acc->roster));
+	ev_emit_text(EV_INFO, pc->acc->name, "roster received: %u %s",
+	    roster_count(pc->acc->roster), str_plural(roster_count(
+	    pc->acc->roster), "contact", "contacts"));
 }
 
 static void

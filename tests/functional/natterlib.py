@@ -60,7 +60,8 @@ class Prosody:
     """A private Prosody: own config, data dir, random loopback port."""
 
     def __init__(self, tls=True, plain_only=False, modules=(), disabled=(),
-                 domain="localhost", groups=None, muc=True, registration=False):
+                 domain="localhost", groups=None, muc=True, registration=False,
+                 muc_locking=False):
         self.root = scratch_dir("prosody-")
         self.domain = domain
         self.port = free_port()
@@ -70,6 +71,7 @@ class Prosody:
         self.disabled = list(disabled)
         self.groups = groups or {}
         self.muc = muc
+        self.muc_locking = muc_locking     # Prosody's default: new rooms locked
         self.registration = registration
         self.proc = None
         self.cert = self.root / "cert.pem"
@@ -139,7 +141,8 @@ modules_disabled = {lua(disabled)}
             cfg += f'  ssl = {{ certificate = "{self.cert}"; key = "{self.key}" }}\n'
         if self.muc:
             cfg += f'Component "conference.{self.domain}" "muc"\n'
-            cfg += '  muc_room_locking = false\n'
+            if not self.muc_locking:
+                cfg += '  muc_room_locking = false\n'
             cfg += '  muc_room_default_history_length = 50\n'
             cfg += '  muc_room_default_public = true\n'
         self.config.write_text(cfg)

@@ -62,6 +62,16 @@ def test_report_written_to_file_0600(home, prosody):
     assert "Compliance (XEP-0479" in report and "Ping (" in report
 
 
+def test_json_report_written_to_file_0600(home, prosody):
+    import json
+    path = home.root / "report.json"
+    text = diagnose(home, prosody, f"--json -o {path}")
+    assert text == f"diagnosis of localhost written to {path}"   # not shown
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    rep = json.loads(path.read_text())
+    assert rep["domain"] == "localhost" and rep["ping_ms"]["answered"] == 10
+
+
 def test_bad_domain_refused(home, prosody):
     jid = prosody.register("alice", "pw")
     home.add_account("a", jid, "pw", port=prosody.port)

@@ -3,7 +3,7 @@
 and slixmpp occupants (issue 4)."""
 import re
 
-from natterlib import Batch, wait_for
+from natterlib import Batch, Peer, wait_for
 
 ROOM = "lounge@conference.localhost"
 
@@ -168,12 +168,50 @@ def test_nick_conflict_error(home, prosody, make_peer):
     assert b.close() == 1
 
 
-def test_room_creation_then_instant_accept(home, prosody):
-    b, alice = login(home, prosody)
-    b.send("/join newroom@conference.localhost nick ally")
-    ev = b.wait_event("room-joined", room="newroom@conference.localhost")
-    assert "201" in ev["code"] and "/room accept" in ev["reason"]
-    b.close()
+def try_enter(peer, nick, room, expect):
+    """peer joins room; its presence back has type expect ('available',
+    or 'error' when refused)."""
+    peer.do("raw", xml=f"<presence to='{room}/{nick}'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    return peer.wait("presence", type=expect, **{"from": f"{room}/{nick}"})
+
+
+def test_new_room_is_instant_on_a_locking_service(home, make_prosody):
+    p = make_prosody(muc_locking=True)      # Prosody locks new rooms
+    b, alice = login(home, p)
+    bob = Peer(p, "bob")
+    try:
+        b.send("/join newroom@conference.localhost nick ally")
+        ev = b.wait_event("room-joined", room="newroom@conference.localhost")
+        assert "201" in ev["code"]
+        assert "locked" not in ev.get("reason", "")
+        assert "/room accept" not in ev.get("reason", "")
+        b.wait_event("command-result", command="join", status="ok")
+        try_enter(bob, "bob", "newroom@conference.localhost", "available")
+        b.wait_event("occupant-joined", nick="bob")
+    finally:
+        bob.close()
+    assert b.close() == 0
+
+
+def test_new_room_waits_for_configuration_when_asked(home, make_prosody):
+    p = make_prosody(muc_locking=True)
+    b, alice = login(home, p)
+    bob = Peer(p, "bob")
+    room = "cfgroom@conference.localhost"
+    try:
+        b.send("/set muc.create configure")
+        b.wait_event("command-result", command="set", status="ok")
+        b.send(f"/join {room} nick ally")
+        ev = b.wait_event("room-joined", room=room)
+        assert "/room config" in ev["reason"] and "/room accept" in ev["reason"]
+        try_enter(bob, "bob", room, "error")        # still locked
+        b.send(f"/win {room}")
+        b.send("/room accept")
+        b.wait_event("command-result", command="room", status="ok")
+        try_enter(bob, "bob", room, "available")
+    finally:
+        bob.close()
+    assert b.close() == 0
 
 
 def test_invitation_received_mediated_and_direct(home, prosody, make_peer):

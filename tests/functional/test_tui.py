@@ -116,6 +116,22 @@ def test_completion_and_history(tui_factory):
     t.wait_screen(r"> /about$")
 
 
+def test_history_keeps_out_a_join_password(tui_factory):
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    t.command("/join plainroom nick ann")          # no secret: kept
+    t.wait_screen(r"which account\?")            # refused: no account
+    t.command("/join lockedroom password hunter2")
+    wait_for(lambda: t.screen().count("which account?") >= 2, 5,
+             "second /join refused")
+    t.keys("Up")
+    t.wait_screen(r"> /join plainroom nick ann$")
+    assert "hunter2" not in t.screen()
+    t.keys("Up")                                    # nothing older
+    t.wait_screen(r"> /join plainroom nick ann$")
+    assert "hunter2" not in t.screen()
+
+
 def test_pageup_scrolls_back(tui_factory):
     t = tui_factory(width=80, height=12)
     t.wait_screen(r"No account yet")

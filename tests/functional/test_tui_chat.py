@@ -41,6 +41,18 @@ def test_incoming_message_opens_window_without_stealing_focus(tui, make_peer):
     t.wait_screen(r"\[2:bob@localhost<\]")
 
 
+def test_wins_lists_accounts_and_unread_counts(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    bob.send(alice, "one")
+    bob.send(alice, "two")
+    wait_for(lambda: "[2:bob@localhost!]" in status_line(t), 10,
+             f"activity mark; status: {status_line(t)}")
+    t.command("/wins")
+    t.wait_screen(r"1: console \(current\)$")
+    t.wait_screen(r"2: bob@localhost \(account a, 2 unread lines, highlighted\)$")
+
+
 def test_typed_line_reaches_peer_and_shows_as_own(tui, make_peer):
     bob = make_peer("bob")
     t, alice = tui()
@@ -289,3 +301,23 @@ def test_search_result_jumps_into_the_conversation(tui, make_peer):
     t.wait_screen(r"<bob@localhost> needle in the haystack")
     t.wait_screen(r"scrolled back")
     assert "hay 59" not in t.screen()
+
+
+def test_search_jump_failure_in_a_chat_says_why(tui, make_peer):
+    bob = make_peer("bob")
+    t, alice = tui()
+    t.command("/set ui.scrollback 100")
+    bob.send(alice, "needle before the hay")
+    for i in range(120):
+        bob.send(alice, f"hay {i}")
+    wait_for(lambda: "[2:bob@localhost!]" in status_line(t), 10, "chat window")
+    t.keys("M-2")
+    t.wait_screen(r"hay 119")
+    t.command("/close")
+    t.wait_screen(r"\[1:console<\]")
+    t.command("/search needle")
+    t.wait_screen(r"\[1\] .* needle before the hay")
+    t.command("/search -j 1")
+    t.wait_screen(r"result 1 is older than the 100 lines the window of "
+                  r"bob@localhost keeps \(ui.scrollback\)")
+    assert "room history" not in t.screen()

@@ -138,11 +138,16 @@ win_select(const char *arg, GError **error)
 	return true;
 }
 
-static void
-win_list(struct cmd_ctx *ctx)
+/* /wins: the console, and the target as a second "window" if set. */
+static bool
+win_info(guint i, struct cmd_win_info *out)
 {
-	cmd_print(ctx, "target: %s", target_peer != NULL ? target_peer :
-	    "console");
+	if (i > 1 || (i == 1 && target_peer == NULL))
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->name = i == 0 ? "console" : target_peer;
+	out->current = i == 0 ? target_peer == NULL : true;
+	return true;
 }
 
 static void
@@ -153,7 +158,7 @@ target(const char **account, const char **peer)
 
 static const struct cmd_ui_ops batch_ops = {
 	.win_select = win_select,
-	.win_list = win_list,
+	.win_info = win_info,
 	.target = target,
 };
 

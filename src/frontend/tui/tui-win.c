@@ -332,18 +332,19 @@ win_select(const char *arg, GError **error)
 	return true;
 }
 
-static void
-win_list(struct cmd_ctx *ctx)
+static bool
+win_info(guint i, struct cmd_win_info *out)
 {
-	guint i;
+	struct tui_win *w = i < wins->len ? tui_win_nth(i) : NULL;
 
-	for (i = 0; i < wins->len; i++) {
-		struct tui_win *w = tui_win_nth(i);
-
-		cmd_print(ctx, "%u: %s%s%s", i + 1, w->name,
-		    w->account != NULL ? " (" : "",
-		    w->account != NULL ? w->account : "");
-	}
+	if (w == NULL)
+		return false;
+	out->name = w->name;
+	out->account = w->account;
+	out->unread = w->unread;
+	out->highlight = w->activity == TUI_ACT_MENTION;
+	out->current = i == current;
+	return true;
 }
 
 static void
@@ -490,7 +491,7 @@ target(const char **account, const char **peer)
 static const struct cmd_ui_ops ops = {
 	.target = target,
 	.win_select = win_select,
-	.win_list = win_list,
+	.win_info = win_info,
 	.win_close = win_close,
 	.win_clear = win_clear,
 	.ask_secret = ask_secret,

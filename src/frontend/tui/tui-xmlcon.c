@@ -15,6 +15,7 @@
 #include "core/xmlcon.h"
 #include "tui-internal.h"
 #include "util/sanitize.h"
+#include "util/str.h"
 #include "util/xmlpretty.h"
 
 /* One screen row: text and the colour runs over it. */
@@ -303,9 +304,9 @@ tui_xmlcon_title(struct tui_win *w, GString *out)
 	if (xmlcon_paused_at() != 0)
 		g_string_append_printf(out, "  PAUSED at #%" G_GUINT64_FORMAT,
 		    xmlcon_paused_at());
-	g_string_append_printf(out, "  %u stanzas, %zu KB", xmlcon_count(),
+	g_string_append_printf(out, "  %u %s, %zu KB", xmlcon_count(),
+	    str_plural(xmlcon_count(), "stanza", "stanzas"),
 	    xmlcon_bytes() / 1024);
-	if (cmd_xml_pending())
+	if (cmd_xml_pending(w->account, w->peer))
 		g_string_append(out, "  [collecting raw XML]");
-	(void)w;
 }

@@ -7,6 +7,7 @@
 
 #include "../helpers/test.h"
 #include "cmd/cmd.h"
+#include "core/prefs.h"
 
 static bool
 described(const struct cmd_entry *e, const char *word)
@@ -86,6 +87,138 @@ cmd_table__lint(void **state)
 	assert_true(i >= 13);
 }
 
+/*
+ * Every "/help X [Y]" in text must resolve: X a command (or "set" and a
+ * preference), Y (when X has subcommands and Y is a lower-case word) one
+ * of X's subcommands. Upper-case words are placeholders.
+ */
+static void
+check_help_refs(const char *text, const char *where)
+{
+	const char *p = text;
+
+	while (text != NULL && (p = strstr(p, "/help ")) != NULL) {
+		g_auto(GStrv) w = NULL;
+		g_autoptr(GError) err = NULL;
+		g_autofree char *ref = NULL, *help = NULL;
+		size_t n;
+
+		p += 6;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789._- ");
+		ref = g_strndup(p, n);
+		w = g_strsplit(g_strstrip(ref), " ", 3);
+		if (w[0] == NULL || w[0][0] == '\0' ||
+		    strcmp(w[0], "lists") == 0)
+			continue;	/* a placeholder, or prose */
+		if (w[1] != NULL) {
+			const struct cmd_entry *e = cmd_find(w[0]);
+
+			if (e != NULL && strcmp(w[0], "set") != 0 &&
+			    (e->subcmds == NULL || e->subcmds[0] == NULL))
+				g_clear_pointer(&w[1], g_free);
+			else if (w[2] != NULL)
+				g_clear_pointer(&w[2], g_free);
+		}
+		g_free(ref);
+		ref = g_strjoinv(" ", w);
+		help = cmd_help_text(ref, &err);
+		if (help == NULL)
+			fail_msg("%s: '/help %s' does not resolve: %s", where,
+			    ref, err->message);
+	}
+}
+
+static void
+check_entry_help_refs(const struct cmd_entry *e, const char *top)
+{
+	g_autofree char *where = strcmp(top, e->name) == 0 ?
+	    g_strdup_printf("/%s", top) :
+	    g_strdup_printf("/%s %s", top, e->name);
+	size_t i;
+
+	check_help_refs(e->description, where);
+	for (i = 0; e->args != NULL && e->args[i].form != NULL; i++)
+		check_help_refs(e->args[i].meaning, where);
+	for (i = 0; e->examples != NULL && e->examples[i] != NULL; i++)
+		check_help_refs(e->examples[i], where);
+	for (i = 0; e->subcmds != NULL && e->subcmds[i] != NULL; i++)
+		check_entry_help_refs(e->subcmds[i], top);
+}
+
+static void
+cmd_help__resolves__every_reference(void **state)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++)
+		check_entry_help_refs(cmd_table[i], cmd_table[i]->name);
+	for (i = 0; i < pref_table_len; i++)
+		check_help_refs(pref_table[i].description, pref_table[i].name);
+}
+
+static void
+cmd_help__shows__a_subcommand(void **state)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *t = cmd_help_text("xmlconsole filter", &err);
+	g_autofree char *top = NULL, *bad = NULL;
+
+	assert_non_null(t);
+	assert_true(g_str_has_prefix(t, "/xmlconsole filter [message|"));
+	assert_non_null(strstr(t, "jid:JID"));
+	assert_non_null(strstr(t, "Examples:"));
+	t = (g_free(t), cmd_help_text("/tls trust", &err));
+	assert_non_null(t);
+	assert_true(g_str_has_prefix(t, "/tls trust"));
+	top = cmd_help_text("xmlconsole", &err);
+	assert_non_null(strstr(top, "/help xmlconsole SUBCOMMAND"));
+	assert_non_null(strstr(top, "hide-acks"));
+	bad = cmd_help_text("xmlconsole nosuch", &err);
+	assert_null(bad);
+	assert_non_null(strstr(err->message, "filter"));
+}
+
+/* Tab after /help COMMAND offers the command's subcommands. */
+static void
+cmd_complete__help_offers_subcommands(void **state)
+{
+	const char *line = "/help xmlconsole fi";
+	size_t start;
+	g_autoptr(GPtrArray) c = cmd_complete(line, strlen(line), &start,
+	    NULL, NULL);
+
+	assert_int_equal(c->len, 1);
+	assert_string_equal(g_ptr_array_index(c, 0), "filter");
+	assert_int_equal(start, strlen("/help xmlconsole "));
+}
+
+static void
+cmd_line_is_secret__only_lines_with_a_secret(void **state)
+{
+	static const struct {
+		const char	*line;
+		bool		 secret;
+	} cases[] = {
+		{ "/join room password hunter2", true },
+		{ "  /join room@conf.example nick ann password \"a b\"", true },
+		{ "/join room nick ann", false },
+		{ "/join room", false },
+		{ "/join room password", false },	/* no value yet */
+		{ "/join room password \"unterminated", true },
+		{ "/account set work password x", true },
+		{ "/account list", false },
+		{ "/register me@example.org", true },
+		{ "/msg bob my password is x", false },
+		{ "password hunter2", false },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		if (cmd_line_is_secret(cases[i].line) != cases[i].secret)
+			fail_msg("'%s' should be %s", cases[i].line,
+			    cases[i].secret ? "secret" : "kept");
+}
+
 static GString *printed, *errors;
 static int done_calls;
 static enum cmd_status last_status;
@@ -149,12 +282,66 @@ cmd_run_line__usage_help_and_errors(void **state)
 	g_string_free(errors, TRUE);
 }
 
+static enum cmd_status
+run_in(const char *line, const char *account, const char *peer)
+{
+	g_string_truncate(printed, 0);
+	g_string_truncate(errors, 0);
+	return cmd_run_line(line, CMD_FROM_TUI, account, peer, &sink, NULL);
+}
+
+/* A mistyped command gets the closest ones suggested. */
+static void
+cmd_run_line__suggests__close_commands(void **state)
+{
+	printed = g_string_new(NULL);
+	errors = g_string_new(NULL);
+	assert_int_equal(run("/jion room"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "unknown command /jion: did you "
+	    "mean /join?"));
+	assert_int_equal(run("/disc"), CMD_ERROR);	/* a prefix of two */
+	assert_non_null(strstr(errors->str, "did you mean /disco or "
+	    "/disconnect?"));
+	assert_int_equal(run("/conect"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "did you mean /connect?"));
+	assert_int_equal(run("/xyzzy"), CMD_ERROR);
+	assert_null(strstr(errors->str, "did you mean"));
+	assert_non_null(strstr(errors->str, "/help"));
+	g_string_free(printed, TRUE);
+	g_string_free(errors, TRUE);
+}
+
+/* Two windows' unfinished raw XML are kept apart (issue 15, item 18). */
+static void
+cmd_xml__collects__per_target(void **state)
+{
+	printed = g_string_new(NULL);
+	errors = g_string_new(NULL);
+	assert_int_equal(run_in("/xml <message to='x'>", "a", "bob"), CMD_OK);
+	assert_non_null(strstr(printed->str, "not closed"));
+	assert_int_equal(run_in("/xml <presence>", "a", "carol"), CMD_OK);
+	assert_non_null(strstr(printed->str, "not closed"));
+	assert_int_equal(run_in("/xml", "a", "carol"), CMD_OK);
+	assert_non_null(strstr(printed->str, "discarded 10 bytes"));
+	assert_int_equal(run_in("/xml", "a", "carol"), CMD_ERROR);
+	assert_int_equal(run_in("/xml", "a", "bob"), CMD_OK);
+	assert_non_null(strstr(printed->str, "discarded 16 bytes"));
+	g_string_free(printed, TRUE);
+	g_string_free(errors, TRUE);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cmd_table__lint),
 		cmocka_unit_test(cmd_run_line__usage_help_and_errors),
+		cmocka_unit_test(cmd_help__resolves__every_reference),
+		cmocka_unit_test(cmd_help__shows__a_subcommand),
+		cmocka_unit_test(cmd_complete__help_offers_subcommands),
+		cmocka_unit_test(cmd_line_is_secret__only_lines_with_a_secret),
+		cmocka_unit_test(cmd_xml__collects__per_target),
+		cmocka_unit_test(cmd_run_line__suggests__close_commands),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
