@@ -336,7 +336,8 @@ tui_chat_jump(const char *account, const char *peer, bool room,
 		return false;
 	tui_win_show(w);
 	/* The line lands in the middle of the window. */
-	w->scroll = (guint)MAX(k - tui_main_height() / 2, 0);
+	w->scroll = (guint)MAX((long)tui_view_rows(w, (guint)k) -
+	    tui_main_height() / 2, 0);
 	tui_mark_dirty();
 	return true;
 }

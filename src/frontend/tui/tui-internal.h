@@ -73,7 +73,7 @@ struct tui_win {
 	char			*account;	/* owned, or NULL */
 	char			*peer;		/* owned, or NULL */
 	GQueue			 lines;		/* struct tui_line, bounded */
-	guint			 scroll;	/* lines scrolled back */
+	guint			 scroll;	/* rows scrolled back */
 	guint			 unread;
 	enum tui_activity	 activity;
 	char			*typing;	/* owned chat state of the peer */
@@ -116,6 +116,7 @@ void		 tui_draw_input_now(void);
 void		 tui_run_line(const char *line);
 int		 tui_main_height(void);
 int		 tui_cols(void);
+guint		 tui_view_rows(struct tui_win *w, guint n);
 
 /* tui-input.c */
 bool		 tui_input_init(char **error);

@@ -136,8 +136,8 @@ push(struct tui_win *w, struct tui_line *l, bool prepend)
 	g_queue_push_tail(&w->lines, l);
 	while (w->lines.length > max)
 		line_free(g_queue_pop_head(&w->lines));
-	if (w->scroll > 0 && w->scroll < w->lines.length)
-		w->scroll++;	/* keep the view still while reading back */
+	if (w->scroll > 0)	/* keep the view still while reading back */
+		w->scroll += tui_view_rows(w, 1);
 	if (w != tui_win_current())
 		w->unread++;
 	tui_mark_dirty();
@@ -287,13 +287,8 @@ tui_win_scroll(int pages)
 	int step = MAX(tui_main_height() - 2, 1) * pages;
 	long s = (long)w->scroll + step;
 
-	/* The XML console scrolls by rows; its drawing stops at the top. */
-	if (w->kind == TUI_WIN_XMLCON)
-		s = CLAMP(s, 0, G_MAXINT);
-	else
-		s = CLAMP(s, 0, (long)(w->lines.length > 0 ?
-		    w->lines.length - 1 : 0));
-	w->scroll = (guint)s;
+	/* Windows scroll by rows; drawing stops at the oldest line. */
+	w->scroll = (guint)CLAMP(s, 0, G_MAXINT);
 	tui_mark_dirty();
 }
 

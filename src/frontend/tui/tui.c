@@ -225,10 +225,6 @@ draw_row(int row, const char *text, struct tui_line *l, bool first,
 	(void)col;
 }
 
-/*
- * Draw the main window bottom-up: only the lines that are visible are
- * wrapped, so the cost does not grow with the scrollback.
- */
 static void
 clear_main_row(int row, int width)
 {
@@ -272,46 +268,105 @@ day_separator(int row, int width, gint64 usec)
 	separator(row, width, day, TUI_TIME);
 }
 
+/* A bottom-up layout of a window: row 0 is the newest row. */
+struct view {
+	struct tui_win	*w;
+	int		 height;	/* rows of the main window */
+	int		 width;
+	guint		 skip;		/* rows scrolled back */
+	guint		 n;		/* rows laid out so far */
+	bool		 draw;		/* draw the visible rows */
+};
+
+/* Screen row of the next row laid out, or 0 when it is not shown. */
+static int
+view_next(struct view *v)
+{
+	guint n = v->n++;
+
+	if (!v->draw || n < v->skip || n >= v->skip + (guint)v->height)
+		return 0;
+	return v->height - (int)(n - v->skip);
+}
+
+static bool
+view_full(const struct view *v)
+{
+	return v->draw && v->n >= v->skip + (guint)v->height;
+}
+
+/* Lay out (and draw what is visible of) one line and the rows above it. */
+static void
+view_line(struct view *v, GList *l)
+{
+	struct tui_line *line = l->data;
+	struct tui_line *older = l->prev != NULL ? l->prev->data : NULL;
+	struct tui_win *w = v->w;
+	int hc, pc, row;
+	g_autoptr(GPtrArray) rows = line_rows(line, v->width, &hc, &pc);
+	guint j;
+
+	for (j = rows->len; j-- > 0 && !view_full(v);)
+		if ((row = view_next(v)) > 0)
+			draw_row(row, g_ptr_array_index(rows, j), line, j == 0,
+			    hc, pc);
+	if (older == NULL || view_full(v))
+		return;
+	if (w->marked && older->seq == w->read_seq &&
+	    line->seq > w->read_seq && (row = view_next(v)) > 0)
+		separator(row, v->width, "new", TUI_STATUS_MENTION);
+	if (!view_full(v) && day_of(older->time) != day_of(line->time) &&
+	    (row = view_next(v)) > 0)
+		day_separator(row, v->width, line->time);
+}
+
+/*
+ * Rows taken by the n newest lines of w at the width of the main window
+ * (w->scroll counts rows, so that wrapped lines scroll by the row).
+ */
+guint
+tui_view_rows(struct tui_win *w, guint n)
+{
+	struct view v = { w, tui_main_height(), tui_cols(), 0, 0, false };
+	GList *l = g_queue_peek_tail_link(&w->lines);
+
+	for (; l != NULL && n > 0; l = l->prev, n--)
+		view_line(&v, l);
+	return v.n;
+}
+
+/*
+ * Draw the main window bottom-up, w->scroll rows back. Only the lines that
+ * are shown or scrolled past are wrapped. A scroll past the oldest line
+ * is clamped so that it sits at the top of the window: there is never a
+ * blank page.
+ */
 static void
 draw_main(void)
 {
 	struct tui_win *w = tui_win_current();
-	int h = tui_main_height(), row = h, width = tui_cols();
+	struct view v = { w, tui_main_height(), tui_cols(), w->scroll, 0,
+	    true };
 	GList *l = g_queue_peek_tail_link(&w->lines);
-	guint skip = w->scroll, j;
+	int row;
 
 	if (w->kind == TUI_WIN_XMLCON) {
-		tui_xmlcon_draw(w, 1, h, width);
+		tui_xmlcon_draw(w, 1, v.height, v.width);
 		return;
 	}
-	while (l != NULL && skip > 0) {
-		l = l->prev;
-		skip--;
-	}
-	for (; l != NULL && row >= 1; l = l->prev) {
-		struct tui_line *line = l->data;
-		struct tui_line *older = l->prev != NULL ? l->prev->data : NULL;
-		int hc, pc;
-		g_autoptr(GPtrArray) rows = line_rows(line, width, &hc, &pc);
-
-		for (j = rows->len; j-- > 0 && row >= 1; row--) {
-			clear_main_row(row, width);
-			draw_row(row, g_ptr_array_index(rows, j), line, j == 0,
-			    hc, pc);
-		}
-		if (row >= 1 && older != NULL && w->marked &&
-		    older->seq == w->read_seq && line->seq > w->read_seq)
-			separator(row--, width, "new", TUI_STATUS_MENTION);
-		if (row >= 1 && older != NULL && day_of(older->time) !=
-		    day_of(line->time))
-			day_separator(row--, width, line->time);
-	}
+	for (row = 1; row <= v.height; row++)
+		clear_main_row(row, v.width);
+	for (; l != NULL && !view_full(&v); l = l->prev)
+		view_line(&v, l);
 	attrset(A_NORMAL);
-	for (; row >= 1; row--)
-		clear_main_row(row, width);
-	if (l == NULL && w->kind == TUI_WIN_CHAT && w->scroll > 0 &&
-	    history_available())
+	if (l != NULL || w->scroll == 0)
+		return;
+	if (w->kind == TUI_WIN_CHAT && history_available())
 		want_more_history = true;
+	if (v.n < v.skip + (guint)v.height) {	/* overshot: clamp, redraw */
+		w->scroll = v.n > (guint)v.height ? v.n - (guint)v.height : 0;
+		draw_main();
+	}
 }
 
 static void
