@@ -32,6 +32,7 @@ def help_text(home):
     out = subprocess.run([NATTER, "--batch"], input="/help\n", env=home.env,
                          capture_output=True, text=True, timeout=20).stdout
     text = re.search(r'command-output text="(.*)"', out).group(1)
+    text = re.sub(r'\\(.)', r'\1', text)         # batch escapes \" and \\
     lines = text.split("^J")
     return lines, [m.group(1) for m in
                    (re.match(r"\s+(/[a-z]+)\s", ln) for ln in lines) if m]
@@ -91,3 +92,26 @@ def test_chat_page_up_past_the_start_shows_first_line_at_top(home, prosody, make
         assert "msg 02" in "\n".join(main_rows(t))   # a full page, not one line
     finally:
         t.close()
+
+
+def test_wrapped_rows_break_between_words(home, tui_factory):
+    lines, _ = help_text(home)
+    words = {w for ln in lines for w in ln.split()}
+    t = tui_factory(width=80, height=24)
+    t.wait_screen(r"/help lists the commands")
+    t.command("/clear")
+    wait_for(lambda: "/help lists" not in t.screen(), 5, "the console cleared")
+    t.command("/help")
+    t.wait_screen(r"searches history")
+    for _ in range(15):
+        t.keys("PageUp")
+    wait_for(lambda: lines[0][:30] in main_rows(t)[0], 5, "the top of /help")
+    page, shown = main_rows(t), []
+    while True:
+        shown += page
+        if "scrolled back" not in t.screen().splitlines()[0]:
+            break
+        page = page_until_changed(t, "PageDown", page)
+    cut = [(w, row) for row in shown for w in row.split()
+           if w not in words and not re.fullmatch(r"\d\d:\d\d(:\d\d)?", w)]
+    assert not cut, f"words cut by the wrap: {cut[:5]}"

@@ -24,6 +24,7 @@
 #include "tui-internal.h"
 #include "tui.h"
 #include "util/sanitize.h"
+#include "util/wrap.h"
 
 static bool dirty;
 static bool want_more_history;	/* scrolled past the top of a chat */
@@ -124,40 +125,6 @@ format_time(gint64 usec, char *buf, size_t len)
 }
 
 /*
- * Split text into rows of at most width cells; continuation rows (after a
- * wrap or a newline) are indented by indent cells. Appends new strings.
- */
-static void
-wrap(const char *text, int width, int indent, GPtrArray *rows)
-{
-	GString *row = g_string_new(NULL);
-	const char *p = text;
-	int w = 0, limit = width;
-
-	while (*p != '\0') {
-		gunichar c = g_utf8_get_char(p);
-		int cw = c == '\n' ? 0 : g_unichar_iszerowidth(c) ? 0 :
-		    g_unichar_iswide(c) ? 2 : 1;
-
-		if (c == '\n' || w + cw > limit) {
-			g_ptr_array_add(rows, g_string_free(row, FALSE));
-			row = g_string_new(NULL);
-			g_string_append_printf(row, "%*s", indent, "");
-			w = 0;
-			limit = MAX(width - indent, 1);
-			if (c == '\n') {
-				p = g_utf8_next_char(p);
-				continue;
-			}
-		}
-		g_string_append_len(row, p, g_utf8_next_char(p) - p);
-		w += cw;
-		p = g_utf8_next_char(p);
-	}
-	g_ptr_array_add(rows, g_string_free(row, FALSE));
-}
-
-/*
  * The rows of a line: "TIME PREFIX TEXT MARK" wrapped with a hanging
  * indent. *head_cols receives the cells of "TIME " and *prefix_cols those
  * of "PREFIX " on the first row, for colouring.
@@ -165,7 +132,7 @@ wrap(const char *text, int width, int indent, GPtrArray *rows)
 static GPtrArray *
 line_rows(struct tui_line *l, int width, int *head_cols, int *prefix_cols)
 {
-	GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *rows;
 	char ts[64];
 	GString *full = g_string_new(NULL);
 	int indent;
@@ -183,7 +150,7 @@ line_rows(struct tui_line *l, int width, int *head_cols, int *prefix_cols)
 	if (l->receipt)
 		g_string_append(full, " \u2713");
 	indent = *head_cols;
-	wrap(full->str, width, MIN(indent, width / 2), rows);
+	rows = wrap_text(full->str, width, MIN(indent, width / 2));
 	g_string_free(full, TRUE);
 	return rows;
 }
@@ -198,7 +165,11 @@ draw_row(int row, const char *text, struct tui_line *l, bool first,
 
 	move(row, 0);
 	if (first && head_cols > 0) {
-		const char *q = g_utf8_offset_to_pointer(p, head_cols);
+		const char *q = p;
+		int n;
+
+		for (n = 0; n < head_cols && *q != '\0'; n++)
+			q = g_utf8_next_char(q);
 
 		attrset(tui_theme_attr(TUI_TIME));
 		addnstr(p, (int)(q - p));
