@@ -115,3 +115,35 @@ def test_wrapped_rows_break_between_words(home, tui_factory):
     cut = [(w, row) for row in shown for w in row.split()
            if w not in words and not re.fullmatch(r"\d\d:\d\d(:\d\d)?", w)]
     assert not cut, f"words cut by the wrap: {cut[:5]}"
+
+
+def test_status_bar_always_shows_the_current_window(home, prosody, make_peer):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = Tui(home, "-a", "a", width=80, height=24)
+    try:
+        t.wait_screen(r"\[alice@localhost online\]")
+        names = [f"{n}-rather-long-contact@localhost" for n in ("first", "second", "third")]
+        for name in names:
+            t.command(f"/msg {name}")
+            t.wait_screen(r"^ natter \S+ - " + re.escape(name))
+        bob = make_peer("bob")
+        bob.send(jid, "a private message")          # window 5, level '!'
+        status = lambda: t.screen().splitlines()[-2]
+        wait_for(lambda: "!" in status(), 10, lambda: f"activity; status: {status()}")
+        for key, n in (("M-2", 2), ("M-3", 3), ("M-4", 4), ("M-1", 1)):
+            t.keys(key)
+            wait_for(lambda: re.search(rf"\[{n}:[^\]]*<\]", status()), 5,
+                     lambda: f"window {n} shown as current; status: {status()}")
+            s = status()
+            assert len(s.rstrip()) <= 80
+            shown = [(i, name) for i, name in re.findall(r"\[(\d+):([^\]]*)\]", s)
+                     if not re.fullmatch(r"\d\d(:\d\d)?", name)]   # not the clock
+            more = re.search(r"\[\+(\d+)([+*!]?)\]", s)
+            assert more, f"five long windows overflow 80 columns: {s}"
+            assert len(shown) + int(more.group(1)) == 5, s
+            if "5" not in [i for i, _ in shown]:
+                assert more.group(2) == "!", f"the marker carries the mention it hides: {s}"
+    finally:
+        t.close()

@@ -430,19 +430,143 @@ put(const char *text, enum tui_elem e, int limit)
 	return true;
 }
 
+static const char *const act_marks[] = { "", "+", "*", "!" };
+
+/* A window's item on the status bar. */
+struct status_item {
+	char		*text;		/* owned, sanitized " [N:NAME*<]" */
+	char		*name;		/* owned, sanitized window name */
+	int		 cells;
+	guint		 index;
+	enum tui_activity act;
+	bool		 shown;
+};
+
+/* Widest overflow marker, " [+NNN!]". */
+#define STATUS_MORE_CELLS 8
+
+/* Which windows to show first: current, then by activity, then near it. */
+static gint
+status_rank(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const struct status_item *x = *(const struct status_item *const *)a;
+	const struct status_item *y = *(const struct status_item *const *)b;
+	guint cur = GPOINTER_TO_UINT(data);
+	guint dx = x->index > cur ? x->index - cur : cur - x->index;
+	guint dy = y->index > cur ? y->index - cur : cur - y->index;
+
+	if (dx == 0 || dy == 0)
+		return dx == 0 ? -1 : 1;
+	if (x->act != y->act)
+		return x->act > y->act ? -1 : 1;
+	return dx != dy ? (dx < dy ? -1 : 1) : (x->index < y->index ? -1 : 1);
+}
+
+static void
+status_item_set(struct status_item *it, const char *name)
+{
+	g_autofree char *t = g_strdup_printf(" [%u:%s%s%s]", it->index + 1,
+	    name, act_marks[it->act], it->index == tui_win_current_index() ?
+	    "<" : "");
+
+	g_free(it->text);
+	it->text = sanitize_str(t);
+	it->cells = (int)sanitize_width(it->text);
+}
+
+/* Shorten the name of an item by at least over cells, marking the cut. */
+static void
+status_item_cut(struct status_item *it, int over)
+{
+	int keep = (int)sanitize_width(it->name) - over - 1;
+	g_autofree char *cut = sanitize_fit(it->name, (size_t)MAX(keep, 0));
+	g_autofree char *name = g_strconcat(cut, "\u2026", NULL);
+
+	status_item_set(it, name);
+}
+
+/*
+ * Mark the items that fit in room cells. When not all do, the current
+ * window is always shown (cut if it alone is too wide) and the others
+ * collapse, least active and farthest first, into the overflow marker.
+ */
+static void
+status_pick(GPtrArray *items, int room)
+{
+	g_autoptr(GPtrArray) order = g_ptr_array_sized_new(items->len);
+	int used = 0;
+	guint i;
+
+	for (i = 0; i < items->len; i++) {	/* borrowed pointers */
+		g_ptr_array_add(order, g_ptr_array_index(items, i));
+		used += ((struct status_item *)g_ptr_array_index(items,
+		    i))->cells;
+	}
+	for (i = 0; i < items->len; i++)
+		((struct status_item *)g_ptr_array_index(items, i))->shown =
+		    used <= room;
+	if (used <= room || items->len == 0)
+		return;
+	room -= STATUS_MORE_CELLS;
+	g_ptr_array_sort_with_data(order, status_rank,
+	    GUINT_TO_POINTER(tui_win_current_index()));
+	used = 0;
+	for (i = 0; i < order->len; i++) {
+		struct status_item *it = g_ptr_array_index(order, i);
+
+		if (i == 0 && it->cells > room)		/* the current one */
+			status_item_cut(it, it->cells - room);
+		if (i > 0 && used + it->cells > room)
+			continue;
+		it->shown = true;
+		used += it->cells;
+	}
+}
+
+static void
+status_item_free(struct status_item *it)
+{
+	g_free(it->text);
+	g_free(it->name);
+	g_free(it);
+}
+
+/* The status bar items of every window, in window order. */
+static GPtrArray *
+status_items(void)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)status_item_free);
+	guint i;
+
+	for (i = 0; i < tui_win_count(); i++) {
+		struct tui_win *w = tui_win_nth(i);
+		struct status_item *it = g_new0(struct status_item, 1);
+
+		it->name = sanitize_str(w->name);
+		it->index = i;
+		it->act = w->activity;
+		status_item_set(it, it->name);
+		g_ptr_array_add(items, it);
+	}
+	return items;
+}
+
 /*
  * Status bar: clock, accounts, then the windows with their activity as a
- * symbol (+ event, * message, ! mention/private) and a colour. When the
- * windows do not fit, a marker carries the highest level it hides.
+ * symbol (+ event, * message, ! mention/private) and a colour. The
+ * current window is always shown; windows that do not fit are counted by
+ * a marker carrying the highest level it hides.
  */
 static void
 draw_status(void)
 {
-	static const char *const marks[] = { "", "+", "*", "!" };
 	char ts[16];
 	GString *s = g_string_new(NULL);
+	g_autoptr(GPtrArray) items = status_items();
 	enum tui_activity hidden = TUI_ACT_NONE;
 	guint i, nhidden = 0;
+	int x, y;
 
 	format_time(g_get_real_time(), ts, sizeof ts);
 	g_string_append_printf(s, " [%s]", ts);
@@ -451,21 +575,22 @@ draw_status(void)
 	move(LINES - 2, 0);
 	(void)put(s->str, TUI_STATUS, COLS);
 	g_string_free(s, TRUE);
-	for (i = 0; i < tui_win_count(); i++) {
-		struct tui_win *w = tui_win_nth(i);
-		g_autofree char *item = g_strdup_printf(" [%u:%s%s%s]", i + 1,
-		    w->name, marks[w->activity],
-		    i == tui_win_current_index() ? "<" : "");
+	getyx(stdscr, y, x);
+	(void)y;
+	status_pick(items, COLS - x);
+	for (i = 0; i < items->len; i++) {
+		struct status_item *it = g_ptr_array_index(items, i);
 
-		if (nhidden == 0 && put(item, activity_elem(w->activity),
-		    COLS - 8))
+		if (it->shown) {
+			(void)put(it->text, activity_elem(it->act), COLS);
 			continue;
+		}
 		nhidden++;
-		hidden = MAX(hidden, w->activity);
+		hidden = MAX(hidden, it->act);
 	}
 	if (nhidden > 0) {
 		g_autofree char *more = g_strdup_printf(" [+%u%s]", nhidden,
-		    marks[hidden]);
+		    act_marks[hidden]);
 
 		(void)put(more, activity_elem(hidden), COLS);
 	}
