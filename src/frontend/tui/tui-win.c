@@ -17,6 +17,7 @@
 #include "tui-internal.h"
 #include "util/errors.h"
 #include "util/sanitize.h"
+#include "util/themes.h"
 
 static GPtrArray *wins;		/* struct tui_win, owned; [0] is the console */
 static guint current;
@@ -438,7 +439,7 @@ theme_op(struct cmd_ctx *ctx, const char *op, const char *name)
 	guint i;
 
 	if (strcmp(op, "list") == 0) {
-		names = tui_theme_list();
+		names = themes_list();
 		for (i = 0; i < names->len; i++)
 			cmd_print(ctx, "%s%s", (char *)g_ptr_array_index(names,
 			    i), strcmp(g_ptr_array_index(names, i),
