@@ -32,3 +32,20 @@ def test_natter_run_from_the_build_tree_finds_the_bundled_themes(home, tui_facto
     t.wait_screen(r"theme default:")
     t.command("/theme load mono")
     t.wait_screen(r"theme mono loaded")
+
+
+def test_tab_completes_bundled_and_user_theme_names(home, tui_factory):
+    d = home.config / "natter" / "themes"
+    d.mkdir(parents=True)
+    (d / "zz-mine.theme").write_text("[colours]\ntext=default\n")
+    t = tui_factory(home)
+    t.wait_screen(r"/help lists the commands")
+    t.type("/theme load sol")
+    t.keys("Tab")
+    t.wait_screen(r"^> /theme load solarized\s*$")
+    t.keys("C-u")
+    t.type("/theme load zz")
+    t.keys("Tab")
+    t.wait_screen(r"^> /theme load zz-mine\s*$")
+    t.keys("Enter")
+    t.wait_screen(r"theme zz-mine loaded")
