@@ -147,3 +147,36 @@ def test_status_bar_always_shows_the_current_window(home, prosody, make_peer):
                 assert more.group(2) == "!", f"the marker carries the mention it hides: {s}"
     finally:
         t.close()
+
+
+def test_page_scrolled_back_stays_still_while_messages_arrive(home, prosody, make_peer):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = Tui(home, "-a", "a", width=80, height=24)
+    try:
+        t.wait_screen(r"\[alice@localhost online\]")
+        bob = make_peer("bob")
+        for i in range(1, 41):
+            bob.send(jid, f"msg {i:02d}" + (" with a tail of words" * 5 if i % 4 == 0 else ""))
+        t.wait_screen(r"\[2:bob@localhost")
+        t.keys("M-2")
+        t.wait_screen(r"<bob@localhost> msg 40")
+        t.keys("PageUp")
+        t.wait_screen(r"scrolled back")
+        page = main_rows(t)
+        for i in range(41, 46):        # raw, to keep the order with the state
+            body = f"msg {i:02d}" + " and a long wrapped tail" * 4
+            bob.do("raw", xml=f"<message to='{jid}' type='chat'><body>{body}</body></message>")
+        # The same sender's chat state comes after them: once the title
+        # says typing, they have all been added.
+        bob.do("raw", xml=f"<message to='{jid}' type='chat'><composing "
+                          "xmlns='http://jabber.org/protocol/chatstates'/></message>")
+        t.wait_screen(r"^ natter .* - typing")
+        assert main_rows(t) == page
+        for _ in range(10):
+            t.keys("PageDown")
+        t.wait_screen(r"<bob@localhost> msg 45")
+        wait_for(lambda: "scrolled back" not in t.screen(), 5, "back at the newest line")
+    finally:
+        t.close()

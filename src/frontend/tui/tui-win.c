@@ -135,10 +135,13 @@ push(struct tui_win *w, struct tui_line *l, bool prepend)
 	}
 	l->seq = ++w->next_seq;
 	g_queue_push_tail(&w->lines, l);
-	while (w->lines.length > max)
+	while (w->lines.length > max) {
+		if (w->anchor == w->lines.head) {	/* it goes */
+			w->anchor = w->anchor->next;
+			w->anchor_rows = 0;
+		}
 		line_free(g_queue_pop_head(&w->lines));
-	if (w->scroll > 0)	/* keep the view still while reading back */
-		w->scroll += tui_view_rows(w, 1);
+	}
 	if (w != tui_win_current())
 		w->unread++;
 	tui_mark_dirty();
@@ -280,16 +283,38 @@ tui_win_print(struct tui_win *w, enum tui_elem elem, const char *fmt, ...)
 	tui_win_add_line(w, elem, safe, 0);
 }
 
-/* Scroll the current window by pages (positive: back in time). */
+/*
+ * Scroll the current window by pages (positive: back in time), by rows
+ * of the screen so that wrapped lines can be read through. A window of
+ * lines scrolled back stays where it is while new lines arrive.
+ */
 void
 tui_win_scroll(int pages)
 {
 	struct tui_win *w = tui_win_current();
-	int step = MAX(tui_main_height() - 2, 1) * pages;
-	long s = (long)w->scroll + step;
+	long step = (long)MAX(tui_main_height() - 2, 1) * pages;
 
-	/* Windows scroll by rows; drawing stops at the oldest line. */
-	w->scroll = (guint)CLAMP(s, 0, G_MAXINT);
+	if (w->kind == TUI_WIN_XMLCON)	/* its drawing stops at the top */
+		w->scroll = (guint)CLAMP((long)w->scroll + step, 0, G_MAXINT);
+	else
+		tui_view_scroll(w, step);
+	tui_mark_dirty();
+}
+
+/* Whether w is scrolled back from its newest line. */
+bool
+tui_win_scrolled(const struct tui_win *w)
+{
+	return w->anchor != NULL || w->scroll > 0;
+}
+
+/* Back to the newest line of w. */
+void
+tui_win_unscroll(struct tui_win *w)
+{
+	w->anchor = NULL;
+	w->anchor_rows = 0;
+	w->scroll = 0;
 	tui_mark_dirty();
 }
 
@@ -401,10 +426,9 @@ win_clear(void)
 
 	if (w->kind == TUI_WIN_XMLCON)
 		xmlcon_clear();		/* what this window shows */
+	tui_win_unscroll(w);
 	g_queue_clear_full(&w->lines, (GDestroyNotify)line_free);
 	g_queue_init(&w->lines);
-	w->scroll = 0;
-	tui_mark_dirty();
 }
 
 static bool

@@ -291,34 +291,69 @@ view_line(struct view *v, GList *l)
 		day_separator(row, v->width, line->time);
 }
 
-/*
- * Rows taken by the n newest lines of w at the width of the main window
- * (w->scroll counts rows, so that wrapped lines scroll by the row).
- */
-guint
-tui_view_rows(struct tui_win *w, guint n)
+/* Rows of the line of link l with the marker and day lines above it. */
+static long
+unit_rows(struct tui_win *w, GList *l)
 {
 	struct view v = { w, tui_main_height(), tui_cols(), 0, 0, false };
-	GList *l = g_queue_peek_tail_link(&w->lines);
 
-	for (; l != NULL && n > 0; l = l->prev, n--)
-		view_line(&v, l);
-	return v.n;
+	view_line(&v, l);
+	return (long)v.n;
 }
 
 /*
- * Draw the main window bottom-up, w->scroll rows back. Only the lines that
- * are shown or scrolled past are wrapped. A scroll past the oldest line
- * is clamped so that it sits at the top of the window: there is never a
- * blank page.
+ * Scroll w by rows (positive: back in time). The position is the line at
+ * the bottom of the window and how many of its rows are below it, so a
+ * page costs the lines of a page however far back it is, and new lines do
+ * not move what is being read. Reaching the newest row unscrolls.
+ */
+void
+tui_view_scroll(struct tui_win *w, long rows)
+{
+	GList *l = w->anchor != NULL ? w->anchor :
+	    g_queue_peek_tail_link(&w->lines);
+	long k = w->anchor != NULL ? (long)w->anchor_rows : 0;
+
+	if (l == NULL)
+		return;
+	k += rows;
+	while (k < 0 && l->next != NULL) {	/* forward, to newer lines */
+		l = l->next;
+		k += unit_rows(w, l);
+	}
+	while (k > 0) {				/* back, to older lines */
+		long u = unit_rows(w, l);
+
+		if (k < u || l->prev == NULL) {
+			k = MIN(k, MAX(u - 1, 0));
+			break;
+		}
+		k -= u;
+		l = l->prev;
+	}
+	k = MAX(k, 0);
+	if (l->next == NULL && k == 0) {
+		tui_win_unscroll(w);
+		return;
+	}
+	w->anchor = l;
+	w->anchor_rows = (guint)k;
+}
+
+/*
+ * Draw the main window bottom-up from the newest line, or from the line
+ * it is scrolled back to. Only the lines shown are wrapped. A view that
+ * runs out of lines before the top of the window is moved down so that
+ * the oldest line sits at the top: there is never a blank page.
  */
 static void
 draw_main(void)
 {
 	struct tui_win *w = tui_win_current();
-	struct view v = { w, tui_main_height(), tui_cols(), w->scroll, 0,
-	    true };
-	GList *l = g_queue_peek_tail_link(&w->lines);
+	struct view v = { w, tui_main_height(), tui_cols(), w->anchor_rows,
+	    0, true };
+	GList *l = w->anchor != NULL ? w->anchor :
+	    g_queue_peek_tail_link(&w->lines);
 	int row;
 
 	if (w->kind == TUI_WIN_XMLCON) {
@@ -330,12 +365,12 @@ draw_main(void)
 	for (; l != NULL && !view_full(&v); l = l->prev)
 		view_line(&v, l);
 	attrset(A_NORMAL);
-	if (l != NULL || w->scroll == 0)
+	if (l != NULL || w->anchor == NULL)
 		return;
 	if (w->kind == TUI_WIN_CHAT && history_available())
 		want_more_history = true;
-	if (v.n < v.skip + (guint)v.height) {	/* overshot: clamp, redraw */
-		w->scroll = v.n > (guint)v.height ? v.n - (guint)v.height : 0;
+	if (v.n < v.skip + (guint)v.height) {	/* overshot: move down */
+		tui_view_scroll(w, (long)v.n - (long)(v.skip + v.height));
 		draw_main();
 	}
 }
@@ -368,7 +403,7 @@ draw_title(void)
 	else
 		g_string_append(s, w->name);
 	t = g_strdup_printf(" natter %s - %s%s", PACKAGE_VERSION, s->str,
-	    w->scroll > 0 ? "  [scrolled back: PgDn]" : "");
+	    tui_win_scrolled(w) ? "  [scrolled back: PgDn]" : "");
 	g_string_free(s, TRUE);
 	s = NULL;
 	fit = sanitize_fit(t, (size_t)COLS);
