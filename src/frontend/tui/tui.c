@@ -490,7 +490,7 @@ status_rank(gconstpointer a, gconstpointer b, gpointer data)
 	guint dx = x->index > cur ? x->index - cur : cur - x->index;
 	guint dy = y->index > cur ? y->index - cur : cur - y->index;
 
-	if (dx == 0 || dy == 0)
+	if (dx != dy && (dx == 0 || dy == 0))
 		return dx == 0 ? -1 : 1;
 	if (x->act != y->act)
 		return x->act > y->act ? -1 : 1;
