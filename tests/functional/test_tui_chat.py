@@ -65,6 +65,7 @@ def test_typing_shown_and_cleared(tui, make_peer):
     bob = make_peer("bob")
     t, alice = tui()
     t.command(f"/msg {bob.jid}")
+    t.wait_screen(r"natter \S+ - bob@localhost")   # the state needs the window
     bob.do("raw", xml=f"<message to='{alice}' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>")
     t.wait_screen(r"^ natter .*bob@localhost.* - typing")
     bob.do("raw", xml=f"<message to='{alice}' type='chat'><body>done</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>")
