@@ -23,17 +23,18 @@ def main():
         jid = server.register("me", "demo")
         bob = server.register("bob", "demo-bob")
         carol = server.register("carol", "demo-carol")
-        for who, pw, nick, talk in ((bob, "demo-bob", "bob", 45),
-                                    (carol, "demo-carol", "carol", 30)):
+        # bob greets the demo user in the chat window natter opens (the
+        # hints are shown there: what is printed here is hidden by the
+        # full screen until natter exits).
+        for who, pw, nick, talk, greet in ((bob, "demo-bob", "bob", 45, jid),
+                                           (carol, "demo-carol", "carol", 30, "")):
             bots.append(subprocess.Popen(
                 ["/usr/bin/python3", str(Path(__file__).with_name("demo-bot.py")),
-                 who, pw, str(server.port), room, nick, str(talk)],
+                 who, pw, str(server.port), room, nick, str(talk)] + ([greet] if greet else []),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL))
         home.add_account("demo", jid, "demo", port=server.port)
         home.trust(server.fingerprint())
-        print(f"demo server on 127.0.0.1:{server.port}; account {jid}; "
-              f"say hello to {bob} with /msg {bob} hi")
         rc = subprocess.call([natter, "-a", "demo", "-c", f"/join {room}",
                               "-c", "/msg " + bob], env=home.env)
     finally:
@@ -42,6 +43,7 @@ def main():
             bot.wait()
         server.stop()
         home.cleanup()
+    print(f"natter demo finished; its server (127.0.0.1:{server.port}) is stopped.")
     sys.exit(rc)
 
 

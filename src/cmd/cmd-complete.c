@@ -13,12 +13,23 @@
 #include "core/room.h"
 #include "core/roster.h"
 #include "util/str.h"
+#include "util/themes.h"
 
 static void
 add_if(GPtrArray *out, const char *cand, const char *prefix)
 {
 	if (g_str_has_prefix(cand, prefix))
 		g_ptr_array_add(out, g_strdup(cand));
+}
+
+static void
+complete_themes(const char *prefix, GPtrArray *out)
+{
+	g_autoptr(GPtrArray) names = themes_list();
+	guint i;
+
+	for (i = 0; i < names->len; i++)
+		add_if(out, g_ptr_array_index(names, i), prefix);
 }
 
 static void
@@ -73,6 +84,9 @@ complete_with(enum cmd_completer c, const struct cmd_entry *e,
 	case CMD_COMPLETE_WORDS:
 		for (i = 0; e->words != NULL && e->words[i] != NULL; i++)
 			add_if(out, e->words[i], prefix);
+		break;
+	case CMD_COMPLETE_THEME:
+		complete_themes(prefix, out);
 		break;
 	case CMD_COMPLETE_COMMAND:
 		for (i = 0; cmd_table[i] != NULL; i++)

@@ -237,6 +237,8 @@ static const struct cmd_entry theme_load = {
 	    { "NAME", "a theme from /theme list" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/theme load mono", NULL },
 	.min_args = 1, .max_args = 1,
+	.complete = (const enum cmd_completer[]){ CMD_COMPLETE_THEME,
+	    CMD_COMPLETE_NONE },
 	.flags = CMD_TUI | CMD_SCRIPT_SAFE, .exec = theme_load_exec,
 };
 

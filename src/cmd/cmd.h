@@ -44,6 +44,7 @@ enum cmd_completer {
 	CMD_COMPLETE_SUBCMD,
 	CMD_COMPLETE_CONTACT,
 	CMD_COMPLETE_WORDS,	/* the entry's words[] */
+	CMD_COMPLETE_THEME,	/* theme names (user and bundled) */
 	CMD_COMPLETE__COUNT,
 };
 

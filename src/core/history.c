@@ -24,6 +24,7 @@
 #include "loop.h"
 #include "util/errors.h"
 #include "util/log.h"
+#include "util/str.h"
 
 static sqlite3 *db;
 static sqlite3_stmt *st_insert;
@@ -334,8 +335,9 @@ retry_cb(void *data)
 	if (++retries == REPORT_AFTER) {
 		busy_reported = true;
 		ev_emit_text(EV_ERROR, NULL, "history: the database is locked "
-		    "by another program (another natter?); %u messages are "
-		    "kept in memory and written when it is free", n);
+		    "by another program (another natter?); %u %s kept in "
+		    "memory and written when it is free", n,
+		    str_plural(n, "message is", "messages are"));
 	}
 	retry_delay = MIN(retry_delay * 2, RETRY_MAX_MS);
 	wait_for_lock();
@@ -423,8 +425,9 @@ history_close(void)
 	if (db != NULL && busy && uncommitted->len > 0) {
 		sqlite3_busy_timeout(db, CLOSE_TIMEOUT_MS);
 		if (write_uncommitted() != SQLITE_OK)
-			log_error("history: %u messages could not be stored: %s",
-			    uncommitted->len, sqlite3_errmsg(db));
+			log_error("history: %u %s could not be stored: %s",
+			    uncommitted->len, str_plural(uncommitted->len,
+			    "message", "messages"), sqlite3_errmsg(db));
 	}
 	in_txn = false;
 	if (flush_hook != 0)
@@ -491,9 +494,10 @@ keep(const struct msg *m)
 {
 	if (uncommitted->len >= KEEP_MAX) {
 		if (dropped++ == 0)
-			ev_emit_text(EV_ERROR, NULL, "history: %u messages are "
-			    "waiting for the database; newer ones are not "
-			    "stored", KEEP_MAX);
+			ev_emit_text(EV_ERROR, NULL, "history: %u %s waiting "
+			    "for the database; newer ones are not stored",
+			    KEEP_MAX, str_plural(KEEP_MAX, "message is",
+			    "messages are"));
 		return false;
 	}
 	g_ptr_array_add(uncommitted, copy(m));

@@ -77,6 +77,7 @@ def test_typing_shown_and_cleared(tui, make_peer):
     bob = make_peer("bob")
     t, alice = tui()
     t.command(f"/msg {bob.jid}")
+    t.wait_screen(r"natter \S+ - bob@localhost")   # the state needs the window
     bob.do("raw", xml=f"<message to='{alice}' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>")
     t.wait_screen(r"^ natter .*bob@localhost.* - typing")
     bob.do("raw", xml=f"<message to='{alice}' type='chat'><body>done</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>")
@@ -120,9 +121,14 @@ def test_long_and_multiline_bodies(tui, make_peer):
     t.keys("M-2")
     t.wait_screen(r"row199")
     t.wait_screen(r"^\s+row198$")
-    for _ in range(6):                               # 200 rows above
+    end = re.compile(r"2499\s*$", re.M)              # end of the long body
+    for _ in range(8):                               # 200 rows above it
+        before = t.screen()
         t.keys("PageUp")
-    t.wait_screen(r"2499\s*$")                       # end of the long body
+        wait_for(lambda: t.screen() != before, 5, "PageUp to scroll")
+        if end.search(t.screen()):
+            break
+    t.wait_screen(end.pattern)
     assert all(len(l) <= 100 for l in t.screen().splitlines())
 
 

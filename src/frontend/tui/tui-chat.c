@@ -387,7 +387,10 @@ tui_chat_jump(const char *account, const char *peer, bool room,
 		return false;
 	tui_win_show(w);
 	/* The line lands in the middle of the window. */
-	w->scroll = (guint)MAX(k - tui_main_height() / 2, 0);
+	w->anchor = g_queue_peek_nth_link(&w->lines,
+	    w->lines.length - 1 - (guint)k);
+	w->anchor_rows = 0;
+	tui_view_scroll(w, -(long)(tui_main_height() / 2));
 	tui_mark_dirty();
 	return true;
 }

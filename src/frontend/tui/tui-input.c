@@ -414,7 +414,7 @@ on_line(char *line)
 	if (*line != '\0') {
 		if (!cmd_line_is_secret(line))
 			add_history(line);
-		w->scroll = 0;
+		tui_win_unscroll(w);
 		if (w->paused_timer != 0)
 			loop_remove_timer(w->paused_timer);
 		w->paused_timer = 0;

@@ -73,7 +73,10 @@ struct tui_win {
 	char			*account;	/* owned, or NULL */
 	char			*peer;		/* owned, or NULL */
 	GQueue			 lines;		/* struct tui_line, bounded */
-	guint			 scroll;	/* lines scrolled back */
+	guint			 scroll;	/* XML console: rows back */
+	GList			*anchor;	/* scrolled back: link of the
+						   line at the bottom, or NULL */
+	guint			 anchor_rows;	/* rows of it hidden below */
 	guint			 unread;
 	enum tui_activity	 activity;
 	char			*typing;	/* owned chat state of the peer */
@@ -108,6 +111,8 @@ struct tui_win	*tui_win_new(const char *name);
 void		 tui_win_show(struct tui_win *w);
 void		 tui_win_activity(struct tui_win *w, enum tui_activity a);
 void		 tui_win_scroll(int pages);
+bool		 tui_win_scrolled(const struct tui_win *w);
+void		 tui_win_unscroll(struct tui_win *w);
 void		 tui_win_register_ops(void);
 
 /* tui.c */
@@ -116,6 +121,7 @@ void		 tui_draw_input_now(void);
 void		 tui_run_line(const char *line);
 int		 tui_main_height(void);
 int		 tui_cols(void);
+void		 tui_view_scroll(struct tui_win *w, long rows);
 
 /* tui-input.c */
 bool		 tui_input_init(char **error);
@@ -165,7 +171,6 @@ void		 tui_pane_row(int y, int left, int width, const char *text,
 bool		 tui_theme_load(const char *name, GPtrArray *warnings);
 int		 tui_theme_attr(enum tui_elem e);
 const char	*tui_theme_elem_name(enum tui_elem e);
-GPtrArray	*tui_theme_list(void);
 const char	*tui_theme_current(void);
 const char	*tui_theme_spec(enum tui_elem e);
 void		 tui_theme_free(void);

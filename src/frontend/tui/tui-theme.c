@@ -13,8 +13,7 @@
 
 #include "tui-internal.h"
 #include "util/files.h"
-#include "util/xdg.h"
-#include "util/str.h"
+#include "util/themes.h"
 
 static const char *const elem_names[TUI_ELEM__COUNT] = {
 	"text", "time", "info", "error", "own", "other", "title", "status",
@@ -129,28 +128,6 @@ parse_spec(const char *spec, short pair, int *attr, char **bad)
 	return true;
 }
 
-static GPtrArray *theme_dirs(void);
-
-static char *
-find_theme(const char *name)
-{
-	g_autofree char *file = g_strdup_printf("%s.theme", name);
-	g_autoptr(GPtrArray) dirs = theme_dirs();
-	guint i;
-
-	if (strchr(name, '/') != NULL || *name == '.' || *name == '\0')
-		return NULL;	/* a name, not a path */
-	for (i = 0; i < dirs->len; i++) {
-		char *path = g_build_filename(g_ptr_array_index(dirs, i), file,
-		    NULL);
-
-		if (g_file_test(path, G_FILE_TEST_EXISTS))
-			return path;
-		g_free(path);
-	}
-	return NULL;
-}
-
 static void
 load_builtin(void)
 {
@@ -165,53 +142,6 @@ load_builtin(void)
 		(void)parse_spec(builtin[e], (short)(e + 1), &attrs[e], &bad);
 		specs[e] = builtin[e];
 	}
-}
-
-/* Where themes are looked for, most specific first (new strings). */
-static GPtrArray *
-theme_dirs(void)
-{
-	GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *p = xdg_path(XDG_CONFIG, NULL);
-	const char *env = g_getenv("NATTER_THEME_DIR");
-
-	g_ptr_array_add(dirs, g_build_filename(p, "themes", NULL));
-	if (env != NULL)
-		g_ptr_array_add(dirs, g_strdup(env));
-	g_ptr_array_add(dirs, g_build_filename(NATTER_DATADIR, "themes",
-	    NULL));
-	return dirs;
-}
-
-/* Names of the themes that can be loaded, sorted, without duplicates. */
-GPtrArray *
-tui_theme_list(void)
-{
-	g_autoptr(GPtrArray) dirs = theme_dirs();
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-	guint i, j;
-
-	for (i = 0; i < dirs->len; i++) {
-		GDir *d = g_dir_open(g_ptr_array_index(dirs, i), 0, NULL);
-		const char *f;
-
-		while (d != NULL && (f = g_dir_read_name(d)) != NULL) {
-			g_autofree char *name = NULL;
-			bool dup = false;
-
-			if (!g_str_has_suffix(f, ".theme"))
-				continue;
-			name = g_strndup(f, strlen(f) - 6);
-			for (j = 0; j < out->len && !dup; j++)
-				dup = strcmp(g_ptr_array_index(out, j), name) == 0;
-			if (!dup)
-				g_ptr_array_add(out, g_steal_pointer(&name));
-		}
-		if (d != NULL)
-			g_dir_close(d);
-	}
-	g_ptr_array_sort(out, str_ptr_cmp);
-	return out;
 }
 
 /* Name of the theme in use ("built-in" when none could be loaded). */
@@ -242,7 +172,7 @@ tui_theme_free(void)
 bool
 tui_theme_load(const char *name, GPtrArray *warnings)
 {
-	g_autofree char *path = find_theme(name);
+	g_autofree char *path = themes_find(name);
 	g_autofree char *text = NULL;
 	g_autoptr(GKeyFile) kf = g_key_file_new();
 	g_autoptr(GError) err = NULL;

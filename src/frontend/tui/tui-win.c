@@ -17,6 +17,7 @@
 #include "tui-internal.h"
 #include "util/errors.h"
 #include "util/sanitize.h"
+#include "util/themes.h"
 
 static GPtrArray *wins;		/* struct tui_win, owned; [0] is the console */
 static guint current;
@@ -134,10 +135,13 @@ push(struct tui_win *w, struct tui_line *l, bool prepend)
 	}
 	l->seq = ++w->next_seq;
 	g_queue_push_tail(&w->lines, l);
-	while (w->lines.length > max)
+	while (w->lines.length > max) {
+		if (w->anchor == w->lines.head) {	/* it goes */
+			w->anchor = w->anchor->next;
+			w->anchor_rows = 0;
+		}
 		line_free(g_queue_pop_head(&w->lines));
-	if (w->scroll > 0 && w->scroll < w->lines.length)
-		w->scroll++;	/* keep the view still while reading back */
+	}
 	if (w != tui_win_current())
 		w->unread++;
 	tui_mark_dirty();
@@ -279,21 +283,38 @@ tui_win_print(struct tui_win *w, enum tui_elem elem, const char *fmt, ...)
 	tui_win_add_line(w, elem, safe, 0);
 }
 
-/* Scroll the current window by pages (positive: back in time). */
+/*
+ * Scroll the current window by pages (positive: back in time), by rows
+ * of the screen so that wrapped lines can be read through. A window of
+ * lines scrolled back stays where it is while new lines arrive.
+ */
 void
 tui_win_scroll(int pages)
 {
 	struct tui_win *w = tui_win_current();
-	int step = MAX(tui_main_height() - 2, 1) * pages;
-	long s = (long)w->scroll + step;
+	long step = (long)MAX(tui_main_height() - 2, 1) * pages;
 
-	/* The XML console scrolls by rows; its drawing stops at the top. */
-	if (w->kind == TUI_WIN_XMLCON)
-		s = CLAMP(s, 0, G_MAXINT);
+	if (w->kind == TUI_WIN_XMLCON)	/* its drawing stops at the top */
+		w->scroll = (guint)CLAMP((long)w->scroll + step, 0, G_MAXINT);
 	else
-		s = CLAMP(s, 0, (long)(w->lines.length > 0 ?
-		    w->lines.length - 1 : 0));
-	w->scroll = (guint)s;
+		tui_view_scroll(w, step);
+	tui_mark_dirty();
+}
+
+/* Whether w is scrolled back from its newest line. */
+bool
+tui_win_scrolled(const struct tui_win *w)
+{
+	return w->anchor != NULL || w->scroll > 0;
+}
+
+/* Back to the newest line of w. */
+void
+tui_win_unscroll(struct tui_win *w)
+{
+	w->anchor = NULL;
+	w->anchor_rows = 0;
+	w->scroll = 0;
 	tui_mark_dirty();
 }
 
@@ -406,10 +427,9 @@ win_clear(void)
 
 	if (w->kind == TUI_WIN_XMLCON)
 		xmlcon_clear();		/* what this window shows */
+	tui_win_unscroll(w);
 	g_queue_clear_full(&w->lines, (GDestroyNotify)line_free);
 	g_queue_init(&w->lines);
-	w->scroll = 0;
-	tui_mark_dirty();
 }
 
 static bool
@@ -444,7 +464,7 @@ theme_op(struct cmd_ctx *ctx, const char *op, const char *name)
 	guint i;
 
 	if (strcmp(op, "list") == 0) {
-		names = tui_theme_list();
+		names = themes_list();
 		for (i = 0; i < names->len; i++)
 			cmd_print(ctx, "%s%s", (char *)g_ptr_array_index(names,
 			    i), strcmp(g_ptr_array_index(names, i),

@@ -24,6 +24,7 @@
 #include "tui-internal.h"
 #include "tui.h"
 #include "util/sanitize.h"
+#include "util/wrap.h"
 
 static bool dirty;
 static bool want_more_history;	/* scrolled past the top of a chat */
@@ -124,40 +125,6 @@ format_time(gint64 usec, char *buf, size_t len)
 }
 
 /*
- * Split text into rows of at most width cells; continuation rows (after a
- * wrap or a newline) are indented by indent cells. Appends new strings.
- */
-static void
-wrap(const char *text, int width, int indent, GPtrArray *rows)
-{
-	GString *row = g_string_new(NULL);
-	const char *p = text;
-	int w = 0, limit = width;
-
-	while (*p != '\0') {
-		gunichar c = g_utf8_get_char(p);
-		int cw = c == '\n' ? 0 : g_unichar_iszerowidth(c) ? 0 :
-		    g_unichar_iswide(c) ? 2 : 1;
-
-		if (c == '\n' || w + cw > limit) {
-			g_ptr_array_add(rows, g_string_free(row, FALSE));
-			row = g_string_new(NULL);
-			g_string_append_printf(row, "%*s", indent, "");
-			w = 0;
-			limit = MAX(width - indent, 1);
-			if (c == '\n') {
-				p = g_utf8_next_char(p);
-				continue;
-			}
-		}
-		g_string_append_len(row, p, g_utf8_next_char(p) - p);
-		w += cw;
-		p = g_utf8_next_char(p);
-	}
-	g_ptr_array_add(rows, g_string_free(row, FALSE));
-}
-
-/*
  * The rows of a line: "TIME PREFIX TEXT MARK" wrapped with a hanging
  * indent. *head_cols receives the cells of "TIME " and *prefix_cols those
  * of "PREFIX " on the first row, for colouring.
@@ -165,7 +132,7 @@ wrap(const char *text, int width, int indent, GPtrArray *rows)
 static GPtrArray *
 line_rows(struct tui_line *l, int width, int *head_cols, int *prefix_cols)
 {
-	GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *rows;
 	char ts[64];
 	GString *full = g_string_new(NULL);
 	int indent;
@@ -183,7 +150,7 @@ line_rows(struct tui_line *l, int width, int *head_cols, int *prefix_cols)
 	if (l->receipt)
 		g_string_append(full, " \u2713");
 	indent = *head_cols;
-	wrap(full->str, width, MIN(indent, width / 2), rows);
+	rows = wrap_text(full->str, width, MIN(indent, width / 2));
 	g_string_free(full, TRUE);
 	return rows;
 }
@@ -198,7 +165,11 @@ draw_row(int row, const char *text, struct tui_line *l, bool first,
 
 	move(row, 0);
 	if (first && head_cols > 0) {
-		const char *q = g_utf8_offset_to_pointer(p, head_cols);
+		const char *q = p;
+		int n;
+
+		for (n = 0; n < head_cols && *q != '\0'; n++)
+			q = g_utf8_next_char(q);
 
 		attrset(tui_theme_attr(TUI_TIME));
 		addnstr(p, (int)(q - p));
@@ -225,10 +196,6 @@ draw_row(int row, const char *text, struct tui_line *l, bool first,
 	(void)col;
 }
 
-/*
- * Draw the main window bottom-up: only the lines that are visible are
- * wrapped, so the cost does not grow with the scrollback.
- */
 static void
 clear_main_row(int row, int width)
 {
@@ -272,46 +239,140 @@ day_separator(int row, int width, gint64 usec)
 	separator(row, width, day, TUI_TIME);
 }
 
+/* A bottom-up layout of a window: row 0 is the newest row. */
+struct view {
+	struct tui_win	*w;
+	int		 height;	/* rows of the main window */
+	int		 width;
+	guint		 skip;		/* rows scrolled back */
+	guint		 n;		/* rows laid out so far */
+	bool		 draw;		/* draw the visible rows */
+};
+
+/* Screen row of the next row laid out, or 0 when it is not shown. */
+static int
+view_next(struct view *v)
+{
+	guint n = v->n++;
+
+	if (!v->draw || n < v->skip || n >= v->skip + (guint)v->height)
+		return 0;
+	return v->height - (int)(n - v->skip);
+}
+
+static bool
+view_full(const struct view *v)
+{
+	return v->draw && v->n >= v->skip + (guint)v->height;
+}
+
+/* Lay out (and draw what is visible of) one line and the rows above it. */
+static void
+view_line(struct view *v, GList *l)
+{
+	struct tui_line *line = l->data;
+	struct tui_line *older = l->prev != NULL ? l->prev->data : NULL;
+	struct tui_win *w = v->w;
+	int hc, pc, row;
+	g_autoptr(GPtrArray) rows = line_rows(line, v->width, &hc, &pc);
+	guint j;
+
+	for (j = rows->len; j-- > 0 && !view_full(v);)
+		if ((row = view_next(v)) > 0)
+			draw_row(row, g_ptr_array_index(rows, j), line, j == 0,
+			    hc, pc);
+	if (older == NULL || view_full(v))
+		return;
+	if (w->marked && older->seq == w->read_seq &&
+	    line->seq > w->read_seq && (row = view_next(v)) > 0)
+		separator(row, v->width, "new", TUI_STATUS_MENTION);
+	if (!view_full(v) && day_of(older->time) != day_of(line->time) &&
+	    (row = view_next(v)) > 0)
+		day_separator(row, v->width, line->time);
+}
+
+/* Rows of the line of link l with the marker and day lines above it. */
+static long
+unit_rows(struct tui_win *w, GList *l)
+{
+	struct view v = { w, tui_main_height(), tui_cols(), 0, 0, false };
+
+	view_line(&v, l);
+	return (long)v.n;
+}
+
+/*
+ * Scroll w by rows (positive: back in time). The position is the line at
+ * the bottom of the window and how many of its rows are below it, so a
+ * page costs the lines of a page however far back it is, and new lines do
+ * not move what is being read. Reaching the newest row unscrolls.
+ */
+void
+tui_view_scroll(struct tui_win *w, long rows)
+{
+	GList *l = w->anchor != NULL ? w->anchor :
+	    g_queue_peek_tail_link(&w->lines);
+	long k = w->anchor != NULL ? (long)w->anchor_rows : 0;
+
+	if (l == NULL)
+		return;
+	k += rows;
+	while (k < 0 && l->next != NULL) {	/* forward, to newer lines */
+		l = l->next;
+		k += unit_rows(w, l);
+	}
+	while (k > 0) {				/* back, to older lines */
+		long u = unit_rows(w, l);
+
+		if (k < u || l->prev == NULL) {
+			k = MIN(k, MAX(u - 1, 0));
+			break;
+		}
+		k -= u;
+		l = l->prev;
+	}
+	k = MAX(k, 0);
+	if (l->next == NULL && k == 0) {
+		tui_win_unscroll(w);
+		return;
+	}
+	w->anchor = l;
+	w->anchor_rows = (guint)k;
+}
+
+/*
+ * Draw the main window bottom-up from the newest line, or from the line
+ * it is scrolled back to. Only the lines shown are wrapped. A view that
+ * runs out of lines before the top of the window is moved down so that
+ * the oldest line sits at the top: there is never a blank page.
+ */
 static void
 draw_main(void)
 {
 	struct tui_win *w = tui_win_current();
-	int h = tui_main_height(), row = h, width = tui_cols();
-	GList *l = g_queue_peek_tail_link(&w->lines);
-	guint skip = w->scroll, j;
+	struct view v = { w, tui_main_height(), tui_cols(), w->anchor_rows,
+	    0, true };
+	GList *l = w->anchor != NULL ? w->anchor :
+	    g_queue_peek_tail_link(&w->lines);
+	int row;
 
 	if (w->kind == TUI_WIN_XMLCON) {
-		tui_xmlcon_draw(w, 1, h, width);
+		tui_xmlcon_draw(w, 1, v.height, v.width);
 		return;
 	}
-	while (l != NULL && skip > 0) {
-		l = l->prev;
-		skip--;
-	}
-	for (; l != NULL && row >= 1; l = l->prev) {
-		struct tui_line *line = l->data;
-		struct tui_line *older = l->prev != NULL ? l->prev->data : NULL;
-		int hc, pc;
-		g_autoptr(GPtrArray) rows = line_rows(line, width, &hc, &pc);
-
-		for (j = rows->len; j-- > 0 && row >= 1; row--) {
-			clear_main_row(row, width);
-			draw_row(row, g_ptr_array_index(rows, j), line, j == 0,
-			    hc, pc);
-		}
-		if (row >= 1 && older != NULL && w->marked &&
-		    older->seq == w->read_seq && line->seq > w->read_seq)
-			separator(row--, width, "new", TUI_STATUS_MENTION);
-		if (row >= 1 && older != NULL && day_of(older->time) !=
-		    day_of(line->time))
-			day_separator(row--, width, line->time);
-	}
+	for (row = 1; row <= v.height; row++)
+		clear_main_row(row, v.width);
+	for (; l != NULL && !view_full(&v); l = l->prev)
+		view_line(&v, l);
 	attrset(A_NORMAL);
-	for (; row >= 1; row--)
-		clear_main_row(row, width);
-	if (l == NULL && w->kind == TUI_WIN_CHAT && w->scroll > 0 &&
-	    history_available())
+	if (l != NULL || w->anchor == NULL)
+		return;
+	if (w->kind == TUI_WIN_CHAT && history_available())
 		want_more_history = true;
+	if (v.n < v.skip + (guint)v.height) {	/* overshot: move down */
+		tui_view_scroll(w, (long)v.n - (long)(v.skip + v.height));
+		draw_main();
+	}
 }
 
 static void
@@ -342,7 +403,7 @@ draw_title(void)
 	else
 		g_string_append(s, w->name);
 	t = g_strdup_printf(" natter %s - %s%s", PACKAGE_VERSION, s->str,
-	    w->scroll > 0 ? "  [scrolled back: PgDn]" : "");
+	    tui_win_scrolled(w) ? "  [scrolled back: PgDn]" : "");
 	g_string_free(s, TRUE);
 	s = NULL;
 	fit = sanitize_fit(t, (size_t)COLS);
@@ -404,19 +465,143 @@ put(const char *text, enum tui_elem e, int limit)
 	return true;
 }
 
+static const char *const act_marks[] = { "", "+", "*", "!" };
+
+/* A window's item on the status bar. */
+struct status_item {
+	char		*text;		/* owned, sanitized " [N:NAME*<]" */
+	char		*name;		/* owned, sanitized window name */
+	int		 cells;
+	guint		 index;
+	enum tui_activity act;
+	bool		 shown;
+};
+
+/* Widest overflow marker, " [+NNN!]". */
+#define STATUS_MORE_CELLS 8
+
+/* Which windows to show first: current, then by activity, then near it. */
+static gint
+status_rank(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const struct status_item *x = *(const struct status_item *const *)a;
+	const struct status_item *y = *(const struct status_item *const *)b;
+	guint cur = GPOINTER_TO_UINT(data);
+	guint dx = x->index > cur ? x->index - cur : cur - x->index;
+	guint dy = y->index > cur ? y->index - cur : cur - y->index;
+
+	if (dx != dy && (dx == 0 || dy == 0))
+		return dx == 0 ? -1 : 1;
+	if (x->act != y->act)
+		return x->act > y->act ? -1 : 1;
+	return dx != dy ? (dx < dy ? -1 : 1) : (x->index < y->index ? -1 : 1);
+}
+
+static void
+status_item_set(struct status_item *it, const char *name)
+{
+	g_autofree char *t = g_strdup_printf(" [%u:%s%s%s]", it->index + 1,
+	    name, act_marks[it->act], it->index == tui_win_current_index() ?
+	    "<" : "");
+
+	g_free(it->text);
+	it->text = sanitize_str(t);
+	it->cells = (int)sanitize_width(it->text);
+}
+
+/* Shorten the name of an item by at least over cells, marking the cut. */
+static void
+status_item_cut(struct status_item *it, int over)
+{
+	int keep = (int)sanitize_width(it->name) - over - 1;
+	g_autofree char *cut = sanitize_fit(it->name, (size_t)MAX(keep, 0));
+	g_autofree char *name = g_strconcat(cut, "\u2026", NULL);
+
+	status_item_set(it, name);
+}
+
+/*
+ * Mark the items that fit in room cells. When not all do, the current
+ * window is always shown (cut if it alone is too wide) and the others
+ * collapse, least active and farthest first, into the overflow marker.
+ */
+static void
+status_pick(GPtrArray *items, int room)
+{
+	g_autoptr(GPtrArray) order = g_ptr_array_sized_new(items->len);
+	int used = 0;
+	guint i;
+
+	for (i = 0; i < items->len; i++) {	/* borrowed pointers */
+		g_ptr_array_add(order, g_ptr_array_index(items, i));
+		used += ((struct status_item *)g_ptr_array_index(items,
+		    i))->cells;
+	}
+	for (i = 0; i < items->len; i++)
+		((struct status_item *)g_ptr_array_index(items, i))->shown =
+		    used <= room;
+	if (used <= room || items->len == 0)
+		return;
+	room -= STATUS_MORE_CELLS;
+	g_ptr_array_sort_with_data(order, status_rank,
+	    GUINT_TO_POINTER(tui_win_current_index()));
+	used = 0;
+	for (i = 0; i < order->len; i++) {
+		struct status_item *it = g_ptr_array_index(order, i);
+
+		if (i == 0 && it->cells > room)		/* the current one */
+			status_item_cut(it, it->cells - room);
+		if (i > 0 && used + it->cells > room)
+			continue;
+		it->shown = true;
+		used += it->cells;
+	}
+}
+
+static void
+status_item_free(struct status_item *it)
+{
+	g_free(it->text);
+	g_free(it->name);
+	g_free(it);
+}
+
+/* The status bar items of every window, in window order. */
+static GPtrArray *
+status_items(void)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)status_item_free);
+	guint i;
+
+	for (i = 0; i < tui_win_count(); i++) {
+		struct tui_win *w = tui_win_nth(i);
+		struct status_item *it = g_new0(struct status_item, 1);
+
+		it->name = sanitize_str(w->name);
+		it->index = i;
+		it->act = w->activity;
+		status_item_set(it, it->name);
+		g_ptr_array_add(items, it);
+	}
+	return items;
+}
+
 /*
  * Status bar: clock, accounts, then the windows with their activity as a
- * symbol (+ event, * message, ! mention/private) and a colour. When the
- * windows do not fit, a marker carries the highest level it hides.
+ * symbol (+ event, * message, ! mention/private) and a colour. The
+ * current window is always shown; windows that do not fit are counted by
+ * a marker carrying the highest level it hides.
  */
 static void
 draw_status(void)
 {
-	static const char *const marks[] = { "", "+", "*", "!" };
 	char ts[16];
 	GString *s = g_string_new(NULL);
+	g_autoptr(GPtrArray) items = status_items();
 	enum tui_activity hidden = TUI_ACT_NONE;
 	guint i, nhidden = 0;
+	int x, y;
 
 	format_time(g_get_real_time(), ts, sizeof ts);
 	g_string_append_printf(s, " [%s]", ts);
@@ -425,21 +610,22 @@ draw_status(void)
 	move(LINES - 2, 0);
 	(void)put(s->str, TUI_STATUS, COLS);
 	g_string_free(s, TRUE);
-	for (i = 0; i < tui_win_count(); i++) {
-		struct tui_win *w = tui_win_nth(i);
-		g_autofree char *item = g_strdup_printf(" [%u:%s%s%s]", i + 1,
-		    w->name, marks[w->activity],
-		    i == tui_win_current_index() ? "<" : "");
+	getyx(stdscr, y, x);
+	(void)y;
+	status_pick(items, COLS - x);
+	for (i = 0; i < items->len; i++) {
+		struct status_item *it = g_ptr_array_index(items, i);
 
-		if (nhidden == 0 && put(item, activity_elem(w->activity),
-		    COLS - 8))
+		if (it->shown) {
+			(void)put(it->text, activity_elem(it->act), COLS);
 			continue;
+		}
 		nhidden++;
-		hidden = MAX(hidden, w->activity);
+		hidden = MAX(hidden, it->act);
 	}
 	if (nhidden > 0) {
 		g_autofree char *more = g_strdup_printf(" [+%u%s]", nhidden,
-		    marks[hidden]);
+		    act_marks[hidden]);
 
 		(void)put(more, activity_elem(hidden), COLS);
 	}
