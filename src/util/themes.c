@@ -3,15 +3,37 @@
  * Where theme files are found (PRODUCT §11): the user's themes directory,
  * $NATTER_THEME_DIR, the installed data directory, and last the themes of
  * the source tree natter was built from, so that a natter run from its
- * build tree before `make install` finds the bundled themes. Only names
+ * build tree before `make install` finds the bundled themes (only that
+ * one: an installed natter never looks there). Only names
  * and paths: reading a theme is the TUI's business. util layer.
  */
 #include <glib.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "str.h"
 #include "themes.h"
 #include "xdg.h"
+
+#ifdef NATTER_SRC_THEMEDIR
+/*
+ * True when the running program is the one in the build tree: only then
+ * are the source tree's themes a fallback (an installed natter never looks
+ * into the directory it was built in).
+ */
+static bool
+running_from_build_tree(void)
+{
+	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+	g_autofree char *dir = exe != NULL ? g_path_get_dirname(exe) : NULL;
+	char *build = realpath(NATTER_BUILDDIR, NULL);	/* libc's malloc */
+	bool same = dir != NULL && build != NULL && strcmp(dir, build) == 0;
+
+	free(build);
+	return same;
+}
+#endif
 
 /* Where themes are looked for, most specific first (new strings). */
 GPtrArray *
@@ -27,7 +49,8 @@ themes_dirs(void)
 	g_ptr_array_add(dirs, g_build_filename(NATTER_DATADIR, "themes",
 	    NULL));
 #ifdef NATTER_SRC_THEMEDIR
-	g_ptr_array_add(dirs, g_strdup(NATTER_SRC_THEMEDIR));
+	if (running_from_build_tree())
+		g_ptr_array_add(dirs, g_strdup(NATTER_SRC_THEMEDIR));
 #endif
 	return dirs;
 }
