@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from natterlib import NATTER, Batch, Tui, free_port, wait_for
+from natterlib import NATTER, Batch, free_port, wait_for
 
 VALGRIND = shutil.which("valgrind")
 
@@ -45,18 +45,6 @@ def test_remove_account_after_failed_connect_is_memory_safe(home):
     assert r.returncode == 1, r.stderr       # the /connect failed, nothing else
     assert "[a]" not in accounts_text(home)
 
-
-@pytest.fixture
-def tui_factory(home):
-    started = []
-
-    def make(*args, **kw):
-        t = Tui(home, *args, **kw)
-        started.append(t)
-        return t
-    yield make
-    for t in started:
-        t.close()
 
 
 def test_connect_jid_that_fails_is_not_saved_in_batch(home):

@@ -3,24 +3,11 @@
 import os
 import re
 import subprocess
-import termios
 
 import pytest
 
-from natterlib import Tui, wait_for
+from natterlib import wait_for
 
-
-@pytest.fixture
-def tui_factory(home):
-    started = []
-
-    def make(*args, **kw):
-        t = Tui(home, *args, **kw)
-        started.append(t)
-        return t
-    yield make
-    for t in started:
-        t.close()
 
 
 def test_first_start_shows_how_to_begin_and_help_lists_commands(tui_factory):

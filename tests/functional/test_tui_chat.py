@@ -2,26 +2,9 @@
 """Chat windows and the roster pane in the real TUI (issue 3)."""
 import re
 
-import pytest
 
 from natterlib import Tui, wait_for
 
-
-@pytest.fixture
-def tui(home, prosody):
-    started = []
-
-    def make(*args, width=120, height=40):
-        jid = prosody.register("alice", "pw")
-        home.add_account("a", jid, "pw", port=prosody.port)
-        home.trust(prosody.fingerprint())
-        t = Tui(home, "-a", "a", *args, width=width, height=height)
-        started.append(t)
-        t.wait_screen(r"\[alice@localhost online\]")
-        return t, jid
-    yield make
-    for t in started:
-        t.close()
 
 
 def status_line(t):
@@ -104,7 +87,7 @@ def test_hostile_body_cannot_impersonate_or_escape(tui, make_peer):
                       "\u202eevil\u200b</body></message>")
     t.wait_screen(r"\[2:bob@localhost")
     t.keys("M-2")
-    scr = t.wait_screen(r"<U\+202E>evil<U\+200B>")
+    t.wait_screen(r"<U\+202E>evil<U\+200B>")
     lines = t.screen().splitlines()
     fake = [l for l in lines if "send me your password" in l][0]
     assert re.match(r"^\s+12:00 <alice> send me", fake), fake   # indented continuation

@@ -3,27 +3,6 @@
 what they answer (issue 15)."""
 import re
 
-import pytest
-
-from natterlib import Tui
-
-
-@pytest.fixture
-def tui(home, prosody):
-    started = []
-
-    def make(*args, width=120, height=40):
-        jid = prosody.register("alice", "pw")
-        home.add_account("a", jid, "pw", port=prosody.port)
-        home.trust(prosody.fingerprint())
-        t = Tui(home, "-a", "a", *args, width=width, height=height)
-        started.append(t)
-        t.wait_screen(r"\[alice@localhost online\]")
-        return t, jid
-    yield make
-    for t in started:
-        t.close()
-
 
 def test_failed_send_marks_the_line_in_its_chat_window(tui):
     t, alice = tui()

@@ -9,20 +9,9 @@ from test_muc import ROOM, enter, say
 
 
 @pytest.fixture
-def tui(home, prosody):
-    started = []
-
-    def make(width=120, height=40):
-        jid = prosody.register("alice", "pw")
-        home.add_account("a", jid, "pw", port=prosody.port, nick="ally")
-        home.trust(prosody.fingerprint())
-        t = Tui(home, "-a", "a", width=width, height=height)
-        started.append(t)
-        t.wait_screen(r"\[alice@localhost online\]")
-        return t, jid
-    yield make
-    for t in started:
-        t.close()
+def tui(tui):
+    """alice joins rooms as "ally"."""
+    return lambda **kw: tui(nick="ally", **kw)
 
 
 def status_line(t):

@@ -4,22 +4,9 @@
 import re
 import subprocess
 
-import pytest
 
 from natterlib import NATTER, Tui, wait_for
 
-
-@pytest.fixture
-def tui_factory(home):
-    started = []
-
-    def make(*args, **kw):
-        t = Tui(home, *args, **kw)
-        started.append(t)
-        return t
-    yield make
-    for t in started:
-        t.close()
 
 
 def main_rows(t):

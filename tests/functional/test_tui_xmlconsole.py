@@ -4,26 +4,9 @@ from before it was opened, exact attributes, colours, raw input typed in
 it (multi-line, refused when malformed), IQ pairing and recall."""
 import re
 
-import pytest
 
-from natterlib import Tui, wait_for
+from natterlib import wait_for
 
-
-@pytest.fixture
-def tui(home, prosody):
-    started = []
-
-    def make(*args, password="pw", width=120, height=40):
-        jid = prosody.register("alice", password)
-        home.add_account("a", jid, password, port=prosody.port)
-        home.trust(prosody.fingerprint())
-        t = Tui(home, "-a", "a", *args, width=width, height=height)
-        started.append(t)
-        t.wait_screen(r"\[alice@localhost online\]")
-        return t, jid
-    yield make
-    for t in started:
-        t.close()
 
 
 def entries(screen):
