@@ -44,3 +44,24 @@ def test_room_error_is_shown_in_the_room_window(tui, make_peer):
     t.keys("M-1")
     t.wait_screen(r"natter \S+ - console")
     assert "cannot change your nickname" not in t.screen()
+
+
+def test_failed_mark_shows_the_senders_words_and_nothing_else(tui, make_peer):
+    """The mark quotes the error's own text, escaped, and stops there: no
+    bytes from past its end (it once read 512 bytes whatever the length)."""
+    t, alice = tui()
+    # Prosody's own bounce carries no text: the mark ends with the type.
+    t.command("/msg nobody@localhost hi")
+    t.wait_screen(r"<me> hi  ✗ failed: service-unavailable \(cancel\)\s*$")
+    # A peer's bounce with text (and a bidi override in it).
+    bob = make_peer("bob")
+    t.command(f"/msg {bob.jid} are you there")
+    msg = bob.wait("message", body="are you there")
+    bob.do("raw", xml=(
+        f"<message type='error' to='{msg['from']}' id='{msg['id']}'>"
+        "<error type='wait'><resource-constraint "
+        "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+        "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>"
+        "inbox full \u202e!</text></error></message>"))
+    t.wait_screen(r"<me> are you there  ✗ failed: resource-constraint "
+                  r"\(wait\): inbox full <U\+202E>!\s*$")

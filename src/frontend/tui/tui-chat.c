@@ -270,8 +270,10 @@ tui_chat_on_error(const struct ev *ev)
 	if (line == NULL) {
 		tui_win_print(w, TUI_ERROR, "%s", e->text);
 	} else {
-		why = sanitize_text(e->server_text != NULL ? e->server_text :
-		    "", 512, SANITIZE_ONE_LINE);
+		const char *st = e->server_text != NULL ? e->server_text : "";
+
+		/* at most 512 bytes of the server's words, never past them */
+		why = sanitize_text(st, strnlen(st, 512), SANITIZE_ONE_LINE);
 		mark_failed(line, e, why);
 	}
 	tui_win_activity(w, TUI_ACT_MENTION);
