@@ -742,6 +742,11 @@ redraw(void *data)
 	draw_status();
 	tui_input_draw(LINES - 1, COLS);
 	refresh();
+	/* Drawing can correct what it drew (a view scrolled past its first
+	 * line is pulled back): draw that next frame without waiting for an
+	 * event, which may never come while the loop sleeps. */
+	if (dirty)
+		draw_timer = loop_add_timer(DRAW_MIN_MS, draw_timer_cb, NULL);
 }
 
 static void
