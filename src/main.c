@@ -19,6 +19,7 @@
 #include "core/history.h"
 #include "core/room.h"
 #include "core/events.h"
+#include "core/exec.h"
 #include "core/loop.h"
 #include "core/password.h"
 #include "core/prefs.h"
@@ -217,6 +218,7 @@ run(void)
 	open_history();
 	queue_startup();
 	status = loop_run();
+	exec_shutdown();	/* no job outlives natter */
 	if (opt.batch) {
 		status = MAX(status, batch_exit_status());
 		batch_stop();

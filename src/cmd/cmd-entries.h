@@ -6,6 +6,7 @@
 #include "cmd.h"
 
 extern const struct cmd_entry cmd_about_entry;
+extern const struct cmd_entry cmd_exec_entry;
 extern const struct cmd_entry cmd_affiliation_entry;
 extern const struct cmd_entry cmd_ban_entry;
 extern const struct cmd_entry cmd_invite_entry;

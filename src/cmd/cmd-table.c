@@ -24,6 +24,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_disco_entry,
 	&cmd_disconnect_entry,
 	&cmd_dnd_entry,
+	&cmd_exec_entry,
 	&cmd_help_entry,
 	&cmd_history_entry,
 	&cmd_invite_entry,

@@ -40,6 +40,11 @@ static const char *const f_room_subject[] = { "room", "nick", "subject",
 static const char *const f_invitation[] = { "room", "from", "reason",
 	"password", NULL };
 
+static const char *const f_exec_output[] = { "id", "command", "line",
+	"conversation", NULL };
+static const char *const f_exec_exit[] = { "id", "command", "status",
+	"code", "summary", "conversation", NULL };
+
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
 	  "an account connects, comes online, disconnects or fails",
@@ -86,6 +91,10 @@ static const struct ev_kind_info ev_kinds[] = {
 	  "or direct)", f_invitation },
 	{ EV_CMD_OUTPUT, "command-output", "output of a command", f_text },
 	{ EV_CMD_RESULT, "command-result", "a command finished", f_result },
+	{ EV_EXEC_OUTPUT, "exec-output", "a line printed by a /exec job",
+	  f_exec_output },
+	{ EV_EXEC_EXIT, "exec-exit", "a /exec job ended (status: exited, "
+	  "signalled, killed, timeout, flooded or quit)", f_exec_exit },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
@@ -103,6 +112,8 @@ G_STATIC_ASSERT(sizeof(struct ev_room) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_occupant) == 10 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_room_message) == 6 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_invitation) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_exec_output) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_exec_exit) == 6 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

@@ -34,6 +34,8 @@ enum ev_kind {
 	EV_INVITATION,
 	EV_CMD_OUTPUT,
 	EV_CMD_RESULT,
+	EV_EXEC_OUTPUT,
+	EV_EXEC_EXIT,
 	EV__COUNT,
 };
 
@@ -160,6 +162,25 @@ struct ev_invitation {
 	const char	*password;
 };
 
+/* A line a /exec job printed (stdout and stderr together). */
+struct ev_exec_output {
+	const char	*id;		/* the job's number */
+	const char	*command;
+	const char	*line;
+	const char	*conversation;	/* chat peer or room it started in */
+};
+
+/* A /exec job ended. */
+struct ev_exec_exit {
+	const char	*id;
+	const char	*command;
+	const char	*status;	/* exited|signalled|killed|timeout|
+					   flooded|quit */
+	const char	*code;		/* exit status, or the signal number */
+	const char	*summary;	/* a sentence for people */
+	const char	*conversation;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -186,6 +207,8 @@ struct ev {
 		struct ev_occupant	occupant;
 		struct ev_room_message	room_message;
 		struct ev_invitation	invitation;
+		struct ev_exec_output	exec_output;
+		struct ev_exec_exit	exec_exit;
 	} u;
 };
 

@@ -97,7 +97,7 @@ sig_pipe_cb(int fd, short revents, void *data)
 
 /*
  * SIGCHLD: reap every child that exited. Child processes started by
- * natter (notifications, /exec) are watched here; none are started yet.
+ * natter (eval_password, notifications, /exec) are watched here.
  */
 struct child_watch {
 	pid_t		 pid;
@@ -139,6 +139,21 @@ loop_watch_child(pid_t pid, loop_child_fn *fn, void *data)
 		child_watches = g_array_new(FALSE, FALSE,
 		    sizeof(struct child_watch));
 	g_array_append_val(child_watches, w);
+}
+
+/* Forget the watch of child pid (its owner is gone); it is still reaped. */
+void
+loop_unwatch_child(pid_t pid)
+{
+	guint i;
+
+	for (i = 0; child_watches != NULL && i < child_watches->len; i++) {
+		if (g_array_index(child_watches, struct child_watch, i).pid ==
+		    pid) {
+			g_array_remove_index(child_watches, i);
+			return;
+		}
+	}
 }
 
 /* Set up the loop and its signal self-pipe. */

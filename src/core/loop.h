@@ -24,6 +24,7 @@ guint	 loop_add_idle(loop_hook_fn *fn, void *data);
 void	 loop_remove_hook(guint id);
 void	 loop_on_signal(int signo, loop_signal_fn *fn, void *data);
 void	 loop_watch_child(pid_t pid, loop_child_fn *fn, void *data);
+void	 loop_unwatch_child(pid_t pid);
 int	 loop_run(void);
 void	 loop_quit(int status);
 bool	 loop_quitting(void);

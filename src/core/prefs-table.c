@@ -40,6 +40,9 @@ const struct pref_def pref_table[] = {
 	  "TLS mode of accounts that do not set one: force (STARTTLS required, "
 	  "certificate verified), direct (TLS from the first byte), allow "
 	  "(TLS if offered), trust (accept any certificate), disable." },
+	{ "exec.max_output", PREF_INT, "1024", 1, 1048576, NULL,
+	  "KiB of output a /exec job may print (all lines together); past "
+	  "it the job is stopped, so a flood cannot fill memory." },
 	{ "iq.timeout", PREF_INT, "30", 1, 600, NULL,
 	  "Seconds natter waits for the answer to a request (/ping, /version, "
 	  "/disco, /diagnose, room administration ...) before it reports a "

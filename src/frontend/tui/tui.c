@@ -799,6 +799,31 @@ on_conn_state(const struct ev *ev)
 		tui_win_print(con, TUI_INFO, "%s: %s", ev->account, c->state);
 }
 
+/*
+ * A /exec job's line or end, in the window it was started from (the
+ * console when that was the console or is closed now).
+ */
+static void
+on_exec(const struct ev *ev)
+{
+	bool out = ev->kind == EV_EXEC_OUTPUT;
+	const char *conv = out ? ev->u.exec_output.conversation :
+	    ev->u.exec_exit.conversation;
+	struct tui_win *w = conv != NULL ?
+	    tui_win_find_chat(ev->account, conv) : NULL;
+	const struct ev_exec_exit *x = &ev->u.exec_exit;
+
+	if (w == NULL)
+		w = tui_win_nth(0);
+	if (out)
+		tui_win_print(w, TUI_TEXT, "[%s] %s", ev->u.exec_output.id,
+		    ev->u.exec_output.line);
+	else
+		tui_win_print(w, strcmp(x->status, "exited") == 0 &&
+		    strcmp(x->code, "0") == 0 ? TUI_INFO : TUI_ERROR,
+		    "[%s] %s: %s", x->id, x->command, x->summary);
+}
+
 static void
 on_event(const struct ev *ev, void *data)
 {
@@ -824,6 +849,10 @@ on_event(const struct ev *ev, void *data)
 	case EV_RAW_IN:
 	case EV_RAW_OUT:
 		tui_xmlcon_on_event(ev);
+		break;
+	case EV_EXEC_OUTPUT:
+	case EV_EXEC_EXIT:
+		on_exec(ev);
 		break;
 	default:
 		tui_chat_on_event(ev);
