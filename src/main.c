@@ -142,10 +142,12 @@ load_files(GPtrArray *warnings)
 	g_autofree char *rc = xdg_path(XDG_CONFIG, "natterrc");
 	g_autofree char *acc = xdg_path(XDG_CONFIG, "accounts");
 	g_autofree char *certs = xdg_path(XDG_DATA, "trusted-certs");
+	g_autofree char *aliases = xdg_path(XDG_CONFIG, "aliases");
 
 	(void)prefs_load(rc, warnings);
 	(void)accounts_load(acc, warnings);
 	(void)certstore_load(certs, warnings);
+	(void)cmd_alias_load(aliases, warnings);
 }
 
 static void
@@ -228,6 +230,7 @@ run(void)
 	cmdq_clear();
 	cmd_search_free();
 	cmd_xml_free();
+	cmd_alias_free();
 	password_cancel_all();
 	proto_shutdown();
 	history_close();

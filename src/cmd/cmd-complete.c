@@ -91,7 +91,14 @@ complete_with(enum cmd_completer c, const struct cmd_entry *e,
 	case CMD_COMPLETE_COMMAND:
 		for (i = 0; cmd_table[i] != NULL; i++)
 			add_if(out, cmd_table[i]->name, prefix);
+		/* FALLTHROUGH */
+	case CMD_COMPLETE_ALIAS: {
+		g_autoptr(GPtrArray) names = cmd_alias_names();
+
+		for (i = 0; i < names->len; i++)
+			add_if(out, names->pdata[i], prefix);
 		break;
+	}
 	default:
 		break;
 	}
@@ -189,12 +196,14 @@ cmd_complete(const char *line, size_t point, size_t *start,
 		return out;
 	}
 	if (ws == NULL) {
-		for (i = 0; cmd_table[i] != NULL; i++) {
-			g_autofree char *c = g_strconcat("/",
-			    cmd_table[i]->name, NULL);
+		complete_with(CMD_COMPLETE_COMMAND, NULL, prefix + 1, out);
+		for (i = 0; i < out->len; i++) {	/* with their '/' */
+			char *c = g_strconcat("/", (char *)out->pdata[i], NULL);
 
-			add_if(out, c, prefix);
+			g_free(out->pdata[i]);
+			out->pdata[i] = c;
 		}
+		g_ptr_array_sort(out, str_ptr_cmp);
 		return out;
 	}
 	words = g_strsplit_set(head + 1, " ", -1);

@@ -6,6 +6,8 @@
 #include "cmd.h"
 
 extern const struct cmd_entry cmd_about_entry;
+extern const struct cmd_entry cmd_alias_entry;
+extern const struct cmd_entry cmd_source_entry;
 extern const struct cmd_entry cmd_exec_entry;
 extern const struct cmd_entry cmd_affiliation_entry;
 extern const struct cmd_entry cmd_ban_entry;

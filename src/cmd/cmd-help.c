@@ -160,6 +160,10 @@ cmd_help_text(const char *name, GError **error)
 		    "(/help shows the list)");
 		return NULL;
 	}
+	if (cmd_find(words[0]) == NULL && cmd_alias_find(words[0]) != NULL)
+		return g_strdup_printf("/%s is an alias for: %s\n(see /help "
+		    "alias)", words[0],
+		    cmd_alias_find(words[0]));
 	path = g_string_new(NULL);
 	e = find_path(words, path, error);
 	if (e == NULL) {
@@ -258,6 +262,20 @@ cmd_suggest(const char *name)
 	return g_string_free(s, FALSE);
 }
 
+/* "Aliases: /j, /greet" when there are some. */
+static void
+aliases_line(GString *s)
+{
+	g_autoptr(GPtrArray) names = cmd_alias_names();
+	guint i;
+
+	for (i = 0; i < names->len; i++)
+		g_string_append_printf(s, "%s/%s", i == 0 ? "Aliases (/alias "
+		    "list shows them): " : ", ", (char *)names->pdata[i]);
+	if (names->len > 0)
+		g_string_append_c(s, '\n');
+}
+
 /* New text listing every command with its one-line purpose. */
 char *
 cmd_help_list(void)
@@ -273,6 +291,7 @@ cmd_help_list(void)
 		g_string_append_printf(s, "  /%-12s %.*s\n", cmd_table[i]->name,
 		    n, d);
 	}
+	aliases_line(s);
 	g_string_append(s, "Keys: Alt-1..Alt-0 windows, Alt-j NN window NN, "
 	    "Alt-a next active, PgUp/PgDn scroll, Ctrl-L redraw, Tab "
 	    "completes, Ctrl-R searches history.");

@@ -11,6 +11,10 @@
 
 #include "cmd.h"
 #include "core/loop.h"
+#include "util/errors.h"
+
+#define CMDQ_SCRIPT_MAX (1024 * 1024)	/* bytes of one script file */
+#define CMDQ_ITEMS_MAX 10000		/* commands waiting */
 
 struct cmdq_item {
 	char		*line;
@@ -144,12 +148,9 @@ cmdq_set_sink(const struct cmd_sink *sink, void *data)
 	schedule();
 }
 
-/*
- * Queue a command line. where ("file:line") marks script lines; a leading
- * '-' on such a line means its failure is ignored.
- */
-void
-cmdq_append(const char *line, enum cmd_origin origin, const char *account,
+/* A queue item for line (new); where marks script lines. */
+static struct cmdq_item *
+item_new(const char *line, enum cmd_origin origin, const char *account,
     const char *where)
 {
 	struct cmdq_item *it = g_new0(struct cmdq_item, 1);
@@ -162,23 +163,46 @@ cmdq_append(const char *line, enum cmd_origin origin, const char *account,
 	it->where = g_strdup(where);
 	it->account = g_strdup(account);
 	it->origin = origin;
-	g_queue_push_tail(&items, it);
+	return it;
+}
+
+/*
+ * Queue a command line. where ("file:line") marks script lines; a leading
+ * '-' on such a line means its failure is ignored.
+ */
+void
+cmdq_append(const char *line, enum cmd_origin origin, const char *account,
+    const char *where)
+{
+	g_queue_push_tail(&items, item_new(line, origin, account, where));
 	schedule();
 }
 
 /*
- * Queue every command of a script file (one per line, '#' comments).
- * Returns false with error when the file cannot be read.
+ * Queue every command of a script file (one per line, '#' comments) at
+ * the end of the queue, or (front) before everything still waiting, so
+ * that a /source runs its file before the next line of its own script.
+ * Returns false with error when the file cannot be read or is too big.
  */
-bool
-cmdq_append_file(const char *path, enum cmd_origin origin, GError **error)
+static bool
+queue_file(const char *path, enum cmd_origin origin, bool front,
+    GError **error)
 {
 	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
+	GList *before = front ? items.head : NULL;
+	gsize len;
 	size_t i;
 
-	if (!g_file_get_contents(path, &text, NULL, error))
+	if (!g_file_get_contents(path, &text, &len, error))
 		return false;
+	if (len > CMDQ_SCRIPT_MAX || items.length > CMDQ_ITEMS_MAX) {
+		g_set_error(error, NATTER_CMD_ERROR, 0, "%s: %s", path,
+		    len > CMDQ_SCRIPT_MAX ? "a script file is at most 1 MiB" :
+		    "too many commands waiting already (a script that runs "
+		    "itself?)");
+		return false;
+	}
 	lines = g_strsplit(text, "\n", -1);
 	for (i = 0; lines[i] != NULL; i++) {
 		char *l = g_strstrip(lines[i]);
@@ -187,9 +211,25 @@ cmdq_append_file(const char *path, enum cmd_origin origin, GError **error)
 		if (*l == '\0' || *l == '#')
 			continue;
 		where = g_strdup_printf("%s:%zu", path, i + 1);
-		cmdq_append(l, origin, NULL, where);
+		g_queue_insert_before(&items, before, item_new(l, origin, NULL,
+		    where));
 	}
+	schedule();
 	return true;
+}
+
+/* Queue a script file at the end (-x FILE). */
+bool
+cmdq_append_file(const char *path, enum cmd_origin origin, GError **error)
+{
+	return queue_file(path, origin, false, error);
+}
+
+/* Queue a script file before what is still waiting (/source FILE). */
+bool
+cmdq_insert_file(const char *path, enum cmd_origin origin, GError **error)
+{
+	return queue_file(path, origin, true, error);
 }
 
 /* True when nothing is queued or running. */

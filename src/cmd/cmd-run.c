@@ -253,6 +253,30 @@ unknown(struct cmd_ctx *ctx, const char *name)
 	    name);
 }
 
+static enum cmd_status run(struct cmd_ctx *ctx, const char *line);
+
+/* Run the line alias name stands for, given the text typed after it. */
+static enum cmd_status
+run_alias(struct cmd_ctx *ctx, const char *name, const char *template,
+    const char *rest)
+{
+	static int depth;
+	g_autoptr(GError) err = NULL;
+	g_autofree char *line = cmd_alias_expand(name, template, rest, &err);
+	enum cmd_status st;
+
+	if (line == NULL)
+		return cmd_error(ctx, "%s", err->message);
+	if (depth >= CMD_ALIAS_DEPTH)
+		return cmd_error(ctx, "/%s: aliases nested more than %d deep "
+		    "(does one stand for itself?)", name, CMD_ALIAS_DEPTH);
+	g_clear_pointer(&ctx->name, g_free);
+	depth++;
+	st = run(ctx, line);
+	depth--;
+	return st;
+}
+
 static enum cmd_status
 run(struct cmd_ctx *ctx, const char *line)
 {
@@ -272,6 +296,9 @@ run(struct cmd_ctx *ctx, const char *line)
 	    g_strdup(line + 1);
 	ctx->name = g_strdup(name);
 	e = cmd_find(name);
+	if (e == NULL && cmd_alias_find(name) != NULL)
+		return run_alias(ctx, name, cmd_alias_find(name),
+		    sp != NULL ? sp + 1 : "");
 	if (e == NULL)
 		return unknown(ctx, name);
 	ctx->entry = e;

@@ -45,6 +45,7 @@ enum cmd_completer {
 	CMD_COMPLETE_CONTACT,
 	CMD_COMPLETE_WORDS,	/* the entry's words[] */
 	CMD_COMPLETE_THEME,	/* theme names (user and bundled) */
+	CMD_COMPLETE_ALIAS,	/* alias names */
 	CMD_COMPLETE__COUNT,
 };
 
@@ -171,11 +172,20 @@ void	 cmdq_append(const char *line, enum cmd_origin origin,
 	    const char *account, const char *where);
 bool	 cmdq_append_file(const char *path, enum cmd_origin origin,
 	    GError **error);
+bool	 cmdq_insert_file(const char *path, enum cmd_origin origin,
+	    GError **error);
 bool	 cmdq_idle(void);
 unsigned cmdq_failures(void);
 void	 cmdq_clear(void);
 
 bool	 cmd_net_busy(void);
+#define CMD_ALIAS_DEPTH 8	/* aliases standing for aliases */
+bool	 cmd_alias_load(const char *path, GPtrArray *warnings);
+void	 cmd_alias_free(void);
+GPtrArray *cmd_alias_names(void);
+const char *cmd_alias_find(const char *name);
+char	*cmd_alias_expand(const char *name, const char *template,
+	    const char *rest, GError **error);
 bool	 cmd_xml_pending(const char *account, const char *peer);
 void	 cmd_xml_free(void);
 bool	 cmd_line_is_secret(const char *line);
