@@ -56,6 +56,7 @@ struct pconn {
 	char		*features_auth;	/* owned features offering SASL */
 	char		*features_bound;	/* owned features after SASL */
 	bool		 sm_enabled;	/* <enabled/> received */
+	struct proto_sm	*sm;		/* owned, proto-sm.c */
 	bool		 cert_by_user;	/* accepted by the user's trust */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
 	char		*status;	/* our status text, or NULL */
@@ -121,6 +122,11 @@ void	 proto_error_clear(struct proto_error *e);
 char	*proto_error_string(const struct proto_error *e);
 void	 proto_error_emit(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *what, const char *conversation);
+void	 proto_sm_note_raw(struct pconn *pc, bool in, const char *xml);
+void	 proto_sm_before_connect(struct pconn *pc);
+void	 proto_sm_on_online(struct pconn *pc);
+bool	 proto_sm_session_over(struct pconn *pc, bool user_quit);
+void	 proto_sm_free(struct pconn *pc);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);
 void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);

