@@ -445,8 +445,7 @@ session_ended(struct pconn *pc)
 		loop_remove_timer(pc->drain_timer);
 	pc->drain_timer = 0;
 	g_clear_pointer(&pc->acc->bound_jid, g_free);
-	g_clear_pointer(&pc->show, g_free);
-	g_clear_pointer(&pc->status, g_free);
+	proto_presence_session_ended(pc, pc->user_quit);
 	g_clear_pointer(&pc->muc_service, g_free);
 	g_clear_pointer(&pc->caps, g_hash_table_unref);
 	pc->acc->state = ACCOUNT_OFFLINE;

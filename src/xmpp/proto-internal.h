@@ -96,6 +96,9 @@ int	 proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_presence_restore(struct pconn *pc, const char *status,
 	    int priority);
+void	 proto_presence_add_show(struct pconn *pc, xmpp_stanza_t *p);
+void	 proto_presence_session_ended(struct pconn *pc, bool user_quit);
+void	 proto_muc_send_presence(struct pconn *pc);
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_message_enable_carbons(struct pconn *pc);

@@ -85,3 +85,51 @@ def test_good_acks_keep_the_stream(home):
     finally:
         b.close()
         srv.close()
+
+
+ROOM = "lounge@conference.localhost"
+
+
+def enter(peer, nick, room=ROOM):
+    peer.do("raw", xml=f"<presence to='{room}/{nick}'>"
+                       "<x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    peer.wait("presence", **{"from": f"{room}/{nick}"})
+
+
+def login(home, prosody):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    return b
+
+
+def test_new_session_after_crash_restores_presence_and_rooms(home, prosody,
+                                                             make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    b = login(home, prosody)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM, nick="ally")
+    b.send("/away out for lunch")
+    b.wait_event("command-result", command="away", status="ok")
+    bob.wait("presence", **{"from": f"{ROOM}/ally"}, show="away")
+    prosody.crash()
+    b.wait_event("connection-state", state="disconnected")
+    prosody.restart()
+    carol = make_peer("carol")             # the room went with the server
+    enter(carol, "carol")
+    n = len([e for e in b.events if e["event"] == "connection-state"
+             and e["state"] == "online"])
+    b.send("/connect a")
+    wait_for(lambda: len([e for e in b.events if e["event"] == "connection-state"
+                          and e["state"] == "online"]) > n, 20, "the new session")
+    b.wait_event("info", text=re.compile(r"^new session: the previous one "
+                                         r"could not be resumed"))
+    p = carol.wait("presence", 20, **{"from": f"{ROOM}/ally"})
+    assert p["type"] != "unavailable"
+    assert p["show"] == "away" and p["status"] == "out for lunch", p
+    b.send("/status")
+    b.wait_event("command-output", text=re.compile(r"^a: you are away$"))
+    b.close()
