@@ -3,6 +3,8 @@
 after a drop, and a fresh session that restores presence and rooms
 (issue 16)."""
 import re
+import socket
+import threading
 
 import pytest
 
@@ -133,3 +135,96 @@ def test_new_session_after_crash_restores_presence_and_rooms(home, prosody,
     b.send("/status")
     b.wait_event("command-output", text=re.compile(r"^a: you are away$"))
     b.close()
+
+
+class Proxy:
+    """A TCP relay between natter and the server. cut() drops every link
+    at once, without a stream close: the server sees a lost client and
+    keeps its session for resumption (Prosody's mod_smacks)."""
+
+    def __init__(self, port):
+        self.target = port
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.links = []
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+        self._threads[0].start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            u = socket.create_connection(("127.0.0.1", self.target))
+            with self._lock:
+                self.links += [c, u]
+            for a, b in ((c, u), (u, c)):
+                t = threading.Thread(target=self._pipe, args=(a, b), daemon=True)
+                self._threads.append(t)
+                t.start()
+
+    def _pipe(self, a, b):
+        while True:
+            try:
+                data = a.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            try:
+                b.sendall(data)
+            except OSError:
+                return
+
+    def cut(self):
+        with self._lock:
+            links, self.links = self.links, []
+        for s in links:                     # no stream end on either side
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self):
+        self.cut()
+        self.sock.close()
+
+
+def test_dropped_link_is_resumed_and_gap_message_delivered_once(home, prosody,
+                                                                make_peer):
+    bob = make_peer("bob")
+    proxy = Proxy(prosody.port)
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=proxy.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a", xml=True)
+    try:
+        b.wait_event("connection-state", state="online")
+        b.wait_event("raw-in", xml=re.compile(r"^<enabled [^>]*resume="))
+        bob.send(jid, "before the cut")
+        b.wait_event("message-received", body="before the cut")
+        proxy.cut()
+        b.wait_event("connection-state", state="disconnected")
+        bob.send(jid, "during the gap")
+        bob.do("ping")                      # the server has taken it
+        bob.wait("pong")
+        b.send("/connect a")
+        b.wait_event("raw-out", xml=re.compile(r"^<resume [^>]*previd="))
+        b.wait_event("raw-in", xml=re.compile(r"^<resumed "))
+        b.wait_event("info", text=re.compile(r"^session resumed"))
+        b.wait_event("message-received", body="during the gap")
+        bob.send(jid, "after the resumption")
+        b.wait_event("message-received", body="after the resumption")
+        got = [e["body"] for e in b.events if e["event"] == "message-received"]
+        assert got == ["before the cut", "during the gap",
+                       "after the resumption"], got
+        assert b.find("info", text=re.compile(r"^new session")) is None
+    finally:
+        b.close()
+        proxy.close()
