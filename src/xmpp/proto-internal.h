@@ -89,6 +89,7 @@ void	 proto_iq_error(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *type, const char *condition);
 void	 proto_session_start(struct pconn *pc);
 void	 proto_session_handlers(struct pconn *pc);
+void	 proto_session_dispatch(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
 extern void (*proto_send_hook)(struct pconn *pc, xmpp_stanza_t *st);
 void	 cert_info_free(struct cert_info *ci);
