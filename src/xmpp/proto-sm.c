@@ -27,14 +27,14 @@
 #define CLOSE_GRACE_MS 1000	/* for the stream error to go out */
 
 struct proto_sm {
-	xmpp_sm_state_t	*saved;		/* a lost session's state, owned */
-	bool		 counting;	/* <enable/> sent or <resumed/> seen */
+	xmpp_sm_state_t	*saved;		/* lost session's state, owned */
+	bool		 counting;	/* <enable/> sent or <resumed/> */
 	uint32_t	 sent;		/* stanzas sent while counting */
 	uint32_t	 acked;		/* the last h accepted */
-	bool		 after_loss;	/* this login follows a lost session */
-	bool		 resumed;	/* the server answered <resumed/> */
-	bool		 bad_ack;	/* we closed the stream over an ack */
-	bool		 online;	/* this connection reached online */
+	bool		 after_loss;	/* login follows a lost session */
+	bool		 resumed;	/* the server said <resumed/> */
+	bool		 bad_ack;	/* we closed over a bad ack */
+	bool		 online;	/* this connection got online */
 	guint		 close_timer;	/* cuts a stream we ended */
 };
 
@@ -329,9 +329,9 @@ proto_sm_on_online(struct pconn *pc)
 		ev_emit_text(EV_INFO, pc->acc->name, "session resumed (stream "
 		    "management): nothing sent or received was lost");
 	else
-		ev_emit_text(EV_INFO, pc->acc->name, "new session: the previous "
-		    "one could not be resumed; presence and rooms are "
-		    "restored");
+		ev_emit_text(EV_INFO, pc->acc->name, "new session: the "
+		    "previous one could not be resumed; presence and rooms "
+		    "are restored");
 }
 
 /*

@@ -8,9 +8,9 @@
 /* What natter makes of a stream-management ack (XEP-0198 §4). */
 enum proto_sm_ack {
 	PROTO_SM_ACK_OK,
-	PROTO_SM_ACK_TOO_HIGH,	/* acknowledges more than was sent */
-	PROTO_SM_ACK_BACKWARDS,	/* fewer than were already acknowledged */
-	PROTO_SM_ACK_GARBAGE,	/* h missing or not an unsigned 32-bit number */
+	PROTO_SM_ACK_TOO_HIGH,	/* more than was sent */
+	PROTO_SM_ACK_BACKWARDS,	/* fewer than already acknowledged */
+	PROTO_SM_ACK_GARBAGE,	/* missing, or not an unsigned 32-bit int */
 };
 
 enum proto_sm_ack proto_sm_check_ack(uint32_t sent, uint32_t acked,
