@@ -171,6 +171,7 @@ note_in(struct pconn *pc, struct proto_sm *sm, const char *xml)
 	/* The server has what it acknowledges; the rest is sent again. */
 	h = attribute(pc, xml, "h");
 	sm->resumed = true;
+	pc->sm_enabled = true;		/* for /diagnose, as <enabled/> */
 	if (proto_sm_parse_h(h, &v)) {
 		sm->counting = true;
 		sm->sent = sm->acked = v;
