@@ -92,10 +92,24 @@ def test_good_acks_keep_the_stream(home):
 ROOM = "lounge@conference.localhost"
 
 
-def enter(peer, nick, room=ROOM):
+def enter(peer, nick, room=ROOM, password=None):
+    pw = f"<password>{password}</password>" if password else ""
     peer.do("raw", xml=f"<presence to='{room}/{nick}'>"
-                       "<x xmlns='http://jabber.org/protocol/muc'/></presence>")
+                       f"<x xmlns='http://jabber.org/protocol/muc'>{pw}</x></presence>")
     peer.wait("presence", **{"from": f"{room}/{nick}"})
+
+
+def configure(peer, room, **fields):
+    """Submit the room's configuration form (as its owner)."""
+    xs = "".join(f"<field var='muc#roomconfig_{k}'><value>{v}</value></field>"
+                 for k, v in fields.items())
+    peer.do("raw", xml=f"<iq type='set' to='{room}' id='cfg'><query xmlns="
+                       "'http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+                       "type='submit'><field var='FORM_TYPE'><value>"
+                       "http://jabber.org/protocol/muc#roomconfig</value></field>"
+                       f"{xs}</x></query></iq>")
+    peer.do("ping")
+    peer.wait("pong")
 
 
 def login(home, prosody):
@@ -110,9 +124,11 @@ def login(home, prosody):
 def test_new_session_after_crash_restores_presence_and_rooms(home, prosody,
                                                              make_peer):
     bob = make_peer("bob")
-    enter(bob, "bob")
+    enter(bob, "bob")                        # a room kept across restarts,
+    configure(bob, ROOM, persistentroom=1,   # with a password
+              passwordprotectedroom=1, roomsecret="sesame")
     b = login(home, prosody)
-    b.send(f"/join {ROOM} nick ally")
+    b.send(f"/join {ROOM} nick ally password sesame")
     b.wait_event("room-joined", room=ROOM, nick="ally")
     b.send("/away out for lunch")
     b.wait_event("command-result", command="away", status="ok")
@@ -120,8 +136,10 @@ def test_new_session_after_crash_restores_presence_and_rooms(home, prosody,
     prosody.crash()
     b.wait_event("connection-state", state="disconnected")
     prosody.restart()
-    carol = make_peer("carol")             # the room went with the server
-    enter(carol, "carol")
+    carol = make_peer("carol")
+    enter(carol, "carol", password="sesame")
+    joined = carol.find("presence", **{"from": f"{ROOM}/carol"})
+    assert "201" not in joined["xml"], joined   # the room was kept, not new
     n = len([e for e in b.events if e["event"] == "connection-state"
              and e["state"] == "online"])
     b.send("/connect a")
