@@ -214,6 +214,8 @@ room_occupant_rename(struct room *r, const char *nick, const char *new_nick)
 
 	if (!g_hash_table_steal_extended(r->occupants, nick, &k, &v))
 		return;
+	/* A stale entry under the new nick goes from both views. */
+	room_occupant_remove(r, new_nick);
 	o = v;
 	g_free(o->nick);
 	o->nick = g_strdup(new_nick);

@@ -184,6 +184,7 @@ emit_raw(struct pconn *pc, enum ev_kind kind, const char *xml)
 	if (kind == EV_RAW_IN)
 		note_recv(pc, safe);
 	note_login(pc, kind == EV_RAW_IN, safe);
+	proto_sm_note_raw(pc, kind == EV_RAW_IN, safe);
 	proto_raw_emit(pc->acc->name, kind == EV_RAW_IN, safe);
 }
 
@@ -419,10 +420,15 @@ free_session_cb(void *data)
 
 	pc->free_timer = 0;
 	if (pc->conn != NULL && xmpp_conn_is_disconnected(pc->conn)) {
+		/* A session to resume keeps the context it belongs to. */
+		bool keep = proto_sm_session_over(pc, pc->user_quit);
+
 		xmpp_conn_release(pc->conn);
 		pc->conn = NULL;
-		xmpp_ctx_free(pc->ctx);
-		pc->ctx = NULL;
+		if (!keep) {
+			xmpp_ctx_free(pc->ctx);
+			pc->ctx = NULL;
+		}
 	}
 }
 
@@ -439,8 +445,7 @@ session_ended(struct pconn *pc)
 		loop_remove_timer(pc->drain_timer);
 	pc->drain_timer = 0;
 	g_clear_pointer(&pc->acc->bound_jid, g_free);
-	g_clear_pointer(&pc->show, g_free);
-	g_clear_pointer(&pc->status, g_free);
+	proto_presence_session_ended(pc, pc->user_quit);
 	g_clear_pointer(&pc->muc_service, g_free);
 	g_clear_pointer(&pc->caps, g_hash_table_unref);
 	pc->acc->state = ACCOUNT_OFFLINE;
@@ -476,6 +481,7 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		pc->login_timer = 0;
 		proto_session_handlers(pc);
 		emit_state(pc, "online", NULL, NULL);
+		proto_sm_on_online(pc);
 		proto_session_start(pc);
 		finish(pc, true, NULL);
 		return;
@@ -652,7 +658,8 @@ start(struct pconn *pc, GError **error)
 	}
 	pc->log.handler = log_cb;
 	pc->log.userdata = pc;
-	pc->ctx = xmpp_ctx_new(NULL, &pc->log);
+	if (pc->ctx == NULL)
+		pc->ctx = xmpp_ctx_new(NULL, &pc->log);
 	pc->conn = xmpp_conn_new(pc->ctx);
 	full = res != NULL ? g_strdup_printf("%s/%s", jid, res) :
 	    g_strdup(jid);
@@ -675,6 +682,7 @@ start(struct pconn *pc, GError **error)
 	g_clear_pointer(&pc->prompt, cert_info_free);
 	pc->acc->state = ACCOUNT_CONNECTING;
 	emit_state(pc, "connecting", NULL, NULL);
+	proto_sm_before_connect(pc);
 	if ((pc->server != NULL && !resolvable(pc->server)) ||
 	    xmpp_connect_client(pc->conn, pc->server,
 	    (unsigned short)pc->port, conn_cb, pc) != XMPP_EOK) {
@@ -876,6 +884,7 @@ pconn_free(struct pconn *pc)
 		loop_remove_timer(pc->free_timer);
 	if (pc->conn != NULL)
 		xmpp_conn_release(pc->conn);
+	proto_sm_free(pc);
 	if (pc->ctx != NULL)
 		xmpp_ctx_free(pc->ctx);
 	wipe(&pc->password);

@@ -56,6 +56,7 @@ struct pconn {
 	char		*features_auth;	/* owned features offering SASL */
 	char		*features_bound;	/* owned features after SASL */
 	bool		 sm_enabled;	/* <enabled/> received */
+	struct proto_sm	*sm;		/* owned, proto-sm.c */
 	bool		 cert_by_user;	/* accepted by the user's trust */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
 	char		*status;	/* our status text, or NULL */
@@ -88,6 +89,7 @@ void	 proto_iq_error(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *type, const char *condition);
 void	 proto_session_start(struct pconn *pc);
 void	 proto_session_handlers(struct pconn *pc);
+void	 proto_session_dispatch(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
 extern void (*proto_send_hook)(struct pconn *pc, xmpp_stanza_t *st);
 void	 cert_info_free(struct cert_info *ci);
@@ -95,6 +97,9 @@ int	 proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_presence_restore(struct pconn *pc, const char *status,
 	    int priority);
+void	 proto_presence_add_show(struct pconn *pc, xmpp_stanza_t *p);
+void	 proto_presence_session_ended(struct pconn *pc, bool user_quit);
+void	 proto_muc_send_presence(struct pconn *pc);
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_message_enable_carbons(struct pconn *pc);
@@ -121,6 +126,11 @@ void	 proto_error_clear(struct proto_error *e);
 char	*proto_error_string(const struct proto_error *e);
 void	 proto_error_emit(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *what, const char *conversation);
+void	 proto_sm_note_raw(struct pconn *pc, bool in, const char *xml);
+void	 proto_sm_before_connect(struct pconn *pc);
+void	 proto_sm_on_online(struct pconn *pc);
+bool	 proto_sm_session_over(struct pconn *pc, bool user_quit);
+void	 proto_sm_free(struct pconn *pc);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);
 void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);

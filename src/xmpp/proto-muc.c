@@ -527,6 +527,7 @@ proto_muc_join(struct account *acc, const char *room, const char *nick,
 	xmpp_stanza_set_attribute(h, "maxstanzas", "50");
 	if (r->password != NULL)
 		proto_add_text_child(pc->ctx, x, "password", r->password);
+	proto_presence_add_show(pc, p);
 	proto_disco_add_caps(pc, p);
 	proto_send(pc, p);
 	xmpp_stanza_release(p);
@@ -688,6 +689,30 @@ proto_muc_session_ended(struct pconn *pc)
 			    "disconnected; the room is joined again on the "
 			    "next login", "disconnected");
 		}
+	}
+}
+
+/* Our presence changed: tell every room we are in (XEP-0045 §7.7). */
+void
+proto_muc_send_presence(struct pconn *pc)
+{
+	g_autoptr(GPtrArray) l = rooms_of(pc->acc->name);
+	guint i;
+
+	for (i = 0; i < l->len; i++) {
+		struct room *r = g_ptr_array_index(l, i);
+		g_autofree char *to = NULL;
+		xmpp_stanza_t *p;
+
+		if (!r->joined)
+			continue;
+		to = g_strdup_printf("%s/%s", r->jid, r->nick);
+		p = xmpp_presence_new(pc->ctx);
+		xmpp_stanza_set_to(p, to);
+		proto_presence_add_show(pc, p);
+		proto_disco_add_caps(pc, p);
+		proto_send(pc, p);
+		xmpp_stanza_release(p);
 	}
 }
 

@@ -93,16 +93,23 @@ proto_child_text(struct pconn *pc, xmpp_stanza_t *st, const char *name,
 	return r;
 }
 
+/* Add our show and status to presence p (a room join's too). */
+void
+proto_presence_add_show(struct pconn *pc, xmpp_stanza_t *p)
+{
+	if (pc->show != NULL && strcmp(pc->show, "online") != 0)
+		proto_add_text_child(pc->ctx, p, "show", pc->show);
+	if (pc->status != NULL && *pc->status != '\0')
+		proto_add_text_child(pc->ctx, p, "status", pc->status);
+}
+
 static void
 send_presence(struct pconn *pc)
 {
 	xmpp_stanza_t *p = xmpp_presence_new(pc->ctx);
 	char prio[8];
 
-	if (pc->show != NULL && strcmp(pc->show, "online") != 0)
-		proto_add_text_child(pc->ctx, p, "show", pc->show);
-	if (pc->status != NULL && *pc->status != '\0')
-		proto_add_text_child(pc->ctx, p, "status", pc->status);
+	proto_presence_add_show(pc, p);
 	if (pc->priority != 0) {
 		g_snprintf(prio, sizeof prio, "%d", pc->priority);
 		proto_add_text_child(pc->ctx, p, "priority", prio);
@@ -147,7 +154,22 @@ proto_presence_send(struct account *acc, const char *show, const char *status,
 	pc->status = g_strdup(status);
 	pc->priority = priority;
 	send_presence(pc);
+	proto_muc_send_presence(pc);
 	return true;
+}
+
+/*
+ * The session ended. After a loss our presence is kept, so that the next
+ * session (a new one, when the old cannot be resumed) shows the same;
+ * after /disconnect the next login starts afresh.
+ */
+void
+proto_presence_session_ended(struct pconn *pc, bool user_quit)
+{
+	if (!user_quit)
+		return;
+	g_clear_pointer(&pc->show, g_free);
+	g_clear_pointer(&pc->status, g_free);
 }
 
 /* Our current show value on acc ("offline" when not connected). */

@@ -164,6 +164,26 @@ iq_request(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	return 1;
 }
 
+/*
+ * Hand st to every handler a session installs that matches it, as
+ * libstrophe does for a received stanza (the stanza fuzzer enters here).
+ */
+void
+proto_session_dispatch(struct pconn *pc, xmpp_stanza_t *st)
+{
+	const char *name = xmpp_stanza_get_name(st);
+
+	g_return_if_fail(pc != NULL && st != NULL);
+	if (g_strcmp0(name, "iq") == 0) {
+		(void)proto_iq_handle_reply(pc->conn, st, pc);
+		(void)iq_request(pc->conn, st, pc);
+	} else if (g_strcmp0(name, "presence") == 0) {
+		(void)proto_presence_in(pc->conn, st, pc);
+	} else if (g_strcmp0(name, "message") == 0) {
+		(void)proto_message_in(pc->conn, st, pc);
+	}
+}
+
 /* Install the stanza handlers of a new session. */
 void
 proto_session_handlers(struct pconn *pc)

@@ -46,6 +46,24 @@ room_sorted__follows_joins_roles_renames_leaves(void **state)
 	rooms_free();
 }
 
+/* A rename onto a nick still listed replaces that occupant everywhere. */
+static void
+room_occupant_rename__onto_existing_nick__one_entry(void **state)
+{
+	struct room *r = room_get("a", "clash@conf");
+	g_autofree char *o = NULL;
+	g_autoptr(GPtrArray) l = NULL;
+
+	room_occupant_set(r, "me", NULL, "participant", NULL, NULL, NULL);
+	room_occupant_set(r, "me2", NULL, "visitor", NULL, NULL, NULL);
+	room_occupant_rename(r, "me", "me2");
+	room_occupant_set(r, "zoe", NULL, "participant", NULL, NULL, NULL);
+	o = order(r);
+	assert_string_equal(o, "me2 zoe");
+	l = room_occupants(r);
+	assert_int_equal(l->len, 2);
+}
+
 static void
 room_mentions__whole_words_and_highlight_list(void **state)
 {
@@ -65,6 +83,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(room_sorted__follows_joins_roles_renames_leaves),
+		cmocka_unit_test(
+		    room_occupant_rename__onto_existing_nick__one_entry),
 		cmocka_unit_test(room_mentions__whole_words_and_highlight_list),
 	};
 

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Stream management (XEP-0198) on top of libstrophe's: natter counts the
+ * stanzas it sends after <enable/> (from the raw traffic, the same points
+ * where libstrophe counts them) and checks every <a h=''/> itself before
+ * libstrophe sees it. libstrophe would take an h above what was sent, or
+ * one that is not a number, as "everything acknowledged" and empty its
+ * queue; natter instead removes the bad h, so the queue stays as it was,
+ * and closes the stream with <handled-count-too-high/>.
+ *
+ * A lost session's libstrophe state (stream id, counters, unacknowledged
+ * stanzas) is kept with the account's context and handed to the next
+ * connection, so libstrophe asks to <resume/> it; whether the server did
+ * is reported. xmpp layer: never prints, reports through events.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/events.h"
+#include "core/loop.h"
+#include "proto-internal.h"
+#include "proto-sm.h"
+#include "util/log.h"
+#include "util/sanitize.h"
+
+#define H_MAX_SHOWN 24
+#define CLOSE_GRACE_MS 1000	/* for the stream error to go out */
+
+struct proto_sm {
+	xmpp_sm_state_t	*saved;		/* lost session's state, owned */
+	bool		 counting;	/* <enable/> sent or <resumed/> */
+	uint32_t	 sent;		/* stanzas sent while counting */
+	uint32_t	 acked;		/* the last h accepted */
+	bool		 after_loss;	/* login follows a lost session */
+	bool		 resumed;	/* the server said <resumed/> */
+	bool		 bad_ack;	/* we closed over a bad ack */
+	bool		 online;	/* this connection got online */
+	guint		 close_timer;	/* cuts a stream we ended */
+};
+
+/*
+ * Parse an h attribute: decimal digits only (xs:unsignedInt), at most
+ * 2^32 - 1. False for NULL, empty, signs, spaces or anything else.
+ */
+bool
+proto_sm_parse_h(const char *h, uint32_t *value)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (h == NULL || *h == '\0')
+		return false;
+	for (p = h; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*value = (uint32_t)v;
+	return true;
+}
+
+/*
+ * Judge an ack: sent stanzas were counted, acked of them acknowledged
+ * already, and the server now says h. Counters wrap at 2^32 (XEP-0198
+ * §4), so "above what was sent" is measured from the last ack. On
+ * PROTO_SM_ACK_OK *value is the new count acknowledged.
+ */
+enum proto_sm_ack
+proto_sm_check_ack(uint32_t sent, uint32_t acked, const char *h,
+    uint32_t *value)
+{
+	uint32_t v;
+
+	if (!proto_sm_parse_h(h, &v))
+		return PROTO_SM_ACK_GARBAGE;
+	if ((uint32_t)(v - acked) <= (uint32_t)(sent - acked)) {
+		*value = v;
+		return PROTO_SM_ACK_OK;
+	}
+	if (acked <= sent)	/* no wrap between them: plain order */
+		return v > sent ? PROTO_SM_ACK_TOO_HIGH :
+		    PROTO_SM_ACK_BACKWARDS;
+	/* Wrapped, and v lies between sent and acked: the nearer one. */
+	return v - sent <= acked - v ? PROTO_SM_ACK_TOO_HIGH :
+	    PROTO_SM_ACK_BACKWARDS;
+}
+
+/* The element name of xml's first start tag, in buf (empty if none). */
+static void
+element_name(const char *xml, char *buf, size_t size)
+{
+	size_t n;
+
+	buf[0] = '\0';
+	if (xml[0] != '<')
+		return;
+	n = strcspn(xml + 1, " \t\r\n/>");
+	if (n >= size)
+		return;
+	memcpy(buf, xml + 1, n);
+	buf[n] = '\0';
+}
+
+/* True when xml's start tag declares the stream management namespace. */
+static bool
+in_sm_ns(const char *xml)
+{
+	size_t tag = strcspn(xml, ">");
+	const char *p = xml;
+
+	while ((p = strstr(p, "xmlns=")) != NULL && (size_t)(p - xml) < tag) {
+		p += 6;
+		if ((*p == '"' || *p == '\'') &&
+		    strncmp(p + 1, "urn:xmpp:sm:", 12) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * True for the stream management elements a client sends (<r/>, <a/>,
+ * <enable/>, <resume/>): libstrophe does not count them as stanzas.
+ */
+bool
+proto_sm_is_sm_element(const char *xml)
+{
+	char name[16];
+
+	element_name(xml, name, sizeof name);
+	return (strcmp(name, "r") == 0 || strcmp(name, "a") == 0 ||
+	    strcmp(name, "enable") == 0 || strcmp(name, "resume") == 0) &&
+	    in_sm_ns(xml);
+}
+
+static struct proto_sm *
+sm_of(struct pconn *pc)
+{
+	if (pc->sm == NULL)
+		pc->sm = g_new0(struct proto_sm, 1);
+	return pc->sm;
+}
+
+/* The value of attribute name of the element xml (new), or NULL. */
+static char *
+attribute(struct pconn *pc, const char *xml, const char *name)
+{
+	xmpp_stanza_t *st = xmpp_stanza_new_from_string(pc->ctx, xml);
+	char *v;
+
+	if (st == NULL)
+		return NULL;
+	v = g_strdup(xmpp_stanza_get_attribute(st, name));
+	xmpp_stanza_release(st);
+	return v;
+}
+
+static void
+note_in(struct pconn *pc, struct proto_sm *sm, const char *xml)
+{
+	char name[16];
+	g_autofree char *h = NULL;
+	uint32_t v;
+
+	if (!in_sm_ns(xml))
+		return;
+	element_name(xml, name, sizeof name);
+	if (strcmp(name, "resumed") != 0)
+		return;
+	/* The server has what it acknowledges; the rest is sent again. */
+	h = attribute(pc, xml, "h");
+	sm->resumed = true;
+	pc->sm_enabled = true;		/* for /diagnose, as <enabled/> */
+	if (proto_sm_parse_h(h, &v)) {
+		sm->counting = true;
+		sm->sent = sm->acked = v;
+	}
+}
+
+/*
+ * Every element that went out or came in (the raw traffic, redacted):
+ * count stanzas the way libstrophe does once stream management is on.
+ */
+void
+proto_sm_note_raw(struct pconn *pc, bool in, const char *xml)
+{
+	struct proto_sm *sm = sm_of(pc);
+	char name[16];
+
+	if (in) {
+		note_in(pc, sm, xml);
+		return;
+	}
+	element_name(xml, name, sizeof name);
+	if (strcmp(name, "enable") == 0 && in_sm_ns(xml)) {
+		sm->counting = true;
+		sm->sent = sm->acked = 0;
+		return;
+	}
+	if (!sm->counting || proto_sm_is_sm_element(xml) || xml[0] != '<' ||
+	    xml[1] == '/' || xml[1] == '?' || strncmp(xml, "<stream:", 8) == 0)
+		return;
+	sm->sent++;
+}
+
+/*
+ * We sent a stream error and closed our side; the stream is over whether
+ * or not the server answers, so after a grace period the socket is shut
+ * down and libstrophe sees the end at once.
+ */
+static void
+close_cb(void *data)
+{
+	struct pconn *pc = data;
+
+	pc->sm->close_timer = 0;
+	if (pc->conn != NULL && !xmpp_conn_is_disconnected(pc->conn) &&
+	    pc->fd >= 0)
+		(void)shutdown(pc->fd, SHUT_RDWR);
+}
+
+static char *
+shown_h(const char *h)
+{
+	g_autofree char *cut = h != NULL ? g_strndup(h, H_MAX_SHOWN) : NULL;
+
+	return cut != NULL ? sanitize_str(cut) : g_strdup("(none)");
+}
+
+/*
+ * Close the stream over a bad ack (XEP-0198 §4): the stream error names
+ * what was acknowledged and what was sent. What libstrophe still holds is
+ * kept, but the session is not resumed: we ended it ourselves.
+ */
+static void
+reject(struct pconn *pc, struct proto_sm *sm, enum proto_sm_ack verdict,
+    const char *h)
+{
+	g_autofree char *shown = shown_h(h);
+	g_autofree char *msg = NULL;
+	uint32_t v = 0;
+
+	(void)proto_sm_parse_h(h, &v);
+	if (verdict == PROTO_SM_ACK_GARBAGE)
+		msg = g_strdup_printf("the server's stream management "
+		    "acknowledgement is not a number (h=%s); closing the "
+		    "stream", shown);
+	else if (verdict == PROTO_SM_ACK_BACKWARDS)
+		msg = g_strdup_printf("the server's stream management "
+		    "acknowledgement went backwards (h=%s after %u); closing "
+		    "the stream", shown, sm->acked);
+	else
+		msg = g_strdup_printf("the server acknowledged %s stanzas but "
+		    "natter sent only %u (stream management); closing the "
+		    "stream", shown, sm->sent);
+	log_warn("%s: %s", pc->acc->name, msg);
+	ev_emit_text(EV_ERROR, pc->acc->name, "%s", msg);
+	sm->bad_ack = true;
+	sm->counting = false;
+	xmpp_send_raw_string(pc->conn, "<stream:error><undefined-condition "
+	    "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+	    "<handled-count-too-high xmlns='urn:xmpp:sm:3' h='%u' "
+	    "send-count='%u'/></stream:error>", v, sm->sent);
+	xmpp_disconnect(pc->conn);
+	if (sm->close_timer == 0)
+		sm->close_timer = loop_add_timer(CLOSE_GRACE_MS, close_cb, pc);
+}
+
+/*
+ * <a h=''/>, before libstrophe's own handling (stanza handlers run
+ * first). A bad h is removed so that libstrophe keeps its queue.
+ */
+static int
+ack_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
+{
+	struct pconn *pc = userdata;
+	struct proto_sm *sm = sm_of(pc);
+	const char *h = xmpp_stanza_get_attribute(st, "h");
+	g_autofree char *copy = g_strdup(h);
+	enum proto_sm_ack verdict;
+	uint32_t v;
+
+	(void)conn;
+	if (!sm->counting || g_strcmp0(xmpp_stanza_get_name(st), "a") != 0)
+		return 1;
+	verdict = proto_sm_check_ack(sm->sent, sm->acked, copy, &v);
+	if (verdict == PROTO_SM_ACK_OK) {
+		sm->acked = v;
+		return 1;
+	}
+	xmpp_stanza_del_attribute(st, "h");
+	reject(pc, sm, verdict, copy);
+	return 1;
+}
+
+/*
+ * Just before the connection starts: hand it the lost session's state,
+ * so that libstrophe asks to resume it.
+ */
+void
+proto_sm_before_connect(struct pconn *pc)
+{
+	struct proto_sm *sm = sm_of(pc);
+
+	sm->counting = sm->resumed = sm->bad_ack = false;
+	sm->sent = sm->acked = 0;
+	if (sm->saved == NULL)
+		return;
+	if (xmpp_conn_set_sm_state(pc->conn, sm->saved) != XMPP_EOK) {
+		log_warn("%s: could not hand the previous session to the new "
+		    "connection", pc->acc->name);
+		xmpp_free_sm_state(sm->saved);
+	}
+	sm->saved = NULL;
+}
+
+/* The connection is online: check acks, say what became of the session. */
+void
+proto_sm_on_online(struct pconn *pc)
+{
+	struct proto_sm *sm = sm_of(pc);
+
+	xmpp_handler_add(pc->conn, ack_cb, XMPP_NS_SM, "a", NULL, pc);
+	sm->online = true;
+	if (!sm->after_loss)
+		return;
+	sm->after_loss = false;
+	if (sm->resumed)
+		ev_emit_text(EV_INFO, pc->acc->name, "session resumed (stream "
+		    "management): nothing sent or received was lost");
+	else
+		ev_emit_text(EV_INFO, pc->acc->name, "new session: the "
+		    "previous one could not be resumed; presence and rooms "
+		    "are restored");
+}
+
+/*
+ * The connection is disconnected and about to be released: keep the
+ * stream management state of a session that was lost (not closed by the
+ * user, not ended by us over a bad ack) for the next login. True when a
+ * state is kept; it belongs to the context, which must be kept too.
+ * libstrophe forgets the stream id when an attempt fails before login,
+ * so a resumption survives one attempt that reaches the server.
+ */
+bool
+proto_sm_session_over(struct pconn *pc, bool user_quit)
+{
+	struct proto_sm *sm = sm_of(pc);
+	xmpp_sm_state_t *st = xmpp_conn_get_sm_state(pc->conn);
+	bool lost = sm->online && !user_quit;
+
+	if (sm->online || user_quit)
+		sm->after_loss = lost;
+	sm->online = false;
+	if (sm->close_timer != 0)
+		loop_remove_timer(sm->close_timer);
+	sm->close_timer = 0;
+	if (sm->saved != NULL)
+		xmpp_free_sm_state(sm->saved);
+	sm->saved = NULL;
+	if (st == NULL)
+		return false;
+	if (!lost || sm->bad_ack) {
+		xmpp_free_sm_state(st);
+		return false;
+	}
+	sm->saved = st;
+	return true;
+}
+
+/* Free what pc's stream management holds (before its context). */
+void
+proto_sm_free(struct pconn *pc)
+{
+	if (pc->sm == NULL)
+		return;
+	if (pc->sm->close_timer != 0)
+		loop_remove_timer(pc->sm->close_timer);
+	if (pc->sm->saved != NULL)
+		xmpp_free_sm_state(pc->sm->saved);
+	g_clear_pointer(&pc->sm, g_free);
+}

@@ -1,0 +1,248 @@
+# SPDX-License-Identifier: MIT
+"""Stream management (XEP-0198): acks checked by natter, sessions resumed
+after a drop, and a fresh session that restores presence and rooms
+(issue 16)."""
+import re
+import socket
+import threading
+
+import pytest
+
+from fakeserver import FakeServer
+from natterlib import Batch, wait_for
+
+
+class SMServer(FakeServer):
+    """The fake server with stream management: offers <sm/> after login,
+    answers <enable/> with <enabled resume='true'/>, and keeps every byte
+    natter sent in `wire`."""
+
+    def __init__(self, **kw):
+        self.wire = ""
+        self._left = ""
+        super().__init__(**kw)
+
+    def _stream(self, features):
+        if "xmpp-bind" in features:
+            features += "<sm xmlns='urn:xmpp:sm:3'/>"
+        super()._stream(features)
+
+    def _consume(self, buf):
+        self.wire += buf[len(self._left):]
+        self._left = super()._consume(buf)
+        return self._left
+
+    def _handle(self, text):
+        if text.startswith("<enable") and "urn:xmpp:sm:3" in text:
+            self.send("<enabled xmlns='urn:xmpp:sm:3' id='sm-1' resume='true'/>")
+        elif text.startswith("<r ") and "urn:xmpp:sm:3" in text:
+            pass                                # acks come from the test
+        else:
+            super()._handle(text)
+
+
+@pytest.mark.parametrize("h, says", [
+    ("1000", re.compile(r"acknowledged 1000 stanzas but natter sent only \d+")),
+    ("12x", re.compile(r"not a number \(h=12x\)")),
+])
+def test_bad_ack_closes_stream_with_handled_count_too_high(home, h, says):
+    srv = SMServer()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        wait_for(lambda: "<enable" in srv.wire, 10, "natter to enable SM")
+        b.send("/ping")                     # a stanza that needs its ack
+        b.wait_event("command-result", command="ping", status="ok")
+        srv.send(f"<a xmlns='urn:xmpp:sm:3' h='{h}'/>")
+        b.wait_event("error", text=says)
+        wait_for(lambda: "handled-count-too-high" in srv.wire, 10,
+                 lambda: f"the stream error; natter sent {srv.wire[-400:]}")
+        assert re.search(r"<stream:error><undefined-condition xmlns="
+                         r"'urn:ietf:params:xml:ns:xmpp-streams'/>"
+                         r"<handled-count-too-high xmlns='urn:xmpp:sm:3'",
+                         srv.wire)
+        b.wait_event("connection-state", state="disconnected")
+    finally:
+        b.close()
+        srv.close()
+
+
+def test_good_acks_keep_the_stream(home):
+    srv = SMServer()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        wait_for(lambda: "<enable" in srv.wire, 10, "natter to enable SM")
+        srv.send("<a xmlns='urn:xmpp:sm:3' h='1'/>")
+        b.send("/ping")
+        b.wait_event("command-result", command="ping", status="ok")
+        srv.send("<a xmlns='urn:xmpp:sm:3' h='2'/>")
+        b.send("/ping")
+        b.wait_event("command-result", command="ping", status="ok")
+        assert b.find("error") is None, b.events
+        assert b.find("connection-state", state="disconnected") is None
+        assert "handled-count-too-high" not in srv.wire
+    finally:
+        b.close()
+        srv.close()
+
+
+ROOM = "lounge@conference.localhost"
+
+
+def enter(peer, nick, room=ROOM, password=None):
+    pw = f"<password>{password}</password>" if password else ""
+    peer.do("raw", xml=f"<presence to='{room}/{nick}'>"
+                       f"<x xmlns='http://jabber.org/protocol/muc'>{pw}</x></presence>")
+    peer.wait("presence", **{"from": f"{room}/{nick}"})
+
+
+def configure(peer, room, **fields):
+    """Submit the room's configuration form (as its owner)."""
+    xs = "".join(f"<field var='muc#roomconfig_{k}'><value>{v}</value></field>"
+                 for k, v in fields.items())
+    peer.do("raw", xml=f"<iq type='set' to='{room}' id='cfg'><query xmlns="
+                       "'http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' "
+                       "type='submit'><field var='FORM_TYPE'><value>"
+                       "http://jabber.org/protocol/muc#roomconfig</value></field>"
+                       f"{xs}</x></query></iq>")
+    peer.do("ping")
+    peer.wait("pong")
+
+
+def login(home, prosody):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    return b
+
+
+def test_new_session_after_crash_restores_presence_and_rooms(home, prosody,
+                                                             make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")                        # a room kept across restarts,
+    configure(bob, ROOM, persistentroom=1,   # with a password
+              passwordprotectedroom=1, roomsecret="sesame")
+    b = login(home, prosody)
+    b.send(f"/join {ROOM} nick ally password sesame")
+    b.wait_event("room-joined", room=ROOM, nick="ally")
+    b.send("/away out for lunch")
+    b.wait_event("command-result", command="away", status="ok")
+    bob.wait("presence", **{"from": f"{ROOM}/ally"}, show="away")
+    prosody.crash()
+    b.wait_event("connection-state", state="disconnected")
+    prosody.restart()
+    carol = make_peer("carol")
+    enter(carol, "carol", password="sesame")
+    joined = carol.find("presence", **{"from": f"{ROOM}/carol"})
+    assert "201" not in joined["xml"], joined   # the room was kept, not new
+    n = len([e for e in b.events if e["event"] == "connection-state"
+             and e["state"] == "online"])
+    b.send("/connect a")
+    wait_for(lambda: len([e for e in b.events if e["event"] == "connection-state"
+                          and e["state"] == "online"]) > n, 20, "the new session")
+    b.wait_event("info", text=re.compile(r"^new session: the previous one "
+                                         r"could not be resumed"))
+    p = carol.wait("presence", 20, **{"from": f"{ROOM}/ally"})
+    assert p["type"] != "unavailable"
+    assert p["show"] == "away" and p["status"] == "out for lunch", p
+    b.send("/status")
+    b.wait_event("command-output", text=re.compile(r"^a: you are away$"))
+    b.close()
+
+
+class Proxy:
+    """A TCP relay between natter and the server. cut() drops every link
+    at once, without a stream close: the server sees a lost client and
+    keeps its session for resumption (Prosody's mod_smacks)."""
+
+    def __init__(self, port):
+        self.target = port
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.links = []
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+        self._threads[0].start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            u = socket.create_connection(("127.0.0.1", self.target))
+            with self._lock:
+                self.links += [c, u]
+            for a, b in ((c, u), (u, c)):
+                t = threading.Thread(target=self._pipe, args=(a, b), daemon=True)
+                self._threads.append(t)
+                t.start()
+
+    def _pipe(self, a, b):
+        while True:
+            try:
+                data = a.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            try:
+                b.sendall(data)
+            except OSError:
+                return
+
+    def cut(self):
+        with self._lock:
+            links, self.links = self.links, []
+        for s in links:                     # no stream end on either side
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self):
+        self.cut()
+        self.sock.close()
+
+
+def test_dropped_link_is_resumed_and_gap_message_delivered_once(home, prosody,
+                                                                make_peer):
+    bob = make_peer("bob")
+    proxy = Proxy(prosody.port)
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=proxy.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a", xml=True)
+    try:
+        b.wait_event("connection-state", state="online")
+        b.wait_event("raw-in", xml=re.compile(r"^<enabled [^>]*resume="))
+        bob.send(jid, "before the cut")
+        b.wait_event("message-received", body="before the cut")
+        proxy.cut()
+        b.wait_event("connection-state", state="disconnected")
+        bob.send(jid, "during the gap")
+        bob.do("ping")                      # the server has taken it
+        bob.wait("pong")
+        b.send("/connect a")
+        b.wait_event("raw-out", xml=re.compile(r"^<resume [^>]*previd="))
+        b.wait_event("raw-in", xml=re.compile(r"^<resumed "))
+        b.wait_event("info", text=re.compile(r"^session resumed"))
+        b.wait_event("message-received", body="during the gap")
+        bob.send(jid, "after the resumption")
+        b.wait_event("message-received", body="after the resumption")
+        got = [e["body"] for e in b.events if e["event"] == "message-received"]
+        assert got == ["before the cut", "during the gap",
+                       "after the resumption"], got
+        assert b.find("info", text=re.compile(r"^new session")) is None
+    finally:
+        b.close()
+        proxy.close()
