@@ -20,6 +20,7 @@
 #include "core/room.h"
 #include "core/events.h"
 #include "core/loop.h"
+#include "core/outbox.h"
 #include "core/password.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
@@ -197,6 +198,7 @@ run(void)
 	load_files(warnings);
 	open_log();
 	xmlcon_init();
+	outbox_init();
 	proto_init();
 	if (opt.batch) {
 		batch_start(opt.json, opt.xml);
@@ -228,6 +230,7 @@ run(void)
 	cmd_xml_free();
 	password_cancel_all();
 	proto_shutdown();
+	outbox_free();
 	history_close();
 	chats_free();
 	rooms_free();

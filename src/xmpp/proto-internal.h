@@ -98,6 +98,7 @@ void	 proto_presence_restore(struct pconn *pc, const char *status,
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_message_enable_carbons(struct pconn *pc);
+void	 proto_send_init(void);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_block_fetch(struct pconn *pc);
 bool	 proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st);
