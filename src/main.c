@@ -27,6 +27,7 @@
 #include "frontend/batch/batch.h"
 #include "frontend/tui/tui.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/xdg.h"
 #include "xmpp/proto-conn.h"
 
@@ -183,6 +184,19 @@ queue_startup(void)
 		cmdq_append(opt.commands[i], CMD_FROM_BATCH, opt.account, NULL);
 }
 
+/* Said on stderr after the front end is gone, so it stays visible. */
+static void
+report_unconfirmed(void)
+{
+	guint n = outbox_unconfirmed(NULL);
+
+	if (n > 0)
+		fprintf(stderr, "natter: %u %s not confirmed by the server; "
+		    "%s may not have been delivered\n", n,
+		    str_plural(n, "message was", "messages were"),
+		    n == 1 ? "it" : "they");
+}
+
 static int
 run(void)
 {
@@ -225,6 +239,7 @@ run(void)
 	} else {
 		tui_stop();
 	}
+	report_unconfirmed();
 	cmdq_clear();
 	cmd_search_free();
 	cmd_xml_free();

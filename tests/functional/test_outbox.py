@@ -115,3 +115,30 @@ def test_end_of_input_with_unconfirmed_message_says_so(home, prosody, make_peer)
     prosody.thaw()
     assert rc == 5
     assert re.search(r"1 message .*not confirmed", b.stderr)
+
+
+def test_quit_waits_for_confirmation_then_says_how_many(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    b.send("/set quit.wait 1")
+    b.send(f"/msg {bob.jid} confirmed first")
+    b.wait_event("message-confirmed")
+    prosody.freeze()
+    b.send(f"/msg {bob.jid} one")
+    b.send(f"/msg {bob.jid} two")
+    b.send("/quit")
+    b.wait_event("command-output", text=re.compile(r"waiting up to 1 s .* 2 messages"))
+    rc = b.wait_exit(timeout=20)
+    prosody.thaw()
+    assert rc == 5
+    assert "2 messages were not confirmed" in b.stderr
+
+
+def test_quit_with_everything_confirmed_leaves_at_once(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    b.send(f"/msg {bob.jid} done")
+    b.send("/quit")
+    assert b.wait_exit(timeout=20) == 0
+    assert b.find("message-confirmed")        # /quit waited for it
+    assert "not confirmed" not in b.stderr
