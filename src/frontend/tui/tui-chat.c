@@ -171,6 +171,24 @@ on_receipt(const struct ev *ev)
 	}
 }
 
+/*
+ * Our line waits in the outbox (marked "⋯") until the server confirms it
+ * or it fails (the error marks it ✗ with the reason).
+ */
+static void
+on_msg_state(const struct ev *ev)
+{
+	const struct ev_msg_state *s = &ev->u.msg_state;
+	struct tui_win *w = tui_win_find_chat(ev->account, s->peer);
+	struct tui_line *line = w != NULL && s->id != NULL ?
+	    find_line(w, s->id) : NULL;
+
+	if (line == NULL || w->kind != TUI_WIN_CHAT)
+		return;
+	line->pending = ev->kind == EV_MSG_PENDING;
+	tui_mark_dirty();
+}
+
 static void
 on_chat_state(const struct ev *ev)
 {
@@ -290,6 +308,11 @@ tui_chat_on_event(const struct ev *ev)
 		break;
 	case EV_RECEIPT:
 		on_receipt(ev);
+		break;
+	case EV_MSG_PENDING:
+	case EV_MSG_CONFIRMED:
+	case EV_MSG_FAILED:
+		on_msg_state(ev);
 		break;
 	case EV_CHAT_STATE:
 		on_chat_state(ev);

@@ -56,6 +56,7 @@ struct tui_line {
 	enum tui_elem	 prefix_elem;
 	char		*id;		/* owned message id, or NULL */
 	bool		 receipt;	/* delivery receipt arrived */
+	bool		 pending;	/* in the outbox, not confirmed yet */
 	guint64		 seq;		/* order of arrival in its window */
 };
 
