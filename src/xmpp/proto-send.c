@@ -109,7 +109,13 @@ send_msg(const struct msg *m, GError **error)
 	return true;
 }
 
-/* The ping's answer: any answer but our own timeout confirms. */
+static void round_trip(const char *account, guint64 token);
+
+/*
+ * The ping's answer: any answer but our own timeout confirms. After a
+ * timeout on a session still up, ask again (once per iq.timeout): a slow
+ * server is not a lost message. A new session resends instead.
+ */
 static void
 round_trip_reply(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 {
@@ -117,6 +123,8 @@ round_trip_reply(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 
 	if (!proto_iq_timed_out(reply))
 		outbox_round_trip_done(pc->acc->name, *token);
+	else if (pc->online && outbox_unconfirmed(pc->acc->name) > 0)
+		round_trip(pc->acc->name, *token);
 	g_free(token);
 }
 

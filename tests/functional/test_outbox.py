@@ -142,3 +142,29 @@ def test_quit_with_everything_confirmed_leaves_at_once(home, prosody, make_peer)
     assert b.wait_exit(timeout=20) == 0
     assert b.find("message-confirmed")        # /quit waited for it
     assert "not confirmed" not in b.stderr
+
+
+def test_unconfirmed_message_resent_after_crash_with_same_id_once(home, prosody, make_peer):
+    """Sent into a frozen server that is then killed: the message never
+    got in. After the new session natter sends it again, with the same id
+    and origin-id, and it arrives exactly once."""
+    b, alice = login(home, prosody)
+    prosody.freeze()
+    b.send("/msg bob@localhost lost in flight")
+    sent = b.wait_event("message-sent", body="lost in flight")
+    b.wait_event("message-pending", id=sent["id"], reason=re.compile("confirm"))
+    prosody.crash()
+    b.wait_event("connection-state", state=re.compile("disconnected|failed"))
+    prosody.restart()
+    bob = make_peer("bob")
+    b.send("/connect a")
+    b.wait_event("message-confirmed", id=sent["id"])
+    got = bob.wait("message", body="lost in flight")
+    assert re.search(r"<origin-id[^>]*id=.%s." % sent["id"], got["xml"])
+    b.send("/msg bob@localhost after it")
+    bob.wait("message", body="after it")
+    copies = [e for e in list(bob.events)
+              if e.get("event") == "message" and e["body"] == "lost in flight"]
+    assert len(copies) == 1
+    assert len(events(b, "message-pending", id=sent["id"])) == 2   # sent twice
+    assert b.close() == 0
