@@ -119,13 +119,14 @@ struct ev_receipt {
 /*
  * Where an outgoing message stands in the outbox (outbox.c): peer is the
  * contact or room, type chat|groupchat, id the stanza id (also its
- * origin-id), reason a plain sentence: why it waits, what confirmed it,
- * or why it failed.
+ * origin-id), its body, reason a plain sentence: why it waits, what
+ * confirmed it, or why it failed.
  */
 struct ev_msg_state {
 	const char	*peer;
 	const char	*id;
 	const char	*type;
+	const char	*body;
 	const char	*reason;
 };
 

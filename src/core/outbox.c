@@ -90,6 +90,7 @@ emit(enum ev_kind kind, const struct msg *m, const char *reason)
 	ev.u.msg_state.peer = m->peer;
 	ev.u.msg_state.id = m->id;
 	ev.u.msg_state.type = m->type;
+	ev.u.msg_state.body = m->body;
 	ev.u.msg_state.reason = reason;
 	ev_emit(&ev);
 }
