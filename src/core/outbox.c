@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "loop.h"
 #include "outbox.h"
 #include "room.h"
 #include "util/log.h"
@@ -53,6 +54,7 @@ static GQueue recent = G_QUEUE_INIT;
 static guint64 next_token;
 static guint failures;
 static guint subs[4];
+static guint later_timer;	/* one more flush after the current turn */
 
 static struct msg *
 msg_copy(const struct msg *m)
@@ -322,12 +324,42 @@ outbox_unconfirmed(const char *account)
 	return n;
 }
 
+/* Flush every account that still has queued messages. */
+static void
+later_cb(void *data)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
+	    g_str_equal, g_free, NULL);
+	GHashTableIter it;
+	gpointer account;
+	GList *l;
+
+	later_timer = 0;
+	for (l = entries.head; l != NULL; l = l->next) {
+		struct entry *e = l->data;
+
+		if (e->state == ENTRY_QUEUED)
+			g_hash_table_add(seen, g_strdup(e->m->account));
+	}
+	g_hash_table_iter_init(&it, seen);
+	while (g_hash_table_iter_next(&it, &account, NULL))
+		outbox_flush(account);
+}
+
+/*
+ * A new session: resend now, and flush once more after this loop turn,
+ * for whatever the protocol layer could not take while it was still
+ * announcing the session.
+ */
 static void
 on_conn_state(const struct ev *ev, void *data)
 {
-	if (ev->account != NULL &&
-	    g_strcmp0(ev->u.conn_state.state, "online") == 0)
-		outbox_session_started(ev->account);
+	if (ev->account == NULL ||
+	    g_strcmp0(ev->u.conn_state.state, "online") != 0)
+		return;
+	outbox_session_started(ev->account);
+	if (later_timer == 0 && outbox_unconfirmed(ev->account) > 0)
+		later_timer = loop_add_timer(0, later_cb, NULL);
 }
 
 static void
@@ -382,6 +414,9 @@ outbox_free(void)
 			ev_unsubscribe(subs[i]);
 		subs[i] = 0;
 	}
+	if (later_timer != 0)
+		loop_remove_timer(later_timer);
+	later_timer = 0;
 	g_queue_clear_full(&entries, (GDestroyNotify)entry_free);
 	g_queue_clear_full(&recent, (GDestroyNotify)entry_free);
 	next_token = 0;
