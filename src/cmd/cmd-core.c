@@ -120,8 +120,8 @@ quit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		quit_now();
 		return CMD_OK;
 	}
-	cmd_print(ctx, "waiting up to %ld s for the server to confirm %u %s (quit.wait)", secs, n,
-	    str_plural(n, "message", "messages"));
+	cmd_print(ctx, "waiting up to %ld s for the server to confirm %u "
+	    "%s (quit.wait)", secs, n, str_plural(n, "message", "messages"));
 	quit_subs[0] = ev_subscribe(EV_MSG_CONFIRMED, quit_settled, NULL);
 	quit_subs[1] = ev_subscribe(EV_MSG_FAILED, quit_settled, NULL);
 	quit_subs[2] = ev_subscribe(EV_CONN_STATE, quit_settled, NULL);

@@ -71,9 +71,11 @@ stage_check(struct msg *m, GError **error)
 	return true;
 }
 
-static bool
-is_room(const struct msg *m)
+/* True for a message to a room (type groupchat). */
+bool
+msg_is_room(const struct msg *m)
 {
+	g_return_val_if_fail(m != NULL, false);
 	return g_strcmp0(m->type, "groupchat") == 0;
 }
 
@@ -81,7 +83,7 @@ is_room(const struct msg *m)
 static bool
 stage_ids(struct msg *m, GError **error)
 {
-	struct chat *c = is_room(m) ? NULL : chat_get(m->account, m->peer);
+	struct chat *c = msg_is_room(m) ? NULL : chat_get(m->account, m->peer);
 
 	if (c != NULL && m->resource == NULL && c->locked != NULL)
 		m->resource = g_strdup(c->locked);
@@ -113,7 +115,7 @@ stage_store(struct msg *m, GError **error)
 static bool
 stage_model(struct msg *m, GError **error)
 {
-	if (is_room(m))
+	if (msg_is_room(m))
 		return true;	/* the room model follows the room's echo */
 	chat_note(m);
 	return true;
@@ -127,7 +129,7 @@ stage_emit(struct msg *m, GError **error)
 	    g_strdup_printf("%s/%s", m->peer, m->resource) : g_strdup(m->peer);
 	g_autofree char *delay = NULL;
 
-	if (is_room(m))
+	if (msg_is_room(m))
 		return true;	/* shown as a room-message when echoed */
 	ev.kind = m->dir == MSG_IN ? EV_MSG_RECEIVED : EV_MSG_SENT;
 	if (m->delayed) {

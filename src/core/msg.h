@@ -42,6 +42,7 @@ struct msg_stage {
 struct msg	*msg_new(enum msg_dir dir, const char *account, const char *peer,
 		    const char *body);
 void		 msg_free(struct msg *m);
+bool		 msg_is_room(const struct msg *m);
 bool		 msg_pipeline_in(struct msg *m, GError **error);
 struct msg	*msg_send(const char *account, const char *peer,
 		    const char *body, const char *corrects, GError **error);

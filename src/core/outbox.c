@@ -78,12 +78,6 @@ entry_free(struct entry *e)
 	g_free(e);
 }
 
-static bool
-is_room(const struct msg *m)
-{
-	return g_strcmp0(m->type, "groupchat") == 0;
-}
-
 static void
 emit(enum ev_kind kind, const struct msg *m, const char *reason)
 {
@@ -123,7 +117,7 @@ outbox_add(const struct msg *m)
 	e->m = msg_copy(m);
 	g_queue_push_tail(&entries, e);
 	if (transport == NULL || !transport->ready(e->m))
-		emit(EV_MSG_PENDING, e->m, is_room(e->m) ?
+		emit(EV_MSG_PENDING, e->m, msg_is_room(e->m) ?
 		    "waiting to be in the room" : "waiting for the connection");
 	outbox_flush(m->account);
 }
@@ -142,9 +136,9 @@ send_entry(struct entry *e, guint64 token, bool *sent)
 		return false;
 	}
 	e->state = ENTRY_SENT;
-	e->token = is_room(e->m) ? 0 : token;	/* rooms: the echo */
+	e->token = msg_is_room(e->m) ? 0 : token;	/* rooms: the echo */
 	*sent = *sent || e->token != 0;
-	emit(EV_MSG_PENDING, e->m, is_room(e->m) ?
+	emit(EV_MSG_PENDING, e->m, msg_is_room(e->m) ?
 	    "sent, waiting for the room's echo" :
 	    "sent, waiting for the server to confirm it");
 	return true;

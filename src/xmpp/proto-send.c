@@ -33,12 +33,6 @@ pconn_of(const char *account)
 	return pc != NULL && pc->online ? pc : NULL;
 }
 
-static bool
-is_room(const struct msg *m)
-{
-	return g_strcmp0(m->type, "groupchat") == 0;
-}
-
 /* Online, and for a room message in the room. */
 static bool
 send_ready(const struct msg *m)
@@ -47,7 +41,7 @@ send_ready(const struct msg *m)
 
 	if (pconn_of(m->account) == NULL)
 		return false;
-	if (!is_room(m))
+	if (!msg_is_room(m))
 		return true;
 	r = room_find(m->account, m->peer);
 	return r != NULL && r->joined;
@@ -96,7 +90,7 @@ send_msg(const struct msg *m, GError **error)
 		    "not connected", m->account);
 		return false;
 	}
-	if (is_room(m)) {
+	if (msg_is_room(m)) {
 		st = xmpp_message_new(pc->ctx, "groupchat", m->peer, m->id);
 		xmpp_message_set_body(st, m->body);
 		add_child(pc->ctx, st, "origin-id", NS_SID, "id",

@@ -128,7 +128,8 @@ on_message(const struct ev *ev)
 		load_into(w, 50);	/* already holds this message */
 	if (fresh && w->lines.length > 0) {
 		w->unread = in ? 1 : 0;
-	} else if (m->corrects != NULL && tui_win_find_line(w, m->corrects) != NULL) {
+	} else if (m->corrects != NULL &&
+	    tui_win_find_line(w, m->corrects) != NULL) {
 		correct(w, m);
 	} else {
 		tui_win_add_msg(w, ev->time, in ? contact_name(ev->account,
@@ -146,8 +147,8 @@ on_receipt(const struct ev *ev)
 {
 	g_autofree char *peer = peer_of(ev->account, ev->u.receipt.from);
 	struct tui_win *w = tui_win_find_chat(ev->account, peer);
-	struct tui_line *line = w != NULL ? tui_win_find_line(w, ev->u.receipt.id) :
-	    NULL;
+	struct tui_line *line = w != NULL ?
+	    tui_win_find_line(w, ev->u.receipt.id) : NULL;
 
 	if (line != NULL && !line->receipt) {
 		line->receipt = true;
@@ -339,7 +340,8 @@ load_into(struct tui_win *w, guint n)
 		bool own = m->dir == MSG_OUT;
 
 		w->oldest_row = m->row;
-		if (dedupe && m->id != NULL && tui_win_find_line(w, m->id) != NULL)
+		if (dedupe && m->id != NULL &&
+		    tui_win_find_line(w, m->id) != NULL)
 			continue;
 		tui_win_add_msg(w, m->time, own ? own_name(acc) :
 		    contact_name(w->account, w->peer), own, m->body, m->id,

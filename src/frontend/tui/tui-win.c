@@ -19,7 +19,7 @@
 #include "util/sanitize.h"
 #include "util/themes.h"
 
-#define SEARCH_BACK 500		/* lines searched for receipts, corrections, ids */
+#define SEARCH_BACK 500		/* lines searched for a message id */
 
 static GPtrArray *wins;		/* struct tui_win, owned; [0] is the console */
 static guint current;
