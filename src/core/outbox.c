@@ -19,11 +19,13 @@
  * new session everything still unconfirmed is sent again; a resumed
  * stream-management session cannot be told apart here, which is why the
  * ids never change. core layer: never prints, emits message-pending,
- * message-confirmed and message-failed.
+ * message-confirmed and message-failed, and records each state in
+ * history (message_state).
  */
 #include <string.h>
 
 #include "events.h"
+#include "history.h"
 #include "loop.h"
 #include "outbox.h"
 #include "room.h"
@@ -78,10 +80,15 @@ entry_free(struct entry *e)
 	g_free(e);
 }
 
+/* Tell the front ends, and history, where m stands. */
 static void
 emit(enum ev_kind kind, const struct msg *m, const char *reason)
 {
 	struct ev ev = { .kind = kind, .account = m->account };
+
+	history_set_state(m->account, m->id, kind == EV_MSG_PENDING ?
+	    "pending" : kind == EV_MSG_CONFIRMED ? "confirmed" : "failed",
+	    reason);
 
 	ev.u.msg_state.peer = m->peer;
 	ev.u.msg_state.id = m->id;

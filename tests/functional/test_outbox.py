@@ -4,6 +4,7 @@ id and origin-id until the server confirms it; queued while offline and
 sent once online; bounces tied to their message; /quit and the end of
 batch input wait for confirmations."""
 import re
+import sqlite3
 
 from natterlib import Batch, wait_for
 
@@ -18,6 +19,18 @@ def login(home, prosody, extra=(), connect=True):
     if connect:
         b.wait_event("connection-state", state="online")
     return b, jid
+
+
+def stored_state(home, msg_id):
+    """The state history recorded for our message msg_id."""
+    db = sqlite3.connect(home.data / "natter" / "history.db")
+    try:
+        row = db.execute("SELECT m.body, s.state FROM messages m JOIN message_state s"
+                         " ON s.account = m.account AND s.id = m.id"
+                         " WHERE m.id = ?", (msg_id,)).fetchone()
+    finally:
+        db.close()
+    return row
 
 
 def events(b, kind, **fields):
@@ -37,6 +50,7 @@ def test_chat_message_confirmed_by_the_server(home, prosody, make_peer):
     got = bob.wait("message", body="are you there")
     assert re.search(r"<origin-id[^>]*id=.%s." % sent["id"], got["xml"])
     assert b.close() == 0
+    assert stored_state(home, sent["id"]) == ("are you there", "confirmed")
 
 
 def test_bounced_message_fails_by_its_id(home, prosody):
@@ -110,10 +124,11 @@ def test_end_of_input_with_unconfirmed_message_says_so(home, prosody, make_peer)
     b.send("/set batch.flush_timeout 2")
     prosody.freeze()
     b.send(f"/msg {bob.jid} into the void")
-    b.wait_event("message-pending", reason=re.compile("confirm"))
+    pending = b.wait_event("message-pending", reason=re.compile("confirm"))
     rc = b.close(timeout=20)
     prosody.thaw()
     assert rc == 5
+    assert stored_state(home, pending["id"]) == ("into the void", "pending")
     assert re.search(r"1 message .*not confirmed", b.stderr)
 
 

@@ -5,7 +5,11 @@
  * session. A fake transport stands for the protocol layer.
  */
 #include "../helpers/test.h"
+#include <glib/gstdio.h>
+
 #include "core/events.h"
+#include "core/history.h"
+#include "core/loop.h"
 #include "core/outbox.h"
 #include "core/room.h"
 
@@ -223,6 +227,42 @@ outbox_error__fails_the_message_it_answers(void **state)
 	assert_int_equal(outbox_failures(), 2);
 }
 
+static void
+outbox_state__recorded_in_history(void **state)
+{
+	g_autofree char *err = NULL;
+	g_autofree char *dir = g_dir_make_tmp("natter-outbox-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "history.db", NULL);
+	g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+	g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+	g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
+	struct ev e = { .kind = EV_ERROR, .account = "a" };
+
+	assert_true(loop_init(&err));
+	assert_true(history_open(path, NULL));
+	add("chat", "bob@x", "m1");
+	s1 = history_state("a", "m1");
+	assert_string_equal(s1, "pending");
+	online = true;
+	add("chat", "bob@x", "m2");
+	outbox_round_trip_done("a", last_trip());
+	s2 = history_state("a", "m2");
+	assert_string_equal(s2, "confirmed");
+	e.u.error.text = "bounced";
+	e.u.error.stanza = "message";
+	e.u.error.id = "m2";
+	ev_emit(&e);
+	s3 = history_state("a", "m2");
+	assert_string_equal(s3, "failed");
+	assert_null(history_state("a", "nope"));
+	history_close();
+	loop_free();
+	(void)g_unlink(wal);
+	(void)g_unlink(shm);
+	(void)g_unlink(path);
+	(void)g_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -242,6 +282,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    outbox_error__fails_the_message_it_answers,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_state__recorded_in_history, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
