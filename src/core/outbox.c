@@ -182,7 +182,7 @@ outbox_flush(const char *account)
 
 /*
  * account has a new session: whatever was sent but not confirmed may be
- * lost, so it goes again (same ids), after anything still queued in the
+ * lost, so it goes again (same ids), with anything still queued, in the
  * order typed.
  */
 void
