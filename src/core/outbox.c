@@ -16,9 +16,12 @@
  * a server processes a stream in order, so its answer proves every chat
  * message sent before it was accepted. A room message is confirmed by the
  * room's echo of its id instead (the room may still refuse it). On each
- * new session everything still unconfirmed is sent again; a resumed
- * stream-management session cannot be told apart here, which is why the
- * ids never change. core layer: never prints, emits message-pending,
+ * new session everything still unconfirmed is sent again, with the same
+ * ids so that the recipient can recognise a copy. After a stream-
+ * management resumption, announced by outbox_session_resumed() before
+ * the 'online' event, nothing is resent (the library resends what the
+ * server did not acknowledge) and a new round trip confirms what was
+ * sent; without that call, a resumed session counts as new. core layer: never prints, emits message-pending,
  * message-confirmed and message-failed, and records each state in
  * history (message_state).
  */
@@ -57,6 +60,7 @@ static guint64 next_token;
 static guint failures;
 static guint subs[4];
 static guint later_timer;	/* one more flush after the current turn */
+static GHashTable *resumed;	/* accounts whose next 'online' resumed */
 
 static struct msg *
 msg_copy(const struct msg *m)
@@ -199,6 +203,46 @@ outbox_session_started(const char *account)
 			e->state = ENTRY_QUEUED;
 			e->token = 0;
 		}
+	}
+	outbox_flush(account);
+}
+
+/*
+ * The protocol layer resumed account's stream (XEP-0198) and is about to
+ * announce it online: the server kept what it acknowledged and the
+ * library resends the rest, so that 'online' sends only what is queued
+ * and asks a new round trip for what was sent, resending nothing.
+ */
+void
+outbox_session_resumed(const char *account)
+{
+	g_return_if_fail(account != NULL);
+	if (resumed == NULL)
+		resumed = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    g_free, NULL);
+	g_hash_table_add(resumed, g_strdup(account));
+}
+
+/* After a resumption: one round trip for everything sent, then flush. */
+static void
+session_resumed(const char *account)
+{
+	guint64 token = next_token + 1;
+	bool any = false;
+	GList *l;
+
+	for (l = entries.head; l != NULL; l = l->next) {
+		struct entry *e = l->data;
+
+		if (e->state == ENTRY_SENT && e->token != 0 &&
+		    strcmp(e->m->account, account) == 0) {
+			e->token = token;
+			any = true;
+		}
+	}
+	if (any && transport != NULL) {
+		next_token = token;
+		transport->round_trip(account, token);
 	}
 	outbox_flush(account);
 }
@@ -358,7 +402,10 @@ on_conn_state(const struct ev *ev, void *data)
 	if (ev->account == NULL ||
 	    g_strcmp0(ev->u.conn_state.state, "online") != 0)
 		return;
-	outbox_session_started(ev->account);
+	if (resumed != NULL && g_hash_table_remove(resumed, ev->account))
+		session_resumed(ev->account);
+	else
+		outbox_session_started(ev->account);
 	if (later_timer == 0 && outbox_unconfirmed(ev->account) > 0)
 		later_timer = loop_add_timer(0, later_cb, NULL);
 }
@@ -418,6 +465,7 @@ outbox_free(void)
 	if (later_timer != 0)
 		loop_remove_timer(later_timer);
 	later_timer = 0;
+	g_clear_pointer(&resumed, g_hash_table_unref);
 	g_queue_clear_full(&entries, (GDestroyNotify)entry_free);
 	g_queue_clear_full(&recent, (GDestroyNotify)entry_free);
 	next_token = 0;

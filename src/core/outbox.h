@@ -26,6 +26,7 @@ void	 outbox_set_transport(const struct outbox_transport *t);
 void	 outbox_add(const struct msg *m);
 void	 outbox_flush(const char *account);
 void	 outbox_session_started(const char *account);
+void	 outbox_session_resumed(const char *account);
 void	 outbox_round_trip_done(const char *account, guint64 token);
 bool	 outbox_confirm(const char *account, const char *peer,
 	    const char *id, const char *how);

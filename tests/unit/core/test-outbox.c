@@ -174,6 +174,26 @@ outbox_session_started__resends_unconfirmed_with_the_same_ids(void **state)
 }
 
 static void
+outbox_session_resumed__resends_nothing_and_asks_a_new_round_trip(void **s)
+{
+	online = true;
+	add("chat", "bob@x", "m1");
+	online = false;
+	add("chat", "bob@x", "m2");		/* typed during the outage */
+	g_string_truncate(sent, 0);
+	outbox_session_resumed("a");
+	go_online();
+	assert_string_equal(sent->str, "m2/m2 ");	/* m1 not again */
+	assert_int_equal(trips->len, 3);	/* m1's, the resumed one, m2's */
+	g_string_truncate(events, 0);
+	outbox_round_trip_done("a", g_array_index(trips, guint64, 1));
+	assert_string_equal(events->str, "confirmed:m1 ");
+	g_string_truncate(sent, 0);
+	go_online();				/* a later, fresh session */
+	assert_string_equal(sent->str, "m2/m2 ");
+}
+
+static void
 outbox_room__waits_for_the_join_and_is_confirmed_by_the_echo(void **state)
 {
 	struct room *r = room_get("a", "room@conf");
@@ -275,6 +295,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    outbox_session_started__resends_unconfirmed_with_the_same_ids,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_session_resumed__resends_nothing_and_asks_a_new_round_trip,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    outbox_room__waits_for_the_join_and_is_confirmed_by_the_echo,
