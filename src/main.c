@@ -21,12 +21,14 @@
 #include "core/events.h"
 #include "core/exec.h"
 #include "core/loop.h"
+#include "core/outbox.h"
 #include "core/password.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
 #include "frontend/batch/batch.h"
 #include "frontend/tui/tui.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/xdg.h"
 #include "xmpp/proto-conn.h"
 
@@ -185,6 +187,19 @@ queue_startup(void)
 		cmdq_append(opt.commands[i], CMD_FROM_BATCH, opt.account, NULL);
 }
 
+/* Said on stderr after the front end is gone, so it stays visible. */
+static void
+report_unconfirmed(void)
+{
+	guint n = outbox_unconfirmed(NULL);
+
+	if (n > 0)
+		fprintf(stderr, "natter: %u %s not confirmed by the server; "
+		    "%s may not have been delivered\n", n,
+		    str_plural(n, "message was", "messages were"),
+		    n == 1 ? "it" : "they");
+}
+
 static int
 run(void)
 {
@@ -200,6 +215,7 @@ run(void)
 	load_files(warnings);
 	open_log();
 	xmlcon_init();
+	outbox_init();
 	proto_init();
 	if (opt.batch) {
 		batch_start(opt.json, opt.xml);
@@ -227,12 +243,14 @@ run(void)
 	} else {
 		tui_stop();
 	}
+	report_unconfirmed();
 	cmdq_clear();
 	cmd_search_free();
 	cmd_xml_free();
 	cmd_alias_free();
 	password_cancel_all();
 	proto_shutdown();
+	outbox_free();
 	history_close();
 	chats_free();
 	rooms_free();

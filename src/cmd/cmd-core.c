@@ -7,9 +7,13 @@
 
 #include "config.h"
 #include "cmd-entries.h"
+#include "core/account.h"
+#include "core/events.h"
 #include "core/loop.h"
+#include "core/outbox.h"
 #include "core/prefs.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "xmpp/proto-conn.h"
 
 static enum cmd_status
@@ -54,17 +58,83 @@ const struct cmd_entry cmd_help_entry = {
 	.exec = help_exec,
 };
 
+/*
+ * /quit waits, up to quit.wait seconds, while an account that is online
+ * has messages the server has not confirmed; the events that settle them
+ * end the wait, no polling.
+ */
+static guint quit_timer;
+static guint quit_subs[3];
+
+static guint
+confirmable(void)
+{
+	GPtrArray *l = accounts_list();
+	guint i, n = 0;
+
+	for (i = 0; i < l->len; i++) {
+		struct account *acc = g_ptr_array_index(l, i);
+
+		if (acc->state == ACCOUNT_ONLINE)
+			n += outbox_unconfirmed(acc->name);
+	}
+	return n;
+}
+
+static void
+quit_now(void)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(quit_subs); i++)
+		if (quit_subs[i] != 0)
+			ev_unsubscribe(quit_subs[i]);
+	memset(quit_subs, 0, sizeof quit_subs);
+	if (quit_timer != 0)
+		loop_remove_timer(quit_timer);
+	quit_timer = 0;
+	loop_quit(0);
+}
+
+static void
+quit_settled(const struct ev *ev, void *data)
+{
+	if (confirmable() == 0)
+		quit_now();
+}
+
+static void
+quit_timeout_cb(void *data)
+{
+	quit_timer = 0;
+	quit_now();
+}
+
 static enum cmd_status
 quit_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	loop_quit(0);
+	guint n = confirmable();
+	long secs = prefs_get_int("quit.wait");
+
+	if (n == 0 || secs == 0 || quit_timer != 0) {
+		quit_now();
+		return CMD_OK;
+	}
+	cmd_print(ctx, "waiting up to %ld s for the server to confirm %u "
+	    "%s (quit.wait)", secs, n, str_plural(n, "message", "messages"));
+	quit_subs[0] = ev_subscribe(EV_MSG_CONFIRMED, quit_settled, NULL);
+	quit_subs[1] = ev_subscribe(EV_MSG_FAILED, quit_settled, NULL);
+	quit_subs[2] = ev_subscribe(EV_CONN_STATE, quit_settled, NULL);
+	quit_timer = loop_add_timer(secs * 1000, quit_timeout_cb, NULL);
 	return CMD_OK;
 }
 
 const struct cmd_entry cmd_quit_entry = {
 	.name = "quit",
 	.synopsis = (const char *const[]){ "/quit", NULL },
-	.description = "Disconnect every account and leave natter.",
+	.description = "Disconnect every account and leave natter. Messages "
+	    "the server has not confirmed yet are waited for, up to quit.wait "
+	    "seconds; natter says how many were left unconfirmed.",
 	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
 	.examples = (const char *const[]){ "/quit", NULL },
 	.min_args = 0, .max_args = 0,

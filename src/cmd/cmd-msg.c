@@ -54,17 +54,27 @@ send_to(struct cmd_ctx *ctx, struct account *acc, const char *peer,
 /*
  * Say body in the conversation with peer: a groupchat message in a room we
  * are in (shown when the room reflects it), else a one-to-one message.
+ * Either waits in the outbox while the account is offline.
  */
 static enum cmd_status
 say_to(struct cmd_ctx *ctx, struct account *acc, const char *peer,
     const char *body)
 {
 	g_autoptr(GError) err = NULL;
+	struct room *r = room_find(acc->name, peer);
+	struct msg *m;
 
-	if (room_find(acc->name, peer) == NULL)
+	if (r == NULL)
 		return send_to(ctx, acc, peer, body, NULL);
-	if (!proto_muc_send(acc, peer, body, &err))
-		return cmd_error(ctx, "%s", err->message);
+	/* Offline, it waits for the new session to rejoin the room. */
+	if (!r->joined && acc->state == ACCOUNT_ONLINE)
+		return cmd_error(ctx, "not sent: you are not in %s (/join %s)",
+		    r->jid, r->jid);
+	m = msg_send_room(acc->name, r->jid, r->nick, body, &err);
+	if (m == NULL)
+		return cmd_error(ctx, "not sent to %s: %s", r->jid,
+		    err->message);
+	msg_free(m);
 	return CMD_OK;
 }
 
@@ -108,13 +118,10 @@ msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_error(ctx, "'%s' is neither a JID nor a contact's "
 		    "name", a->argv[0]);
 	if (room_find(acc->name, peer) != NULL) {	/* a room we are in */
-		g_autoptr(GError) err = NULL;
-
 		if (ui != NULL && ui->open_room != NULL)
 			ui->open_room(acc->name, peer);
-		if (a->argc >= 2 && !proto_muc_send(acc, peer,
-		    cmd_args_rest(a, 1), &err))
-			return cmd_error(ctx, "%s", err->message);
+		if (a->argc >= 2)
+			return say_to(ctx, acc, peer, cmd_args_rest(a, 1));
 		return CMD_OK;
 	}
 	if (ui != NULL && ui->open_chat != NULL)
@@ -132,7 +139,10 @@ const struct cmd_entry cmd_msg_entry = {
 	.synopsis = (const char *const[]){ "/msg JID|NAME [TEXT]", NULL },
 	.description = "Open (or go to) the chat window of a contact, and "
 	    "send TEXT if given. In a room, NAME is an occupant (a private "
-	    "message); a room's JID sends to the room.",
+	    "message); a room's JID sends to the room. Every message waits "
+	    "in the outbox until the server confirms it: typed while the "
+	    "account is offline, it is shown pending and sent when the "
+	    "account is online again.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "JID", "the contact's address" },
 	    { "NAME", "the contact's name in your roster" },
@@ -141,7 +151,7 @@ const struct cmd_entry cmd_msg_entry = {
 	    "/msg bob@example.org build done", NULL },
 	.min_args = 1, .max_args = -1,
 	.complete = contact_c,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.flags = CMD_SCRIPT_SAFE,
 	.exec = msg_exec,
 };
 
@@ -169,7 +179,7 @@ const struct cmd_entry cmd_me_entry = {
 	    { "TEXT", "what you do" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/me waves", NULL },
 	.min_args = 1, .max_args = -1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.flags = CMD_SCRIPT_SAFE,
 	.exec = me_exec,
 };
 
@@ -201,7 +211,7 @@ const struct cmd_entry cmd_correct_entry = {
 	    { "TEXT", "the corrected message" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/correct see you at 8", NULL },
 	.min_args = 1, .max_args = -1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.flags = CMD_SCRIPT_SAFE,
 	.exec = correct_exec,
 };
 

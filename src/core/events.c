@@ -26,6 +26,8 @@ static const char *const f_result[] = { "command", "status", NULL };
 static const char *const f_message[] = { "from", "to", "body", "type", "id",
 	"delay", "carbon", "corrects", NULL };
 static const char *const f_receipt[] = { "from", "id", NULL };
+static const char *const f_msg_state[] = { "peer", "id", "type", "body",
+	"reason", NULL };
 static const char *const f_state[] = { "from", "state", NULL };
 static const char *const f_sub[] = { "from", "type", "status", NULL };
 static const char *const f_room[] = { "room", "nick", "reason", "code",
@@ -69,6 +71,13 @@ static const struct ev_kind_info ev_kinds[] = {
 	  f_message },
 	{ EV_RECEIPT, "receipt", "the recipient's client got a message",
 	  f_receipt },
+	{ EV_MSG_PENDING, "message-pending", "an outgoing message waits in "
+	  "the outbox: for the connection (or the room), or for the server to "
+	  "confirm it", f_msg_state },
+	{ EV_MSG_CONFIRMED, "message-confirmed", "the server (or the room's "
+	  "echo) confirmed an outgoing message", f_msg_state },
+	{ EV_MSG_FAILED, "message-failed", "an outgoing message bounced; "
+	  "reason says why", f_msg_state },
 	{ EV_CHAT_STATE, "chat-state", "a contact is typing, paused, ...",
 	  f_state },
 	{ EV_SUBSCRIPTION, "subscription-request",
@@ -106,6 +115,7 @@ G_STATIC_ASSERT(sizeof(struct ev_presence) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_cmd_result) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_message) == 8 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_receipt) == 2 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_msg_state) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_chat_state) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_subscription) == 3 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_room) == 4 * sizeof(char *));

@@ -22,6 +22,9 @@ enum ev_kind {
 	EV_MSG_RECEIVED,
 	EV_MSG_SENT,
 	EV_RECEIPT,
+	EV_MSG_PENDING,
+	EV_MSG_CONFIRMED,
+	EV_MSG_FAILED,
 	EV_CHAT_STATE,
 	EV_SUBSCRIPTION,
 	EV_ROOM_JOINED,
@@ -115,6 +118,20 @@ struct ev_receipt {
 	const char	*id;
 };
 
+/*
+ * Where an outgoing message stands in the outbox (outbox.c): peer is the
+ * contact or room, type chat|groupchat, id the stanza id (also its
+ * origin-id), its body, reason a plain sentence: why it waits, what
+ * confirmed it, or why it failed.
+ */
+struct ev_msg_state {
+	const char	*peer;
+	const char	*id;
+	const char	*type;
+	const char	*body;
+	const char	*reason;
+};
+
 struct ev_chat_state {
 	const char	*from;
 	const char	*state;		/* active|composing|paused|inactive|gone */
@@ -201,6 +218,7 @@ struct ev {
 		struct ev_cmd_result	cmd_result;
 		struct ev_message	message;
 		struct ev_receipt	receipt;
+		struct ev_msg_state	msg_state;
 		struct ev_chat_state	chat_state;
 		struct ev_subscription	subscription;
 		struct ev_room		room;

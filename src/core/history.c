@@ -79,7 +79,11 @@ static const char schema[] =
 	" content='messages', content_rowid='row');"
 	"CREATE TABLE IF NOT EXISTS fts_state (id INTEGER PRIMARY KEY"
 	" CHECK (id = 0), indexed INTEGER NOT NULL);"
-	"INSERT OR IGNORE INTO fts_state VALUES (0, 0);";
+	"INSERT OR IGNORE INTO fts_state VALUES (0, 0);"
+	/* Where each of our messages stands in the outbox (outbox.c). */
+	"CREATE TABLE IF NOT EXISTS message_state (account TEXT NOT NULL,"
+	" id TEXT NOT NULL, state TEXT NOT NULL, reason TEXT,"
+	" PRIMARY KEY (account, id));";
 
 /*
  * The full-text index is not updated per message (FTS5 costs about as
@@ -671,4 +675,52 @@ gint64
 history_row_of(const struct msg *m)
 {
 	return m->row != 0 ? m->row : last_row;
+}
+
+/*
+ * Record where our message id stands (pending, confirmed or failed, and
+ * why) in the open transaction, committed with the next flush. Best
+ * effort: while another program holds the database's lock it is not
+ * recorded (the message itself still is).
+ */
+void
+history_set_state(const char *account, const char *id, const char *state,
+    const char *reason)
+{
+	sqlite3_stmt *st = NULL;
+
+	g_return_if_fail(account != NULL && id != NULL && state != NULL);
+	if (db == NULL || busy || begin() != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO message_state "
+	    "VALUES (?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
+		bind_text(st, 1, account);
+		bind_text(st, 2, id);
+		bind_text(st, 3, state);
+		bind_text(st, 4, reason);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_warn("history: cannot record the state of %s: %s",
+			    id, sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(st);
+}
+
+/* The recorded state of our message id (caller frees), or NULL. */
+char *
+history_state(const char *account, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	char *state = NULL;
+
+	g_return_val_if_fail(account != NULL && id != NULL, NULL);
+	if (db == NULL || sqlite3_prepare_v2(db, "SELECT state FROM "
+	    "message_state WHERE account = ? AND id = ?", -1, &st,
+	    NULL) != SQLITE_OK)
+		return NULL;
+	bind_text(st, 1, account);
+	bind_text(st, 2, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		state = g_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return state;
 }

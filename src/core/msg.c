@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The message pipeline (STYLE §3): explicit stages, run in order, for
- * every incoming and outgoing one-to-one message. Encryption (OTR) and the
- * outgoing queue with acknowledgement slot in as further stages; nothing
- * else changes. core layer: never prints; the last stage emits the event.
+ * every incoming and outgoing one-to-one message, and every outgoing room
+ * message. An outgoing message gets its ids, is stored, shown, and handed
+ * to the outbox (outbox.c), which sends it when it can and follows it
+ * until the server confirms it. Encryption (OTR) slots in as a further
+ * stage. core layer: never prints.
  */
 #include <string.h>
 
@@ -11,12 +13,11 @@
 #include "events.h"
 #include "history.h"
 #include "msg.h"
+#include "outbox.h"
 #include "util/errors.h"
 #include "util/log.h"
 
 #define MSG_BODY_MAX (256 * 1024)
-
-static const struct msg_transport *transport;
 
 /* A new message; strings are copied. Free with msg_free(). */
 struct msg *
@@ -52,13 +53,6 @@ msg_free(struct msg *m)
 	g_free(m);
 }
 
-/* Register the protocol layer's send function. */
-void
-msg_set_transport(const struct msg_transport *t)
-{
-	transport = t;
-}
-
 static bool
 stage_check(struct msg *m, GError **error)
 {
@@ -77,22 +71,35 @@ stage_check(struct msg *m, GError **error)
 	return true;
 }
 
-static bool
-stage_send(struct msg *m, GError **error)
+/* True for a message to a room (type groupchat). */
+bool
+msg_is_room(const struct msg *m)
 {
-	struct chat *c = chat_get(m->account, m->peer);
+	g_return_val_if_fail(m != NULL, false);
+	return g_strcmp0(m->type, "groupchat") == 0;
+}
 
-	if (transport == NULL) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "not connected");
-		return false;
-	}
-	if (m->resource == NULL && c->locked != NULL)
+/* The ids it keeps for life (XEP-0359 origin-id = stanza id). */
+static bool
+stage_ids(struct msg *m, GError **error)
+{
+	struct chat *c = msg_is_room(m) ? NULL : chat_get(m->account, m->peer);
+
+	if (c != NULL && m->resource == NULL && c->locked != NULL)
 		m->resource = g_strdup(c->locked);
 	if (m->id == NULL)
-		m->id = transport->new_id();
+		m->id = g_uuid_string_random();
 	if (m->origin_id == NULL)
 		m->origin_id = g_strdup(m->id);
-	return transport->send(m, error);
+	return true;
+}
+
+/* Into the outbox: sent now if it can go, else when it can. */
+static bool
+stage_queue(struct msg *m, GError **error)
+{
+	outbox_add(m);
+	return true;
 }
 
 static bool
@@ -108,6 +115,8 @@ stage_store(struct msg *m, GError **error)
 static bool
 stage_model(struct msg *m, GError **error)
 {
+	if (msg_is_room(m))
+		return true;	/* the room model follows the room's echo */
 	chat_note(m);
 	return true;
 }
@@ -120,6 +129,8 @@ stage_emit(struct msg *m, GError **error)
 	    g_strdup_printf("%s/%s", m->peer, m->resource) : g_strdup(m->peer);
 	g_autofree char *delay = NULL;
 
+	if (msg_is_room(m))
+		return true;	/* shown as a room-message when echoed */
 	ev.kind = m->dir == MSG_IN ? EV_MSG_RECEIVED : EV_MSG_SENT;
 	if (m->delayed) {
 		g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(
@@ -150,12 +161,12 @@ static const struct msg_stage stages_in[] = {
 
 static const struct msg_stage stages_out[] = {
 	{ "check", stage_check },
-	/* { "encrypt", ... } comes with OTR, { "queue", ... } with the
-	 * reliability work */
-	{ "send", stage_send },
+	/* { "encrypt", ... } comes with OTR */
+	{ "ids", stage_ids },
 	{ "store", stage_store },
 	{ "model", stage_model },
 	{ "emit", stage_emit },
+	{ "queue", stage_queue },
 	{ NULL, NULL },
 };
 
@@ -203,6 +214,27 @@ msg_send(const char *account, const char *peer, const char *body,
 	struct msg *m = msg_new(MSG_OUT, account, peer, body);
 
 	m->corrects = g_strdup(corrects);
+	if (!run_stages(stages_out, m, error)) {
+		msg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * Say body in room (a bare JID) as nick from account, through the same
+ * stages: stored now, shown when the room echoes it. Returns the message
+ * (caller frees) or NULL with error.
+ */
+struct msg *
+msg_send_room(const char *account, const char *room, const char *nick,
+    const char *body, GError **error)
+{
+	struct msg *m = msg_new(MSG_OUT, account, room, body);
+
+	g_free(m->type);
+	m->type = g_strdup("groupchat");
+	m->resource = g_strdup(nick);
 	if (!run_stages(stages_out, m, error)) {
 		msg_free(m);
 		return NULL;

@@ -11,7 +11,7 @@ enum msg_dir {
 };
 
 /*
- * A one-to-one message travelling through the pipeline. All strings owned;
+ * A one-to-one (or, outgoing, room) message travelling through the pipeline. All strings owned;
  * free with msg_free().
  */
 struct msg {
@@ -19,7 +19,7 @@ struct msg {
 	char		*account;
 	char		*peer;		/* bare JID of the other party */
 	char		*resource;	/* sender's (in) or target's (out), or NULL */
-	char		*type;		/* chat|normal */
+	char		*type;		/* chat|normal|groupchat (out) */
 	char		*body;
 	char		*id;		/* stanza id */
 	char		*origin_id;	/* XEP-0359 */
@@ -32,15 +32,6 @@ struct msg {
 	gint64		 row;		/* history row, 0 when not stored */
 };
 
-/*
- * What the protocol layer offers the pipeline (registered at init, STYLE
- * §2 rule 3: the core never calls upward).
- */
-struct msg_transport {
-	bool	(*send)(const struct msg *m, GError **error);
-	char	*(*new_id)(void);
-};
-
 /* One named stage; returning false stops the message. */
 typedef bool msg_stage_fn(struct msg *m, GError **error);
 struct msg_stage {
@@ -51,10 +42,12 @@ struct msg_stage {
 struct msg	*msg_new(enum msg_dir dir, const char *account, const char *peer,
 		    const char *body);
 void		 msg_free(struct msg *m);
-void		 msg_set_transport(const struct msg_transport *t);
+bool		 msg_is_room(const struct msg *m);
 bool		 msg_pipeline_in(struct msg *m, GError **error);
 struct msg	*msg_send(const char *account, const char *peer,
 		    const char *body, const char *corrects, GError **error);
+struct msg	*msg_send_room(const char *account, const char *room,
+		    const char *nick, const char *body, GError **error);
 const struct msg_stage *msg_stages(enum msg_dir dir);
 
 

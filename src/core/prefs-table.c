@@ -64,6 +64,9 @@ const struct pref_def pref_table[] = {
 	{ "notify.osc", PREF_ENUM, "off", 0, 0, osc_modes,
 	  "Terminal notifications for the same events: off, osc9 (iTerm2, "
 	  "kitty, foot...) or osc777 (urxvt, VTE)." },
+	{ "quit.wait", PREF_INT, "5", 0, 60, NULL,
+	  "Seconds /quit waits for the server to confirm messages not yet "
+	  "confirmed before it leaves (and says how many are left)." },
 	{ "ui.bell", PREF_BOOL, "on", 0, 0, NULL,
 	  "Ring the terminal bell on private messages and mentions." },
 	{ "ui.occupants", PREF_BOOL, "on", 0, 0, NULL,

@@ -62,8 +62,6 @@ bool	 proto_muc_leave(struct account *acc, const char *room,
 	    const char *reason, GError **error);
 bool	 proto_muc_nick(struct account *acc, const char *room,
 	    const char *nick, GError **error);
-bool	 proto_muc_send(struct account *acc, const char *room,
-	    const char *body, GError **error);
 bool	 proto_muc_topic(struct account *acc, const char *room,
 	    const char *subject, GError **error);
 bool	 proto_muc_invite(struct account *acc, const char *room,

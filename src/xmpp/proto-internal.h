@@ -103,6 +103,7 @@ void	 proto_muc_send_presence(struct pconn *pc);
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_message_enable_carbons(struct pconn *pc);
+void	 proto_send_init(void);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_block_fetch(struct pconn *pc);
 bool	 proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st);

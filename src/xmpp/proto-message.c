@@ -341,55 +341,6 @@ add_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 	xmpp_stanza_release(c);
 }
 
-/* The pipeline's send stage: build and send <message type='chat'/>. */
-static bool
-transport_send(const struct msg *m, GError **error)
-{
-	struct account *acc = account_find(m->account);
-	struct pconn *pc = acc != NULL ? acc->proto : NULL;
-	g_autofree char *to = NULL;
-	xmpp_stanza_t *st;
-
-	if (pc == NULL || !pc->online) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
-		    "not connected (/connect %s)", m->account, m->account);
-		return false;
-	}
-	to = m->resource != NULL && prefs_get_bool("chat.resource_lock") ?
-	    g_strdup_printf("%s/%s", m->peer, m->resource) : g_strdup(m->peer);
-	st = xmpp_message_new(pc->ctx, "chat", to, m->id);
-	xmpp_message_set_body(st, m->body);
-	add_child(pc->ctx, st, "origin-id", NS_SID, "id", m->origin_id);
-	if (prefs_get_bool("chat.receipts"))
-		add_child(pc->ctx, st, "request", NS_RECEIPTS, NULL, NULL);
-	if (m->corrects != NULL)
-		add_child(pc->ctx, st, "replace", NS_CORRECT, "id",
-		    m->corrects);
-	if (prefs_get_bool("chat.states"))
-		add_child(pc->ctx, st, "active", NS_STATES, NULL, NULL);
-	proto_send(pc, st);
-	xmpp_stanza_release(st);
-	return true;
-}
-
-static char *
-transport_new_id(void)
-{
-	return g_uuid_string_random();
-}
-
-static const struct msg_transport transport = {
-	.send = transport_send,
-	.new_id = transport_new_id,
-};
-
-/* Register the message transport with the core pipeline. */
-void
-proto_message_init(void)
-{
-	msg_set_transport(&transport);
-}
-
 /* XEP-0280 §4: ask the server for carbons (before initial presence). */
 void
 proto_message_enable_carbons(struct pconn *pc)
@@ -420,4 +371,11 @@ proto_message_chat_state(const char *account, const char *peer,
 	proto_send(pc, st);
 	xmpp_stanza_release(st);
 	return true;
+}
+
+/* Register the sending side (proto-send.c) with the core. */
+void
+proto_message_init(void)
+{
+	proto_send_init();
 }

@@ -14,6 +14,7 @@
 #include "core/events.h"
 #include "core/history.h"
 #include "core/msg.h"
+#include "core/outbox.h"
 #include "core/prefs.h"
 #include "core/room.h"
 #include "proto-internal.h"
@@ -384,10 +385,14 @@ static void
 store(struct pconn *pc, struct room *r, const char *nick, const char *body,
     const char *id, gint64 time)
 {
-	struct msg *m = msg_new(g_strcmp0(nick, r->nick) == 0 ? MSG_OUT :
-	    MSG_IN, pc->acc->name, r->jid, body);
+	bool own = g_strcmp0(nick, r->nick) == 0;
+	struct msg *m;
 	g_autoptr(GError) err = NULL;
 
+	/* Our own message, echoed: stored when it was typed (outbox). */
+	if (own && outbox_holds(pc->acc->name, id))
+		return;
+	m = msg_new(own ? MSG_OUT : MSG_IN, pc->acc->name, r->jid, body);
 	m->resource = g_strdup(nick);
 	g_free(m->type);
 	m->type = g_strdup("groupchat");
@@ -617,14 +622,6 @@ send_groupchat(struct account *acc, const char *room, const char *body,
 	proto_send(pc, m);
 	xmpp_stanza_release(m);
 	return true;
-}
-
-/* Say body in room; it is shown when the room reflects it. */
-bool
-proto_muc_send(struct account *acc, const char *room, const char *body,
-    GError **error)
-{
-	return send_groupchat(acc, room, body, NULL, error);
 }
 
 /* Set the subject of room (§8.1). */

@@ -310,3 +310,23 @@ def test_search_jump_failure_in_a_chat_says_why(tui, make_peer):
     t.wait_screen(r"result 1 is older than the 100 lines the window of "
                   r"bob@localhost keeps \(ui.scrollback\)")
     assert "room history" not in t.screen()
+
+
+def test_line_typed_offline_is_marked_pending_until_confirmed(tui, prosody, make_peer):
+    """Issue 16: a message typed while the account is offline is shown at
+    once, marked pending (⋯), sent when the account is online again, and
+    the mark goes when the server confirms it."""
+    t, alice = tui()
+    t.command("/msg bob@localhost")
+    t.wait_screen(r"natter \S+ - bob@localhost")
+    prosody.crash()
+    t.wait_screen(r"\[alice@localhost (disconnected|offline|failed)")
+    t.type("typed while offline")
+    t.keys("Enter")
+    t.wait_screen(r"typed while offline \u22ef")
+    prosody.restart()
+    bob = make_peer("bob")
+    t.command("/connect a")
+    bob.wait("message", body="typed while offline")
+    t.wait_screen(r"typed while offline$")
+    assert "\u22ef" not in t.screen()

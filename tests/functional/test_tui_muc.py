@@ -149,3 +149,24 @@ def test_mentions_window_collects_mentions_across_rooms(tui, make_peer):
     t.wait_screen(r"<lounge@conference\.localhost/bob> ally: are you there\?")
     assert "nothing for you" not in t.screen()
     t.wait_screen(r"\[3:mentions<\]")
+
+
+def test_room_line_typed_offline_is_pending_then_sent_after_rejoin(tui, prosody, make_peer):
+    """Issue 16: a room line typed while offline is shown at once with ⋯,
+    sent after the new session rejoins the room, and shown once: the
+    room's echo clears the mark instead of adding a second line."""
+    t, alice = tui()
+    t.command(f"/join {ROOM}")
+    t.wait_screen(r"ally joined|You joined|joined")
+    prosody.crash()
+    t.wait_screen(r"\[alice@localhost (disconnected|offline|failed)")
+    t.type("said while offline")
+    t.keys("Enter")
+    t.wait_screen(r"<ally> said while offline \u22ef")
+    prosody.restart()
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    t.command("/connect a")
+    bob.wait("message", body="said while offline")
+    t.wait_screen(r"<ally> said while offline$")
+    assert t.screen().count("said while offline") == 1

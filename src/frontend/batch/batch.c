@@ -3,8 +3,10 @@
  * The batch front end (PRODUCT §9): command lines from stdin run one after
  * another through the command queue; every event is one line (or one JSON
  * object) on stdout; errors go to stderr. At end of input it waits,
- * bounded by batch.flush_timeout, for pending commands and unsent data,
- * then quits; the exit status is non-zero if any command failed.
+ * bounded by batch.flush_timeout, for pending commands, unsent data and
+ * messages the server has not confirmed, then quits; the exit status is
+ * non-zero if any command failed or a message bounced or stayed
+ * unconfirmed.
  * frontend layer: no curses, no readline, no libstrophe.
  */
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include "cmd/cmd.h"
 #include "core/events.h"
 #include "core/loop.h"
+#include "core/outbox.h"
 #include "core/prefs.h"
 #include "frontend/text/text.h"
 #include "util/sanitize.h"
@@ -242,7 +245,8 @@ idle_cb(void *data)
 {
 	if (!at_eof || loop_quitting())
 		return;
-	if (timed_out || (cmdq_idle() && !cmd_net_busy())) {
+	if (timed_out || (cmdq_idle() && !cmd_net_busy() &&
+	    outbox_unconfirmed(NULL) == 0)) {
 		if (timed_out && !cmdq_idle()) {
 			g_autofree char *line = g_strdup_printf("natter: gave "
 			    "up waiting for pending commands after %ld s "
@@ -295,10 +299,18 @@ batch_stop(void)
 	inbuf = NULL;
 }
 
-/* 0 when every command succeeded (and no line was refused), 1 otherwise. */
+/*
+ * The exit status (man page, EXIT STATUS): 5 when messages were still
+ * unconfirmed at the end, else 4 when one bounced, else 1 when a command
+ * failed (or a line was refused), else 0.
+ */
 int
 batch_exit_status(void)
 {
+	if (outbox_unconfirmed(NULL) > 0)
+		return BATCH_EXIT_UNCONFIRMED;
+	if (outbox_failures() > 0)
+		return BATCH_EXIT_BOUNCED;
 	return cmdq_failures() > 0 || refused_lines > 0 ||
 	    (timed_out && !cmdq_idle()) ? 1 : 0;
 }

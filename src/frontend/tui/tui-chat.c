@@ -21,7 +21,6 @@
 #include "util/jid.h"
 #include "util/sanitize.h"
 
-#define SEARCH_BACK 500		/* lines searched for receipts/corrections */
 #define PAUSED_MS 5000		/* XEP-0085 §5.2: paused after ~5 s */
 
 /* Bare JID of a JID from an event (events carry valid JIDs). */
@@ -75,25 +74,10 @@ own_name(struct account *acc)
 
 static void load_into(struct tui_win *w, guint n);
 
-static struct tui_line *
-find_line(struct tui_win *w, const char *id)
-{
-	GList *l = g_queue_peek_tail_link(&w->lines);
-	int n;
-
-	for (n = 0; l != NULL && n < SEARCH_BACK; l = l->prev, n++) {
-		struct tui_line *line = l->data;
-
-		if (line->id != NULL && strcmp(line->id, id) == 0)
-			return line;
-	}
-	return NULL;
-}
-
 static void
 correct(struct tui_win *w, const struct ev_message *m)
 {
-	struct tui_line *line = find_line(w, m->corrects);
+	struct tui_line *line = tui_win_find_line(w, m->corrects);
 	g_autofree char *safe = NULL;
 
 	if (line == NULL)
@@ -144,7 +128,8 @@ on_message(const struct ev *ev)
 		load_into(w, 50);	/* already holds this message */
 	if (fresh && w->lines.length > 0) {
 		w->unread = in ? 1 : 0;
-	} else if (m->corrects != NULL && find_line(w, m->corrects) != NULL) {
+	} else if (m->corrects != NULL &&
+	    tui_win_find_line(w, m->corrects) != NULL) {
 		correct(w, m);
 	} else {
 		tui_win_add_msg(w, ev->time, in ? contact_name(ev->account,
@@ -162,13 +147,31 @@ on_receipt(const struct ev *ev)
 {
 	g_autofree char *peer = peer_of(ev->account, ev->u.receipt.from);
 	struct tui_win *w = tui_win_find_chat(ev->account, peer);
-	struct tui_line *line = w != NULL ? find_line(w, ev->u.receipt.id) :
-	    NULL;
+	struct tui_line *line = w != NULL ?
+	    tui_win_find_line(w, ev->u.receipt.id) : NULL;
 
 	if (line != NULL && !line->receipt) {
 		line->receipt = true;
 		tui_mark_dirty();
 	}
+}
+
+/*
+ * Our line waits in the outbox (marked "⋯") until the server confirms it
+ * or it fails (the error marks it ✗ with the reason).
+ */
+static void
+on_msg_state(const struct ev *ev)
+{
+	const struct ev_msg_state *s = &ev->u.msg_state;
+	struct tui_win *w = tui_win_find_chat(ev->account, s->peer);
+	struct tui_line *line = w != NULL && s->id != NULL ?
+	    tui_win_find_line(w, s->id) : NULL;
+
+	if (line == NULL || w->kind != TUI_WIN_CHAT)
+		return;
+	line->pending = ev->kind == EV_MSG_PENDING;
+	tui_mark_dirty();
 }
 
 static void
@@ -262,7 +265,7 @@ tui_chat_on_error(const struct ev *ev)
 	struct tui_win *w = e->conversation != NULL ?
 	    tui_win_find_chat(ev->account, e->conversation) : NULL;
 	struct tui_line *line = w != NULL && e->id != NULL ?
-	    find_line(w, e->id) : NULL;
+	    tui_win_find_line(w, e->id) : NULL;
 	g_autofree char *why = NULL;
 
 	if (w == NULL)
@@ -292,6 +295,11 @@ tui_chat_on_event(const struct ev *ev)
 		break;
 	case EV_RECEIPT:
 		on_receipt(ev);
+		break;
+	case EV_MSG_PENDING:
+	case EV_MSG_CONFIRMED:
+	case EV_MSG_FAILED:
+		on_msg_state(ev);
 		break;
 	case EV_CHAT_STATE:
 		on_chat_state(ev);
@@ -334,7 +342,8 @@ load_into(struct tui_win *w, guint n)
 		bool own = m->dir == MSG_OUT;
 
 		w->oldest_row = m->row;
-		if (dedupe && m->id != NULL && find_line(w, m->id) != NULL)
+		if (dedupe && m->id != NULL &&
+		    tui_win_find_line(w, m->id) != NULL)
 			continue;
 		tui_win_add_msg(w, m->time, own ? own_name(acc) :
 		    contact_name(w->account, w->peer), own, m->body, m->id,

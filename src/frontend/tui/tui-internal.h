@@ -56,6 +56,7 @@ struct tui_line {
 	enum tui_elem	 prefix_elem;
 	char		*id;		/* owned message id, or NULL */
 	bool		 receipt;	/* delivery receipt arrived */
+	bool		 pending;	/* in the outbox, not confirmed yet */
 	guint64		 seq;		/* order of arrival in its window */
 };
 
@@ -100,6 +101,7 @@ void		 tui_win_add_line(struct tui_win *w, enum tui_elem elem,
 		    const char *text, gint64 time);
 void		 tui_win_print(struct tui_win *w, enum tui_elem elem,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct tui_line	*tui_win_find_line(struct tui_win *w, const char *id);
 struct tui_line	*tui_win_add_msg(struct tui_win *w, gint64 time,
 		    const char *sender, bool own, const char *body,
 		    const char *id, bool prepend);

@@ -76,6 +76,10 @@ on_room_message(const struct ev *ev)
 		tui_win_print(w, TUI_INFO, "%s", m->body);
 		return;
 	}
+	/* Our echo of a line shown when it was typed (outbox). */
+	if (own && m->delay == NULL && m->id != NULL &&
+	    tui_win_find_line(w, m->id) != NULL)
+		return;
 	l = tui_win_add_msg(w, ev->time, m->nick, own, m->body, m->id, false);
 	if (m->delay != NULL) {
 		l->elem = TUI_TIME;	/* room history: dimmed */
@@ -90,6 +94,31 @@ on_room_message(const struct ev *ev)
 	} else if (!own) {
 		tui_win_activity(w, TUI_ACT_MESSAGE);
 	}
+}
+
+/*
+ * Our room message is shown when typed, marked "⋯" until the room echoes
+ * it (or an error marks it failed).
+ */
+static void
+on_msg_state(const struct ev *ev)
+{
+	const struct ev_msg_state *s = &ev->u.msg_state;
+	struct room *r = room_find(ev->account, s->peer);
+	struct tui_win *w;
+	struct tui_line *l;
+
+	if (r == NULL || g_strcmp0(s->type, "groupchat") != 0 || s->id == NULL)
+		return;
+	w = tui_room_window(ev->account, r->jid, false);
+	l = tui_win_find_line(w, s->id);
+	if (l == NULL && ev->kind != EV_MSG_PENDING)
+		return;
+	if (l == NULL)
+		l = tui_win_add_msg(w, ev->time, r->nick != NULL ? r->nick :
+		    "me", true, s->body != NULL ? s->body : "", s->id, false);
+	l->pending = ev->kind == EV_MSG_PENDING;
+	tui_mark_dirty();
 }
 
 static void
@@ -160,6 +189,11 @@ tui_room_on_event(const struct ev *ev)
 	switch (ev->kind) {
 	case EV_ROOM_MESSAGE:
 		on_room_message(ev);
+		break;
+	case EV_MSG_PENDING:
+	case EV_MSG_CONFIRMED:
+	case EV_MSG_FAILED:
+		on_msg_state(ev);
 		break;
 	case EV_OCCUPANT_JOINED:
 	case EV_OCCUPANT_LEFT:

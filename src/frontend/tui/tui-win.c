@@ -19,6 +19,8 @@
 #include "util/sanitize.h"
 #include "util/themes.h"
 
+#define SEARCH_BACK 500		/* lines searched for a message id */
+
 static GPtrArray *wins;		/* struct tui_win, owned; [0] is the console */
 static guint current;
 
@@ -205,6 +207,22 @@ tui_win_add_msg(struct tui_win *w, gint64 time, const char *sender, bool own,
 	l->id = g_strdup(id);
 	push(w, l, prepend);
 	return l;
+}
+
+/* The line of message id among the last SEARCH_BACK of w, or NULL. */
+struct tui_line *
+tui_win_find_line(struct tui_win *w, const char *id)
+{
+	GList *l = g_queue_peek_tail_link(&w->lines);
+	int n;
+
+	for (n = 0; l != NULL && n < SEARCH_BACK; l = l->prev, n++) {
+		struct tui_line *line = l->data;
+
+		if (line->id != NULL && strcmp(line->id, id) == 0)
+			return line;
+	}
+	return NULL;
 }
 
 /* The chat or room window of account/peer, or NULL. */

@@ -147,6 +147,8 @@ line_rows(struct tui_line *l, int width, int *head_cols, int *prefix_cols)
 		*prefix_cols = (int)sanitize_width(l->prefix) + 1;
 	}
 	g_string_append(full, l->text);
+	if (l->pending)
+		g_string_append(full, " \u22ef");	/* not confirmed yet */
 	if (l->receipt)
 		g_string_append(full, " \u2713");
 	indent = *head_cols;
