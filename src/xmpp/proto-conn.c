@@ -480,6 +480,7 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 			loop_remove_timer(pc->login_timer);
 		pc->login_timer = 0;
 		proto_session_handlers(pc);
+		proto_sm_before_online(pc);
 		emit_state(pc, "online", NULL, NULL);
 		proto_sm_on_online(pc);
 		proto_session_start(pc);

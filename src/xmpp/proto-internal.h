@@ -129,6 +129,7 @@ void	 proto_error_emit(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *what, const char *conversation);
 void	 proto_sm_note_raw(struct pconn *pc, bool in, const char *xml);
 void	 proto_sm_before_connect(struct pconn *pc);
+void	 proto_sm_before_online(struct pconn *pc);
 void	 proto_sm_on_online(struct pconn *pc);
 bool	 proto_sm_session_over(struct pconn *pc, bool user_quit);
 void	 proto_sm_free(struct pconn *pc);

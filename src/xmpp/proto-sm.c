@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "core/events.h"
+#include "core/outbox.h"
 #include "core/loop.h"
 #include "proto-internal.h"
 #include "proto-sm.h"
@@ -33,6 +34,9 @@ struct proto_sm {
 	uint32_t	 acked;		/* the last h accepted */
 	bool		 after_loss;	/* login follows a lost session */
 	bool		 resumed;	/* the server said <resumed/> */
+	bool		 handed;	/* libstrophe got the lost session's
+					   state: it resends its unacknowledged
+					   stanzas, resumed or not */
 	bool		 bad_ack;	/* we closed over a bad ack */
 	bool		 online;	/* this connection got online */
 	guint		 close_timer;	/* cuts a stream we ended */
@@ -303,7 +307,7 @@ proto_sm_before_connect(struct pconn *pc)
 {
 	struct proto_sm *sm = sm_of(pc);
 
-	sm->counting = sm->resumed = sm->bad_ack = false;
+	sm->counting = sm->resumed = sm->bad_ack = sm->handed = false;
 	sm->sent = sm->acked = 0;
 	if (sm->saved == NULL)
 		return;
@@ -311,6 +315,8 @@ proto_sm_before_connect(struct pconn *pc)
 		log_warn("%s: could not hand the previous session to the new "
 		    "connection", pc->acc->name);
 		xmpp_free_sm_state(sm->saved);
+	} else {
+		sm->handed = true;
 	}
 	sm->saved = NULL;
 }
@@ -333,6 +339,21 @@ proto_sm_on_online(struct pconn *pc)
 		ev_emit_text(EV_INFO, pc->acc->name, "new session: the "
 		    "previous one could not be resumed; presence and rooms "
 		    "are restored");
+}
+
+/*
+ * Called just before a session is announced online. libstrophe resends
+ * the stanzas of a lost session that the server did not acknowledge once
+ * the new stream is up, whether it was resumed or (after <failed/>) is a
+ * new one: then the outbox must not send them a second time.
+ */
+void
+proto_sm_before_online(struct pconn *pc)
+{
+	struct proto_sm *sm = sm_of(pc);
+
+	if (sm->resumed || sm->handed)
+		outbox_session_resumed(pc->acc->name);
 }
 
 /*
