@@ -195,6 +195,7 @@ log_cb(void *userdata, xmpp_log_level_t level, const char *area,
 	g_autofree char *safe = NULL;
 
 	if (strncmp(msg, "SENT: ", 6) == 0) {
+		pc->tcp_up = true;
 		emit_raw(pc, EV_RAW_OUT, msg + 6);
 		return;
 	}
@@ -274,6 +275,7 @@ sockopt_cb(xmpp_conn_t *conn, void *sock)
 	if (pc->fd_id != 0)
 		loop_remove_fd(pc->fd_id);
 	pc->fd = fd;
+	pc->tcp_up = false;
 	pc->fd_id = loop_add_fd(fd, POLLIN | POLLOUT, fd_cb, pc);
 	return 0;
 }
@@ -553,6 +555,13 @@ drain(struct pconn *pc)
 		    drain_again_cb, pc);
 }
 
+/*
+ * Ask poll() for POLLOUT only until libstrophe has seen the TCP connect
+ * complete (it then sends its stream header: pc->tcp_up) and while it has
+ * output queued. xmpp_conn_is_connecting() stays true until the stream is
+ * negotiated, and a writable socket wakes poll() at once: a server that
+ * sent its stream slowly made the loop spin.
+ */
 static void
 prepare_cb(void *data)
 {
@@ -564,7 +573,7 @@ prepare_cb(void *data)
 
 		if (pc->fd_id == 0 || pc->conn == NULL)
 			continue;
-		if (xmpp_conn_is_connecting(pc->conn) ||
+		if (!pc->tcp_up ||
 		    xmpp_conn_send_queue_len(pc->conn) > 0)
 			ev |= POLLOUT;
 		loop_set_fd_events(pc->fd_id, ev);

@@ -26,6 +26,7 @@ struct pconn {
 	xmpp_conn_t	*conn;		/* owned */
 	xmpp_log_t	 log;
 	int		 fd;
+	bool		 tcp_up;	/* the TCP connect has completed */
 	guint		 fd_id;
 	guint		 login_timer;
 	guint		 drain_timer;
