@@ -470,6 +470,8 @@ account_state_name(enum account_state state)
 		return "connecting";
 	case ACCOUNT_ONLINE:
 		return "online";
+	case ACCOUNT_RECONNECTING:
+		return "reconnecting";
 	default:
 		return "disconnected";
 	}

@@ -9,6 +9,7 @@ enum account_state {
 	ACCOUNT_OFFLINE,
 	ACCOUNT_CONNECTING,
 	ACCOUNT_ONLINE,
+	ACCOUNT_RECONNECTING,	/* lost; waiting to reconnect */
 };
 
 struct roster;

@@ -33,7 +33,6 @@
 static GPtrArray *pconns;	/* struct pconn, owned */
 static guint prepare_hook;
 
-static void drain(struct pconn *pc);
 static void release_account(struct account *acc);
 
 /* Free a certificate description; NULL is a no-op. */
@@ -50,24 +49,6 @@ cert_info_free(struct cert_info *ci)
 	g_free(ci->not_after);
 	g_free(ci->fingerprint);
 	g_free(ci);
-}
-
-static void
-emit_state(struct pconn *pc, const char *state, const char *reason,
-    const char *error)
-{
-	struct ev ev = { .kind = EV_CONN_STATE, .account = pc->acc->name };
-
-	ev.u.conn_state.state = state;
-	ev.u.conn_state.jid = pc->acc->bound_jid != NULL ?
-	    pc->acc->bound_jid : account_get(pc->acc, "jid");
-	ev.u.conn_state.reason = reason;
-	ev.u.conn_state.error = error;
-	if (reason != NULL)
-		log_info("%s: %s: %s", pc->acc->name, state, reason);
-	else
-		log_info("%s: %s", pc->acc->name, state);
-	ev_emit(&ev);
 }
 
 static void
@@ -183,6 +164,7 @@ emit_raw(struct pconn *pc, enum ev_kind kind, const char *xml)
 
 	if (kind == EV_RAW_IN)
 		note_recv(pc, safe);
+	proto_lifecycle_traffic(pc, kind == EV_RAW_IN, safe);
 	note_login(pc, kind == EV_RAW_IN, safe);
 	proto_raw_emit(pc->acc->name, kind == EV_RAW_IN, safe);
 }
@@ -203,6 +185,7 @@ log_cb(void *userdata, xmpp_log_level_t level, const char *area,
 		emit_raw(pc, EV_RAW_IN, msg + 6);
 		return;
 	}
+	proto_lifecycle_log(pc, area, msg);
 	if (strstr(msg, "TLS is not supported") != NULL)
 		pc->saw_no_tls = true;
 	/* libstrophe reports the socket errno only in its log. */
@@ -258,7 +241,7 @@ pconn_of_cert(const xmpp_tlscert_t *cert)
 static void
 fd_cb(int fd, short revents, void *data)
 {
-	drain(data);
+	proto_conn_drain(data);
 }
 
 static int
@@ -358,18 +341,17 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
     const char **code)
 {
 	g_autofree char *port = NULL;
+	g_autofree char *cause = NULL;
+	char *aborted = proto_lifecycle_aborted(pc, code);
 
+	if (aborted != NULL)
+		return aborted;
 	if (se != NULL) {
 		*code = "stream";
 		return g_strdup_printf("stream error from server: %s%s%s",
 		    (size_t)se->type < G_N_ELEMENTS(stream_conditions) ?
 		    stream_conditions[se->type] : "unknown",
 		    se->text != NULL ? ": " : "", se->text ? se->text : "");
-	}
-	if (pc->timed_out) {
-		*code = "timeout";
-		return g_strdup_printf("login to %s did not complete within %ld "
-		    "seconds", pc->host, prefs_get_int("conn.timeout"));
 	}
 	if (pc->prompt != NULL) {
 		*code = "certificate";
@@ -398,10 +380,11 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
 		return g_strdup_printf("TLS failure with %s: %s", pc->host,
 		    pc->tls_error);
 	}
+	cause = proto_lifecycle_cause(pc, error);
 	if (pc->online) {
 		*code = "lost";
 		return g_strdup_printf("connection lost%s%s",
-		    error != 0 ? ": " : "", error != 0 ? g_strerror(error) : "");
+		    cause != NULL ? ": " : "", cause != NULL ? cause : "");
 	}
 	if (pc->fd < 0) {
 		*code = "unknown-host";
@@ -411,7 +394,7 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
 	*code = "failed";
 	port = port_text(pc);
 	return g_strdup_printf("connection to %s%s failed%s%s", pc->host, port,
-	    error != 0 ? ": " : "", error != 0 ? g_strerror(error) : "");
+	    cause != NULL ? ": " : "", cause != NULL ? cause : "");
 }
 
 static void
@@ -434,9 +417,6 @@ session_ended(struct pconn *pc)
 	if (pc->fd_id != 0)
 		loop_remove_fd(pc->fd_id);
 	pc->fd_id = 0;
-	if (pc->login_timer != 0)
-		loop_remove_timer(pc->login_timer);
-	pc->login_timer = 0;
 	if (pc->drain_timer != 0)
 		loop_remove_timer(pc->drain_timer);
 	pc->drain_timer = 0;
@@ -463,6 +443,7 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	struct pconn *pc = userdata;
 	g_autofree char *msg = NULL;
 	const char *code = NULL;
+	bool stop;
 
 	if (pc->sock_error != 0 && (error == 0 || error == -1))
 		error = pc->sock_error;
@@ -473,41 +454,30 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		g_free(pc->acc->bound_jid);
 		pc->acc->bound_jid = g_strdup(xmpp_conn_get_bound_jid(conn));
 		pc->acc->state = ACCOUNT_ONLINE;
-		if (pc->login_timer != 0)
-			loop_remove_timer(pc->login_timer);
-		pc->login_timer = 0;
+		proto_lifecycle_online(pc);
 		proto_session_handlers(pc);
-		emit_state(pc, "online", NULL, NULL);
+		proto_lifecycle_emit(pc, "online", NULL, NULL);
 		proto_session_start(pc);
 		finish(pc, true, NULL);
 		return;
 	}
 	if (event == XMPP_CONN_RAW_CONNECT)
 		return;
+	/* The server says not to come back: another login took our place. */
+	stop = pc->user_quit || (se != NULL && (se->type == XMPP_SE_CONFLICT ||
+	    se->type == XMPP_SE_NOT_AUTHORIZED));
 	if (pc->user_quit && se == NULL) {
-		emit_state(pc, "disconnected", NULL, NULL);
+		proto_lifecycle_emit(pc, "disconnected", NULL, NULL);
 		finish(pc, false, "disconnected");
 	} else {
 		msg = classify(pc, error, se, &code);
-		emit_state(pc, pc->online ? "disconnected" : "failed", msg,
+		proto_lifecycle_emit(pc, pc->online ? "disconnected" : "failed", msg,
 		    code);
 		finish(pc, false, msg);
 	}
 	pc->online = false;
 	session_ended(pc);
-}
-
-static void
-login_timeout_cb(void *data)
-{
-	struct pconn *pc = data;
-
-	pc->login_timer = 0;
-	if (pc->conn == NULL || pc->online)
-		return;
-	pc->timed_out = true;
-	xmpp_disconnect(pc->conn);
-	drain(pc);
+	proto_lifecycle_ended(pc, code, stop);
 }
 
 static void
@@ -516,7 +486,7 @@ drain_again_cb(void *data)
 	struct pconn *pc = data;
 
 	pc->drain_timer = 0;
-	drain(pc);
+	proto_conn_drain(pc);
 }
 
 /*
@@ -525,8 +495,8 @@ drain_again_cb(void *data)
  * follow-up pass 20 ms after a busy turn picks up a record left in the TLS
  * buffer; an idle connection never schedules anything.
  */
-static void
-drain(struct pconn *pc)
+void
+proto_conn_drain(struct pconn *pc)
 {
 	xmpp_ctx_t *ctx = pc->ctx;
 	unsigned long before;
@@ -673,7 +643,7 @@ start(struct pconn *pc, GError **error)
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
 	pc->fd = -1;
-	pc->online = pc->user_quit = pc->timed_out = pc->saw_no_tls = false;
+	pc->online = pc->user_quit = pc->saw_no_tls = false;
 	pc->sock_error = 0;
 	pc->sm_enabled = pc->cert_by_user = false;
 	g_clear_pointer(&pc->sasl_mech, g_free);
@@ -683,7 +653,7 @@ start(struct pconn *pc, GError **error)
 	g_clear_pointer(&pc->tls_error, g_free);
 	g_clear_pointer(&pc->prompt, cert_info_free);
 	pc->acc->state = ACCOUNT_CONNECTING;
-	emit_state(pc, "connecting", NULL, NULL);
+	proto_lifecycle_attempt(pc);
 	if ((pc->server != NULL && !resolvable(pc->server)) ||
 	    xmpp_connect_client(pc->conn, pc->server,
 	    (unsigned short)pc->port, conn_cb, pc) != XMPP_EOK) {
@@ -691,14 +661,21 @@ start(struct pconn *pc, GError **error)
 		g_autofree char *msg = g_strdup_printf(
 		    "unknown host %s (no address found)", pc->host);
 
-		emit_state(pc, "failed", msg, "unknown-host");
+		proto_lifecycle_emit(pc, "failed", msg, "unknown-host");
 		session_ended(pc);
 		finish(pc, false, msg);
+		proto_lifecycle_ended(pc, "unknown-host", false);
 		return true;
 	}
-	pc->login_timer = loop_add_timer(prefs_get_int("conn.timeout") * 1000,
-	    login_timeout_cb, pc);
+	proto_lifecycle_login_started(pc);
 	return true;
+}
+
+/* Log in again with what the last attempt used (reconnect). */
+void
+proto_conn_restart(struct pconn *pc)
+{
+	(void)start(pc, NULL);
 }
 
 /*
@@ -723,7 +700,7 @@ proto_conn_check_host(struct account *acc,
 		return true;
 	pc = pconn_get(acc);
 	*reason = g_strdup_printf("unknown host %s (no address found)", host);
-	emit_state(pc, "failed", *reason, "unknown-host");
+	proto_lifecycle_emit(pc, "failed", *reason, "unknown-host");
 	return false;
 }
 
@@ -767,6 +744,8 @@ proto_conn_connect(struct account *acc, const char *password,
 	pc->tls = g_strdup(tls);
 	pc->done = done;
 	pc->done_data = data;
+	pc->lc.retry = false;
+	pc->lc.attempt = 0;
 	if (!start(pc, error)) {
 		pc->done = NULL;
 		return false;
@@ -790,6 +769,8 @@ proto_conn_disconnect(struct account *acc, GError **error)
 {
 	struct pconn *pc = acc->proto;
 
+	if (pc != NULL && proto_lifecycle_stop(pc))
+		return true;
 	if (pc == NULL || pc->conn == NULL || acc->state == ACCOUNT_OFFLINE) {
 		g_set_error(error, NATTER_PROTO_ERROR, 0,
 		    "account '%s' is not connected", acc->name);
@@ -797,8 +778,26 @@ proto_conn_disconnect(struct account *acc, GError **error)
 	}
 	pc->user_quit = true;
 	xmpp_disconnect(pc->conn);
-	drain(pc);
+	proto_conn_drain(pc);
 	return true;
+}
+
+/*
+ * /reconnect: now, when waiting to reconnect; close and connect again
+ * when connected; log in again after an earlier login.
+ */
+bool
+proto_conn_reconnect(struct account *acc, GError **error)
+{
+	struct pconn *pc = acc->proto;
+
+	g_return_val_if_fail(acc != NULL, false);
+	if (pc == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' has "
+		    "not logged in yet: /connect %s", acc->name, acc->name);
+		return false;
+	}
+	return proto_lifecycle_reconnect(pc, error);
 }
 
 /* True when acc has an unanswered certificate prompt. */
@@ -875,10 +874,9 @@ static void
 pconn_free(struct pconn *pc)
 {
 	finish(pc, false, "account removed");
+	proto_lifecycle_free(pc);
 	if (pc->fd_id != 0)
 		loop_remove_fd(pc->fd_id);
-	if (pc->login_timer != 0)
-		loop_remove_timer(pc->login_timer);
 	if (pc->drain_timer != 0)
 		loop_remove_timer(pc->drain_timer);
 	if (pc->free_timer != 0)
@@ -931,6 +929,7 @@ proto_shutdown(void)
 		struct pconn *pc = g_ptr_array_index(pconns, i);
 
 		pc->done = NULL;
+		pc->lc.retry = false;
 		if (pc->conn != NULL && !xmpp_conn_is_disconnected(pc->conn)) {
 			pc->user_quit = true;
 			xmpp_disconnect(pc->conn);

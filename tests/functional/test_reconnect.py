@@ -152,3 +152,192 @@ def test_trickling_login_costs_no_cpu_and_hits_login_deadline(home):
         stop.set()
         b.close()
         srv.close()
+
+
+# --- scripted drops, dead streams, refusals -------------------------------
+
+def test_tcp_close_mid_stanza_reconnects(home):
+    srv = ScriptServer()
+    fake_account(home, srv)
+    b = Batch(home, *fast("-c", "/connect a"))
+    try:
+        b.wait_event("connection-state", state="online")
+        t0 = time.monotonic()
+        srv.send("<message from='bob@localhost' to='alice@localhost/fake'>"
+                 "<body>half a sta")
+        srv.drop()
+        lost = b.wait_event("connection-state", state="disconnected")
+        assert lost["error"] == "lost", lost
+        assert lost["reason"] == \
+            "connection lost: the server closed the connection", lost
+        again = b.wait_event("connection-state", state="reconnecting")
+        assert re.fullmatch(r"reconnecting in \d+ s \(attempt 1\)",
+                            again["reason"]), again
+        wait_count(b, 2, "connection-state", state="online", timeout=10)
+        assert time.monotonic() - t0 < 10
+        assert srv.accepted == 2
+    finally:
+        b.close()
+        srv.close()
+
+
+def test_invalid_xml_is_reported_and_reconnected(home):
+    srv = ScriptServer()
+    fake_account(home, srv)
+    b = Batch(home, *fast("-c", "/connect a"))
+    try:
+        b.wait_event("connection-state", state="online")
+        srv.conn.sendall(b"<message from='bob@localhost' to='alice@localhost/fake'>"
+                         b"<body>\xff\xfe bad</body></message>")
+        lost = b.wait_event("connection-state", state="disconnected")
+        assert lost["error"] == "invalid-xml", lost
+        assert "not well-formed" in lost["reason"], lost
+        wait_count(b, 2, "connection-state", state="online", timeout=10)
+        # The new stream works: a message on it is received.
+        srv.send("<message from='bob@localhost' to='alice@localhost/fake' "
+                 "type='chat'><body>after</body></message>")
+        b.wait_event("message-received", body="after")
+    finally:
+        b.close()
+        srv.close()
+
+
+def test_nul_reference_is_reported_and_reconnected(home):
+    srv = ScriptServer()
+    fake_account(home, srv)
+    b = Batch(home, *fast("-c", "/connect a"))
+    try:
+        b.wait_event("connection-state", state="online")
+        srv.send("<message from='bob@localhost'><body>&#0;</body></message>")
+        lost = b.wait_event("connection-state", state="disconnected")
+        assert lost["error"] == "invalid-xml", lost
+        wait_count(b, 2, "connection-state", state="online", timeout=10)
+    finally:
+        b.close()
+        srv.close()
+
+
+def test_failed_authentication_is_not_retried(home):
+    srv = ScriptServer()
+    srv.reject_auth.add(1)              # the first reconnection is refused
+    fake_account(home, srv)
+    b = Batch(home, *fast("-c", "/connect a"))
+    try:
+        b.wait_event("connection-state", state="online")
+        srv.drop()
+        failed = b.wait_event("connection-state", state="failed")
+        assert failed["error"] == "auth", failed
+        n = count(b, "connection-state", state="reconnecting")
+        # Two reconnect intervals later nobody has tried again.
+        b.send("/set reconnect.min 1")
+        time.sleep(2.5)   # the window in which a retry would happen
+        assert srv.accepted == 2
+        assert count(b, "connection-state", state="reconnecting") == n
+        b.send("/account list")
+        b.wait_event("command-output", text=re.compile(r"^a .*disconnected"))
+    finally:
+        b.close()
+        srv.close()
+
+
+def test_conflict_is_not_retried(home):
+    srv = ScriptServer()
+    fake_account(home, srv)
+    b = Batch(home, *fast("-c", "/connect a"))
+    try:
+        b.wait_event("connection-state", state="online")
+        srv.send("<stream:error><conflict xmlns='urn:ietf:params:xml:ns:"
+                 "xmpp-streams'/></stream:error></stream:stream>")
+        srv.drop()
+        ev = b.wait_event("connection-state", state="disconnected")
+        assert ev["error"] == "stream" and "conflict" in ev["reason"], ev
+        time.sleep(2.5)   # the window in which a retry would happen
+        assert srv.accepted == 1
+        assert b.find("connection-state", state="reconnecting") is None
+    finally:
+        b.close()
+        srv.close()
+
+
+def test_reconnect_now_and_disconnect_stops_retrying(home):
+    srv = ScriptServer()
+    fake_account(home, srv)
+    b = Batch(home, "-c", "/set reconnect.min 60", "-c", "/set reconnect.max 60",
+              "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        srv.drop()
+        b.wait_event("connection-state", state="reconnecting",
+                     reason=re.compile(r"in \d+ s \(attempt 1\)"))
+        b.send("/reconnect now")
+        wait_count(b, 2, "connection-state", state="online", timeout=10)
+        srv.drop()
+        wait_count(b, 2, "connection-state", state="reconnecting")
+        b.send("/disconnect")
+        b.wait_event("command-result", command="disconnect", status="ok")
+        wait_count(b, 3, "connection-state", state="disconnected")
+        b.send("/account list")
+        b.wait_event("command-output", text=re.compile(r"^a .*disconnected"))
+        b.send("/reconnect")            # nothing to resume: says so
+        b.wait_event("command-result", command="reconnect", status="ok")
+        wait_count(b, 3, "connection-state", state="online", timeout=10)
+    finally:
+        b.close()
+        srv.close()
+
+
+# --- faults of a real server ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def shared_prosody():
+    p = Prosody().start()
+    yield p
+    p.stop()
+
+
+def prosody_account(home, p, user):
+    jid = p.register(user, "pw-" + user)
+    home.add_account("a", jid, "pw-" + user, port=p.port)
+    home.trust(p.fingerprint())
+
+
+def test_prosody_crash_and_restart_comes_back_online(home, shared_prosody):
+    p = shared_prosody
+    prosody_account(home, p, "crash")
+    b = Batch(home, *fast("-c", "/connect a"))
+    try:
+        b.wait_event("connection-state", state="online")
+        p.crash()
+        lost = b.wait_event("connection-state", state="disconnected")
+        assert lost["error"] == "lost", lost
+        # A TLS stream cut by the server reads like a plain one.
+        assert lost["reason"] == \
+            "connection lost: the server closed the connection", lost
+        b.wait_event("connection-state", state="reconnecting")
+        wait_count(b, 2, "connection-state", state="reconnecting")
+        p.restart()
+        wait_count(b, 2, "connection-state", state="online", timeout=15)
+    finally:
+        b.close()
+
+
+def test_frozen_server_is_noticed_by_ping_and_reconnected(home, shared_prosody):
+    p = shared_prosody
+    prosody_account(home, p, "freeze")
+    b = Batch(home, *fast("-c", "/set conn.ping_idle 1",
+                          "-c", "/set conn.ping_timeout 1",
+                          "-c", "/set conn.timeout 2", "-c", "/connect a"))
+    try:
+        b.wait_event("connection-state", state="online")
+        p.freeze()
+        try:
+            lost = b.wait_event("connection-state", state="disconnected",
+                                timeout=10)
+            assert lost["error"] == "timeout", lost
+            assert "no answer from the server" in lost["reason"], lost
+            b.wait_event("connection-state", state="reconnecting")
+        finally:
+            p.thaw()
+        wait_count(b, 2, "connection-state", state="online", timeout=20)
+    finally:
+        b.close()

@@ -787,6 +787,9 @@ on_conn_state(const struct ev *ev)
 	if (strcmp(c->state, "online") == 0)
 		tui_win_print(con, TUI_INFO, "%s: online as %s", ev->account,
 		    c->jid);
+	else if (strcmp(c->state, "reconnecting") == 0 && c->reason != NULL)
+		tui_win_print(con, TUI_INFO, "%s: %s", ev->account,
+		    c->reason);
 	else if (c->reason != NULL)
 		tui_win_print(con, TUI_ERROR, "%s: %s: %s", ev->account,
 		    c->state, c->reason);
