@@ -295,6 +295,52 @@ live_cb(void *data)
 	    1000, live_cb, pc);
 }
 
+/* Rough strength of a SASL mechanism, for noticing a downgrade. */
+static int
+mech_rank(const char *m)
+{
+	int plus = g_str_has_suffix(m, "-PLUS") ? 10 : 0;
+
+	if (strcmp(m, "PLAIN") == 0)
+		return 0;
+	if (g_str_has_prefix(m, "SCRAM-SHA-512"))
+		return 4 + plus;
+	if (g_str_has_prefix(m, "SCRAM-SHA-256"))
+		return 3 + plus;
+	if (g_str_has_prefix(m, "SCRAM-SHA-1"))
+		return 2 + plus;
+	return 1;
+}
+
+/*
+ * Remember per account the strongest SASL mechanism a login used, and
+ * warn when a later login used a weaker one (a server, or something in
+ * between, may be downgrading us; refusing needs control over
+ * libstrophe's choice, which it does not offer).
+ */
+static void
+check_mechanism(struct pconn *pc)
+{
+	const char *used = pc->sasl_mech;
+	const char *known = account_get(pc->acc, "sasl_mechanism");
+	g_autoptr(GError) err = NULL;
+
+	if (used == NULL || *used == '\0')
+		return;
+	if (known != NULL && mech_rank(used) < mech_rank(known)) {
+		ev_emit_text(EV_ERROR, pc->acc->name, "%s: this login used "
+		    "%s, weaker than %s that this account used before: the "
+		    "server, or something between, may be downgrading the "
+		    "authentication (/account clear %s sasl_mechanism accepts "
+		    "it)", pc->acc->name, used, known, pc->acc->name);
+		return;
+	}
+	if (g_strcmp0(known, used) != 0 &&
+	    !account_set(pc->acc, "sasl_mechanism", used, &err))
+		log_warn("%s: cannot remember the SASL mechanism: %s",
+		    pc->acc->name, err->message);
+}
+
 /* The session is established. */
 void
 proto_lifecycle_online(struct pconn *pc)
@@ -310,6 +356,7 @@ proto_lifecycle_online(struct pconn *pc)
 	lc->pinging = false;
 	lc->live_timer = loop_add_timer(prefs_get_int("conn.ping_idle") * 1000,
 	    live_cb, pc);
+	check_mechanism(pc);
 }
 
 /* Why natter ended the stream itself (new string, *code set), or NULL. */

@@ -341,3 +341,36 @@ def test_frozen_server_is_noticed_by_ping_and_reconnected(home, shared_prosody):
         wait_count(b, 2, "connection-state", state="online", timeout=20)
     finally:
         b.close()
+
+
+# --- the SASL mechanism that worked is remembered ---------------------------
+
+def test_sasl_mechanism_is_remembered(home, shared_prosody):
+    p = shared_prosody
+    prosody_account(home, p, "mech")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        b.send("/account show a")
+        b.wait_event("command-output",
+                     text=re.compile(r"sasl_mechanism\s*=?\s*SCRAM-SHA-"))
+    finally:
+        b.close()
+    accounts = (home.config / "natter" / "accounts").read_text()
+    assert re.search(r"^sasl_mechanism=SCRAM-SHA-", accounts, re.M), accounts
+
+
+def test_weaker_mechanism_than_before_is_warned(home):
+    srv = ScriptServer()                # offers PLAIN only
+    fake_account(home, srv, sasl_mechanism="SCRAM-SHA-1")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        ev = b.wait_event("error", text=re.compile(r"PLAIN"))
+        assert "weaker than SCRAM-SHA-1" in ev["text"], ev
+    finally:
+        b.close()
+        srv.close()
+    # The stronger one stays remembered.
+    accounts = (home.config / "natter" / "accounts").read_text()
+    assert "sasl_mechanism=SCRAM-SHA-1" in accounts, accounts
