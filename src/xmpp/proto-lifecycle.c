@@ -84,7 +84,7 @@ forget_attempt(struct lifecycle *lc)
 	g_clear_pointer(&lc->abort_reason, g_free);
 	lc->abort_started = lc->abort_polite = false;
 	lc->peer_closed = lc->tls_failed = lc->pinging = false;
-	lc->tls_errno = lc->read_errno = 0;
+	lc->tls_errno = lc->read_errno = lc->sock_errno = 0;
 	g_clear_pointer(&lc->tls_detail, g_free);
 }
 
@@ -164,13 +164,38 @@ proto_lifecycle_login_started(struct pconn *pc)
 	    1000, login_deadline_cb, pc);
 }
 
+/*
+ * libstrophe's read failed: it reports a stale errno (or a TLS library
+ * code) for a read of 0 bytes. Ask the socket itself, still open while
+ * libstrophe logs, whether the peer closed it or what its error is.
+ */
+static void
+peek_socket(struct pconn *pc)
+{
+	char c;
+	ssize_t n;
+
+	if (pc->fd < 0)
+		return;
+	n = recv(pc->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	log_debug("%s: socket after a failed transfer: %zd (%s)",
+	    pc->acc->name, n, n < 0 ? g_strerror(errno) : "ok");
+	if (n == 0)
+		pc->lc.peer_closed = true;
+	else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR)
+		pc->lc.sock_errno = errno;
+}
+
 /* Take "errno=N" and the OpenSSL reason from libstrophe's tls lines. */
 static void
-note_tls(struct lifecycle *lc, const char *msg)
+note_tls(struct pconn *pc, const char *msg)
 {
+	struct lifecycle *lc = &pc->lc;
 	const char *e;
 
 	if (g_str_has_prefix(msg, "error=SSL_ERROR_")) {
+		peek_socket(pc);
 		lc->tls_failed = true;
 		e = strstr(msg, "errno=");
 		lc->tls_errno = e != NULL ? atoi(e + 6) : 0;
@@ -193,15 +218,26 @@ void
 proto_lifecycle_log(struct pconn *pc, const char *area, const char *msg)
 {
 	if (strcmp(area, "tls") == 0) {
-		note_tls(&pc->lc, msg);
+		note_tls(pc, msg);
 		return;
 	}
 	if (strcmp(area, "xmpp") != 0)
 		return;
 	if (g_str_has_prefix(msg, "Socket closed by remote host"))
 		pc->lc.peer_closed = true;
-	else if (g_str_has_prefix(msg, "Unrecoverable error: "))
+	else if (g_str_has_prefix(msg, "Unrecoverable error: ")) {
 		pc->lc.read_errno = atoi(msg + 21);
+		peek_socket(pc);
+	} else if (g_str_has_prefix(msg, "Send error")) {
+		/*
+		 * Reported as ECONNABORTED whatever the cause; a write on a
+		 * connected socket fails when the peer closed or reset it.
+		 */
+		pc->lc.read_errno = ECONNABORTED;
+		peek_socket(pc);
+		if (pc->lc.sock_errno == 0)
+			pc->lc.peer_closed = true;
+	}
 	else if (g_str_has_prefix(msg, "parse error"))
 		dead_stream(pc);
 }
@@ -381,6 +417,12 @@ proto_lifecycle_cause(struct pconn *pc, int error)
 
 	if (lc->peer_closed)
 		return g_strdup("the server closed the connection");
+	if (lc->sock_errno == EPIPE)
+		return g_strdup("the server closed the connection");
+	if (lc->sock_errno == ECONNRESET)
+		return g_strdup("the server reset the connection");
+	if (lc->sock_errno != 0)
+		return g_strdup(g_strerror(lc->sock_errno));
 	if (lc->tls_failed) {
 		if (lc->tls_errno > 0)
 			return g_strdup(g_strerror(lc->tls_errno));
@@ -389,11 +431,9 @@ proto_lifecycle_cause(struct pconn *pc, int error)
 			return g_strdup("the server closed the connection");
 		return g_strdup_printf("TLS error: %s", lc->tls_detail);
 	}
-	/* A read of 0 bytes leaves a stale errno behind: the peer closed. */
-	if (lc->read_errno == EINPROGRESS || lc->read_errno == EAGAIN ||
-	    lc->read_errno == EWOULDBLOCK || lc->read_errno == EINTR ||
-	    (lc->read_errno == 0 && error == ECONNRESET))
-		return g_strdup("the server closed the connection");
+	/* The errno of a failed read is stale: nothing better is known. */
+	if (lc->read_errno != 0)
+		return NULL;
 	return error > 0 ? g_strdup(g_strerror(error)) : NULL;
 }
 

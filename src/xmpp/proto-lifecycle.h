@@ -43,6 +43,7 @@ struct lifecycle {
 	bool		 peer_closed;
 	bool		 tls_failed;
 	int		 read_errno;	/* "Unrecoverable error: N", or 0 */
+	int		 sock_errno;	/* the socket's own error, or 0 */
 	int		 tls_errno;
 	char		*tls_detail;	/* owned OpenSSL reason, or NULL */
 };
