@@ -19,7 +19,6 @@
 #include <sys/socket.h>
 
 #include "config.h"
-#include "core/certstore.h"
 #include "core/events.h"
 #include "core/history.h"
 #include "core/loop.h"
@@ -34,22 +33,6 @@ static GPtrArray *pconns;	/* struct pconn, owned */
 static guint prepare_hook;
 
 static void release_account(struct account *acc);
-
-/* Free a certificate description; NULL is a no-op. */
-void
-cert_info_free(struct cert_info *ci)
-{
-	if (ci == NULL)
-		return;
-	g_free(ci->host);
-	g_free(ci->reason);
-	g_free(ci->subject);
-	g_free(ci->issuer);
-	g_free(ci->not_before);
-	g_free(ci->not_after);
-	g_free(ci->fingerprint);
-	g_free(ci);
-}
 
 static void
 finish(struct pconn *pc, bool ok, const char *message)
@@ -201,8 +184,9 @@ log_cb(void *userdata, xmpp_log_level_t level, const char *area,
 	    "%s: %s: %s", pc->acc->name, area, safe);
 }
 
-static struct pconn *
-pconn_of_conn(const xmpp_conn_t *conn)
+/* The connection of conn, or NULL. */
+struct pconn *
+proto_conn_of_conn(const xmpp_conn_t *conn)
 {
 	guint i;
 
@@ -215,24 +199,16 @@ pconn_of_conn(const xmpp_conn_t *conn)
 	return NULL;
 }
 
-/*
- * The connection of a certificate. libstrophe fills only the context in
- * the certificate given to the certfail handler; each account has its own
- * context, so that identifies it.
- */
-static struct pconn *
-pconn_of_cert(const xmpp_tlscert_t *cert)
+/* The connection whose libstrophe context is ctx, or NULL. */
+struct pconn *
+proto_conn_of_ctx(const xmpp_ctx_t *ctx)
 {
-	xmpp_conn_t *conn = xmpp_tlscert_get_conn(cert);
-	xmpp_ctx_t *ctx = xmpp_tlscert_get_ctx(cert);
 	guint i;
 
-	if (conn != NULL)
-		return pconn_of_conn(conn);
-	for (i = 0; pconns != NULL && i < pconns->len; i++) {
+	for (i = 0; ctx != NULL && pconns != NULL && i < pconns->len; i++) {
 		struct pconn *pc = g_ptr_array_index(pconns, i);
 
-		if (ctx != NULL && pc->ctx == ctx)
+		if (pc->ctx == ctx)
 			return pc;
 	}
 	return NULL;
@@ -247,7 +223,7 @@ fd_cb(int fd, short revents, void *data)
 static int
 sockopt_cb(xmpp_conn_t *conn, void *sock)
 {
-	struct pconn *pc = pconn_of_conn(conn);
+	struct pconn *pc = proto_conn_of_conn(conn);
 	int fd = *(int *)sock;
 	int one = 1;
 
@@ -260,52 +236,6 @@ sockopt_cb(xmpp_conn_t *conn, void *sock)
 	pc->fd = fd;
 	pc->tcp_up = false;
 	pc->fd_id = loop_add_fd(fd, POLLIN | POLLOUT, fd_cb, pc);
-	return 0;
-}
-
-static char *
-dup_cert(const xmpp_tlscert_t *cert, xmpp_cert_element_t e)
-{
-	const char *s = xmpp_tlscert_get_string(cert, e);
-
-	return g_strdup(s != NULL ? s : "");
-}
-
-static int
-certfail_cb(const xmpp_tlscert_t *cert, const char *const errormsg)
-{
-	struct pconn *pc = pconn_of_cert(cert);
-	struct cert_info *ci;
-	struct ev ev = { .kind = EV_CERT_PROMPT };
-
-	if (pc == NULL)
-		return 0;
-	ci = g_new0(struct cert_info, 1);
-	ci->host = g_strdup(pc->host);
-	ci->reason = g_strdup(errormsg != NULL ? errormsg : "unverifiable");
-	ci->subject = dup_cert(cert, XMPP_CERT_SUBJECT);
-	ci->issuer = dup_cert(cert, XMPP_CERT_ISSUER);
-	ci->not_before = dup_cert(cert, XMPP_CERT_NOTBEFORE);
-	ci->not_after = dup_cert(cert, XMPP_CERT_NOTAFTER);
-	ci->fingerprint = dup_cert(cert, XMPP_CERT_FINGERPRINT_SHA256);
-	if (certstore_is_trusted(ci->fingerprint)) {
-		log_info("%s: certificate %s trusted by the user",
-		    pc->acc->name, ci->fingerprint);
-		pc->cert_by_user = true;
-		cert_info_free(ci);
-		return 1;
-	}
-	cert_info_free(pc->prompt);
-	pc->prompt = ci;
-	ev.account = pc->acc->name;
-	ev.u.cert_prompt.host = ci->host;
-	ev.u.cert_prompt.reason = ci->reason;
-	ev.u.cert_prompt.subject = ci->subject;
-	ev.u.cert_prompt.issuer = ci->issuer;
-	ev.u.cert_prompt.not_before = ci->not_before;
-	ev.u.cert_prompt.not_after = ci->not_after;
-	ev.u.cert_prompt.fingerprint = ci->fingerprint;
-	ev_emit(&ev);
 	return 0;
 }
 
@@ -638,7 +568,7 @@ start(struct pconn *pc, GError **error)
 	xmpp_conn_set_jid(pc->conn, full);
 	xmpp_conn_set_pass(pc->conn, pc->password);
 	xmpp_conn_set_flags(pc->conn, tls_flags(pc->tls));
-	xmpp_conn_set_certfail_handler(pc->conn, certfail_cb);
+	xmpp_conn_set_certfail_handler(pc->conn, proto_tls_certfail_cb);
 	xmpp_conn_set_sockopt_callback(pc->conn, sockopt_cb);
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
@@ -798,52 +728,6 @@ proto_conn_reconnect(struct account *acc, GError **error)
 		return false;
 	}
 	return proto_lifecycle_reconnect(pc, error);
-}
-
-/* True when acc has an unanswered certificate prompt. */
-bool
-proto_conn_has_prompt(struct account *acc)
-{
-	struct pconn *pc = acc->proto;
-
-	return pc != NULL && pc->prompt != NULL;
-}
-
-/*
- * Answer the certificate prompt of acc: trust stores the fingerprint and
- * connects again (done as for proto_conn_connect); deny forgets it.
- */
-bool
-proto_conn_trust_pending(struct account *acc, bool trust, proto_done_fn *done,
-    void *data, GError **error)
-{
-	struct pconn *pc = acc->proto;
-
-	if (pc == NULL || pc->prompt == NULL) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0,
-		    "no certificate is waiting for an answer on '%s'",
-		    acc->name);
-		return false;
-	}
-	if (!trust) {
-		g_clear_pointer(&pc->prompt, cert_info_free);
-		return true;
-	}
-	if (!certstore_add(pc->prompt->fingerprint, pc->prompt->host,
-	    pc->prompt->subject, error))
-		return false;
-	if (acc->state != ACCOUNT_OFFLINE) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
-		    "busy; /connect again", acc->name);
-		return false;
-	}
-	pc->done = done;
-	pc->done_data = data;
-	if (!start(pc, error)) {
-		pc->done = NULL;
-		return false;
-	}
-	return true;
 }
 
 /* True while any connection is logging in or has data left to send. */

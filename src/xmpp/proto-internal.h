@@ -91,6 +91,10 @@ void	 proto_session_start(struct pconn *pc);
 void	 proto_session_handlers(struct pconn *pc);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_conn_drain(struct pconn *pc);
+struct pconn *proto_conn_of_conn(const xmpp_conn_t *conn);
+struct pconn *proto_conn_of_ctx(const xmpp_ctx_t *ctx);
+int	 proto_tls_certfail_cb(const xmpp_tlscert_t *cert,
+	    const char *const errormsg);
 void	 proto_conn_restart(struct pconn *pc);
 extern void (*proto_send_hook)(struct pconn *pc, xmpp_stanza_t *st);
 void	 cert_info_free(struct cert_info *ci);
