@@ -657,6 +657,12 @@ proto_conn_connect(struct account *acc, const char *password,
 		    acc->name);
 		return false;
 	}
+	if (acc->state == ACCOUNT_RECONNECTING) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
+		    "waiting to reconnect: /reconnect tries now, /disconnect "
+		    "stops", acc->name);
+		return false;
+	}
 	if (acc->state != ACCOUNT_OFFLINE) {
 		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
 		    "already %s", acc->name, account_state_name(acc->state));

@@ -270,6 +270,9 @@ def test_reconnect_now_and_disconnect_stops_retrying(home):
         srv.drop()
         b.wait_event("connection-state", state="reconnecting",
                      reason=re.compile(r"in \d+ s \(attempt 1\)"))
+        b.send("/connect a")
+        wait_for(lambda: "waiting to reconnect: /reconnect tries now" in b.stderr,
+                 5, lambda: b.stderr)
         b.send("/reconnect now")
         wait_count(b, 2, "connection-state", state="online", timeout=10)
         srv.drop()
