@@ -341,6 +341,36 @@ free_session_cb(void *data)
 	}
 }
 
+/* What one session set up and learnt; forgotten when it ends. */
+static void
+forget_session(struct pconn *pc)
+{
+	g_clear_pointer(&pc->acc->bound_jid, g_free);
+	g_clear_pointer(&pc->show, g_free);
+	g_clear_pointer(&pc->status, g_free);
+	g_clear_pointer(&pc->muc_service, g_free);
+	g_clear_pointer(&pc->caps, g_hash_table_unref);
+	g_hash_table_remove_all(pc->iqs);
+	pc->disco_pending = 0;
+	pc->bookmarks_0048 = false;
+	proto_muc_discovery_ended(pc);
+}
+
+/* What one login showed (/diagnose, failure messages); per attempt. */
+static void
+forget_login(struct pconn *pc)
+{
+	pc->online = pc->user_quit = pc->saw_no_tls = false;
+	pc->sock_error = 0;
+	pc->sm_enabled = pc->cert_by_user = false;
+	g_clear_pointer(&pc->sasl_mech, g_free);
+	g_clear_pointer(&pc->features_auth, g_free);
+	g_clear_pointer(&pc->features_bound, g_free);
+	g_clear_pointer(&pc->sasl_failure, g_free);
+	g_clear_pointer(&pc->tls_error, g_free);
+	g_clear_pointer(&pc->prompt, cert_info_free);
+}
+
 static void
 session_ended(struct pconn *pc)
 {
@@ -350,16 +380,8 @@ session_ended(struct pconn *pc)
 	if (pc->drain_timer != 0)
 		loop_remove_timer(pc->drain_timer);
 	pc->drain_timer = 0;
-	g_clear_pointer(&pc->acc->bound_jid, g_free);
-	g_clear_pointer(&pc->show, g_free);
-	g_clear_pointer(&pc->status, g_free);
-	g_clear_pointer(&pc->muc_service, g_free);
-	g_clear_pointer(&pc->caps, g_hash_table_unref);
 	pc->acc->state = ACCOUNT_OFFLINE;
-	g_hash_table_remove_all(pc->iqs);
-	pc->disco_pending = 0;
-	pc->bookmarks_0048 = false;
-	proto_muc_discovery_ended(pc);
+	forget_session(pc);
 	proto_muc_session_ended(pc);
 	/* Never free a libstrophe context from inside its own callback. */
 	if (pc->free_timer == 0)
@@ -573,15 +595,7 @@ start(struct pconn *pc, GError **error)
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
 	pc->fd = -1;
-	pc->online = pc->user_quit = pc->saw_no_tls = false;
-	pc->sock_error = 0;
-	pc->sm_enabled = pc->cert_by_user = false;
-	g_clear_pointer(&pc->sasl_mech, g_free);
-	g_clear_pointer(&pc->features_auth, g_free);
-	g_clear_pointer(&pc->features_bound, g_free);
-	g_clear_pointer(&pc->sasl_failure, g_free);
-	g_clear_pointer(&pc->tls_error, g_free);
-	g_clear_pointer(&pc->prompt, cert_info_free);
+	forget_login(pc);
 	pc->acc->state = ACCOUNT_CONNECTING;
 	proto_lifecycle_attempt(pc);
 	if ((pc->server != NULL && !resolvable(pc->server)) ||
@@ -779,17 +793,8 @@ pconn_free(struct pconn *pc)
 	g_free(pc->server);
 	g_free(pc->tls);
 	g_free(pc->host);
-	g_free(pc->sasl_failure);
-	g_free(pc->tls_error);
-	g_free(pc->show);
-	g_free(pc->status);
-	g_free(pc->muc_service);
-	g_clear_pointer(&pc->caps, g_hash_table_unref);
-	g_free(pc->sasl_mech);
-	g_free(pc->features_auth);
-	g_free(pc->features_bound);
-	proto_muc_discovery_ended(pc);
-	cert_info_free(pc->prompt);
+	forget_login(pc);
+	forget_session(pc);
 	g_hash_table_unref(pc->iqs);
 	pc->acc->proto = NULL;
 	g_free(pc);
