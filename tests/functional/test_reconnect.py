@@ -282,9 +282,17 @@ def test_reconnect_now_and_disconnect_stops_retrying(home):
         wait_count(b, 3, "connection-state", state="disconnected")
         b.send("/account list")
         b.wait_event("command-output", text=re.compile(r"^a .*disconnected"))
-        b.send("/reconnect")            # nothing to resume: says so
+        b.send("/reconnect")            # logs in again
         b.wait_event("command-result", command="reconnect", status="ok")
         wait_count(b, 3, "connection-state", state="online", timeout=10)
+        b.send("/reconnect")            # online: closes, then at once again
+        ev = b.wait_event("connection-state", state="disconnected",
+                          error="reconnect")
+        assert "/reconnect" in ev["reason"], ev
+        b.wait_event("connection-state", state="reconnecting",
+                     reason="reconnecting now (attempt 1)")
+        wait_count(b, 4, "connection-state", state="online", timeout=10)
+        assert srv.accepted == 4
     finally:
         b.close()
         srv.close()
