@@ -22,6 +22,8 @@ struct account {
 	char			*bound_jid;	/* owned, while online */
 	struct roster		*roster;	/* owned */
 	void			*proto;		/* the xmpp layer's, borrowed */
+	unsigned		 attempt;	/* reconnect attempt, while
+						   ACCOUNT_RECONNECTING */
 	bool			 unsaved;	/* not written to the file yet */
 };
 

@@ -482,6 +482,7 @@ schedule(struct pconn *pc)
 		    g_random_int());
 	lc->now = false;
 	pc->acc->state = ACCOUNT_RECONNECTING;
+	pc->acc->attempt = lc->attempt;
 	reason = delay == 0 ? g_strdup_printf("reconnecting now (attempt "
 	    "%u)", lc->attempt) : g_strdup_printf("reconnecting in %ld s "
 	    "(attempt %u)", (long)MAX(1, (delay + 500) / 1000), lc->attempt);

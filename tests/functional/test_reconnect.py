@@ -405,7 +405,7 @@ def test_tui_shows_reconnecting_in_console_and_status_bar(home):
         t.wait_screen(r"a: disconnected: connection lost: the server closed "
                       r"the connection")
         t.wait_screen(r"a: reconnecting in \d+ s \(attempt 1\)")
-        t.wait_screen(r"\[alice@localhost reconnecting\]")
+        t.wait_screen(r"\[alice@localhost reconnecting \(attempt 1\)\]")
         t.command("/reconnect now")
         t.wait_screen(r"\[alice@localhost online\]")
         assert srv.accepted == 2

@@ -434,8 +434,11 @@ status_accounts(GString *s)
 		slash = strchr(bare, '/');
 		if (slash != NULL)
 			*slash = '\0';
-		g_string_append_printf(s, " [%s %s]", bare,
+		g_string_append_printf(s, " [%s %s", bare,
 		    account_state_name(acc->state));
+		if (acc->state == ACCOUNT_RECONNECTING)
+			g_string_append_printf(s, " (attempt %u)", acc->attempt);
+		g_string_append_c(s, ']');
 		shown++;
 	}
 	if (shown == 0)
