@@ -188,7 +188,9 @@ static const struct cmd_entry sub_set = {
 	    NULL },
 	.description = "Set a key of an account: jid, server, port, tls, "
 	    "resource, password, eval_password, status, priority, autojoin, "
-	    "otr_policy, nick.",
+	    "otr_policy, nick, sasl_mechanism (written by natter: the "
+	    "strongest SASL mechanism a login of the account used; a later "
+	    "login with a weaker one is warned about).",
 	.args = (const struct cmd_arg_doc[]){
 	    { "NAME", "the account's name" },
 	    { "KEY", "one of the keys above" },
@@ -235,7 +237,8 @@ const struct cmd_entry cmd_account_entry = {
 	.args = (const struct cmd_arg_doc[]){
 	    { "NAME", "the account's name" }, { "JID", "user@domain" },
 	    { "KEY", "jid, server, port, tls, resource, password, "
-	      "eval_password, status, priority, autojoin, otr_policy, nick" },
+	      "eval_password, status, priority, autojoin, otr_policy, nick, "
+	      "sasl_mechanism" },
 	    { "VALUE", "the key's value" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/account",
 	    "/account add work me@example.org", NULL },

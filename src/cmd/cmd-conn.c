@@ -464,7 +464,8 @@ const struct cmd_entry cmd_disconnect_entry = {
 	.name = "disconnect",
 	.synopsis = (const char *const[]){ "/disconnect [ACCOUNT]", NULL },
 	.description = "Close the connection of an account (default: the "
-	    "current window's).",
+	    "current window's), or stop reconnecting it after a lost "
+	    "connection.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "ACCOUNT", "an account name" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/disconnect", "/disconnect work",
@@ -473,6 +474,52 @@ const struct cmd_entry cmd_disconnect_entry = {
 	.complete = account_complete,
 	.flags = CMD_SCRIPT_SAFE,
 	.exec = disconnect_exec,
+};
+
+static enum cmd_status
+reconnect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	int i = a->argc > 0 && strcmp(a->argv[0], "now") == 0 ? 1 : 0;
+	struct account *acc;
+	g_autoptr(GError) err = NULL;
+
+	if (a->argc > i + 1)
+		return cmd_usage(ctx);
+	acc = cmd_target_account(ctx, i < a->argc ? a->argv[i] : NULL);
+	if (acc == NULL)
+		return CMD_ERROR;
+	if (!proto_conn_reconnect(acc, &err))
+		return cmd_error(ctx, "%s", err->message);
+	return CMD_OK;
+}
+
+static const enum cmd_completer reconnect_complete[] = {
+	CMD_COMPLETE_WORDS, CMD_COMPLETE_ACCOUNT, CMD_COMPLETE_NONE };
+
+const struct cmd_entry cmd_reconnect_entry = {
+	.name = "reconnect",
+	.synopsis = (const char *const[]){ "/reconnect [now] [ACCOUNT]",
+	    NULL },
+	.description = "Connect an account again at once. While natter waits "
+	    "to reconnect after a lost connection, the next attempt starts "
+	    "now instead of after the wait; a live connection is closed and "
+	    "opened again (useful after a network change); an account that "
+	    "was disconnected logs in again with the password it used. "
+	    "natter reconnects by itself after a lost connection (waits of "
+	    "reconnect.min, doubled each attempt up to reconnect.max), but not "
+	    "after a failed authentication, a refused certificate or a "
+	    "conflict with another login; /disconnect stops it.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "now", "optional word, for the habit of typing it" },
+	    { "ACCOUNT", "an account name (default: the current window's)" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/reconnect", "/reconnect now",
+	    "/reconnect now work", NULL },
+	.min_args = 0, .max_args = 2,
+	.complete = reconnect_complete,
+	.words = (const char *const[]){ "now", NULL },
+	.flags = CMD_SCRIPT_SAFE,
+	.exec = reconnect_exec,
 };
 
 /* /tls ------------------------------------------------------------- */

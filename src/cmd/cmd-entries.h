@@ -43,6 +43,7 @@ extern const struct cmd_entry cmd_clear_entry;
 extern const struct cmd_entry cmd_close_entry;
 extern const struct cmd_entry cmd_connect_entry;
 extern const struct cmd_entry cmd_disconnect_entry;
+extern const struct cmd_entry cmd_reconnect_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_quit_entry;
 extern const struct cmd_entry cmd_reset_entry;

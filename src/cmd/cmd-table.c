@@ -42,6 +42,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_ping_entry,
 	&cmd_priority_entry,
 	&cmd_quit_entry,
+	&cmd_reconnect_entry,
 	&cmd_register_entry,
 	&cmd_reset_entry,
 	&cmd_role_entry,

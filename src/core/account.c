@@ -22,7 +22,7 @@
 
 const char *const account_keys[] = { "jid", "server", "port", "tls",
 	"resource", "password", "eval_password", "status", "priority",
-	"autojoin", "otr_policy", "nick", NULL };
+	"autojoin", "otr_policy", "nick", "sasl_mechanism", NULL };
 
 static GPtrArray *accounts;	/* struct account, owned */
 static char *accounts_path;
@@ -470,6 +470,8 @@ account_state_name(enum account_state state)
 		return "connecting";
 	case ACCOUNT_ONLINE:
 		return "online";
+	case ACCOUNT_RECONNECTING:
+		return "reconnecting";
 	default:
 		return "disconnected";
 	}

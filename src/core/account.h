@@ -9,6 +9,7 @@ enum account_state {
 	ACCOUNT_OFFLINE,
 	ACCOUNT_CONNECTING,
 	ACCOUNT_ONLINE,
+	ACCOUNT_RECONNECTING,	/* lost; waiting to reconnect */
 };
 
 struct roster;
@@ -21,6 +22,8 @@ struct account {
 	char			*bound_jid;	/* owned, while online */
 	struct roster		*roster;	/* owned */
 	void			*proto;		/* the xmpp layer's, borrowed */
+	unsigned		 attempt;	/* reconnect attempt, while
+						   ACCOUNT_RECONNECTING */
 	bool			 unsaved;	/* not written to the file yet */
 };
 

@@ -49,7 +49,10 @@ static const char *const f_exec_exit[] = { "id", "command", "status",
 
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
-	  "an account connects, comes online, disconnects or fails",
+	  "an account's connection changes state: connecting, tls, "
+	  "authenticating, online, disconnected (reason and error say why "
+	  "when it was lost), failed (an attempt), reconnecting (reason: "
+	  "when, and which attempt)",
 	  f_conn_state },
 	{ EV_ERROR, "error", "an error for the user; when it answers a "
 	  "stanza we sent, also its condition, type, the server's text, that "

@@ -45,7 +45,8 @@ enum ev_kind {
 #define EV_ANY EV__COUNT
 
 struct ev_conn_state {
-	const char	*state;		/* connecting|online|disconnected|failed */
+	const char	*state;		/* connecting|tls|authenticating|online|
+					   disconnected|failed|reconnecting */
 	const char	*jid;
 	const char	*reason;	/* plain sentence, or NULL */
 	const char	*error;		/* short code: refused, auth, tls, ... */

@@ -33,7 +33,14 @@ const struct pref_def pref_table[] = {
 	  "Reply to the device a contact last wrote from (XEP-0296)." },
 	{ "chat.states", PREF_BOOL, "on", 0, 0, NULL,
 	  "Send and show chat states such as typing (XEP-0085)." },
-	{ "conn.timeout", PREF_INT, "30", 5, 600, NULL,
+	{ "conn.ping_idle", PREF_INT, "60", 1, 3600, NULL,
+	  "Seconds the server may stay silent before natter pings it "
+	  "(XEP-0199) to find out whether the connection still works. Any "
+	  "data received counts as a sign of life." },
+	{ "conn.ping_timeout", PREF_INT, "30", 1, 600, NULL,
+	  "Seconds natter waits for the server to answer that ping before it "
+	  "treats the connection as lost (and reconnects)." },
+	{ "conn.timeout", PREF_INT, "30", 1, 600, NULL,
 	  "Seconds a login may take (TCP, TLS, SASL, bind) before it is "
 	  "abandoned." },
 	{ "conn.tls", PREF_ENUM, "force", 0, 0, tls_modes,
@@ -67,6 +74,16 @@ const struct pref_def pref_table[] = {
 	{ "quit.wait", PREF_INT, "5", 0, 60, NULL,
 	  "Seconds /quit waits for the server to confirm messages not yet "
 	  "confirmed before it leaves (and says how many are left)." },
+	{ "reconnect.auto", PREF_BOOL, "on", 0, 0, NULL,
+	  "Reconnect by itself after a lost connection (not after a failed "
+	  "authentication, a refused certificate or a conflict with another "
+	  "login; /disconnect stops it)." },
+	{ "reconnect.max", PREF_INT, "300", 1, 3600, NULL,
+	  "Longest wait in seconds between two reconnection attempts." },
+	{ "reconnect.min", PREF_INT, "1", 1, 3600, NULL,
+	  "Wait in seconds before the first reconnection attempt; each "
+	  "further attempt waits twice as long (with a random part), up to "
+	  "reconnect.max." },
 	{ "ui.bell", PREF_BOOL, "on", 0, 0, NULL,
 	  "Ring the terminal bell on private messages and mentions." },
 	{ "ui.occupants", PREF_BOOL, "on", 0, 0, NULL,

@@ -19,7 +19,6 @@
 #include <sys/socket.h>
 
 #include "config.h"
-#include "core/certstore.h"
 #include "core/events.h"
 #include "core/history.h"
 #include "core/loop.h"
@@ -33,42 +32,7 @@
 static GPtrArray *pconns;	/* struct pconn, owned */
 static guint prepare_hook;
 
-static void drain(struct pconn *pc);
 static void release_account(struct account *acc);
-
-/* Free a certificate description; NULL is a no-op. */
-void
-cert_info_free(struct cert_info *ci)
-{
-	if (ci == NULL)
-		return;
-	g_free(ci->host);
-	g_free(ci->reason);
-	g_free(ci->subject);
-	g_free(ci->issuer);
-	g_free(ci->not_before);
-	g_free(ci->not_after);
-	g_free(ci->fingerprint);
-	g_free(ci);
-}
-
-static void
-emit_state(struct pconn *pc, const char *state, const char *reason,
-    const char *error)
-{
-	struct ev ev = { .kind = EV_CONN_STATE, .account = pc->acc->name };
-
-	ev.u.conn_state.state = state;
-	ev.u.conn_state.jid = pc->acc->bound_jid != NULL ?
-	    pc->acc->bound_jid : account_get(pc->acc, "jid");
-	ev.u.conn_state.reason = reason;
-	ev.u.conn_state.error = error;
-	if (reason != NULL)
-		log_info("%s: %s: %s", pc->acc->name, state, reason);
-	else
-		log_info("%s: %s", pc->acc->name, state);
-	ev_emit(&ev);
-}
 
 static void
 finish(struct pconn *pc, bool ok, const char *message)
@@ -183,6 +147,7 @@ emit_raw(struct pconn *pc, enum ev_kind kind, const char *xml)
 
 	if (kind == EV_RAW_IN)
 		note_recv(pc, safe);
+	proto_lifecycle_traffic(pc, kind == EV_RAW_IN, safe);
 	note_login(pc, kind == EV_RAW_IN, safe);
 	proto_sm_note_raw(pc, kind == EV_RAW_IN, safe);
 	proto_raw_emit(pc->acc->name, kind == EV_RAW_IN, safe);
@@ -196,6 +161,7 @@ log_cb(void *userdata, xmpp_log_level_t level, const char *area,
 	g_autofree char *safe = NULL;
 
 	if (strncmp(msg, "SENT: ", 6) == 0) {
+		pc->tcp_up = true;
 		emit_raw(pc, EV_RAW_OUT, msg + 6);
 		return;
 	}
@@ -203,6 +169,7 @@ log_cb(void *userdata, xmpp_log_level_t level, const char *area,
 		emit_raw(pc, EV_RAW_IN, msg + 6);
 		return;
 	}
+	proto_lifecycle_log(pc, area, msg);
 	if (strstr(msg, "TLS is not supported") != NULL)
 		pc->saw_no_tls = true;
 	/* libstrophe reports the socket errno only in its log. */
@@ -218,8 +185,9 @@ log_cb(void *userdata, xmpp_log_level_t level, const char *area,
 	    "%s: %s: %s", pc->acc->name, area, safe);
 }
 
-static struct pconn *
-pconn_of_conn(const xmpp_conn_t *conn)
+/* The connection of conn, or NULL. */
+struct pconn *
+proto_conn_of_conn(const xmpp_conn_t *conn)
 {
 	guint i;
 
@@ -232,24 +200,16 @@ pconn_of_conn(const xmpp_conn_t *conn)
 	return NULL;
 }
 
-/*
- * The connection of a certificate. libstrophe fills only the context in
- * the certificate given to the certfail handler; each account has its own
- * context, so that identifies it.
- */
-static struct pconn *
-pconn_of_cert(const xmpp_tlscert_t *cert)
+/* The connection whose libstrophe context is ctx, or NULL. */
+struct pconn *
+proto_conn_of_ctx(const xmpp_ctx_t *ctx)
 {
-	xmpp_conn_t *conn = xmpp_tlscert_get_conn(cert);
-	xmpp_ctx_t *ctx = xmpp_tlscert_get_ctx(cert);
 	guint i;
 
-	if (conn != NULL)
-		return pconn_of_conn(conn);
-	for (i = 0; pconns != NULL && i < pconns->len; i++) {
+	for (i = 0; ctx != NULL && pconns != NULL && i < pconns->len; i++) {
 		struct pconn *pc = g_ptr_array_index(pconns, i);
 
-		if (ctx != NULL && pc->ctx == ctx)
+		if (pc->ctx == ctx)
 			return pc;
 	}
 	return NULL;
@@ -258,13 +218,13 @@ pconn_of_cert(const xmpp_tlscert_t *cert)
 static void
 fd_cb(int fd, short revents, void *data)
 {
-	drain(data);
+	proto_conn_drain(data);
 }
 
 static int
 sockopt_cb(xmpp_conn_t *conn, void *sock)
 {
-	struct pconn *pc = pconn_of_conn(conn);
+	struct pconn *pc = proto_conn_of_conn(conn);
 	int fd = *(int *)sock;
 	int one = 1;
 
@@ -275,53 +235,8 @@ sockopt_cb(xmpp_conn_t *conn, void *sock)
 	if (pc->fd_id != 0)
 		loop_remove_fd(pc->fd_id);
 	pc->fd = fd;
+	pc->tcp_up = false;
 	pc->fd_id = loop_add_fd(fd, POLLIN | POLLOUT, fd_cb, pc);
-	return 0;
-}
-
-static char *
-dup_cert(const xmpp_tlscert_t *cert, xmpp_cert_element_t e)
-{
-	const char *s = xmpp_tlscert_get_string(cert, e);
-
-	return g_strdup(s != NULL ? s : "");
-}
-
-static int
-certfail_cb(const xmpp_tlscert_t *cert, const char *const errormsg)
-{
-	struct pconn *pc = pconn_of_cert(cert);
-	struct cert_info *ci;
-	struct ev ev = { .kind = EV_CERT_PROMPT };
-
-	if (pc == NULL)
-		return 0;
-	ci = g_new0(struct cert_info, 1);
-	ci->host = g_strdup(pc->host);
-	ci->reason = g_strdup(errormsg != NULL ? errormsg : "unverifiable");
-	ci->subject = dup_cert(cert, XMPP_CERT_SUBJECT);
-	ci->issuer = dup_cert(cert, XMPP_CERT_ISSUER);
-	ci->not_before = dup_cert(cert, XMPP_CERT_NOTBEFORE);
-	ci->not_after = dup_cert(cert, XMPP_CERT_NOTAFTER);
-	ci->fingerprint = dup_cert(cert, XMPP_CERT_FINGERPRINT_SHA256);
-	if (certstore_is_trusted(ci->fingerprint)) {
-		log_info("%s: certificate %s trusted by the user",
-		    pc->acc->name, ci->fingerprint);
-		pc->cert_by_user = true;
-		cert_info_free(ci);
-		return 1;
-	}
-	cert_info_free(pc->prompt);
-	pc->prompt = ci;
-	ev.account = pc->acc->name;
-	ev.u.cert_prompt.host = ci->host;
-	ev.u.cert_prompt.reason = ci->reason;
-	ev.u.cert_prompt.subject = ci->subject;
-	ev.u.cert_prompt.issuer = ci->issuer;
-	ev.u.cert_prompt.not_before = ci->not_before;
-	ev.u.cert_prompt.not_after = ci->not_after;
-	ev.u.cert_prompt.fingerprint = ci->fingerprint;
-	ev_emit(&ev);
 	return 0;
 }
 
@@ -357,18 +272,17 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
     const char **code)
 {
 	g_autofree char *port = NULL;
+	g_autofree char *cause = NULL;
+	char *aborted = proto_lifecycle_aborted(pc, code);
 
+	if (aborted != NULL)
+		return aborted;
 	if (se != NULL) {
 		*code = "stream";
 		return g_strdup_printf("stream error from server: %s%s%s",
 		    (size_t)se->type < G_N_ELEMENTS(stream_conditions) ?
 		    stream_conditions[se->type] : "unknown",
 		    se->text != NULL ? ": " : "", se->text ? se->text : "");
-	}
-	if (pc->timed_out) {
-		*code = "timeout";
-		return g_strdup_printf("login to %s did not complete within %ld "
-		    "seconds", pc->host, prefs_get_int("conn.timeout"));
 	}
 	if (pc->prompt != NULL) {
 		*code = "certificate";
@@ -397,10 +311,11 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
 		return g_strdup_printf("TLS failure with %s: %s", pc->host,
 		    pc->tls_error);
 	}
+	cause = proto_lifecycle_cause(pc, error);
 	if (pc->online) {
 		*code = "lost";
 		return g_strdup_printf("connection lost%s%s",
-		    error != 0 ? ": " : "", error != 0 ? g_strerror(error) : "");
+		    cause != NULL ? ": " : "", cause != NULL ? cause : "");
 	}
 	if (pc->fd < 0) {
 		*code = "unknown-host";
@@ -410,7 +325,7 @@ classify(struct pconn *pc, int error, xmpp_stream_error_t *se,
 	*code = "failed";
 	port = port_text(pc);
 	return g_strdup_printf("connection to %s%s failed%s%s", pc->host, port,
-	    error != 0 ? ": " : "", error != 0 ? g_strerror(error) : "");
+	    cause != NULL ? ": " : "", cause != NULL ? cause : "");
 }
 
 static void
@@ -432,27 +347,47 @@ free_session_cb(void *data)
 	}
 }
 
+/* What one session set up and learnt; forgotten when it ends. */
+static void
+forget_session(struct pconn *pc)
+{
+	g_clear_pointer(&pc->acc->bound_jid, g_free);
+	/* our presence stays for the next session unless the user quit */
+	proto_presence_session_ended(pc, pc->user_quit);
+	g_clear_pointer(&pc->muc_service, g_free);
+	g_clear_pointer(&pc->caps, g_hash_table_unref);
+	g_hash_table_remove_all(pc->iqs);
+	pc->disco_pending = 0;
+	pc->bookmarks_0048 = false;
+	proto_muc_discovery_ended(pc);
+}
+
+/* What one login showed (/diagnose, failure messages); per attempt. */
+static void
+forget_login(struct pconn *pc)
+{
+	pc->online = pc->user_quit = pc->saw_no_tls = false;
+	pc->sock_error = 0;
+	pc->sm_enabled = pc->cert_by_user = false;
+	g_clear_pointer(&pc->sasl_mech, g_free);
+	g_clear_pointer(&pc->features_auth, g_free);
+	g_clear_pointer(&pc->features_bound, g_free);
+	g_clear_pointer(&pc->sasl_failure, g_free);
+	g_clear_pointer(&pc->tls_error, g_free);
+	g_clear_pointer(&pc->prompt, cert_info_free);
+}
+
 static void
 session_ended(struct pconn *pc)
 {
 	if (pc->fd_id != 0)
 		loop_remove_fd(pc->fd_id);
 	pc->fd_id = 0;
-	if (pc->login_timer != 0)
-		loop_remove_timer(pc->login_timer);
-	pc->login_timer = 0;
 	if (pc->drain_timer != 0)
 		loop_remove_timer(pc->drain_timer);
 	pc->drain_timer = 0;
-	g_clear_pointer(&pc->acc->bound_jid, g_free);
-	proto_presence_session_ended(pc, pc->user_quit);
-	g_clear_pointer(&pc->muc_service, g_free);
-	g_clear_pointer(&pc->caps, g_hash_table_unref);
 	pc->acc->state = ACCOUNT_OFFLINE;
-	g_hash_table_remove_all(pc->iqs);
-	pc->disco_pending = 0;
-	pc->bookmarks_0048 = false;
-	proto_muc_discovery_ended(pc);
+	forget_session(pc);
 	proto_muc_session_ended(pc);
 	/* Never free a libstrophe context from inside its own callback. */
 	if (pc->free_timer == 0)
@@ -466,6 +401,7 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	struct pconn *pc = userdata;
 	g_autofree char *msg = NULL;
 	const char *code = NULL;
+	bool stop;
 
 	if (pc->sock_error != 0 && (error == 0 || error == -1))
 		error = pc->sock_error;
@@ -476,12 +412,10 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		g_free(pc->acc->bound_jid);
 		pc->acc->bound_jid = g_strdup(xmpp_conn_get_bound_jid(conn));
 		pc->acc->state = ACCOUNT_ONLINE;
-		if (pc->login_timer != 0)
-			loop_remove_timer(pc->login_timer);
-		pc->login_timer = 0;
+		proto_lifecycle_online(pc);
 		proto_session_handlers(pc);
 		proto_sm_before_online(pc);
-		emit_state(pc, "online", NULL, NULL);
+		proto_lifecycle_emit(pc, "online", NULL, NULL);
 		proto_sm_on_online(pc);
 		proto_session_start(pc);
 		finish(pc, true, NULL);
@@ -489,30 +423,21 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	}
 	if (event == XMPP_CONN_RAW_CONNECT)
 		return;
+	/* The server says not to come back: another login took our place. */
+	stop = pc->user_quit || (se != NULL && (se->type == XMPP_SE_CONFLICT ||
+	    se->type == XMPP_SE_NOT_AUTHORIZED));
 	if (pc->user_quit && se == NULL) {
-		emit_state(pc, "disconnected", NULL, NULL);
+		proto_lifecycle_emit(pc, "disconnected", NULL, NULL);
 		finish(pc, false, "disconnected");
 	} else {
 		msg = classify(pc, error, se, &code);
-		emit_state(pc, pc->online ? "disconnected" : "failed", msg,
+		proto_lifecycle_emit(pc, pc->online ? "disconnected" : "failed", msg,
 		    code);
 		finish(pc, false, msg);
 	}
 	pc->online = false;
 	session_ended(pc);
-}
-
-static void
-login_timeout_cb(void *data)
-{
-	struct pconn *pc = data;
-
-	pc->login_timer = 0;
-	if (pc->conn == NULL || pc->online)
-		return;
-	pc->timed_out = true;
-	xmpp_disconnect(pc->conn);
-	drain(pc);
+	proto_lifecycle_ended(pc, code, stop);
 }
 
 static void
@@ -521,7 +446,7 @@ drain_again_cb(void *data)
 	struct pconn *pc = data;
 
 	pc->drain_timer = 0;
-	drain(pc);
+	proto_conn_drain(pc);
 }
 
 /*
@@ -530,8 +455,8 @@ drain_again_cb(void *data)
  * follow-up pass 20 ms after a busy turn picks up a record left in the TLS
  * buffer; an idle connection never schedules anything.
  */
-static void
-drain(struct pconn *pc)
+void
+proto_conn_drain(struct pconn *pc)
 {
 	xmpp_ctx_t *ctx = pc->ctx;
 	unsigned long before;
@@ -560,6 +485,13 @@ drain(struct pconn *pc)
 		    drain_again_cb, pc);
 }
 
+/*
+ * Ask poll() for POLLOUT only until libstrophe has seen the TCP connect
+ * complete (it then sends its stream header: pc->tcp_up) and while it has
+ * output queued. xmpp_conn_is_connecting() stays true until the stream is
+ * negotiated, and a writable socket wakes poll() at once: a server that
+ * sent its stream slowly made the loop spin.
+ */
 static void
 prepare_cb(void *data)
 {
@@ -571,7 +503,7 @@ prepare_cb(void *data)
 
 		if (pc->fd_id == 0 || pc->conn == NULL)
 			continue;
-		if (xmpp_conn_is_connecting(pc->conn) ||
+		if (!pc->tcp_up ||
 		    xmpp_conn_send_queue_len(pc->conn) > 0)
 			ev |= POLLOUT;
 		loop_set_fd_events(pc->fd_id, ev);
@@ -667,22 +599,14 @@ start(struct pconn *pc, GError **error)
 	xmpp_conn_set_jid(pc->conn, full);
 	xmpp_conn_set_pass(pc->conn, pc->password);
 	xmpp_conn_set_flags(pc->conn, tls_flags(pc->tls));
-	xmpp_conn_set_certfail_handler(pc->conn, certfail_cb);
+	xmpp_conn_set_certfail_handler(pc->conn, proto_tls_certfail_cb);
 	xmpp_conn_set_sockopt_callback(pc->conn, sockopt_cb);
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
 	pc->fd = -1;
-	pc->online = pc->user_quit = pc->timed_out = pc->saw_no_tls = false;
-	pc->sock_error = 0;
-	pc->sm_enabled = pc->cert_by_user = false;
-	g_clear_pointer(&pc->sasl_mech, g_free);
-	g_clear_pointer(&pc->features_auth, g_free);
-	g_clear_pointer(&pc->features_bound, g_free);
-	g_clear_pointer(&pc->sasl_failure, g_free);
-	g_clear_pointer(&pc->tls_error, g_free);
-	g_clear_pointer(&pc->prompt, cert_info_free);
+	forget_login(pc);
 	pc->acc->state = ACCOUNT_CONNECTING;
-	emit_state(pc, "connecting", NULL, NULL);
+	proto_lifecycle_attempt(pc);
 	proto_sm_before_connect(pc);
 	if ((pc->server != NULL && !resolvable(pc->server)) ||
 	    xmpp_connect_client(pc->conn, pc->server,
@@ -691,14 +615,21 @@ start(struct pconn *pc, GError **error)
 		g_autofree char *msg = g_strdup_printf(
 		    "unknown host %s (no address found)", pc->host);
 
-		emit_state(pc, "failed", msg, "unknown-host");
+		proto_lifecycle_emit(pc, "failed", msg, "unknown-host");
 		session_ended(pc);
 		finish(pc, false, msg);
+		proto_lifecycle_ended(pc, "unknown-host", false);
 		return true;
 	}
-	pc->login_timer = loop_add_timer(prefs_get_int("conn.timeout") * 1000,
-	    login_timeout_cb, pc);
+	proto_lifecycle_login_started(pc);
 	return true;
+}
+
+/* Log in again with what the last attempt used (reconnect). */
+void
+proto_conn_restart(struct pconn *pc)
+{
+	(void)start(pc, NULL);
 }
 
 /*
@@ -723,7 +654,7 @@ proto_conn_check_host(struct account *acc,
 		return true;
 	pc = pconn_get(acc);
 	*reason = g_strdup_printf("unknown host %s (no address found)", host);
-	emit_state(pc, "failed", *reason, "unknown-host");
+	proto_lifecycle_emit(pc, "failed", *reason, "unknown-host");
 	return false;
 }
 
@@ -750,6 +681,12 @@ proto_conn_connect(struct account *acc, const char *password,
 		    acc->name);
 		return false;
 	}
+	if (acc->state == ACCOUNT_RECONNECTING) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
+		    "waiting to reconnect: /reconnect tries now, /disconnect "
+		    "stops", acc->name);
+		return false;
+	}
 	if (acc->state != ACCOUNT_OFFLINE) {
 		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
 		    "already %s", acc->name, account_state_name(acc->state));
@@ -767,6 +704,8 @@ proto_conn_connect(struct account *acc, const char *password,
 	pc->tls = g_strdup(tls);
 	pc->done = done;
 	pc->done_data = data;
+	pc->lc.retry = false;
+	pc->lc.attempt = 0;
 	if (!start(pc, error)) {
 		pc->done = NULL;
 		return false;
@@ -790,6 +729,8 @@ proto_conn_disconnect(struct account *acc, GError **error)
 {
 	struct pconn *pc = acc->proto;
 
+	if (pc != NULL && proto_lifecycle_stop(pc))
+		return true;
 	if (pc == NULL || pc->conn == NULL || acc->state == ACCOUNT_OFFLINE) {
 		g_set_error(error, NATTER_PROTO_ERROR, 0,
 		    "account '%s' is not connected", acc->name);
@@ -797,54 +738,26 @@ proto_conn_disconnect(struct account *acc, GError **error)
 	}
 	pc->user_quit = true;
 	xmpp_disconnect(pc->conn);
-	drain(pc);
+	proto_conn_drain(pc);
 	return true;
-}
-
-/* True when acc has an unanswered certificate prompt. */
-bool
-proto_conn_has_prompt(struct account *acc)
-{
-	struct pconn *pc = acc->proto;
-
-	return pc != NULL && pc->prompt != NULL;
 }
 
 /*
- * Answer the certificate prompt of acc: trust stores the fingerprint and
- * connects again (done as for proto_conn_connect); deny forgets it.
+ * /reconnect: now, when waiting to reconnect; close and connect again
+ * when connected; log in again after an earlier login.
  */
 bool
-proto_conn_trust_pending(struct account *acc, bool trust, proto_done_fn *done,
-    void *data, GError **error)
+proto_conn_reconnect(struct account *acc, GError **error)
 {
 	struct pconn *pc = acc->proto;
 
-	if (pc == NULL || pc->prompt == NULL) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0,
-		    "no certificate is waiting for an answer on '%s'",
-		    acc->name);
+	g_return_val_if_fail(acc != NULL, false);
+	if (pc == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' has "
+		    "not logged in yet: /connect %s", acc->name, acc->name);
 		return false;
 	}
-	if (!trust) {
-		g_clear_pointer(&pc->prompt, cert_info_free);
-		return true;
-	}
-	if (!certstore_add(pc->prompt->fingerprint, pc->prompt->host,
-	    pc->prompt->subject, error))
-		return false;
-	if (acc->state != ACCOUNT_OFFLINE) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
-		    "busy; /connect again", acc->name);
-		return false;
-	}
-	pc->done = done;
-	pc->done_data = data;
-	if (!start(pc, error)) {
-		pc->done = NULL;
-		return false;
-	}
-	return true;
+	return proto_lifecycle_reconnect(pc, error);
 }
 
 /* True while any connection is logging in or has data left to send. */
@@ -875,10 +788,9 @@ static void
 pconn_free(struct pconn *pc)
 {
 	finish(pc, false, "account removed");
+	proto_lifecycle_free(pc);
 	if (pc->fd_id != 0)
 		loop_remove_fd(pc->fd_id);
-	if (pc->login_timer != 0)
-		loop_remove_timer(pc->login_timer);
 	if (pc->drain_timer != 0)
 		loop_remove_timer(pc->drain_timer);
 	if (pc->free_timer != 0)
@@ -892,17 +804,10 @@ pconn_free(struct pconn *pc)
 	g_free(pc->server);
 	g_free(pc->tls);
 	g_free(pc->host);
-	g_free(pc->sasl_failure);
-	g_free(pc->tls_error);
-	g_free(pc->show);
-	g_free(pc->status);
-	g_free(pc->muc_service);
-	g_clear_pointer(&pc->caps, g_hash_table_unref);
-	g_free(pc->sasl_mech);
-	g_free(pc->features_auth);
-	g_free(pc->features_bound);
-	proto_muc_discovery_ended(pc);
-	cert_info_free(pc->prompt);
+	forget_login(pc);
+	forget_session(pc);
+	g_clear_pointer(&pc->show, g_free);
+	g_clear_pointer(&pc->status, g_free);
 	g_hash_table_unref(pc->iqs);
 	pc->acc->proto = NULL;
 	g_free(pc);
@@ -932,6 +837,7 @@ proto_shutdown(void)
 		struct pconn *pc = g_ptr_array_index(pconns, i);
 
 		pc->done = NULL;
+		pc->lc.retry = false;
 		if (pc->conn != NULL && !xmpp_conn_is_disconnected(pc->conn)) {
 			pc->user_quit = true;
 			xmpp_disconnect(pc->conn);

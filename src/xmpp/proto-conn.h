@@ -25,6 +25,7 @@ bool	 proto_conn_connect(struct account *acc, const char *password,
 bool	 proto_conn_check_host(struct account *acc,
 	    const struct proto_connect_opts *opts, char **reason);
 bool	 proto_conn_disconnect(struct account *acc, GError **error);
+bool	 proto_conn_reconnect(struct account *acc, GError **error);
 void	 proto_conn_cancel_done(struct account *acc);
 bool	 proto_conn_trust_pending(struct account *acc, bool trust,
 	    proto_done_fn *done, void *data, GError **error);

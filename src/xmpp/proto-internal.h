@@ -8,6 +8,7 @@
 
 #include "core/account.h"
 #include "proto-conn.h"
+#include "proto-lifecycle.h"
 
 struct cert_info {
 	char	*host;
@@ -26,8 +27,8 @@ struct pconn {
 	xmpp_conn_t	*conn;		/* owned */
 	xmpp_log_t	 log;
 	int		 fd;
+	bool		 tcp_up;	/* the TCP connect has completed */
 	guint		 fd_id;
-	guint		 login_timer;
 	guint		 drain_timer;
 	guint		 free_timer;
 	unsigned long	 recv_count;	/* elements received */
@@ -38,7 +39,6 @@ struct pconn {
 	char		*host;		/* what we connect to, for messages */
 	bool		 online;
 	bool		 user_quit;
-	bool		 timed_out;
 	bool		 saw_no_tls;
 	int		 sock_error;	/* errno libstrophe logged */
 	bool		 dead;
@@ -63,6 +63,7 @@ struct pconn {
 	int		 priority;
 	proto_done_fn	*done;
 	void		*done_data;
+	struct lifecycle lc;		/* state machine, deadlines, retry */
 };
 
 /* The <error/> of a stanza (proto_error_parse); strings owned. */
@@ -91,6 +92,12 @@ void	 proto_session_start(struct pconn *pc);
 void	 proto_session_handlers(struct pconn *pc);
 void	 proto_session_dispatch(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
+void	 proto_conn_drain(struct pconn *pc);
+struct pconn *proto_conn_of_conn(const xmpp_conn_t *conn);
+struct pconn *proto_conn_of_ctx(const xmpp_ctx_t *ctx);
+int	 proto_tls_certfail_cb(const xmpp_tlscert_t *cert,
+	    const char *const errormsg);
+void	 proto_conn_restart(struct pconn *pc);
 extern void (*proto_send_hook)(struct pconn *pc, xmpp_stanza_t *st);
 void	 cert_info_free(struct cert_info *ci);
 int	 proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st,

@@ -215,7 +215,13 @@ def test_connection_lost_when_server_dies(home, prosody):
     b.wait_event("connection-state", state="online")
     prosody.proc.kill()
     ev = b.wait_event("connection-state", state="disconnected")
-    assert ev["error"] in ("lost", "stream")
+    assert ev["error"] == "lost", ev
+    assert ev["reason"] == "connection lost: the server closed the connection"
+    b.wait_event("connection-state", state="reconnecting")
+    b.send("/account list")
+    b.wait_event("command-output", text=re.compile(r"^a .*reconnecting"))
+    b.send("/disconnect a")         # stops reconnecting
+    b.wait_event("command-output", text=re.compile(r"^a .*reconnecting"))
     b.send("/account list")
     b.wait_event("command-output", text=re.compile(r"^a .*disconnected"))
     b.close()

@@ -76,7 +76,7 @@ def test_typed_offline_pending_then_delivered_once(home, prosody, make_peer):
         b.wait_event("message-pending", id=i, reason=re.compile("connection"))
     prosody.restart()
     bob = make_peer("bob")
-    b.send("/connect a")
+    b.send("/reconnect now")
     for i in ids:
         b.wait_event("message-confirmed", id=i)
     for i in range(3):
@@ -172,7 +172,7 @@ def test_unconfirmed_message_resent_after_crash_with_same_id_once(home, prosody,
     b.wait_event("connection-state", state=re.compile("disconnected|failed"))
     prosody.restart()
     bob = make_peer("bob")
-    b.send("/connect a")
+    b.send("/reconnect now")
     b.wait_event("message-confirmed", id=sent["id"])
     got = bob.wait("message", body="lost in flight")
     assert re.search(r"<origin-id[^>]*id=.%s." % sent["id"], got["xml"])

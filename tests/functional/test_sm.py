@@ -142,7 +142,7 @@ def test_new_session_after_crash_restores_presence_and_rooms(home, prosody,
     assert "201" not in joined["xml"], joined   # the room was kept, not new
     n = len([e for e in b.events if e["event"] == "connection-state"
              and e["state"] == "online"])
-    b.send("/connect a")
+    b.send("/reconnect now")
     wait_for(lambda: len([e for e in b.events if e["event"] == "connection-state"
                           and e["state"] == "online"]) > n, 20, "the new session")
     b.wait_event("info", text=re.compile(r"^new session: the previous one "
@@ -232,7 +232,7 @@ def test_dropped_link_is_resumed_and_gap_message_delivered_once(home, prosody,
         bob.send(jid, "during the gap")
         bob.do("ping")                      # the server has taken it
         bob.wait("pong")
-        b.send("/connect a")
+        b.send("/reconnect now")
         b.wait_event("raw-out", xml=re.compile(r"^<resume [^>]*previd="))
         b.wait_event("raw-in", xml=re.compile(r"^<resumed "))
         b.wait_event("info", text=re.compile(r"^session resumed"))

@@ -436,8 +436,11 @@ status_accounts(GString *s)
 		slash = strchr(bare, '/');
 		if (slash != NULL)
 			*slash = '\0';
-		g_string_append_printf(s, " [%s %s]", bare,
+		g_string_append_printf(s, " [%s %s", bare,
 		    account_state_name(acc->state));
+		if (acc->state == ACCOUNT_RECONNECTING)
+			g_string_append_printf(s, " (attempt %u)", acc->attempt);
+		g_string_append_c(s, ']');
 		shown++;
 	}
 	if (shown == 0)
@@ -794,6 +797,9 @@ on_conn_state(const struct ev *ev)
 	if (strcmp(c->state, "online") == 0)
 		tui_win_print(con, TUI_INFO, "%s: online as %s", ev->account,
 		    c->jid);
+	else if (strcmp(c->state, "reconnecting") == 0 && c->reason != NULL)
+		tui_win_print(con, TUI_INFO, "%s: %s", ev->account,
+		    c->reason);
 	else if (c->reason != NULL)
 		tui_win_print(con, TUI_ERROR, "%s: %s: %s", ev->account,
 		    c->state, c->reason);
