@@ -20,6 +20,7 @@
 #include "core/room.h"
 #include "core/events.h"
 #include "core/exec.h"
+#include "core/hook.h"
 #include "core/loop.h"
 #include "core/outbox.h"
 #include "core/password.h"
@@ -145,11 +146,13 @@ load_files(GPtrArray *warnings)
 	g_autofree char *acc = xdg_path(XDG_CONFIG, "accounts");
 	g_autofree char *certs = xdg_path(XDG_DATA, "trusted-certs");
 	g_autofree char *aliases = xdg_path(XDG_CONFIG, "aliases");
+	g_autofree char *hooks = xdg_path(XDG_CONFIG, "hooks");
 
 	(void)prefs_load(rc, warnings);
 	(void)accounts_load(acc, warnings);
 	(void)certstore_load(certs, warnings);
 	(void)cmd_alias_load(aliases, warnings);
+	(void)hook_load(hooks, warnings);
 }
 
 static void
@@ -248,6 +251,7 @@ run(void)
 	cmd_search_free();
 	cmd_xml_free();
 	cmd_alias_free();
+	hook_free_all();
 	password_cancel_all();
 	proto_shutdown();
 	outbox_free();

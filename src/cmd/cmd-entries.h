@@ -8,6 +8,7 @@
 extern const struct cmd_entry cmd_about_entry;
 extern const struct cmd_entry cmd_alias_entry;
 extern const struct cmd_entry cmd_source_entry;
+extern const struct cmd_entry cmd_hook_entry;
 extern const struct cmd_entry cmd_exec_entry;
 extern const struct cmd_entry cmd_affiliation_entry;
 extern const struct cmd_entry cmd_ban_entry;

@@ -28,6 +28,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_exec_entry,
 	&cmd_help_entry,
 	&cmd_history_entry,
+	&cmd_hook_entry,
 	&cmd_invite_entry,
 	&cmd_join_entry,
 	&cmd_kick_entry,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "util/json.h"
 
 static const char *const f_conn_state[] = { "state", "jid", "reason",
 	"error", NULL };
@@ -43,9 +44,9 @@ static const char *const f_invitation[] = { "room", "from", "reason",
 	"password", NULL };
 
 static const char *const f_exec_output[] = { "id", "command", "line",
-	"conversation", NULL };
+	"conversation", "hook", NULL };
 static const char *const f_exec_exit[] = { "id", "command", "status",
-	"code", "summary", "conversation", NULL };
+	"code", "summary", "conversation", "hook", NULL };
 
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
@@ -125,8 +126,8 @@ G_STATIC_ASSERT(sizeof(struct ev_room) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_occupant) == 10 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_room_message) == 6 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_invitation) == 4 * sizeof(char *));
-G_STATIC_ASSERT(sizeof(struct ev_exec_output) == 4 * sizeof(char *));
-G_STATIC_ASSERT(sizeof(struct ev_exec_exit) == 6 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_exec_output) == 5 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_exec_exit) == 7 * sizeof(char *));
 
 struct sink {
 	guint		 handle;
@@ -186,6 +187,54 @@ ev_field_value(const struct ev *ev, size_t i)
 
 	g_return_val_if_fail(i < ev_field_count(ev->kind), NULL);
 	return vals[i];
+}
+
+/* The local time of ev (new reference). */
+GDateTime *
+ev_local_time(const struct ev *ev)
+{
+	g_autoptr(GDateTime) whole = g_date_time_new_from_unix_local(
+	    ev->time / G_USEC_PER_SEC);
+
+	return g_date_time_add(whole, ev->time % G_USEC_PER_SEC);
+}
+
+static void
+append_pair(GString *s, const char *key, const char *value)
+{
+	g_autofree char *v = json_string(value);
+
+	g_string_append_printf(s, ",\"%s\":%s", key, v);
+}
+
+/*
+ * New JSON object for ev (one line, no trailing newline): "event",
+ * "account", "time" (ISO 8601) and the kind's fields that are set. The
+ * one JSON form of an event, for batch mode, the control socket and hooks.
+ */
+char *
+ev_to_json(const struct ev *ev)
+{
+	const struct ev_kind_info *k = ev_kind_info(ev->kind);
+	g_autoptr(GDateTime) t = ev_local_time(ev);
+	g_autofree char *iso = g_date_time_format_iso8601(t);
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	g_string_append_printf(s, "{\"event\":\"%s\"", k->name);
+	if (ev->account != NULL)
+		append_pair(s, "account", ev->account);
+	else
+		g_string_append(s, ",\"account\":null");
+	append_pair(s, "time", iso);
+	for (i = 0; k->fields[i] != NULL; i++) {
+		const char *v = ev_field_value(ev, i);
+
+		if (v != NULL)
+			append_pair(s, k->fields[i], v);
+	}
+	g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
 }
 
 /* Subscribe fn to kind (or EV_ANY); returns a handle for ev_unsubscribe(). */

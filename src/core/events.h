@@ -186,6 +186,7 @@ struct ev_exec_output {
 	const char	*command;
 	const char	*line;
 	const char	*conversation;	/* chat peer or room it started in */
+	const char	*hook;		/* the /hook that ran it, or NULL */
 };
 
 /* A /exec job ended. */
@@ -197,6 +198,7 @@ struct ev_exec_exit {
 	const char	*code;		/* exit status, or the signal number */
 	const char	*summary;	/* a sentence for people */
 	const char	*conversation;
+	const char	*hook;
 };
 
 struct ev_cmd_result {
@@ -245,6 +247,8 @@ const struct ev_kind_info *ev_kind_info(enum ev_kind kind);
 const struct ev_kind_info *ev_kind_by_name(const char *name);
 size_t		 ev_field_count(enum ev_kind kind);
 const char	*ev_field_value(const struct ev *ev, size_t i);
+GDateTime	*ev_local_time(const struct ev *ev);
+char		*ev_to_json(const struct ev *ev);
 
 guint	 ev_subscribe(enum ev_kind kind, ev_fn *fn, void *data);
 void	 ev_unsubscribe(guint handle);

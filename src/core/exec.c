@@ -5,7 +5,9 @@
  * pipe that the main poll() loop watches, so the interface never waits.
  * Each complete line is an EV_EXEC_OUTPUT event as it arrives (or, for
  * /exec -o, collected for the caller); the end is one EV_EXEC_EXIT event
- * and the caller's callback.
+ * and the caller's callback. A job may get extra environment variables
+ * and a text on its stdin (hooks: the event's fields and its JSON),
+ * written as the pipe takes it.
  *
  * Invariants: a job lives in `jobs` from exec_start() until finish(),
  * which runs exactly once, after the child was reaped (or at shutdown).
@@ -38,9 +40,14 @@ struct job {
 	char		*command;
 	char		*account;
 	char		*conversation;
+	char		*hook;
 	gint64		 started_ms;
 	int		 fd;		/* read end of the output pipe, or -1 */
 	guint		 fd_id, timer, kill_timer;
+	int		 in_fd;		/* write end of its stdin, or -1 */
+	guint		 in_id;
+	GString		*input;		/* what is still to be written */
+	gsize		 in_off;
 	GString		*line;		/* the unfinished last line */
 	GString		*collected;	/* collect: all output, or NULL */
 	gsize		 total;		/* output bytes so far */
@@ -55,6 +62,41 @@ static GPtrArray *jobs;		/* struct job, running */
 static guint next_id = 1;
 
 static void
+close_input(struct job *j)
+{
+	if (j->in_id != 0)
+		loop_remove_fd(j->in_id);
+	j->in_id = 0;
+	if (j->in_fd >= 0)
+		close(j->in_fd);
+	j->in_fd = -1;
+	if (j->input != NULL)
+		g_string_free(j->input, TRUE);
+	j->input = NULL;
+}
+
+/* Its stdin takes more: write what fits; close it once all is written. */
+static void
+writable_cb(int fd, short revents, void *data)
+{
+	struct job *j = data;
+	ssize_t n;
+
+	while (j->in_off < j->input->len) {
+		n = write(j->in_fd, j->input->str + j->in_off,
+		    j->input->len - j->in_off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			break;		/* it stopped reading: no more */
+		j->in_off += (gsize)n;
+	}
+	close_input(j);
+}
+
+static void
 job_free(struct job *j)
 {
 	if (j->fd_id != 0)
@@ -65,12 +107,14 @@ job_free(struct job *j)
 		loop_remove_timer(j->timer);
 	if (j->kill_timer != 0)
 		loop_remove_timer(j->kill_timer);
+	close_input(j);
 	g_string_free(j->line, TRUE);
 	if (j->collected != NULL)
 		g_string_free(j->collected, TRUE);
 	g_free(j->command);
 	g_free(j->account);
 	g_free(j->conversation);
+	g_free(j->hook);
 	g_free(j);
 }
 
@@ -104,6 +148,7 @@ emit_line(struct job *j, const char *text, gsize len)
 	ev.u.exec_output.command = j->command;
 	ev.u.exec_output.line = line;
 	ev.u.exec_output.conversation = j->conversation;
+	ev.u.exec_output.hook = j->hook;
 	ev_emit(&ev);
 }
 
@@ -263,6 +308,7 @@ finish(struct job *j, int status)
 	ev.u.exec_exit.code = code;
 	ev.u.exec_exit.summary = summary;
 	ev.u.exec_exit.conversation = j->conversation;
+	ev.u.exec_exit.hook = j->hook;
 	ev_emit(&ev);
 	if (j->fn != NULL)
 		j->fn(&r, j->data);
@@ -292,30 +338,60 @@ child_setup(gpointer data)
 	(void)setpgid(0, 0);
 }
 
+/* The environment of a job: natter's, with env's "NAME=VALUE" on top. */
+static char **
+job_env(const char *const *env)
+{
+	char **out = g_get_environ();
+	size_t i;
+
+	for (i = 0; env != NULL && env[i] != NULL; i++) {
+		g_autofree char *name = g_strndup(env[i], strcspn(env[i], "="));
+
+		if (env[i][strlen(name)] == '=')
+			out = g_environ_setenv(out, name, env[i] +
+			    strlen(name) + 1, TRUE);
+	}
+	return out;
+}
+
 static bool
-spawn(struct job *j, GError **error)
+spawn(struct job *j, const struct exec_spec *spec, GError **error)
 {
 	const char *argv[] = { "/bin/sh", "-c", j->command, NULL };
-	int p[2];
+	g_auto(GStrv) envp = spec->env != NULL ? job_env(spec->env) : NULL;
+	int out[2], in[2] = { -1, -1 };
 	bool ok;
 
-	if (pipe(p) != 0) {
+	if (pipe(out) != 0 || (spec->input != NULL && pipe(in) != 0)) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
 		    "pipe: %s", g_strerror(errno));
 		return false;
 	}
-	ok = g_spawn_async_with_pipes_and_fds(NULL, argv, NULL,
-	    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL,
-	    child_setup, NULL, -1, p[1], p[1], NULL, NULL, 0, &j->pid, NULL,
-	    NULL, NULL, error);
-	close(p[1]);
+	ok = g_spawn_async_with_pipes_and_fds(NULL, argv,
+	    (const char *const *)envp, G_SPAWN_DO_NOT_REAP_CHILD |
+	    (in[0] < 0 ? G_SPAWN_STDIN_FROM_DEV_NULL : 0), child_setup, NULL,
+	    in[0], out[1], out[1], NULL, NULL, 0, &j->pid, NULL, NULL, NULL,
+	    error);
+	close(out[1]);
+	if (in[0] >= 0)
+		close(in[0]);
 	if (!ok) {
-		close(p[0]);
+		close(out[0]);
+		if (in[1] >= 0)
+			close(in[1]);
 		return false;
 	}
-	j->fd = p[0];
+	j->fd = out[0];
 	(void)fcntl(j->fd, F_SETFL, fcntl(j->fd, F_GETFL) | O_NONBLOCK);
 	(void)fcntl(j->fd, F_SETFD, FD_CLOEXEC);
+	if (in[1] >= 0) {
+		j->in_fd = in[1];
+		j->input = g_string_new(spec->input);
+		(void)fcntl(j->in_fd, F_SETFL, fcntl(j->in_fd, F_GETFL) |
+		    O_NONBLOCK);
+		(void)fcntl(j->in_fd, F_SETFD, FD_CLOEXEC);
+	}
 	/* Also from here: the child may not have run setpgid yet. */
 	(void)setpgid(j->pid, j->pid);
 	return true;
@@ -336,14 +412,16 @@ exec_start(const struct exec_spec *spec, exec_done_fn *fn, void *data,
 	j->command = g_strdup(spec->command);
 	j->account = g_strdup(spec->account);
 	j->conversation = g_strdup(spec->conversation);
+	j->hook = g_strdup(spec->hook);
 	j->fd = -1;
+	j->in_fd = -1;
 	j->line = g_string_new(NULL);
 	j->collected = spec->collect ? g_string_new(NULL) : NULL;
 	j->limit = (gsize)prefs_get_int("exec.max_output") * 1024;
 	j->fn = fn;
 	j->data = data;
 	j->started_ms = loop_now_ms();
-	if (!spawn(j, error)) {
+	if (!spawn(j, spec, error)) {
 		job_free(j);
 		return 0;
 	}
@@ -352,6 +430,8 @@ exec_start(const struct exec_spec *spec, exec_done_fn *fn, void *data,
 		jobs = g_ptr_array_new();
 	g_ptr_array_add(jobs, j);
 	j->fd_id = loop_add_fd(j->fd, POLLIN, readable_cb, j);
+	if (j->in_fd >= 0)
+		j->in_id = loop_add_fd(j->in_fd, POLLOUT, writable_cb, j);
 	if (spec->timeout_ms > 0)
 		j->timer = loop_add_timer(spec->timeout_ms, timeout_cb, j);
 	loop_watch_child(j->pid, exited_cb, j);

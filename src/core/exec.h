@@ -23,6 +23,9 @@ struct exec_spec {
 	const char	*conversation;	/* chat peer or room, or NULL */
 	gint64		 timeout_ms;	/* 0: none */
 	bool		 collect;	/* keep the output for the caller */
+	const char *const *env;		/* "NAME=VALUE" added, or NULL */
+	const char	*input;		/* written to its stdin, or NULL */
+	const char	*hook;		/* the /hook that started it, or NULL */
 };
 
 /* A finished job, lent to its callback. */

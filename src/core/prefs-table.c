@@ -50,6 +50,8 @@ const struct pref_def pref_table[] = {
 	{ "exec.max_output", PREF_INT, "1024", 1, 1048576, NULL,
 	  "KiB of output a /exec job may print (all lines together); past "
 	  "it the job is stopped, so a flood cannot fill memory." },
+	{ "hook.timeout", PREF_INT, "60", 1, 86400, NULL,
+	  "Seconds a /hook command may run before it is stopped." },
 	{ "iq.timeout", PREF_INT, "30", 1, 600, NULL,
 	  "Seconds natter waits for the answer to a request (/ping, /version, "
 	  "/disco, /diagnose, room administration ...) before it reports a "

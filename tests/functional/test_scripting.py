@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: MIT
 """Aliases and /source scripts (PRODUCT §4, §9; issue 17 items 2-3)."""
+import json
 import os
 import re
 import stat
 
-from natterlib import Batch
+from natterlib import Batch, wait_for
+from test_chat import login
+from test_exec import running
 
 
 def outputs(b, kind="exec-output", field="line"):
@@ -76,3 +79,62 @@ def test_tab_completes_aliases(tui_factory, home):
     t.type("/greet")
     t.keys("Tab")
     t.wait_screen(r"^> /greet-bob\s*$")
+
+
+def test_message_hook_gets_fields_in_env_and_json_on_stdin(home, prosody, make_peer):
+    out = home.root / "hook.out"
+    pwned = home.root / "pwned"
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    b.send(f"/hook add message printf '%s|%s|%s\\n' \"$NATTER_EVENT\" "
+           f"\"$NATTER_FROM\" \"$NATTER_BODY\" >> {out}; cat >> {out}")
+    b.wait_event("command-result", command="hook", status="ok")
+    body = f"hi $(touch {pwned}) `touch {pwned}`; touch {pwned}"
+    bob.send(alice, body)
+    wait_for(lambda: out.exists() and out.read_text().count("\n") >= 2, 10,
+             "the hook to write its file")
+    first, js = out.read_text().splitlines()[:2]
+    event, frm, got = first.split("|", 2)
+    assert (event, got) == ("message-received", body)
+    assert frm.startswith(bob.jid + "/")
+    ev = json.loads(js)
+    assert ev["event"] == "message-received" and ev["body"] == body
+    assert not pwned.exists()               # data never became a command
+    b.send("/hook list")
+    b.wait_event("command-output", text=re.compile(r"^1: on message: printf"))
+    b.close()
+    path = home.config / "natter" / "hooks"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert "event=message" in path.read_text()
+
+
+def test_hooks_cannot_run_on_their_own_output_and_can_be_removed(home):
+    b = Batch(home, "-c", "/hook add exec-output echo loop",
+              "-c", "/hook add nonsense echo x",
+              "-c", "/hook add error echo seen-error",
+              "-c", "/hook remove 1", "-c", "/hook remove 7", "-c", "/hook")
+    b.wait_event("command-output", text="no hooks (/hook add EVENT COMMAND makes one)")
+    b.close()
+    assert "'exec-output' is no event a hook can run on" in b.stderr
+    assert "'nonsense' is no event a hook can run on" in b.stderr
+    assert "no hook 7" in b.stderr
+
+
+def test_a_flood_of_events_runs_at_most_eight_hooks(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    marker = "1.0123"                       # each hook sleeps about a second
+    b.send(f"/hook add message sleep {marker}")
+    b.wait_event("command-result", command="hook", status="ok")
+    for i in range(12):
+        bob.send(alice, f"flood {i}")
+    b.wait_event("message-received", body="flood 11")
+    sleeping = "^sleep " + marker.replace(".", "[.]")
+    wait_for(lambda: len(running(sleeping)) >= 8, 5, "eight hooks running")
+    assert len(running(sleeping)) == 8      # the other four were skipped
+    b.wait_event("error", text=re.compile(
+        r"^hooks: 4 events were skipped while 8 hook commands were running"))
+    wait_for(lambda: not running(marker), 10, "the hooks to finish")
+    assert len([e for e in b.events if e.get("event") == "exec-exit"
+                and e.get("hook") == "1"]) == 8
+    b.close()

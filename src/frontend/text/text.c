@@ -9,18 +9,8 @@
 #include <string.h>
 
 #include "text.h"
-#include "util/json.h"
 #include "util/sanitize.h"
 
-/* Local time of an event (new reference). */
-static GDateTime *
-ev_time(gint64 usec)
-{
-	g_autoptr(GDateTime) whole = g_date_time_new_from_unix_local(
-	    usec / G_USEC_PER_SEC);
-
-	return g_date_time_add(whole, usec % G_USEC_PER_SEC);
-}
 
 static void
 append_value(GString *s, const char *v)
@@ -47,7 +37,7 @@ char *
 text_event_line(const struct ev *ev)
 {
 	const struct ev_kind_info *k = ev_kind_info(ev->kind);
-	g_autoptr(GDateTime) t = ev_time(ev->time);
+	g_autoptr(GDateTime) t = ev_local_time(ev);
 	g_autofree char *hms = g_date_time_format(t, "%H:%M:%S");
 	GString *s = g_string_new(hms);
 	size_t i;
@@ -68,36 +58,9 @@ text_event_line(const struct ev *ev)
 	return g_string_free(s, FALSE);
 }
 
-static void
-append_pair(GString *s, const char *key, const char *value)
-{
-	g_autofree char *v = json_string(value);
-
-	g_string_append_printf(s, ",\"%s\":%s", key, v);
-}
-
 /* New JSON object for ev (one line, no trailing newline). */
 char *
 text_event_json(const struct ev *ev)
 {
-	const struct ev_kind_info *k = ev_kind_info(ev->kind);
-	g_autoptr(GDateTime) t = ev_time(ev->time);
-	g_autofree char *iso = g_date_time_format_iso8601(t);
-	GString *s = g_string_new(NULL);
-	size_t i;
-
-	g_string_append_printf(s, "{\"event\":\"%s\"", k->name);
-	if (ev->account != NULL)
-		append_pair(s, "account", ev->account);
-	else
-		g_string_append(s, ",\"account\":null");
-	append_pair(s, "time", iso);
-	for (i = 0; k->fields[i] != NULL; i++) {
-		const char *v = ev_field_value(ev, i);
-
-		if (v != NULL)
-			append_pair(s, k->fields[i], v);
-	}
-	g_string_append_c(s, '}');
-	return g_string_free(s, FALSE);
+	return ev_to_json(ev);
 }

@@ -820,16 +820,18 @@ on_exec(const struct ev *ev)
 	struct tui_win *w = conv != NULL ?
 	    tui_win_find_chat(ev->account, conv) : NULL;
 	const struct ev_exec_exit *x = &ev->u.exec_exit;
+	bool ok = !out && strcmp(x->status, "exited") == 0 &&
+	    strcmp(x->code, "0") == 0;
 
 	if (w == NULL)
 		w = tui_win_nth(0);
 	if (out)
 		tui_win_print(w, TUI_TEXT, "[%s] %s", ev->u.exec_output.id,
 		    ev->u.exec_output.line);
-	else
-		tui_win_print(w, strcmp(x->status, "exited") == 0 &&
-		    strcmp(x->code, "0") == 0 ? TUI_INFO : TUI_ERROR,
-		    "[%s] %s: %s", x->id, x->command, x->summary);
+	else if (x->hook == NULL || !ok)	/* a hook that worked: quiet */
+		tui_win_print(w, ok ? TUI_INFO : TUI_ERROR, "[%s] %s%s: %s",
+		    x->id, x->hook != NULL ? "hook " : "", x->hook != NULL ?
+		    x->hook : x->command, x->summary);
 }
 
 static void
