@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "core/account.h"
+#include "core/msg.h"
 #include "proto-conn.h"
 
 struct cert_info {
@@ -98,6 +99,8 @@ void	 proto_presence_restore(struct pconn *pc, const char *status,
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_message_enable_carbons(struct pconn *pc);
+bool	 proto_message_direction_ok(struct pconn *pc, xmpp_stanza_t *inner,
+	    enum msg_dir dir, const char *what);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_block_fetch(struct pconn *pc);
 bool	 proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st);

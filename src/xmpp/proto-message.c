@@ -217,6 +217,30 @@ handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir)
 	msg_free(m);
 }
 
+/*
+ * XEP-0280 §11: a forwarded copy (carbon, archive result) must fit its
+ * direction: one we sent (dir MSG_OUT) comes from our own bare JID, one
+ * we received (MSG_IN) is addressed to it. Otherwise whoever built it is
+ * putting words in our mouth (or showing us what was not ours); it is
+ * logged and dropped. what names the wrapper for the log.
+ *   <sent><forwarded><message from='me@x/phone' to='bob@y'/>
+ */
+bool
+proto_message_direction_ok(struct pconn *pc, xmpp_stanza_t *inner,
+    enum msg_dir dir, const char *what)
+{
+	const char *jid = dir == MSG_OUT ? xmpp_stanza_get_from(inner) :
+	    xmpp_stanza_get_to(inner);
+	g_autofree char *own = jid_bare_of(own_jid(pc));
+
+	if (jid != NULL && own != NULL && jid_bare_equal(jid, own))
+		return true;
+	log_warn("%s: ignoring a %s of a message %s %s (not our account)",
+	    pc->acc->name, what, dir == MSG_OUT ? "sent by" : "sent to",
+	    jid != NULL ? jid : "(nobody)");
+	return false;
+}
+
 /* XEP-0280 §7: a carbon is accepted only from our own bare JID. */
 static bool
 handle_carbon(struct pconn *pc, xmpp_stanza_t *st)
@@ -242,6 +266,9 @@ handle_carbon(struct pconn *pc, xmpp_stanza_t *st)
 	inner = fwd != NULL ? xmpp_stanza_get_child_by_name(fwd, "message") :
 	    NULL;
 	if (inner == NULL || !prefs_get_bool("chat.carbons"))
+		return true;
+	if (!proto_message_direction_ok(pc, inner, name[0] == 's' ? MSG_OUT :
+	    MSG_IN, "carbon"))
 		return true;
 	if (g_strcmp0(xmpp_stanza_get_type(inner), "error") == 0) {
 		/* A bounce answering another of our resources. */
