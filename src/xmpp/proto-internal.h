@@ -73,6 +73,8 @@ struct proto_error {
 	char	*text;		/* the server's words (one line), or NULL */
 };
 
+typedef void proto_session_fn(struct pconn *pc);
+void	 proto_carbons_enable(struct pconn *pc, proto_session_fn *then);
 typedef void proto_iq_fn(struct pconn *pc, xmpp_stanza_t *reply, void *data);
 
 void	 proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
@@ -98,7 +100,6 @@ void	 proto_presence_restore(struct pconn *pc, const char *status,
 	    int priority);
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
-void	 proto_message_enable_carbons(struct pconn *pc);
 bool	 proto_message_direction_ok(struct pconn *pc, xmpp_stanza_t *inner,
 	    enum msg_dir dir, const char *what);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);

@@ -417,20 +417,6 @@ proto_message_init(void)
 	msg_set_transport(&transport);
 }
 
-/* XEP-0280 §4: ask the server for carbons (before initial presence). */
-void
-proto_message_enable_carbons(struct pconn *pc)
-{
-	xmpp_stanza_t *iq;
-
-	if (!prefs_get_bool("chat.carbons"))
-		return;
-	iq = xmpp_iq_new(pc->ctx, "set", NULL);
-	add_child(pc->ctx, iq, "enable", NS_CARBONS, NULL, NULL);
-	proto_iq_send(pc, iq, NULL, NULL, NULL, NULL);
-	xmpp_stanza_release(iq);
-}
-
 /* XEP-0085: send a standalone chat state to peer. */
 bool
 proto_message_chat_state(const char *account, const char *peer,

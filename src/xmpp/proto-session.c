@@ -90,7 +90,25 @@ send_initial_presence(struct pconn *pc)
 	proto_presence_restore(pc, status, prio != NULL ? atoi(prio) : 0);
 }
 
-/* Fetch the roster, then send initial presence (RFC 6121 §2.2, §4.2). */
+/*
+ * The session's second half, once carbons are on (or refused): initial
+ * presence, then what needs it (archive catch-up, rooms).
+ */
+static void
+session_present(struct pconn *pc)
+{
+	send_initial_presence(pc);
+	proto_block_fetch(pc);
+	proto_muc_discover(pc);
+	proto_muc_rejoin(pc);
+	proto_bookmark_fetch(pc);
+}
+
+/*
+ * Fetch the roster and enable carbons; initial presence (RFC 6121 §2.2,
+ * §4.2) waits for the carbons answer (XEP-0280 §4), so that nothing sent
+ * to us in between misses our other devices.
+ */
 void
 proto_session_start(struct pconn *pc)
 {
@@ -103,12 +121,7 @@ proto_session_start(struct pconn *pc)
 	xmpp_stanza_release(q);
 	proto_iq_send(pc, iq, NULL, roster_result, NULL, NULL);
 	xmpp_stanza_release(iq);
-	proto_message_enable_carbons(pc);
-	send_initial_presence(pc);
-	proto_block_fetch(pc);
-	proto_muc_discover(pc);
-	proto_muc_rejoin(pc);
-	proto_bookmark_fetch(pc);
+	proto_carbons_enable(pc, session_present);
 }
 
 /* Roster push: <iq type='set'><query xmlns='jabber:iq:roster'>. */
