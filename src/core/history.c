@@ -73,6 +73,8 @@ static const char schema[] =
 	" encryption TEXT, corrects TEXT);"
 	"CREATE INDEX IF NOT EXISTS messages_peer"
 	" ON messages(account, peer, row);"
+	"CREATE INDEX IF NOT EXISTS messages_stanza_id"
+	" ON messages(account, stanza_id) WHERE stanza_id IS NOT NULL;"
 	/* Full-text index of the bodies (FTS5, external content), filled
 	 * in the background: see index_some(). */
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body,"
@@ -671,4 +673,74 @@ gint64
 history_row_of(const struct msg *m)
 {
 	return m->row != 0 ? m->row : last_row;
+}
+
+/* How many of a conversation's newest rows history_seen() compares ids
+ * with (archive ids are looked up through their index). */
+#define SEEN_WINDOW 2000
+
+/*
+ * True when m is stored already: a row of the same account and
+ * conversation with m's archive id (stanza-id), or, with by_ids, among
+ * the conversation's SEEN_WINDOW newest rows one with m's origin-id or
+ * (same direction) m's message id.
+ */
+bool
+history_seen(const struct msg *m, bool by_ids)
+{
+	sqlite3_stmt *st = NULL;
+	bool seen;
+
+	g_return_val_if_fail(m != NULL, false);
+	if (db == NULL)
+		return false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM messages WHERE account = ?1 "
+	    "AND stanza_id = ?3 AND peer = ?2 UNION ALL SELECT 1 FROM (SELECT "
+	    "origin_id, id, dir FROM messages WHERE account = ?1 AND peer = ?2 "
+	    "AND ?4 ORDER BY row DESC LIMIT ?7) WHERE origin_id = ?5 OR "
+	    "(id = ?6 AND dir = ?8) LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		log_warn("history: cannot look up a message: %s",
+		    sqlite3_errmsg(db));
+		return false;
+	}
+	bind_text(st, 1, m->account);
+	bind_text(st, 2, m->peer);
+	bind_text(st, 3, m->stanza_id);
+	sqlite3_bind_int(st, 4, by_ids);
+	bind_text(st, 5, m->origin_id);
+	bind_text(st, 6, m->id);
+	sqlite3_bind_int(st, 7, SEEN_WINDOW);
+	sqlite3_bind_int(st, 8, m->dir);
+	seen = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return seen;
+}
+
+/*
+ * The archive id (XEP-0359 stanza-id) of the newest message stored from
+ * an archive: account's own (room NULL: its one-to-one messages) or
+ * room's. A new string, or NULL when none is stored.
+ */
+char *
+history_last_archive_id(const char *account, const char *room)
+{
+	sqlite3_stmt *st = NULL;
+	char *id = NULL;
+
+	g_return_val_if_fail(account != NULL, NULL);
+	if (db == NULL || sqlite3_prepare_v2(db, room != NULL ?
+	    "SELECT stanza_id FROM messages WHERE account = ?1 AND peer = ?2 "
+	    "AND type = 'groupchat' AND stanza_id IS NOT NULL ORDER BY row "
+	    "DESC LIMIT 1" :
+	    "SELECT stanza_id FROM messages WHERE account = ?1 AND type IS NOT "
+	    "'groupchat' AND stanza_id IS NOT NULL ORDER BY row DESC LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	bind_text(st, 1, account);
+	if (room != NULL)
+		bind_text(st, 2, room);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = col(st, 0);
+	sqlite3_finalize(st);
+	return id;
 }

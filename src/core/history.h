@@ -17,6 +17,9 @@ void		 history_flush(void);
 GPtrArray	*history_load(const char *account, const char *peer,
 		    gint64 before_row, guint limit, GError **error);
 gint64		 history_row_of(const struct msg *m);
+bool		 history_seen(const struct msg *m, bool by_ids);
+char		*history_last_archive_id(const char *account,
+		    const char *room);
 GPtrArray	*history_search(const char *account, const char *peer,
 		    const char *text, guint limit, GError **error);
 

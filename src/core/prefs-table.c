@@ -40,6 +40,11 @@ const struct pref_def pref_table[] = {
 	  "TLS mode of accounts that do not set one: force (STARTTLS required, "
 	  "certificate verified), direct (TLS from the first byte), allow "
 	  "(TLS if offered), trust (accept any certificate), disable." },
+	{ "history.catchup", PREF_INT, "500", 0, 10000, NULL,
+	  "At most how many messages natter fetches from an archive (XEP-0313:"
+	  " the server's for chats, each room's) on each new session, to catch"
+	  " up on what arrived while it was offline; 0: no catch-up. When more"
+	  " were missed, a marked line says messages may be missing." },
 	{ "iq.timeout", PREF_INT, "30", 1, 600, NULL,
 	  "Seconds natter waits for the answer to a request (/ping, /version, "
 	  "/disco, /diagnose, room administration ...) before it reports a "

@@ -100,6 +100,18 @@ void	 proto_presence_restore(struct pconn *pc, const char *status,
 	    int priority);
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
+/* A message from an archive: its archive id and original time. */
+struct proto_archived {
+	const char	*id;	/* XEP-0359 stanza-id given by the archive */
+	gint64		 time;	/* microseconds, from the result's delay; or 0 */
+};
+
+void	 proto_message_archived(struct pconn *pc, xmpp_stanza_t *inner,
+	    const struct proto_archived *a);
+bool	 proto_mam_result(struct pconn *pc, xmpp_stanza_t *st);
+void	 proto_muc_archived(struct pconn *pc, const char *room,
+	    xmpp_stanza_t *inner, const struct proto_archived *a);
+void	 proto_mam_catch_up(struct pconn *pc, const char *room);
 bool	 proto_message_direction_ok(struct pconn *pc, xmpp_stanza_t *inner,
 	    enum msg_dir dir, const char *what);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);

@@ -98,6 +98,7 @@ static void
 session_present(struct pconn *pc)
 {
 	send_initial_presence(pc);
+	proto_mam_catch_up(pc, NULL);	/* XEP-0313: what we missed */
 	proto_block_fetch(pc);
 	proto_muc_discover(pc);
 	proto_muc_rejoin(pc);

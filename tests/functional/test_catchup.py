@@ -4,8 +4,13 @@ lost, incoming"): carbons before initial presence, the archive (MAM,
 XEP-0313) queried from the last stored archive id, rooms caught up, and
 forged copies refused."""
 import re
+import sqlite3
+import time
+from datetime import datetime
 
-from natterlib import Batch
+import pytest
+
+from natterlib import Batch, Prosody, wait_for
 
 
 def login(home, prosody, *extra, xml=False):
@@ -37,4 +42,141 @@ def test_carbons_answered_before_initial_presence(home, prosody):
                         e["xml"].startswith("<presence"), "initial presence")
     assert enable < answer < presence
     assert 'type="result"' in evs[answer]["xml"]
+    b.close()
+
+
+@pytest.fixture
+def prosody():
+    """A server with archives: mod_mam for accounts, muc_mam for rooms."""
+    p = Prosody(modules=["mam"], muc_modules=["muc_mam"]).start()
+    yield p
+    p.stop()
+
+
+def stored(home, body_like):
+    """The history rows whose body matches the SQL LIKE pattern."""
+    db = sqlite3.connect(home.data / "natter" / "history.db")
+    try:
+        return db.execute("SELECT body, stanza_id FROM messages WHERE body "
+                          "LIKE ?", (body_like,)).fetchall()
+    finally:
+        db.close()
+
+
+def caught_up(b, archive=None):
+    """Wait for the end of an archive catch-up (its last <fin/>): our own
+    archive's, or with archive, that room's."""
+    frm = f'from="{re.escape(archive)}"' if archive else ""
+    return b.wait_event("raw-in", xml=re.compile(
+        rf'^<iq [^>]*{frm}.*<fin xmlns="urn:xmpp:mam:2" complete="true"'))
+
+
+def archive_results(b, prefix):
+    """How many archive results carrying prefix natter was given."""
+    return sum(1 for e in list(b.events) if e["event"] == "raw-in" and
+               "urn:xmpp:mam:2" in e["xml"] and f"<body>{prefix}" in e["xml"])
+
+
+def received(b, prefix):
+    return [e for e in list(b.events)
+            if e["event"] == "message-received" and e["body"].startswith(prefix)]
+
+
+def test_missed_chat_messages_caught_up_once(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    bob.send(alice, "before")          # stored with its archive id
+    b.wait_event("message-received", body="before")
+    assert b.close() == 0
+    t0 = time.time()
+    for i in range(50):
+        bob.send(alice, f"missed {i}")
+    bob.do("ping")
+    bob.wait("pong")
+    t1 = time.time()
+    b = Batch(home, "--xml", "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    wait_for(lambda: len({e["body"] for e in received(b, "missed ")}) == 50,
+             15, "50 missed messages")
+    caught_up(b)
+    got = received(b, "missed ")
+    assert sorted(e["body"] for e in got) == sorted(f"missed {i}" for i in range(50))
+    for e in got:
+        stamp = datetime.fromisoformat(e["delay"].replace("Z", "+00:00")).timestamp()
+        assert t0 - 2 <= stamp <= t1 + 1, e
+    assert b.find("message-received", body="before") is None
+    # Offline storage gave them once already; the archive gave them again.
+    assert archive_results(b, "missed ") == 50
+    assert b.close() == 0
+    rows = stored(home, "missed %")
+    assert len(rows) == 50 and all(sid for _, sid in rows)
+    # A second new session: nothing new, nothing shown again.
+    b = Batch(home, "--xml", "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    caught_up(b)
+    assert received(b, "missed ") == [] and received(b, "before") == []
+    assert b.close() == 0
+    assert len(stored(home, "missed %")) == 50
+
+
+ROOM = "lounge@conference.localhost"
+
+
+def say(peer, text, room=ROOM):
+    peer.do("raw", xml=f"<message to='{room}' type='groupchat'><body>{text}</body></message>")
+
+
+def room_said(b, prefix):
+    return [e for e in list(b.events)
+            if e["event"] == "room-message" and e["body"].startswith(prefix)]
+
+
+def test_missed_room_messages_caught_up_once(home, prosody, make_peer):
+    bob = make_peer("bob")
+    bob.do("raw", xml=f"<presence to='{ROOM}/bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    bob.wait("presence", **{"from": f"{ROOM}/bob"})
+    b, alice = login(home, prosody, xml=True)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM)
+    say(bob, "seen")
+    b.wait_event("room-message", body="seen")
+    caught_up(b, ROOM)
+    b.send("/disconnect a")
+    b.wait_event("room-left", room=ROOM)
+    b.wait_event("connection-state", state="disconnected")
+    # More than the 50 messages of history a join brings: the archive
+    # has to give the rest, and what both give is shown once.
+    for i in range(60):
+        say(bob, f"room missed {i}")
+    bob.do("ping")
+    bob.wait("pong")
+    n = len(b.events)
+    b.send("/connect a")                 # a new session rejoins the room
+    wait_for(lambda: len({e["body"] for e in room_said(b, "room missed ")}) == 60,
+             15, "60 missed room messages")
+    wait_for(lambda: any(e["event"] == "raw-in" and f'from="{ROOM}"' in e["xml"]
+                         and 'complete="true"' in e["xml"] for e in b.events[n:]),
+             10, "the room's catch-up to end")
+    got = room_said(b, "room missed ")
+    assert sorted(e["body"] for e in got) == sorted(f"room missed {i}" for i in range(60))
+    assert all(e.get("delay") for e in got)
+    assert len([e for e in room_said(b, "seen")]) == 1
+    assert b.close() == 0
+    assert len(stored(home, "room missed %")) == 60
+
+
+def test_catch_up_bound_marks_a_gap(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    bob.send(alice, "before")
+    b.wait_event("message-received", body="before")
+    assert b.close() == 0
+    for i in range(30):
+        bob.send(alice, f"many {i}")
+    bob.do("ping")
+    bob.wait("pong")
+    b = Batch(home, "-c", "/set history.catchup 10", "-c", "/connect a")
+    gap = b.wait_event("error", condition="history-gap")
+    assert "stopped after 10 messages" in gap["text"]
+    assert "messages may be missing" in gap["text"]
     b.close()

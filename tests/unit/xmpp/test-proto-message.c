@@ -11,6 +11,7 @@
 #include "xmpp/proto-internal.h"
 
 static xmpp_ctx_t *ctx;
+static char *last_sent;		/* the last stanza sent, as text */
 static GPtrArray *bodies;	/* "sent:BODY" or "received:BODY" */
 static guint sub;
 
@@ -23,6 +24,18 @@ record(const struct ev *ev, void *data)
 		    ev->u.message.body));
 }
 
+static void
+capture(struct pconn *pc, xmpp_stanza_t *st)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	assert_int_equal(xmpp_stanza_to_text(st, &buf, &len), XMPP_EOK);
+	g_free(last_sent);
+	last_sent = g_strndup(buf, len);
+	xmpp_free(pc->ctx, buf);
+}
+
 static int
 setup(void **state)
 {
@@ -33,7 +46,9 @@ setup(void **state)
 	pc->ctx = ctx;
 	pc->acc = account_add("t", "me@example.org", NULL);
 	pc->acc->bound_jid = g_strdup("me@example.org/natter");
+	pc->iqs = proto_iq_table_new();
 	sub = ev_subscribe(EV_ANY, record, NULL);
+	proto_send_hook = capture;
 	*state = pc;
 	return 0;
 }
@@ -44,6 +59,9 @@ teardown(void **state)
 	struct pconn *pc = *state;
 
 	ev_unsubscribe(sub);
+	proto_send_hook = NULL;
+	g_clear_pointer(&pc->iqs, g_hash_table_unref);
+	g_clear_pointer(&last_sent, g_free);
 	g_free(pc);
 	accounts_free();
 	prefs_free();
@@ -149,6 +167,80 @@ carbon__wrapper_not_from_us__ignored(void **state)
 	assert_int_equal(bodies->len, 0);
 }
 
+#define RESULT(from, qid, inner) "<message " from " to='me@example.org/" \
+	"natter'><result xmlns='urn:xmpp:mam:2' queryid='" qid "' id='A1'>" \
+	"<forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' " \
+	"stamp='2020-01-02T03:04:05Z'/>" inner "</forwarded></result></message>"
+#define IN(body) "<message from='bob@example.org/x' to='me@example.org' " \
+	"type='chat'><body>" body "</body></message>"
+
+/* fmt with each QID replaced by qid (a new string). */
+static char *
+with_qid(const char *fmt, const char *qid)
+{
+	g_auto(GStrv) parts = g_strsplit(fmt, "QID", -1);
+
+	return g_strjoinv(qid, parts);
+}
+
+/* The query id of the archive query natter sent. */
+static char *
+sent_queryid(void)
+{
+	const char *q;
+
+	assert_non_null(last_sent);
+	assert_non_null(strstr(last_sent, "urn:xmpp:mam:2"));
+	q = strstr(last_sent, "queryid=\"");
+	assert_non_null(q);
+	q += strlen("queryid=\"");
+	return g_strndup(q, strcspn(q, "\""));
+}
+
+static void
+mam_result__only_our_archive_with_our_query_id(void **state)
+{
+	struct pconn *pc = *state;
+	g_autofree char *qid = NULL;
+	char *xml;
+	size_t i;
+	struct { const char *description, *fmt; bool shown; } cases[] = {
+		{ "from our bare JID", RESULT("from='me@example.org'", "QID",
+		  IN("a1")), true },
+		{ "without a from", RESULT("", "QID", IN("a2")), true },
+		{ "from a contact", RESULT("from='bob@example.org'", "QID",
+		  IN("a3")), false },
+		{ "from one of our resources", RESULT("from='me@example.org/x'",
+		  "QID", IN("a4")), false },
+		{ "with another query id", RESULT("", "not-QID", IN("a5")),
+		  false },
+		{ "of a message not to us", RESULT("", "QID", "<message from='"
+		  "bob@example.org/x' to='eve@evil.org' type='chat'><body>a6"
+		  "</body></message>"), false },
+		{ "of a message not from us", RESULT("", "QID", "<message from='"
+		  "eve@evil.org/x' to='bob@example.org' type='chat'><body>a7"
+		  "</body></message>"), false },
+	};
+
+	proto_mam_catch_up(pc, NULL);
+	qid = sent_queryid();
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_ptr_array_set_size(bodies, 0);
+		xml = with_qid(cases[i].fmt, qid);
+		feed(pc, xml);
+		g_free(xml);
+		if (cases[i].shown != (bodies->len == 1))
+			fail_msg("%s: %s", cases[i].description,
+			    cases[i].shown ? "not shown" : "shown");
+	}
+	g_hash_table_remove_all(pc->iqs);	/* the query ends */
+	g_ptr_array_set_size(bodies, 0);
+	xml = with_qid(RESULT("", "QID", IN("late")), qid);
+	feed(pc, xml);
+	g_free(xml);
+	assert_int_equal(bodies->len, 0);
+}
+
 int
 main(void)
 {
@@ -157,6 +249,7 @@ main(void)
 		T(carbon__sent__shown_only_when_inner_from_is_us),
 		T(carbon__received__shown_only_when_inner_to_is_us),
 		T(carbon__wrapper_not_from_us__ignored),
+		T(mam_result__only_our_archive_with_our_query_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
