@@ -59,6 +59,10 @@ const struct pref_def pref_table[] = {
 	{ "muc.highlight", PREF_STRING, "", 0, 0, NULL,
 	  "Comma-separated words that highlight a room window like your "
 	  "nick does." },
+	{ "muc.self_ping", PREF_INT, "300", 0, 86400, NULL,
+	  "Seconds a joined room may stay quiet before natter checks that it "
+	  "is still in it (XEP-0410 self-ping) and joins it again if the room "
+	  "has forgotten it; 0: never." },
 	{ "notify.command", PREF_STRING, "", 0, 0, NULL,
 	  "Program run (no shell) with a title and a text for each private "
 	  "message or mention in a window you are not reading, e.g. "

@@ -301,6 +301,7 @@ static void
 self_joined(struct pconn *pc, struct room *r, const char *codes)
 {
 	r->joined = true;
+	proto_muc_ping_watch(pc, r->jid);	/* XEP-0410 */
 	if (!has_code(codes, "201")) {
 		emit_joined(pc, r, codes, NULL);
 		proto_mam_catch_up(pc, r->jid);	/* XEP-0313 §6 */
@@ -357,6 +358,7 @@ proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st)
 
 	if (r == NULL)
 		return false;
+	proto_muc_ping_heard(pc, r->jid);
 	if (g_strcmp0(type, "error") == 0) {
 		if (r->joined)
 			occupant_error(pc, r, st, j->resource);
@@ -568,6 +570,8 @@ proto_muc_message_in(struct pconn *pc, xmpp_stanza_t *st)
 
 	if (g_strcmp0(xmpp_stanza_get_type(st), "groupchat") == 0) {
 		if (r != NULL)
+			proto_muc_ping_heard(pc, r->jid);
+		if (r != NULL)
 			room_message(pc, r, st, j->resource, NULL);
 		else
 			log_info("%s: groupchat from %s, a room we are not "
@@ -762,6 +766,7 @@ proto_muc_session_ended(struct pconn *pc)
 	for (i = 0; i < l->len; i++) {
 		struct room *r = g_ptr_array_index(l, i);
 
+		proto_muc_ping_forget(pc->acc->name, r->jid);
 		if (r->joined) {
 			room_clear(r);
 			emit_room(pc, EV_ROOM_LEFT, r->jid, r->nick,

@@ -10,7 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from natterlib import Batch, Prosody, wait_for
+import subprocess
+
+from natterlib import Batch, Prosody, _as_prosody, wait_for
 
 
 def login(home, prosody, *extra, xml=False):
@@ -47,8 +49,9 @@ def test_carbons_answered_before_initial_presence(home, prosody):
 
 @pytest.fixture
 def prosody():
-    """A server with archives: mod_mam for accounts, muc_mam for rooms."""
-    p = Prosody(modules=["mam"], muc_modules=["muc_mam"]).start()
+    """A server with archives: mod_mam for accounts, muc_mam for rooms (and
+    the admin shell, to make a room forget an occupant)."""
+    p = Prosody(modules=["mam", "admin_shell"], muc_modules=["muc_mam"]).start()
     yield p
     p.stop()
 
@@ -179,4 +182,42 @@ def test_catch_up_bound_marks_a_gap(home, prosody, make_peer):
     gap = b.wait_event("error", condition="history-gap")
     assert "stopped after 10 messages" in gap["text"]
     assert "messages may be missing" in gap["text"]
+    b.close()
+
+
+def forget_occupant(prosody, room, nick):
+    """Make the room drop an occupant without telling anyone (as a
+    restarted MUC service does): through Prosody's admin shell."""
+    code = (f'> local room = prosody.hosts["conference.{prosody.domain}"]'
+            f'.modules.muc.get_room_from_jid("{room}"); local o = '
+            f'room:get_occupant_by_nick("{room}/{nick}"); '
+            'room._occupants[o.nick] = nil; for jid in o:each_session() do '
+            'room._jid_nick[jid] = nil end; return "forgotten"')
+    r = subprocess.run(_as_prosody() + ["prosodyctl", "--config", str(prosody.config),
+                                        "shell", code],
+                       capture_output=True, text=True, timeout=20)
+    assert "forgotten" in r.stdout, r.stdout + r.stderr
+
+
+def test_room_self_ping_notices_a_silent_leave_and_rejoins(home, prosody, make_peer):
+    bob = make_peer("bob")
+    bob.do("raw", xml=f"<presence to='{ROOM}/bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    bob.wait("presence", **{"from": f"{ROOM}/bob"})
+    b, alice = login(home, prosody, "-c", "/set muc.self_ping 1", xml=True)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM)
+    forget_occupant(prosody, ROOM, "ally")
+    say(bob, "said while you were out")
+    bob.do("ping")
+    bob.wait("pong")
+    left = b.wait_event("room-left", room=ROOM, code="self-ping", timeout=10)
+    assert "not-acceptable" in left["reason"]
+    n = len(b.events)
+    wait_for(lambda: len([e for e in b.events if e["event"] == "room-joined"]) == 2,
+             10, "the room joined again")
+    b.wait_event("room-message", body="said while you were out")
+    wait_for(lambda: any(e["event"] == "raw-in" and f'from="{ROOM}"' in e["xml"]
+                         and 'complete="true"' in e["xml"] for e in b.events[n:]),
+             10, "the room's catch-up to end")
+    assert len(room_said(b, "said while you were out")) == 1
     b.close()
