@@ -221,3 +221,36 @@ def test_room_self_ping_notices_a_silent_leave_and_rejoins(home, prosody, make_p
              10, "the room's catch-up to end")
     assert len(room_said(b, "said while you were out")) == 1
     b.close()
+
+
+def test_forged_carbons_from_our_own_server_not_shown(home):
+    """Only a server can wrap a carbon in our own bare JID; what it wraps
+    must still fit the direction (XEP-0280 §11)."""
+    from fakeserver import FakeServer
+
+    def carbon(kind, inner):
+        return (f"<message from='alice@localhost' to='alice@localhost/fake'>"
+                f"<{kind} xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+                f"{inner}</forwarded></{kind}></message>")
+
+    def on_stanza(srv, text):
+        if text.startswith("<presence") and "to=" not in text:
+            srv.send(carbon("sent", "<message from='eve@localhost/x' to='bob@localhost' "
+                            "type='chat'><body>forged sent</body></message>"))
+            srv.send(carbon("received", "<message from='bob@localhost/x' to='eve@localhost' "
+                            "type='chat'><body>forged received</body></message>"))
+            srv.send(carbon("sent", "<message from='alice@localhost/phone' to='bob@localhost' "
+                            "type='chat'><body>real sent</body></message>"))
+
+    srv = FakeServer(on_stanza=on_stanza)
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        ev = b.wait_event("message-sent", body="real sent")
+        assert ev["carbon"] == "yes"
+        assert b.find("message-sent", body="forged sent") is None
+        assert b.find("message-received", body="forged sent") is None
+        assert b.find("message-received", body="forged received") is None
+    finally:
+        b.close()
+        srv.close()
