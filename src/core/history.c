@@ -75,6 +75,11 @@ static const char schema[] =
 	" ON messages(account, peer, row);"
 	"CREATE INDEX IF NOT EXISTS messages_stanza_id"
 	" ON messages(account, stanza_id) WHERE stanza_id IS NOT NULL;"
+	/* Per archive (our own: our bare JID; a room's: its JID), the id up
+	 * to which every message is in history: see history_set_cursor(). */
+	"CREATE TABLE IF NOT EXISTS archive_cursor (account TEXT NOT NULL,"
+	" archive TEXT NOT NULL, id TEXT NOT NULL,"
+	" PRIMARY KEY (account, archive));"
 	/* Full-text index of the bodies (FTS5, external content), filled
 	 * in the background: see index_some(). */
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body,"
@@ -743,4 +748,58 @@ history_last_archive_id(const char *account, const char *room)
 		id = col(st, 0);
 	sqlite3_finalize(st);
 	return id;
+}
+
+/*
+ * Record that every message of account's archive (a bare JID) up to the
+ * one with archive id id is in history, in the open transaction (so it
+ * is committed with them). Not recorded while the database is locked:
+ * the next catch-up then starts from an older id, which costs only
+ * duplicates that are not shown.
+ */
+void
+history_set_cursor(const char *account, const char *archive, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+
+	g_return_if_fail(account != NULL && archive != NULL && id != NULL);
+	if (db == NULL || busy || begin() != SQLITE_OK)
+		return;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO archive_cursor "
+	    "(account, archive, id) VALUES (?1, ?2, ?3)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	bind_text(st, 1, account);
+	bind_text(st, 2, archive);
+	bind_text(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_warn("history: cannot record the archive position: %s",
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+}
+
+/*
+ * Where a catch-up of account's archive should start: the id recorded by
+ * history_set_cursor(), else (history from before the record) the newest
+ * archive id stored from it (room: the room's JID, NULL for our own
+ * archive). A new string, or NULL.
+ */
+char *
+history_cursor(const char *account, const char *archive, const char *room)
+{
+	sqlite3_stmt *st = NULL;
+	char *id = NULL;
+
+	g_return_val_if_fail(account != NULL && archive != NULL, NULL);
+	if (db == NULL)
+		return NULL;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM archive_cursor WHERE "
+	    "account = ?1 AND archive = ?2", -1, &st, NULL) == SQLITE_OK) {
+		bind_text(st, 1, account);
+		bind_text(st, 2, archive);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = col(st, 0);
+		sqlite3_finalize(st);
+	}
+	return id != NULL ? id : history_last_archive_id(account, room);
 }

@@ -115,6 +115,8 @@ void	 proto_muc_ping_forget(const char *account, const char *room);
 void	 proto_muc_archived(struct pconn *pc, const char *room,
 	    xmpp_stanza_t *inner, const struct proto_archived *a);
 void	 proto_mam_catch_up(struct pconn *pc, const char *room);
+void	 proto_mam_heard(struct pconn *pc, const char *archive,
+	    const char *id);
 bool	 proto_message_direction_ok(struct pconn *pc, xmpp_stanza_t *inner,
 	    enum msg_dir dir, const char *what);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);

@@ -113,6 +113,48 @@ page_max(struct mam_query *q)
  * catch-up; otherwise the next page starts after the last result, unless
  * the bound is reached (a gap).
  */
+/*
+ * The catch-up is over: everything up to its last result is in history
+ * now (what it could not fetch was reported as a gap).
+ */
+static void
+finish(struct mam_query *q)
+{
+	if (q->last != NULL)
+		history_set_cursor(q->account, q->archive, q->last);
+	query_free(q);
+}
+
+/* True while a catch-up of account's archive is under way. */
+static bool
+catching_up(const char *account, const char *archive)
+{
+	GHashTableIter it;
+	struct mam_query *q;
+
+	if (queries == NULL)
+		return false;
+	g_hash_table_iter_init(&it, queries);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *)&q))
+		if (strcmp(q->account, account) == 0 &&
+		    jid_bare_equal(q->archive, archive))
+			return true;
+	return false;
+}
+
+/*
+ * A live message with archive id id came from archive (our bare JID or
+ * a room's): unless a catch-up of that archive is still filling in what
+ * came before it, everything up to it is in history.
+ */
+void
+proto_mam_heard(struct pconn *pc, const char *archive, const char *id)
+{
+	g_return_if_fail(pc != NULL && archive != NULL);
+	if (id != NULL && !catching_up(pc->acc->name, archive))
+		history_set_cursor(pc->acc->name, archive, id);
+}
+
 static void
 page_done(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 {
@@ -146,7 +188,7 @@ page_done(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 	if (q->window || fin == NULL || g_strcmp0(xmpp_stanza_get_attribute(
 	    fin, "complete"), "true") == 0 || q->page_count == 0 ||
 	    q->last == NULL) {
-		query_free(q);
+		finish(q);
 		return;
 	}
 	if (page_max(q) == 0) {
@@ -155,7 +197,7 @@ page_done(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 		    "message", "messages"));
 
 		emit_gap(pc, q, why);
-		query_free(q);
+		finish(q);
 		return;
 	}
 	g_free(q->after);
@@ -207,7 +249,7 @@ proto_mam_catch_up(struct pconn *pc, const char *room)
 	uuid = xmpp_uuid_gen(pc->ctx);
 	q->queryid = g_strdup(uuid);
 	xmpp_free(pc->ctx, uuid);
-	q->after = history_last_archive_id(pc->acc->name, room);
+	q->after = history_cursor(pc->acc->name, q->archive, room);
 	q->window = q->after == NULL;
 	g_hash_table_insert(queries, q->queryid, q);
 	send_page(pc, q);

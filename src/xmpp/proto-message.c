@@ -194,6 +194,7 @@ handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir,
 	    G_MAXSIZE);
 	g_autoptr(GError) err = NULL;
 	JID_AUTO j = other != NULL ? jid_parse(other, NULL) : NULL;
+	g_autofree char *own = jid_bare_of(own_jid(pc));
 	xmpp_stanza_t *rcpt;
 	struct msg *m;
 
@@ -232,6 +233,8 @@ handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir,
 	    m->id != NULL &&
 	    prefs_get_bool("chat.receipts"))
 		send_receipt(pc, from, m->id);
+	if (a == NULL && m->stanza_id != NULL && own != NULL)
+		proto_mam_heard(pc, own, m->stanza_id);
 	msg_free(m);
 }
 

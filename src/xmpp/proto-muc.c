@@ -474,6 +474,8 @@ room_message(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
 	}
 	if (body == NULL)
 		return;
+	if (a == NULL && sid != NULL)
+		proto_mam_heard(pc, r->jid, sid);
 	if (sid != NULL && room_seen(pc, r, sid)) {
 		log_debug("%s: %s message %s is stored already; not shown "
 		    "again", pc->acc->name, r->jid, sid);

@@ -319,6 +319,32 @@ history_last_archive_id__own_and_room_apart(void **state)
 	assert_null(history_last_archive_id("b", NULL));
 }
 
+static void
+history_cursor__recorded_else_newest_archive_id(void **state)
+{
+	struct msg *m;
+	char *id;
+
+	assert_null(history_cursor("a", "me@x", NULL));
+	m = make(MSG_IN, "bob@x", "chat", NULL, NULL, "S1");
+	assert_true(history_store(m, NULL));
+	msg_free(m);
+	id = history_cursor("a", "me@x", NULL);
+	assert_string_equal(id, "S1");		/* history from before */
+	g_free(id);
+	history_set_cursor("a", "me@x", "S0");
+	id = history_cursor("a", "me@x", NULL);
+	assert_string_equal(id, "S0");		/* the record wins */
+	g_free(id);
+	history_flush();
+	history_close();
+	assert_true(history_open(((struct fixture *)*state)->path, NULL));
+	id = history_cursor("a", "me@x", NULL);
+	assert_string_equal(id, "S0");		/* committed */
+	g_free(id);
+	assert_null(history_cursor("a", "room@c.x", "room@c.x"));
+}
+
 int
 main(void)
 {
@@ -340,6 +366,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    history_last_archive_id__own_and_room_apart,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    history_cursor__recorded_else_newest_archive_id,
 		    setup, teardown),
 	};
 

@@ -5,8 +5,11 @@
 #include <strophe.h>
 
 #include "../helpers/test.h"
+#include <glib/gstdio.h>
 #include "core/account.h"
 #include "core/events.h"
+#include "core/history.h"
+#include "core/loop.h"
 #include "core/prefs.h"
 #include "xmpp/proto-internal.h"
 
@@ -241,6 +244,47 @@ mam_result__only_our_archive_with_our_query_id(void **state)
 	assert_int_equal(bodies->len, 0);
 }
 
+#define LIVE(sid, body) "<message from='bob@example.org/x' to='me@" \
+	"example.org/natter' type='chat'><body>" body "</body><stanza-id " \
+	"xmlns='urn:xmpp:sid:0' by='me@example.org' id='" sid "'/></message>"
+
+static void
+mam_heard__live_id_recorded_only_outside_a_catch_up(void **state)
+{
+	struct pconn *pc = *state;
+	g_autofree char *dir = g_dir_make_tmp("natter-msg-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "h.db", NULL);
+	g_autofree char *lerr = NULL;
+	char *id;
+
+	assert_true(loop_init(&lerr));
+	assert_true(history_open(path, NULL));
+	feed(pc, LIVE("L1", "first"));
+	id = history_cursor("t", "me@example.org", NULL);
+	assert_string_equal(id, "L1");
+	g_free(id);
+	proto_mam_catch_up(pc, NULL);	/* from L1, under way */
+	feed(pc, LIVE("L2", "during"));
+	id = history_cursor("t", "me@example.org", NULL);
+	assert_string_equal(id, "L1");	/* what came before may be missing */
+	g_free(id);
+	g_hash_table_remove_all(pc->iqs);	/* the session ends */
+	feed(pc, LIVE("L3", "after"));
+	id = history_cursor("t", "me@example.org", NULL);
+	assert_string_equal(id, "L3");
+	g_free(id);
+	feed(pc, LIVE("L2", "during"));		/* stored already */
+	assert_int_equal(bodies->len, 3);
+	history_close();
+	(void)g_unlink(path);
+	g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+	g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+	(void)g_unlink(wal);
+	(void)g_unlink(shm);
+	(void)g_rmdir(dir);
+	loop_free();
+}
+
 int
 main(void)
 {
@@ -250,6 +294,7 @@ main(void)
 		T(carbon__received__shown_only_when_inner_to_is_us),
 		T(carbon__wrapper_not_from_us__ignored),
 		T(mam_result__only_our_archive_with_our_query_id),
+		T(mam_heard__live_id_recorded_only_outside_a_catch_up),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
