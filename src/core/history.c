@@ -252,6 +252,43 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/*
+ * Archive positions set since the last flush: "account\narchive" -> id,
+ * both owned. See history_set_cursor().
+ */
+static GHashTable *cursors;
+
+/* Write the archive positions waiting in cursors (in the transaction). */
+static void
+write_cursors(void)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	sqlite3_stmt *st = NULL;
+
+	if (cursors == NULL || g_hash_table_size(cursors) == 0)
+		return;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO archive_cursor "
+	    "(account, archive, id) VALUES (?1, ?2, ?3)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	g_hash_table_iter_init(&it, cursors);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *nl = strchr(k, '\n');
+
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, k, (int)(nl - (const char *)k),
+		    SQLITE_TRANSIENT);
+		bind_text(st, 2, nl + 1);
+		bind_text(st, 3, v);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_warn("history: cannot record an archive position: "
+			    "%s", sqlite3_errmsg(db));
+		g_hash_table_iter_remove(&it);
+	}
+	sqlite3_finalize(st);
+}
+
 /* Insert m in the open transaction; an SQLite result code. */
 static int
 insert(const struct msg *m)
@@ -362,6 +399,7 @@ history_flush(void)
 
 	if (db == NULL || !in_txn || busy)
 		return;
+	write_cursors();
 	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		in_txn = false;
@@ -450,6 +488,7 @@ history_close(void)
 	retries = dropped = 0;
 	retry_delay = RETRY_FIRST_MS;
 	g_clear_pointer(&uncommitted, g_ptr_array_unref);
+	g_clear_pointer(&cursors, g_hash_table_unref);
 	g_clear_pointer(&st_insert, sqlite3_finalize);
 	g_clear_pointer(&st_load, sqlite3_finalize);
 	if (db != NULL)
@@ -752,30 +791,23 @@ history_last_archive_id(const char *account, const char *room)
 
 /*
  * Record that every message of account's archive (a bare JID) up to the
- * one with archive id id is in history, in the open transaction (so it
- * is committed with them). Not recorded while the database is locked:
- * the next catch-up then starts from an older id, which costs only
- * duplicates that are not shown.
+ * one with archive id id is in history. Kept in memory and written in the
+ * transaction of the next flush, after the messages (one write per flush,
+ * not per message); not written while the database is locked, which
+ * costs the next catch-up only duplicates, which are not shown.
  */
 void
 history_set_cursor(const char *account, const char *archive, const char *id)
 {
-	sqlite3_stmt *st = NULL;
-
 	g_return_if_fail(account != NULL && archive != NULL && id != NULL);
-	if (db == NULL || busy || begin() != SQLITE_OK)
+	if (db == NULL)
 		return;
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO archive_cursor "
-	    "(account, archive, id) VALUES (?1, ?2, ?3)", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return;
-	bind_text(st, 1, account);
-	bind_text(st, 2, archive);
-	bind_text(st, 3, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		log_warn("history: cannot record the archive position: %s",
-		    sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	if (cursors == NULL)
+		cursors = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    g_free, g_free);
+	g_hash_table_replace(cursors, g_strdup_printf("%s\n%s", account,
+	    archive), g_strdup(id));
+	(void)begin();		/* so the next flush commits it */
 }
 
 /*
@@ -789,10 +821,14 @@ history_cursor(const char *account, const char *archive, const char *room)
 {
 	sqlite3_stmt *st = NULL;
 	char *id = NULL;
+	g_autofree char *key = NULL;
 
 	g_return_val_if_fail(account != NULL && archive != NULL, NULL);
 	if (db == NULL)
 		return NULL;
+	key = g_strdup_printf("%s\n%s", account, archive);
+	if (cursors != NULL && g_hash_table_contains(cursors, key))
+		return g_strdup(g_hash_table_lookup(cursors, key));
 	if (sqlite3_prepare_v2(db, "SELECT id FROM archive_cursor WHERE "
 	    "account = ?1 AND archive = ?2", -1, &st, NULL) == SQLITE_OK) {
 		bind_text(st, 1, account);

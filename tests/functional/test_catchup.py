@@ -254,3 +254,26 @@ def test_forged_carbons_from_our_own_server_not_shown(home):
     finally:
         b.close()
         srv.close()
+
+
+def test_archive_without_our_last_id_marks_a_gap(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    bob.send(alice, "before")
+    b.wait_event("message-received", body="before")
+    assert b.close() == 0
+    db = sqlite3.connect(home.data / "natter" / "history.db")
+    with db:                       # as if the archive had expired it
+        assert db.execute("UPDATE archive_cursor SET id = 'expired'").rowcount == 1
+    db.close()
+    for i in range(3):
+        bob.send(alice, f"later {i}")
+    bob.do("ping")
+    bob.wait("pong")
+    b = Batch(home, "--xml", "-c", "/connect a")
+    gap = b.wait_event("error", condition="history-gap")
+    assert "no longer has the last message" in gap["text"]
+    caught_up(b)
+    assert sorted(e["body"] for e in received(b, "later ")) == [f"later {i}" for i in range(3)]
+    assert received(b, "before") == []
+    b.close()
