@@ -112,7 +112,7 @@ bool	 proto_mam_result(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_muc_ping_watch(struct pconn *pc, const char *room);
 void	 proto_muc_ping_heard(struct pconn *pc, const char *room);
 void	 proto_muc_ping_forget(const char *account, const char *room);
-void	 proto_muc_archived(struct pconn *pc, const char *room,
+bool	 proto_muc_archived(struct pconn *pc, const char *room,
 	    xmpp_stanza_t *inner, const struct proto_archived *a);
 void	 proto_mam_catch_up(struct pconn *pc, const char *room);
 void	 proto_mam_heard(struct pconn *pc, const char *archive,

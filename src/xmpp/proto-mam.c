@@ -48,6 +48,7 @@ struct mam_query {
 	guint	 count;		/* results taken in, over all pages */
 	guint	 page_count;	/* results in this page */
 	bool	 window;	/* no stored id: only the last page */
+	bool	 reached_stored;	/* a room's last result was stored */
 };
 
 static GHashTable *queries;	/* queryid -> struct mam_query, borrowed */
@@ -191,6 +192,12 @@ page_done(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 		finish(q);
 		return;
 	}
+	/* A room's join history is its newest messages without a hole:
+	 * once the archive reaches one of them, nothing is missing. */
+	if (page_max(q) == 0 && q->reached_stored) {
+		finish(q);
+		return;
+	}
 	if (page_max(q) == 0) {
 		g_autofree char *why = g_strdup_printf("stopped after %u %s "
 		    "(history.catchup)", q->count, str_plural(q->count,
@@ -322,7 +329,7 @@ proto_mam_result(struct pconn *pc, xmpp_stanza_t *st)
 	g_free(q->last);
 	q->last = g_strdup(a.id);
 	if (q->room != NULL)
-		proto_muc_archived(pc, q->room, inner, &a);
+		q->reached_stored = proto_muc_archived(pc, q->room, inner, &a);
 	else
 		proto_message_archived(pc, inner, &a);
 	return true;

@@ -506,9 +506,10 @@ room_message(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
 
 /*
  * A message from the archive of room (XEP-0313 §6, caught up after the
- * join): it must be a groupchat message of that room.
+ * join): it must be a groupchat message of that room. True when it was
+ * stored already (from the history sent on join, or an earlier session).
  */
-void
+bool
 proto_muc_archived(struct pconn *pc, const char *room, xmpp_stanza_t *inner,
     const struct proto_archived *a)
 {
@@ -516,11 +517,14 @@ proto_muc_archived(struct pconn *pc, const char *room, xmpp_stanza_t *inner,
 	const char *from = xmpp_stanza_get_from(inner);
 	JID_AUTO j = from != NULL ? jid_parse(from, NULL) : NULL;
 
-	g_return_if_fail(a != NULL);
+	g_return_val_if_fail(a != NULL, false);
 	if (r == NULL || !r->joined || j == NULL || !jid_bare_equal(from,
 	    room) || g_strcmp0(xmpp_stanza_get_type(inner), "groupchat") != 0)
-		return;
+		return false;
+	if (room_seen(pc, r, a->id))
+		return true;
 	room_message(pc, r, inner, j->resource, a);
+	return false;
 }
 
 static bool

@@ -164,8 +164,34 @@ def test_missed_room_messages_caught_up_once(home, prosody, make_peer):
     assert sorted(e["body"] for e in got) == sorted(f"room missed {i}" for i in range(60))
     assert all(e.get("delay") for e in got)
     assert len([e for e in room_said(b, "seen")]) == 1
+    assert b.find("error", condition="history-gap") is None
     assert b.close() == 0
     assert len(stored(home, "room missed %")) == 60
+
+
+def test_room_bound_reached_inside_join_history_is_no_gap(home, prosody, make_peer):
+    bob = make_peer("bob")
+    bob.do("raw", xml=f"<presence to='{ROOM}/bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    bob.wait("presence", **{"from": f"{ROOM}/bob"})
+    b, alice = login(home, prosody, "-c", "/set history.catchup 5", xml=True)
+    b.send(f"/join {ROOM} nick ally")
+    b.wait_event("room-joined", room=ROOM)
+    say(bob, "seen")
+    b.wait_event("room-message", body="seen")
+    b.send("/disconnect a")
+    b.wait_event("connection-state", state="disconnected")
+    for i in range(12):            # all in the history a join brings
+        say(bob, f"covered {i}")
+    bob.do("ping")
+    bob.wait("pong")
+    n = len(b.events)
+    b.send("/connect a")
+    wait_for(lambda: any(e["event"] == "raw-in" and f'from="{ROOM}"' in e["xml"]
+                         and "<fin " in e["xml"] for e in b.events[n:]),
+             10, "the room's catch-up to end")
+    assert len(room_said(b, "covered ")) == 12
+    assert b.find("error", condition="history-gap") is None
+    b.close()
 
 
 def test_catch_up_bound_marks_a_gap(home, prosody, make_peer):
@@ -206,13 +232,14 @@ def test_room_self_ping_notices_a_silent_leave_and_rejoins(home, prosody, make_p
     b, alice = login(home, prosody, "-c", "/set muc.self_ping 1", xml=True)
     b.send(f"/join {ROOM} nick ally")
     b.wait_event("room-joined", room=ROOM)
+    caught_up(b, ROOM)
+    n = len(b.events)
     forget_occupant(prosody, ROOM, "ally")
     say(bob, "said while you were out")
     bob.do("ping")
     bob.wait("pong")
     left = b.wait_event("room-left", room=ROOM, code="self-ping", timeout=10)
     assert "not-acceptable" in left["reason"]
-    n = len(b.events)
     wait_for(lambda: len([e for e in b.events if e["event"] == "room-joined"]) == 2,
              10, "the room joined again")
     b.wait_event("room-message", body="said while you were out")
@@ -277,3 +304,32 @@ def test_archive_without_our_last_id_marks_a_gap(home, prosody, make_peer):
     assert sorted(e["body"] for e in received(b, "later ")) == [f"later {i}" for i in range(3)]
     assert received(b, "before") == []
     b.close()
+
+
+def test_room_gap_marked_in_the_room_window(home, prosody, make_peer):
+    from natterlib import Tui
+    bob = make_peer("bob")
+    bob.do("raw", xml=f"<presence to='{ROOM}/bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>")
+    bob.wait("presence", **{"from": f"{ROOM}/bob"})
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port, nick="ally")
+    home.trust(prosody.fingerprint())
+    t = Tui(home, "-a", "a")
+    try:
+        t.wait_screen(r"\[alice@localhost online\]")
+        t.command("/set history.catchup 5")
+        t.command(f"/join {ROOM}")
+        say(bob, "seen first")
+        t.wait_screen(r"<bob> seen first")
+        t.command("/disconnect a")
+        t.wait_screen(r"disconnected")
+        for i in range(60):        # more than the join history's 50
+            say(bob, f"while away {i}")
+        bob.do("ping")
+        bob.wait("pong")
+        t.command("/connect a")
+        t.wait_screen(r"catch-up of lounge@conference\.localhost: stopped after "
+                      r"5 messages \(history\.catchup\);\s+messages may be missing here")
+        assert "#lounge" in t.screen() or ROOM in t.screen()
+    finally:
+        t.close()
