@@ -333,3 +333,49 @@ def test_room_gap_marked_in_the_room_window(home, prosody, make_peer):
         assert "#lounge" in t.screen() or ROOM in t.screen()
     finally:
         t.close()
+
+
+def test_room_self_ping_errors_that_mean_joined_keep_the_room(home):
+    """XEP-0410 §3.2: service-unavailable (the occupant's client does not
+    answer pings) means we are in; not-acceptable means we are not."""
+    from fakeserver import FakeServer
+    room = "den@conference.localhost"
+    answers = ["service-unavailable", "not-acceptable"]   # then results
+    seen = []                      # what natter sent the room, in order
+
+    def on_stanza(srv, text):
+        if text.startswith("<presence") and f'to="{room}/ally"' in text:
+            seen.append("join")
+            srv.send(f"<presence from='{room}/ally'><x xmlns='http://jabber.org/protocol/muc#user'>"
+                     "<item affiliation='none' role='participant'/><status code='110'/></x></presence>")
+
+    def on_iq(srv, text):
+        if "urn:xmpp:ping" not in text or room not in text:
+            return False
+        iq_id = re.search(r'id="([^"]+)"', text).group(1)
+        n = len([x for x in seen if x.startswith("ping")])
+        if n < len(answers):
+            seen.append("ping " + answers[n])
+            srv.send(f"<iq type='error' id='{iq_id}' from='{room}/ally'><error type='cancel'>"
+                     f"<{answers[n]} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")
+        else:
+            seen.append("ping result")
+            srv.send(f"<iq type='result' id='{iq_id}' from='{room}/ally'/>")
+        return True
+
+    srv = FakeServer(on_stanza=on_stanza, on_iq=on_iq)
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    b = Batch(home, "-c", "/set muc.self_ping 1", "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        b.send(f"/join {room} nick ally")
+        b.wait_event("room-joined", room=room)
+        left = b.wait_event("room-left", room=room, code="self-ping", timeout=10)
+        assert "not-acceptable" in left["reason"]
+        wait_for(lambda: "ping result" in seen, 10, "a ping after the new join")
+        assert seen[:5] == ["join", "ping service-unavailable", "ping not-acceptable",
+                            "join", "ping result"], seen
+        assert len([e for e in b.events if e["event"] == "room-left"]) == 1
+    finally:
+        b.close()
+        srv.close()
