@@ -110,11 +110,6 @@ page_max(struct mam_query *q)
 }
 
 /*
- * The answer to a page (XEP-0313 §4.3): <fin complete='true'/> ends the
- * catch-up; otherwise the next page starts after the last result, unless
- * the bound is reached (a gap).
- */
-/*
  * The catch-up is over: everything up to its last result is in history
  * now (what it could not fetch was reported as a gap).
  */
@@ -156,6 +151,12 @@ proto_mam_heard(struct pconn *pc, const char *archive, const char *id)
 		history_set_cursor(pc->acc->name, archive, id);
 }
 
+/*
+ * The answer to a page (XEP-0313 §4.3): <fin complete='true'/> ends the
+ * catch-up; otherwise the next page starts after the last result, unless
+ * the bound is reached (a gap). An archive that does not answer in time
+ * leaves a gap too; one that refuses (no MAM there) is only logged.
+ */
 static void
 page_done(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 {
@@ -177,6 +178,8 @@ page_done(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 			send_page(pc, q);
 			return;
 		}
+		if (proto_iq_timed_out(reply))
+			emit_gap(pc, q, "the archive did not answer in time");
 		log_info("%s: no catch-up from the archive of %s: %s",
 		    pc->acc->name, q->archive, e.condition != NULL ?
 		    e.condition : "error");
@@ -235,7 +238,8 @@ send_page(struct pconn *pc, struct mam_query *q)
 
 /*
  * Catch up from an archive: room's (a joined room's JID) or, room NULL,
- * our own. Starts after the newest archive id stored in history.
+ * our own. Starts after the position recorded in history (see
+ * history_cursor()); with none, takes the archive's last page.
  */
 void
 proto_mam_catch_up(struct pconn *pc, const char *room)
