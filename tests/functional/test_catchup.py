@@ -379,3 +379,27 @@ def test_room_self_ping_errors_that_mean_joined_keep_the_room(home):
     finally:
         b.close()
         srv.close()
+
+
+def test_missed_while_disconnected_caught_up_once(home, prosody, make_peer):
+    """The same within one run: /disconnect, messages, /connect."""
+    bob = make_peer("bob")
+    b, alice = login(home, prosody, xml=True)
+    caught_up(b)
+    bob.send(alice, "before")
+    b.wait_event("message-received", body="before")
+    b.send("/disconnect a")
+    b.wait_event("connection-state", state="disconnected")
+    for i in range(20):
+        bob.send(alice, f"gone {i}")
+    bob.do("ping")
+    bob.wait("pong")
+    n = len(b.events)
+    b.send("/connect a")
+    wait_for(lambda: any(e["event"] == "raw-in" and 'complete="true"' in e["xml"]
+                         for e in b.events[n:]), 15, "the catch-up to end")
+    assert sorted(e["body"] for e in received(b, "gone ")) == \
+        sorted(f"gone {i}" for i in range(20))
+    assert len(received(b, "before")) == 1
+    assert b.close() == 0
+    assert len(stored(home, "gone %")) == 20
