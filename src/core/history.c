@@ -773,11 +773,13 @@ history_last_archive_id(const char *account, const char *room)
 
 	g_return_val_if_fail(account != NULL, NULL);
 	if (db == NULL || sqlite3_prepare_v2(db, room != NULL ?
-	    "SELECT stanza_id FROM messages WHERE account = ?1 AND peer = ?2 "
-	    "AND type = 'groupchat' AND stanza_id IS NOT NULL ORDER BY row "
-	    "DESC LIMIT 1" :
-	    "SELECT stanza_id FROM messages WHERE account = ?1 AND type IS NOT "
-	    "'groupchat' AND stanza_id IS NOT NULL ORDER BY row DESC LIMIT 1",
+	    "SELECT stanza_id FROM messages INDEXED BY messages_peer WHERE "
+	    "account = ?1 AND peer = ?2 AND type = 'groupchat' AND stanza_id "
+	    "IS NOT NULL ORDER BY row DESC LIMIT 1" :
+	    /* newest first, stopping at the first one (not by the index) */
+	    "SELECT stanza_id FROM messages NOT INDEXED WHERE account = ?1 AND "
+	    "type IS NOT 'groupchat' AND stanza_id IS NOT NULL ORDER BY row "
+	    "DESC LIMIT 1",
 	    -1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	bind_text(st, 1, account);
