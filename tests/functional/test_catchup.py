@@ -44,7 +44,7 @@ def test_carbons_answered_before_initial_presence(home, prosody):
                         e["xml"].startswith("<presence"), "initial presence")
     assert enable < answer < presence
     assert 'type="result"' in evs[answer]["xml"]
-    b.close()
+    assert b.close() == 0
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def test_room_bound_reached_inside_join_history_is_no_gap(home, prosody, make_pe
              10, "the room's catch-up to end")
     assert len(room_said(b, "covered ")) == 12
     assert b.find("error", condition="history-gap") is None
-    b.close()
+    assert b.close() == 0
 
 
 def test_catch_up_bound_marks_a_gap(home, prosody, make_peer):
@@ -208,7 +208,7 @@ def test_catch_up_bound_marks_a_gap(home, prosody, make_peer):
     gap = b.wait_event("error", condition="history-gap")
     assert "stopped after 10 messages" in gap["text"]
     assert "messages may be missing" in gap["text"]
-    b.close()
+    assert b.close() == 0
 
 
 def forget_occupant(prosody, room, nick):
@@ -247,7 +247,7 @@ def test_room_self_ping_notices_a_silent_leave_and_rejoins(home, prosody, make_p
                          and 'complete="true"' in e["xml"] for e in b.events[n:]),
              10, "the room's catch-up to end")
     assert len(room_said(b, "said while you were out")) == 1
-    b.close()
+    assert b.close() == 0
 
 
 def test_forged_carbons_from_our_own_server_not_shown(home):
@@ -303,7 +303,7 @@ def test_archive_without_our_last_id_marks_a_gap(home, prosody, make_peer):
     caught_up(b)
     assert sorted(e["body"] for e in received(b, "later ")) == [f"later {i}" for i in range(3)]
     assert received(b, "before") == []
-    b.close()
+    assert b.close() == 0
 
 
 def test_room_gap_marked_in_the_room_window(home, prosody, make_peer):
