@@ -73,6 +73,13 @@ static const char schema[] =
 	" encryption TEXT, corrects TEXT);"
 	"CREATE INDEX IF NOT EXISTS messages_peer"
 	" ON messages(account, peer, row);"
+	"CREATE INDEX IF NOT EXISTS messages_stanza_id"
+	" ON messages(account, stanza_id) WHERE stanza_id IS NOT NULL;"
+	/* Per archive (our own: our bare JID; a room's: its JID), the id up
+	 * to which every message is in history: see history_set_cursor(). */
+	"CREATE TABLE IF NOT EXISTS archive_cursor (account TEXT NOT NULL,"
+	" archive TEXT NOT NULL, id TEXT NOT NULL,"
+	" PRIMARY KEY (account, archive));"
 	/* Full-text index of the bodies (FTS5, external content), filled
 	 * in the background: see index_some(). */
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body,"
@@ -249,6 +256,43 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/*
+ * Archive positions set since the last flush: "account\narchive" -> id,
+ * both owned. See history_set_cursor().
+ */
+static GHashTable *cursors;
+
+/* Write the archive positions waiting in cursors (in the transaction). */
+static void
+write_cursors(void)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	sqlite3_stmt *st = NULL;
+
+	if (cursors == NULL || g_hash_table_size(cursors) == 0)
+		return;
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO archive_cursor "
+	    "(account, archive, id) VALUES (?1, ?2, ?3)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	g_hash_table_iter_init(&it, cursors);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const char *nl = strchr(k, '\n');
+
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, k, (int)(nl - (const char *)k),
+		    SQLITE_TRANSIENT);
+		bind_text(st, 2, nl + 1);
+		bind_text(st, 3, v);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			log_warn("history: cannot record an archive position: "
+			    "%s", sqlite3_errmsg(db));
+		g_hash_table_iter_remove(&it);
+	}
+	sqlite3_finalize(st);
+}
+
 /* Insert m in the open transaction; an SQLite result code. */
 static int
 insert(const struct msg *m)
@@ -359,6 +403,7 @@ history_flush(void)
 
 	if (db == NULL || !in_txn || busy)
 		return;
+	write_cursors();
 	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		in_txn = false;
@@ -447,6 +492,7 @@ history_close(void)
 	retries = dropped = 0;
 	retry_delay = RETRY_FIRST_MS;
 	g_clear_pointer(&uncommitted, g_ptr_array_unref);
+	g_clear_pointer(&cursors, g_hash_table_unref);
 	g_clear_pointer(&st_insert, sqlite3_finalize);
 	g_clear_pointer(&st_load, sqlite3_finalize);
 	if (db != NULL)
@@ -723,4 +769,127 @@ history_state(const char *account, const char *id)
 		state = g_strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return state;
+}
+
+/* How many of a conversation's newest rows history_seen() compares ids
+ * with (archive ids are looked up through their index). */
+#define SEEN_WINDOW 2000
+
+/*
+ * True when m is stored already: a row of the same account and
+ * conversation with m's archive id (stanza-id), or, with by_ids, among
+ * the conversation's SEEN_WINDOW newest rows one with m's origin-id or
+ * (same direction) m's message id.
+ */
+bool
+history_seen(const struct msg *m, bool by_ids)
+{
+	sqlite3_stmt *st = NULL;
+	bool seen;
+
+	g_return_val_if_fail(m != NULL, false);
+	if (db == NULL)
+		return false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM messages WHERE account = ?1 "
+	    "AND stanza_id = ?3 AND peer = ?2 UNION ALL SELECT 1 FROM (SELECT "
+	    "origin_id, id, dir FROM messages WHERE account = ?1 AND peer = ?2 "
+	    "AND ?4 ORDER BY row DESC LIMIT ?7) WHERE origin_id = ?5 OR "
+	    "(id = ?6 AND dir = ?8) LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		log_warn("history: cannot look up a message: %s",
+		    sqlite3_errmsg(db));
+		return false;
+	}
+	bind_text(st, 1, m->account);
+	bind_text(st, 2, m->peer);
+	bind_text(st, 3, m->stanza_id);
+	sqlite3_bind_int(st, 4, by_ids);
+	bind_text(st, 5, m->origin_id);
+	bind_text(st, 6, m->id);
+	sqlite3_bind_int(st, 7, SEEN_WINDOW);
+	sqlite3_bind_int(st, 8, m->dir);
+	seen = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return seen;
+}
+
+/*
+ * The archive id (XEP-0359 stanza-id) of the newest message stored from
+ * an archive: account's own (room NULL: its one-to-one messages) or
+ * room's. A new string, or NULL when none is stored.
+ */
+char *
+history_last_archive_id(const char *account, const char *room)
+{
+	sqlite3_stmt *st = NULL;
+	char *id = NULL;
+
+	g_return_val_if_fail(account != NULL, NULL);
+	if (db == NULL || sqlite3_prepare_v2(db, room != NULL ?
+	    "SELECT stanza_id FROM messages INDEXED BY messages_peer WHERE "
+	    "account = ?1 AND peer = ?2 AND type = 'groupchat' AND stanza_id "
+	    "IS NOT NULL ORDER BY row DESC LIMIT 1" :
+	    /* newest first, stopping at the first one (not by the index) */
+	    "SELECT stanza_id FROM messages NOT INDEXED WHERE account = ?1 AND "
+	    "type IS NOT 'groupchat' AND stanza_id IS NOT NULL ORDER BY row "
+	    "DESC LIMIT 1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	bind_text(st, 1, account);
+	if (room != NULL)
+		bind_text(st, 2, room);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = col(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/*
+ * Record that every message of account's archive (a bare JID) up to the
+ * one with archive id id is in history. Kept in memory and written in the
+ * transaction of the next flush, after the messages (one write per flush,
+ * not per message); not written while the database is locked, which
+ * costs the next catch-up only duplicates, which are not shown.
+ */
+void
+history_set_cursor(const char *account, const char *archive, const char *id)
+{
+	g_return_if_fail(account != NULL && archive != NULL && id != NULL);
+	if (db == NULL)
+		return;
+	if (cursors == NULL)
+		cursors = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    g_free, g_free);
+	g_hash_table_replace(cursors, g_strdup_printf("%s\n%s", account,
+	    archive), g_strdup(id));
+	(void)begin();		/* so the next flush commits it */
+}
+
+/*
+ * Where a catch-up of account's archive should start: the id recorded by
+ * history_set_cursor(), else (history from before the record) the newest
+ * archive id stored from it (room: the room's JID, NULL for our own
+ * archive). A new string, or NULL.
+ */
+char *
+history_cursor(const char *account, const char *archive, const char *room)
+{
+	sqlite3_stmt *st = NULL;
+	char *id = NULL;
+	g_autofree char *key = NULL;
+
+	g_return_val_if_fail(account != NULL && archive != NULL, NULL);
+	if (db == NULL)
+		return NULL;
+	key = g_strdup_printf("%s\n%s", account, archive);
+	if (cursors != NULL && g_hash_table_contains(cursors, key))
+		return g_strdup(g_hash_table_lookup(cursors, key));
+	if (sqlite3_prepare_v2(db, "SELECT id FROM archive_cursor WHERE "
+	    "account = ?1 AND archive = ?2", -1, &st, NULL) == SQLITE_OK) {
+		bind_text(st, 1, account);
+		bind_text(st, 2, archive);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = col(st, 0);
+		sqlite3_finalize(st);
+	}
+	return id != NULL ? id : history_last_archive_id(account, room);
 }

@@ -20,6 +20,13 @@ gint64		 history_row_of(const struct msg *m);
 void		 history_set_state(const char *account, const char *id,
 		    const char *state, const char *reason);
 char		*history_state(const char *account, const char *id);
+bool		 history_seen(const struct msg *m, bool by_ids);
+char		*history_last_archive_id(const char *account,
+		    const char *room);
+void		 history_set_cursor(const char *account, const char *archive,
+		    const char *id);
+char		*history_cursor(const char *account, const char *archive,
+		    const char *room);
 GPtrArray	*history_search(const char *account, const char *peer,
 		    const char *text, guint limit, GError **error);
 

@@ -102,6 +102,24 @@ stage_queue(struct msg *m, GError **error)
 	return true;
 }
 
+/*
+ * A message already stored is not shown or stored again: one the server
+ * archived (stanza-id) that came live and again from the archive or as
+ * offline storage, or one of ours the archive gives back (origin-id).
+ * Stops the message without an error.
+ */
+static bool
+stage_dedup(struct msg *m, GError **error)
+{
+	if (m->stanza_id == NULL && !m->archived)
+		return true;
+	if (!history_seen(m, m->archived))
+		return true;
+	log_debug("%s: message %s with %s is stored already; not shown again",
+	    m->account, m->stanza_id != NULL ? m->stanza_id : m->id, m->peer);
+	return false;
+}
+
 static bool
 stage_store(struct msg *m, GError **error)
 {
@@ -153,6 +171,7 @@ stage_emit(struct msg *m, GError **error)
 static const struct msg_stage stages_in[] = {
 	{ "check", stage_check },
 	/* { "decrypt", ... } comes with OTR */
+	{ "dedup", stage_dedup },
 	{ "store", stage_store },
 	{ "model", stage_model },
 	{ "emit", stage_emit },
@@ -191,14 +210,15 @@ run_stages(const struct msg_stage *s, struct msg *m, GError **error)
 
 /*
  * Run a message that came from the network through the receiving stages:
- * an incoming one, or a carbon of one we sent from another device. m stays
- * the caller's.
+ * an incoming one, or a carbon or archived copy of one we sent from
+ * another device. m stays the caller's. False with error NULL when the
+ * message was stored already (not shown again).
  */
 bool
 msg_pipeline_in(struct msg *m, GError **error)
 {
-	g_return_val_if_fail(m != NULL && (m->dir == MSG_IN || m->carbon),
-	    false);
+	g_return_val_if_fail(m != NULL && (m->dir == MSG_IN || m->carbon ||
+	    m->archived), false);
 	return run_stages(stages_in, m, error);
 }
 

@@ -29,6 +29,7 @@ struct msg {
 	bool		 delayed;	/* XEP-0203 */
 	bool		 carbon;	/* XEP-0280 copy from another device */
 	bool		 receipt;	/* XEP-0184 receipt requested */
+	bool		 archived;	/* XEP-0313 result of a catch-up */
 	gint64		 row;		/* history row, 0 when not stored */
 };
 

@@ -50,6 +50,11 @@ const struct pref_def pref_table[] = {
 	{ "exec.max_output", PREF_INT, "1024", 1, 1048576, NULL,
 	  "KiB of output a /exec job may print (all lines together); past "
 	  "it the job is stopped, so a flood cannot fill memory." },
+	{ "history.catchup", PREF_INT, "500", 0, 10000, NULL,
+	  "At most how many messages natter fetches from an archive (XEP-0313:"
+	  " the server's for chats, each room's) on each new session, to catch"
+	  " up on what arrived while it was offline; 0: no catch-up. When more"
+	  " were missed, a marked line says messages may be missing." },
 	{ "hook.timeout", PREF_INT, "60", 1, 86400, NULL,
 	  "Seconds a /hook command may run before it is stopped." },
 	{ "iq.timeout", PREF_INT, "30", 1, 600, NULL,
@@ -66,6 +71,10 @@ const struct pref_def pref_table[] = {
 	{ "muc.highlight", PREF_STRING, "", 0, 0, NULL,
 	  "Comma-separated words that highlight a room window like your "
 	  "nick does." },
+	{ "muc.self_ping", PREF_INT, "300", 0, 86400, NULL,
+	  "Seconds a joined room may stay quiet before natter checks that it "
+	  "is still in it (XEP-0410 self-ping) and joins it again if the room "
+	  "has forgotten it; 0: never." },
 	{ "notify.command", PREF_STRING, "", 0, 0, NULL,
 	  "Program run (no shell) with a title and a text for each private "
 	  "message or mention in a window you are not reading, e.g. "

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "core/account.h"
+#include "core/msg.h"
 #include "proto-conn.h"
 #include "proto-lifecycle.h"
 
@@ -74,6 +75,8 @@ struct proto_error {
 	char	*text;		/* the server's words (one line), or NULL */
 };
 
+typedef void proto_session_fn(struct pconn *pc);
+void	 proto_carbons_enable(struct pconn *pc, proto_session_fn *then);
 typedef void proto_iq_fn(struct pconn *pc, xmpp_stanza_t *reply, void *data);
 
 void	 proto_iq_send(struct pconn *pc, xmpp_stanza_t *iq, const char *to,
@@ -109,8 +112,26 @@ void	 proto_presence_session_ended(struct pconn *pc, bool user_quit);
 void	 proto_muc_send_presence(struct pconn *pc);
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
-void	 proto_message_enable_carbons(struct pconn *pc);
 void	 proto_send_init(void);
+/* A message from an archive: its archive id and original time. */
+struct proto_archived {
+	const char	*id;	/* XEP-0359 stanza-id given by the archive */
+	gint64		 time;	/* microseconds, from the result's delay; or 0 */
+};
+
+void	 proto_message_archived(struct pconn *pc, xmpp_stanza_t *inner,
+	    const struct proto_archived *a);
+bool	 proto_mam_result(struct pconn *pc, xmpp_stanza_t *st);
+void	 proto_muc_ping_watch(struct pconn *pc, const char *room);
+void	 proto_muc_ping_heard(struct pconn *pc, const char *room);
+void	 proto_muc_ping_forget(const char *account, const char *room);
+bool	 proto_muc_archived(struct pconn *pc, const char *room,
+	    xmpp_stanza_t *inner, const struct proto_archived *a);
+void	 proto_mam_catch_up(struct pconn *pc, const char *room);
+void	 proto_mam_heard(struct pconn *pc, const char *archive,
+	    const char *id);
+bool	 proto_message_direction_ok(struct pconn *pc, xmpp_stanza_t *inner,
+	    enum msg_dir dir, const char *what);
 bool	 proto_block_push(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_block_fetch(struct pconn *pc);
 bool	 proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st);

@@ -166,12 +166,26 @@ private_from_room(struct pconn *pc, struct msg *m)
 	return true;
 }
 
+/* What an archive result adds to the message it carries (XEP-0313). */
+static void
+set_archived(struct msg *m, const struct proto_archived *a)
+{
+	g_free(m->stanza_id);
+	m->stanza_id = g_strdup(a->id);
+	if (a->time != 0) {
+		m->time = a->time;
+		m->delayed = true;
+	}
+	m->archived = true;
+}
+
 /*
- * Handle one message stanza. carbon_dir is MSG_IN for a plain message,
- * and the direction of a carbon copy otherwise.
+ * Handle one message stanza: a plain one (MSG_IN), a carbon copy (its
+ * direction) or one from an archive (a, else NULL).
  */
 static void
-handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir)
+handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir,
+    const struct proto_archived *a)
 {
 	const char *from = xmpp_stanza_get_from(st);
 	const char *to = xmpp_stanza_get_to(st);
@@ -180,15 +194,16 @@ handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir)
 	    G_MAXSIZE);
 	g_autoptr(GError) err = NULL;
 	JID_AUTO j = other != NULL ? jid_parse(other, NULL) : NULL;
+	g_autofree char *own = jid_bare_of(own_jid(pc));
 	xmpp_stanza_t *rcpt;
 	struct msg *m;
 
 	if (j == NULL)
 		return;
-	if (dir == MSG_IN)
+	if (dir == MSG_IN && a == NULL)
 		chat_state_of(pc, st, from);
 	rcpt = xmpp_stanza_get_child_by_ns(st, NS_RECEIPTS);
-	if (rcpt != NULL && dir == MSG_IN &&
+	if (rcpt != NULL && dir == MSG_IN && a == NULL &&
 	    g_strcmp0(xmpp_stanza_get_name(rcpt), "received") == 0 &&
 	    xmpp_stanza_get_attribute(rcpt, "id") != NULL)
 		emit_receipt(pc, from, xmpp_stanza_get_attribute(rcpt, "id"));
@@ -206,15 +221,69 @@ handle(struct pconn *pc, xmpp_stanza_t *st, bool carbon, enum msg_dir dir)
 	m->type = g_strdup(xmpp_stanza_get_type(st) != NULL ?
 	    xmpp_stanza_get_type(st) : "normal");
 	parse_meta(pc, st, m);
+	if (a != NULL)
+		set_archived(m, a);
 	m->receipt = rcpt != NULL &&
 	    g_strcmp0(xmpp_stanza_get_name(rcpt), "request") == 0;
-	if (!msg_pipeline_in(m, &err))
-		log_warn("%s: message from %s dropped: %s", pc->acc->name,
-		    other, err != NULL ? err->message : "?");
-	else if (m->receipt && !carbon && dir == MSG_IN && m->id != NULL &&
+	if (!msg_pipeline_in(m, &err)) {
+		if (err != NULL)
+			log_warn("%s: message from %s dropped: %s",
+			    pc->acc->name, other, err->message);
+	} else if (m->receipt && !carbon && a == NULL && dir == MSG_IN &&
+	    m->id != NULL &&
 	    prefs_get_bool("chat.receipts"))
 		send_receipt(pc, from, m->id);
+	if (a == NULL && m->stanza_id != NULL && own != NULL)
+		proto_mam_heard(pc, own, m->stanza_id);
 	msg_free(m);
+}
+
+/*
+ * XEP-0280 §11: a forwarded copy (carbon, archive result) must fit its
+ * direction: one we sent (dir MSG_OUT) comes from our own bare JID, one
+ * we received (MSG_IN) is addressed to it. Otherwise whoever built it is
+ * putting words in our mouth (or showing us what was not ours); it is
+ * logged and dropped. what names the wrapper for the log.
+ *   <sent><forwarded><message from='me@x/phone' to='bob@y'/>
+ */
+bool
+proto_message_direction_ok(struct pconn *pc, xmpp_stanza_t *inner,
+    enum msg_dir dir, const char *what)
+{
+	const char *jid = dir == MSG_OUT ? xmpp_stanza_get_from(inner) :
+	    xmpp_stanza_get_to(inner);
+	g_autofree char *own = jid_bare_of(own_jid(pc));
+
+	if (jid != NULL && own != NULL && jid_bare_equal(jid, own))
+		return true;
+	log_warn("%s: ignoring a %s of a message %s %s (not our account)",
+	    pc->acc->name, what, dir == MSG_OUT ? "sent by" : "sent to",
+	    jid != NULL ? jid : "(nobody)");
+	return false;
+}
+
+/*
+ * A one-to-one message from our own archive (XEP-0313), a.id its archive
+ * id: through the receive pipeline like any other (shown and stored once),
+ * ours when it is from our own account, else it must be addressed to us.
+ */
+void
+proto_message_archived(struct pconn *pc, xmpp_stanza_t *inner,
+    const struct proto_archived *a)
+{
+	const char *from = xmpp_stanza_get_from(inner);
+	g_autofree char *own = jid_bare_of(own_jid(pc));
+	enum msg_dir dir = from != NULL && own != NULL &&
+	    jid_bare_equal(from, own) ? MSG_OUT : MSG_IN;
+	const char *type = xmpp_stanza_get_type(inner);
+
+	g_return_if_fail(pc != NULL && inner != NULL && a != NULL);
+	if (g_strcmp0(type, "error") == 0 || g_strcmp0(type, "groupchat") == 0
+	    || g_strcmp0(type, "headline") == 0)
+		return;
+	if (!proto_message_direction_ok(pc, inner, dir, "archive result"))
+		return;
+	handle(pc, inner, false, dir, a);
 }
 
 /* XEP-0280 §7: a carbon is accepted only from our own bare JID. */
@@ -243,13 +312,16 @@ handle_carbon(struct pconn *pc, xmpp_stanza_t *st)
 	    NULL;
 	if (inner == NULL || !prefs_get_bool("chat.carbons"))
 		return true;
+	if (!proto_message_direction_ok(pc, inner, name[0] == 's' ? MSG_OUT :
+	    MSG_IN, "carbon"))
+		return true;
 	if (g_strcmp0(xmpp_stanza_get_type(inner), "error") == 0) {
 		/* A bounce answering another of our resources. */
 		log_debug("%s: a carbon of an error for %s; ignored",
 		    pc->acc->name, xmpp_stanza_get_to(inner));
 		return true;
 	}
-	handle(pc, inner, true, name[0] == 's' ? MSG_OUT : MSG_IN);
+	handle(pc, inner, true, name[0] == 's' ? MSG_OUT : MSG_IN, NULL);
 	return true;
 }
 
@@ -311,6 +383,8 @@ proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	struct pconn *pc = userdata;
 	const char *type = xmpp_stanza_get_type(st);
 
+	if (proto_mam_result(pc, st))
+		return 1;
 	if (proto_muc_message_in(pc, st))
 		return 1;
 	if (g_strcmp0(type, "headline") == 0)
@@ -322,7 +396,7 @@ proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 		report_error(pc, st);
 		return 1;
 	}
-	handle(pc, st, false, MSG_IN);
+	handle(pc, st, false, MSG_IN, NULL);
 	(void)conn;
 	return 1;
 }
@@ -339,20 +413,6 @@ add_child(xmpp_ctx_t *ctx, xmpp_stanza_t *parent, const char *name,
 		xmpp_stanza_set_attribute(c, attr, value);
 	xmpp_stanza_add_child(parent, c);
 	xmpp_stanza_release(c);
-}
-
-/* XEP-0280 §4: ask the server for carbons (before initial presence). */
-void
-proto_message_enable_carbons(struct pconn *pc)
-{
-	xmpp_stanza_t *iq;
-
-	if (!prefs_get_bool("chat.carbons"))
-		return;
-	iq = xmpp_iq_new(pc->ctx, "set", NULL);
-	add_child(pc->ctx, iq, "enable", NS_CARBONS, NULL, NULL);
-	proto_iq_send(pc, iq, NULL, NULL, NULL, NULL);
-	xmpp_stanza_release(iq);
 }
 
 /* XEP-0085: send a standalone chat state to peer. */

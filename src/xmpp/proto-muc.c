@@ -29,6 +29,7 @@
 #define NS_CONFERENCE "jabber:x:conference"
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_DATA "jabber:x:data"
+#define NS_SID "urn:xmpp:sid:0"
 #define TEXT_MAX 4096
 
 /* Status codes of an <x xmlns='muc#user'/>, as " 110 201" (new string). */
@@ -301,8 +302,10 @@ static void
 self_joined(struct pconn *pc, struct room *r, const char *codes)
 {
 	r->joined = true;
+	proto_muc_ping_watch(pc, r->jid);	/* XEP-0410 */
 	if (!has_code(codes, "201")) {
 		emit_joined(pc, r, codes, NULL);
+		proto_mam_catch_up(pc, r->jid);	/* XEP-0313 §6 */
 		return;
 	}
 	if (!created(pc, r, codes))
@@ -356,6 +359,7 @@ proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st)
 
 	if (r == NULL)
 		return false;
+	proto_muc_ping_heard(pc, r->jid);
 	if (g_strcmp0(type, "error") == 0) {
 		if (r->joined)
 			occupant_error(pc, r, st, j->resource);
@@ -383,7 +387,7 @@ proto_muc_presence_in(struct pconn *pc, xmpp_stanza_t *st)
 
 static void
 store(struct pconn *pc, struct room *r, const char *nick, const char *body,
-    const char *id, gint64 time)
+    const char *id, const char *stanza_id, gint64 time)
 {
 	bool own = g_strcmp0(nick, r->nick) == 0;
 	struct msg *m;
@@ -397,28 +401,77 @@ store(struct pconn *pc, struct room *r, const char *nick, const char *body,
 	g_free(m->type);
 	m->type = g_strdup("groupchat");
 	m->id = g_strdup(id);
+	m->stanza_id = g_strdup(stanza_id);
 	m->time = time;
 	if (!history_store(m, &err))
 		ev_emit_text(EV_ERROR, pc->acc->name, "%s", err->message);
 	msg_free(m);
 }
 
+/* XEP-0359: the room's archive id of a message (only the room's own). */
+static char *
+room_stanza_id(struct room *r, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *c;
+
+	for (c = xmpp_stanza_get_children(st); c != NULL;
+	    c = xmpp_stanza_get_next(c))
+		if (g_strcmp0(xmpp_stanza_get_name(c), "stanza-id") == 0 &&
+		    g_strcmp0(xmpp_stanza_get_ns(c), NS_SID) == 0 &&
+		    jid_bare_equal(r->jid, xmpp_stanza_get_attribute(c, "by")))
+			return g_strdup(xmpp_stanza_get_attribute(c, "id"));
+	return NULL;
+}
+
+/* True when the message with archive id sid is in r's history already. */
+static bool
+room_seen(struct pconn *pc, struct room *r, const char *sid)
+{
+	struct msg *m = msg_new(MSG_IN, pc->acc->name, r->jid, NULL);
+	bool seen;
+
+	m->stanza_id = g_strdup(sid);
+	seen = history_seen(m, false);
+	msg_free(m);
+	return seen;
+}
+
+/* Microseconds of the original time: the archive's or the delay's. */
+static gint64
+room_time(xmpp_stanza_t *st, const struct proto_archived *a)
+{
+	xmpp_stanza_t *d = xmpp_stanza_get_child_by_ns(st, NS_DELAY);
+	const char *stamp = d != NULL ? xmpp_stanza_get_attribute(d, "stamp") :
+	    NULL;
+	g_autoptr(GDateTime) t = NULL;
+
+	if (a != NULL && a->time != 0)
+		return a->time;
+	t = stamp != NULL ? g_date_time_new_from_iso8601(stamp, NULL) : NULL;
+	return t != NULL ? g_date_time_to_unix(t) * G_USEC_PER_SEC : 0;
+}
+
+/*
+ * A room message: live, from the history sent on join (delayed), or from
+ * the room's archive (a). One with an archive id is shown and stored once
+ * (XEP-0313 catch-up after the join history); a delayed one without is
+ * shown and not stored, as it may be stored already.
+ */
 static void
 room_message(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
-    const char *nick)
+    const char *nick, const struct proto_archived *a)
 {
 	g_autofree char *body = proto_child_text(pc, st, "body", G_MAXSIZE);
 	g_autofree char *subject = proto_child_text(pc, st, "subject",
 	    TEXT_MAX);
-	xmpp_stanza_t *d = xmpp_stanza_get_child_by_ns(st, NS_DELAY);
-	const char *stamp = d != NULL ? xmpp_stanza_get_attribute(d, "stamp") :
-	    NULL;
-	g_autoptr(GDateTime) t = stamp != NULL ?
-	    g_date_time_new_from_iso8601(stamp, NULL) : NULL;
+	g_autofree char *sid = a != NULL ? g_strdup(a->id) :
+	    room_stanza_id(r, st);
+	g_autofree char *stamp = NULL;
+	gint64 when = room_time(st, a);
 	struct ev ev = { .kind = EV_ROOM_MESSAGE, .account = pc->acc->name };
 	struct occupant *o;
 
-	if (subject != NULL && body == NULL) {	/* §8.1: subject change */
+	if (subject != NULL && body == NULL && a == NULL) {	/* §8.1 */
 		g_free(r->subject);
 		r->subject = g_strdup(subject);
 		emit_room(pc, EV_ROOM_SUBJECT, r->jid, nick, subject, NULL);
@@ -426,14 +479,26 @@ room_message(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
 	}
 	if (body == NULL)
 		return;
-	if (t != NULL)
-		ev.time = g_date_time_to_unix(t) * G_USEC_PER_SEC;
+	if (a == NULL && sid != NULL)
+		proto_mam_heard(pc, r->jid, sid);
+	if (sid != NULL && room_seen(pc, r, sid)) {
+		log_debug("%s: %s message %s is stored already; not shown "
+		    "again", pc->acc->name, r->jid, sid);
+		return;
+	}
 	o = nick != NULL ? room_occupant(r, nick) : NULL;
-	if (o != NULL && t == NULL)
+	if (o != NULL && when == 0)
 		o->last_spoke = g_get_real_time();
-	if (t == NULL)
-		store(pc, r, nick, body, xmpp_stanza_get_id(st),
-		    ev.time != 0 ? ev.time : g_get_real_time());
+	if (when == 0 || sid != NULL)
+		store(pc, r, nick, body, xmpp_stanza_get_id(st), sid,
+		    when != 0 ? when : g_get_real_time());
+	if (when != 0) {
+		g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc(
+		    when / G_USEC_PER_SEC);
+
+		ev.time = when;
+		stamp = g_date_time_format_iso8601(t);
+	}
 	ev.u.room_message.room = r->jid;
 	ev.u.room_message.nick = nick != NULL ? nick : "";
 	ev.u.room_message.body = body;
@@ -442,6 +507,29 @@ room_message(struct pconn *pc, struct room *r, xmpp_stanza_t *st,
 	ev.u.room_message.mention = g_strcmp0(nick, r->nick) != 0 &&
 	    room_mentions(r, body, prefs_get("muc.highlight")) ? "yes" : NULL;
 	ev_emit(&ev);
+}
+
+/*
+ * A message from the archive of room (XEP-0313 §6, caught up after the
+ * join): it must be a groupchat message of that room. True when it was
+ * stored already (from the history sent on join, or an earlier session).
+ */
+bool
+proto_muc_archived(struct pconn *pc, const char *room, xmpp_stanza_t *inner,
+    const struct proto_archived *a)
+{
+	struct room *r = room_find(pc->acc->name, room);
+	const char *from = xmpp_stanza_get_from(inner);
+	JID_AUTO j = from != NULL ? jid_parse(from, NULL) : NULL;
+
+	g_return_val_if_fail(a != NULL, false);
+	if (r == NULL || !r->joined || j == NULL || !jid_bare_equal(from,
+	    room) || g_strcmp0(xmpp_stanza_get_type(inner), "groupchat") != 0)
+		return false;
+	if (room_seen(pc, r, a->id))
+		return true;
+	room_message(pc, r, inner, j->resource, a);
+	return false;
 }
 
 static bool
@@ -493,7 +581,9 @@ proto_muc_message_in(struct pconn *pc, xmpp_stanza_t *st)
 
 	if (g_strcmp0(xmpp_stanza_get_type(st), "groupchat") == 0) {
 		if (r != NULL)
-			room_message(pc, r, st, j->resource);
+			proto_muc_ping_heard(pc, r->jid);
+		if (r != NULL)
+			room_message(pc, r, st, j->resource, NULL);
 		else
 			log_info("%s: groupchat from %s, a room we are not "
 			    "in; ignored", pc->acc->name, from);
@@ -680,6 +770,7 @@ proto_muc_session_ended(struct pconn *pc)
 	for (i = 0; i < l->len; i++) {
 		struct room *r = g_ptr_array_index(l, i);
 
+		proto_muc_ping_forget(pc->acc->name, r->jid);
 		if (r->joined) {
 			room_clear(r);
 			emit_room(pc, EV_ROOM_LEFT, r->jid, r->nick,

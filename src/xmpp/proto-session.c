@@ -90,7 +90,25 @@ send_initial_presence(struct pconn *pc)
 	proto_presence_restore(pc, status, prio != NULL ? atoi(prio) : 0);
 }
 
-/* Fetch the roster, then send initial presence (RFC 6121 §2.2, §4.2). */
+/*
+ * Once carbons are on (or refused): initial presence, then the catch-up
+ * from our archive (XEP-0313) of what we missed.
+ */
+static void
+session_present(struct pconn *pc)
+{
+	send_initial_presence(pc);
+	proto_mam_catch_up(pc, NULL);
+}
+
+/*
+ * Start a session: fetch the roster, enable carbons, discover services,
+ * join again the rooms of the last session. Initial presence (RFC 6121
+ * §2.2, §4.2) waits for the carbons answer (XEP-0280 §4), so that nothing
+ * sent to us in between misses our other devices; the rest goes now, as
+ * commands typed meanwhile rely on it (a room joined before the answer
+ * must not be joined twice, /rooms waits for the discovery).
+ */
 void
 proto_session_start(struct pconn *pc)
 {
@@ -103,8 +121,7 @@ proto_session_start(struct pconn *pc)
 	xmpp_stanza_release(q);
 	proto_iq_send(pc, iq, NULL, roster_result, NULL, NULL);
 	xmpp_stanza_release(iq);
-	proto_message_enable_carbons(pc);
-	send_initial_presence(pc);
+	proto_carbons_enable(pc, session_present);
 	proto_block_fetch(pc);
 	proto_muc_discover(pc);
 	proto_muc_rejoin(pc);

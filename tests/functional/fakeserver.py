@@ -6,6 +6,8 @@ It accepts one client on 127.0.0.1 without TLS, takes any SASL PLAIN
 login, binds a resource, answers IQs with empty results, and calls
 `on_stanza(server, text)` for everything else the client sends, so a
 test can reply with hand-written (hostile) XML through `send()`.
+`on_iq(server, text)`, when given, sees each get/set IQ first and returns
+True when it answered it itself.
 """
 import re
 import socket
@@ -13,9 +15,10 @@ import threading
 
 
 class FakeServer:
-    def __init__(self, domain="localhost", on_stanza=None):
+    def __init__(self, domain="localhost", on_stanza=None, on_iq=None):
         self.domain = domain
         self.on_stanza = on_stanza or (lambda srv, text: None)
+        self.on_iq = on_iq or (lambda srv, text: False)
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(1)
@@ -79,6 +82,8 @@ class FakeServer:
             self.send(f"<iq type='result' id='{iq_id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
                       f"<jid>{self.full_jid}</jid></bind></iq>")
         elif text.startswith("<iq") and re.search(r"type=[\"'](get|set)", text):
+            if self.on_iq(self, text):
+                return
             iq_id = re.search(r"id=[\"']([^\"']+)", text).group(1)
             to = re.search(r"to=[\"']([^\"']+)", text)
             frm = f" from='{to.group(1)}'" if to else ""

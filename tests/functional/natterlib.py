@@ -61,7 +61,7 @@ class Prosody:
 
     def __init__(self, tls=True, plain_only=False, modules=(), disabled=(),
                  domain="localhost", groups=None, muc=True, registration=False,
-                 muc_locking=False):
+                 muc_locking=False, muc_modules=()):
         self.root = scratch_dir("prosody-")
         self.domain = domain
         self.port = free_port()
@@ -72,6 +72,7 @@ class Prosody:
         self.groups = groups or {}
         self.muc = muc
         self.muc_locking = muc_locking     # Prosody's default: new rooms locked
+        self.muc_modules = list(muc_modules)   # e.g. "muc_mam"
         self.registration = registration
         self.proc = None
         self.cert = self.root / "cert.pem"
@@ -145,6 +146,8 @@ modules_disabled = {lua(disabled)}
                 cfg += '  muc_room_locking = false\n'
             cfg += '  muc_room_default_history_length = 50\n'
             cfg += '  muc_room_default_public = true\n'
+            if self.muc_modules:
+                cfg += f'  modules_enabled = {lua(self.muc_modules)}\n'
         self.config.write_text(cfg)
 
     def _chown(self):

@@ -238,6 +238,113 @@ history_close__writes_messages_kept_for_a_lock__once(void **state)
 	assert_int_equal(rows(f->path), 2);
 }
 
+static struct msg *
+make(enum msg_dir dir, const char *peer, const char *type, const char *id,
+    const char *origin_id, const char *stanza_id)
+{
+	struct msg *m = msg_new(dir, "a", peer, "hi");
+
+	g_free(m->type);
+	m->type = g_strdup(type);
+	m->id = g_strdup(id);
+	m->origin_id = g_strdup(origin_id);
+	m->stanza_id = g_strdup(stanza_id);
+	return m;
+}
+
+static void
+history_seen__archive_id_origin_id_message_id(void **state)
+{
+	static const struct {
+		const char *description;
+		enum msg_dir dir;
+		const char *peer, *id, *origin_id, *stanza_id;
+		bool by_ids, seen;
+	} cases[] = {
+		{ "same archive id", MSG_IN, "bob@x", NULL, NULL, "S1", false,
+		  true },
+		{ "archive id of another chat", MSG_IN, "eve@x", NULL, NULL,
+		  "S1", false, false },
+		{ "new archive id", MSG_IN, "bob@x", "m1", NULL, "S2", false,
+		  false },
+		{ "same message id, by ids", MSG_IN, "bob@x", "m1", NULL, "S2",
+		  true, true },
+		{ "same message id, other direction", MSG_OUT, "bob@x", "m1",
+		  NULL, NULL, true, false },
+		{ "our origin-id given back", MSG_OUT, "bob@x", "x", "o2", "S3",
+		  true, true },
+	};
+	struct msg *m;
+	size_t i;
+
+	m = make(MSG_IN, "bob@x", "chat", "m1", NULL, "S1");
+	assert_true(history_store(m, NULL));
+	msg_free(m);
+	m = make(MSG_OUT, "bob@x", "chat", "o2", "o2", NULL);
+	assert_true(history_store(m, NULL));
+	msg_free(m);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		m = make(cases[i].dir, cases[i].peer, "chat", cases[i].id,
+		    cases[i].origin_id, cases[i].stanza_id);
+		if (history_seen(m, cases[i].by_ids) != cases[i].seen)
+			fail_msg("%s: seen is %d", cases[i].description,
+			    !cases[i].seen);
+		msg_free(m);
+	}
+}
+
+static void
+history_last_archive_id__own_and_room_apart(void **state)
+{
+	struct msg *m;
+	char *id;
+
+	assert_null(history_last_archive_id("a", NULL));
+	m = make(MSG_IN, "bob@x", "chat", NULL, NULL, "S1");
+	assert_true(history_store(m, NULL));
+	msg_free(m);
+	m = make(MSG_IN, "room@c.x", "groupchat", NULL, NULL, "R1");
+	assert_true(history_store(m, NULL));
+	msg_free(m);
+	m = make(MSG_OUT, "bob@x", "chat", "o1", "o1", NULL);
+	assert_true(history_store(m, NULL));
+	msg_free(m);
+	id = history_last_archive_id("a", NULL);
+	assert_string_equal(id, "S1");
+	g_free(id);
+	id = history_last_archive_id("a", "room@c.x");
+	assert_string_equal(id, "R1");
+	g_free(id);
+	assert_null(history_last_archive_id("a", "other@c.x"));
+	assert_null(history_last_archive_id("b", NULL));
+}
+
+static void
+history_cursor__recorded_else_newest_archive_id(void **state)
+{
+	struct msg *m;
+	char *id;
+
+	assert_null(history_cursor("a", "me@x", NULL));
+	m = make(MSG_IN, "bob@x", "chat", NULL, NULL, "S1");
+	assert_true(history_store(m, NULL));
+	msg_free(m);
+	id = history_cursor("a", "me@x", NULL);
+	assert_string_equal(id, "S1");		/* history from before */
+	g_free(id);
+	history_set_cursor("a", "me@x", "S0");
+	id = history_cursor("a", "me@x", NULL);
+	assert_string_equal(id, "S0");		/* the record wins */
+	g_free(id);
+	history_flush();
+	history_close();
+	assert_true(history_open(((struct fixture *)*state)->path, NULL));
+	id = history_cursor("a", "me@x", NULL);
+	assert_string_equal(id, "S0");		/* committed */
+	g_free(id);
+	assert_null(history_cursor("a", "room@c.x", "room@c.x"));
+}
+
 int
 main(void)
 {
@@ -253,6 +360,15 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    history_close__writes_messages_kept_for_a_lock__once,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    history_seen__archive_id_origin_id_message_id,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    history_last_archive_id__own_and_room_apart,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    history_cursor__recorded_else_newest_archive_id,
 		    setup, teardown),
 	};
 
