@@ -27,6 +27,7 @@
 #include "core/prefs.h"
 #include "core/xmlcon.h"
 #include "frontend/batch/batch.h"
+#include "frontend/control/control.h"
 #include "frontend/tui/tui.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -43,6 +44,7 @@ struct options {
 	char		*level;
 	gboolean	 version;
 	char		*dump;
+	char		*control;
 };
 
 static struct options opt;
@@ -62,6 +64,8 @@ static const GOptionEntry option_entries[] = {
 	  "With --batch: events as JSON Lines", NULL },
 	{ "xml", 0, 0, G_OPTION_ARG_NONE, &opt.xml,
 	  "With --batch: also print raw XML traffic (raw-in, raw-out)", NULL },
+	{ "control", 0, 0, G_OPTION_ARG_FILENAME, &opt.control,
+	  "Take commands on the UNIX socket PATH (mode 0600)", "PATH" },
 	{ "log-level", 'l', 0, G_OPTION_ARG_STRING, &opt.level,
 	  "Debug log threshold: debug, info, warn or error", "LEVEL" },
 	{ "version", 0, 0, G_OPTION_ARG_NONE, &opt.version,
@@ -228,6 +232,17 @@ run(void)
 		loop_free();
 		return 1;
 	}
+	if (!control_start(opt.control, &err)) {
+		fprintf(stderr, "natter: %s\n", err);
+		control_stop();
+		if (opt.batch)
+			batch_stop();
+		else
+			tui_stop();
+		proto_shutdown();
+		loop_free();
+		return 1;
+	}
 	loop_on_signal(SIGINT, quit_signal, NULL);
 	loop_on_signal(SIGTERM, quit_signal, NULL);
 	loop_on_signal(SIGHUP, quit_signal, NULL);
@@ -240,6 +255,7 @@ run(void)
 	queue_startup();
 	status = loop_run();
 	exec_shutdown();	/* no job outlives natter */
+	control_stop();
 	if (opt.batch) {
 		status = MAX(status, batch_exit_status());
 		batch_stop();

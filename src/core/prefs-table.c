@@ -47,6 +47,10 @@ const struct pref_def pref_table[] = {
 	  "TLS mode of accounts that do not set one: force (STARTTLS required, "
 	  "certificate verified), direct (TLS from the first byte), allow "
 	  "(TLS if offered), trust (accept any certificate), disable." },
+	{ "control.socket", PREF_STRING, "", 0, 0, NULL,
+	  "Path of a UNIX socket (mode 0600) on which natter takes command "
+	  "lines from other programs, like --control; empty: none. Applied "
+	  "when set." },
 	{ "exec.max_output", PREF_INT, "1024", 1, 1048576, NULL,
 	  "KiB of output a /exec job may print (all lines together); past "
 	  "it the job is stopped, so a flood cannot fill memory." },

@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: MIT
+"""The control socket (PRODUCT §9, issue 17 item 5): --control PATH, a UNIX
+socket (0600) taking command lines with ids; each request answered by one
+JSON object with its id, its output and ok/error; /subscribe streams events."""
+import json
+import os
+import socket
+import stat
+import subprocess
+
+from natterlib import NATTER, Batch, wait_for
+
+
+class Client:
+    """A control-socket client: JSON lines in, parsed as they come."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(str(path))
+        self.sock.settimeout(0.2)
+        self.buf = b""
+        self.items = []
+
+    def send(self, line):
+        self.sock.sendall(line.encode() + b"\n")
+
+    def _pump(self):
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            return
+        if not data:
+            raise EOFError("control socket closed")
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            self.items.append(json.loads(line))
+
+    def find(self, **fields):
+        for it in self.items:
+            if all(it.get(k) == v for k, v in fields.items()):
+                return it
+        return None
+
+    def wait(self, timeout=15, **fields):
+        def got():
+            found = self.find(**fields)
+            if found is None:
+                self._pump()
+            return found
+        return wait_for(got, timeout, lambda: f"{fields} in {self.items[-5:]}")
+
+    def close(self):
+        self.sock.close()
+
+
+def login(home, prosody, sock, extra=()):
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "--control", str(sock), *extra, "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    wait_for(lambda: sock.exists(), 5, "control socket")
+    return b, jid
+
+
+def test_socket_is_private_and_removed_at_exit(home, prosody, make_peer):
+    sock = home.root / "ctl.sock"
+    b, alice = login(home, prosody, sock)
+    st = os.lstat(sock)
+    assert stat.S_ISSOCK(st.st_mode)
+    assert stat.S_IMODE(st.st_mode) == 0o600
+    assert b.close() == 0
+    assert not sock.exists()
+
+
+def test_refused_on_foreign_or_non_socket_path(home, tmp_path):
+    foreign = home.root / "foreign.sock"
+    foreign.write_text("")
+    os.chown(foreign, 65534, 65534)   # nobody
+    p = subprocess.run([NATTER, "--batch", "--control", str(foreign)],
+                       input="", capture_output=True, text=True,
+                       env=home.env, timeout=20)
+    assert p.returncode != 0
+    assert "another user" in p.stderr
+    assert foreign.exists()
+    plain = home.root / "plain"
+    plain.write_text("keep me")
+    p = subprocess.run([NATTER, "--batch", "--control", str(plain)],
+                       input="", capture_output=True, text=True,
+                       env=home.env, timeout=20)
+    assert p.returncode != 0
+    assert "not a socket" in p.stderr
+    assert plain.read_text() == "keep me"
+
+
+def test_stale_socket_replaced(home):
+    sock = home.root / "ctl.sock"
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(str(sock))
+    s.close()                       # bound, nobody listening: stale
+    b = Batch(home, "--control", str(sock))
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send("1 /set batch.flush_timeout")
+    assert c.wait(id=1)["result"] == "ok"
+    assert b.close() == 0
+    assert not sock.exists()
+
+
+def _try_connect(path):
+    try:
+        return Client(path)
+    except OSError:
+        return None
+
+
+def test_msg_result_and_subscribed_reply(home, prosody, make_peer):
+    bob = make_peer("bob")
+    sock = home.root / "ctl.sock"
+    b, alice = login(home, prosody, sock)
+    c = Client(sock)
+    c.send(f"42 /msg {bob.jid} hi from control")
+    res = c.wait(id=42)
+    assert res["result"] == "ok", res
+    bob.wait("message", body="hi from control")
+    c.send("43 /subscribe message-received")
+    assert c.wait(id=43)["result"] == "ok"
+    bob.send(alice, "reply to control")
+    ev = c.wait(event="message-received", body="reply to control")
+    assert ev["from"].startswith(bob.jid)
+    # an error has the id too, with the command's own message
+    c.send("44 /nosuchcommand")
+    res = c.wait(id=44)
+    assert res["result"] == "error"
+    assert any("unknown command" in line for line in res["output"])
+    # a command that is not script-safe is refused here
+    c.send("45 /win console")
+    res = c.wait(id=45)
+    assert res["result"] == "error" and "not allowed here" in res["error"]
+    c.close()
+    assert b.close() == 0
+
+
+def test_two_clients_get_their_own_results(home):
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    c1 = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c2 = Client(sock)
+    c1.send("1 /help set")
+    c2.send("7 /alias list")
+    c2.send("8 /help quit")
+    r1 = c1.wait(id=1)
+    r8 = c2.wait(id=8)
+    r7 = c2.find(id=7)
+    assert r1["result"] == "ok" and r7["result"] == "ok"
+    assert any("quit" in line for line in r8["output"])
+    assert c2.items.index(r7) < c2.items.index(r8)   # answered in order
+    c1._pump()      # anything misrouted to c1 was written before r8
+    assert c1.find(id=7) is None and c1.find(id=8) is None
+    assert c2.find(id=1) is None
+    c1.close()
+    c2.close()
+    assert b.close() == 0
+
+
+def test_overlong_line_refused(home):
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send("5 /help " + "x" * 70000)
+    res = c.wait(id=None, result="error")
+    assert "longer than 65536 bytes" in res["error"]
+    c.send("6 /help quit")
+    assert c.wait(id=6)["result"] == "ok"
+    assert c.find(id=5) is None
+    c.close()
+    assert b.close() == 0
+
+
+def test_slow_client_dropped(home):
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    slow = wait_for(lambda: _try_connect(sock), 10, "connect")
+    slow.sock.settimeout(None)
+    # asks for far more than 1 MiB of answers and reads none of it
+    req = b"".join(b"%d /help\n" % i for i in range(3000))
+    try:
+        slow.sock.sendall(req)
+    except OSError:
+        pass        # dropped while still sending: also fine
+    b.wait_event("error", text=_re(r"control client.*dropped"))
+    assert b.proc.poll() is None
+    fast = Client(sock)
+    fast.send("1 /help quit")
+    assert fast.wait(id=1)["result"] == "ok"
+    fast.close()
+    slow.close()
+    assert b.close() == 0
+
+
+def test_disconnect_mid_command(home):
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send("1 /exec -t 5 sleep 1; echo late")
+    c.close()
+    b.wait_event("exec-exit")
+    c2 = Client(sock)
+    c2.send("2 /help quit")
+    assert c2.wait(id=2)["result"] == "ok"
+    c2.close()
+    assert b.close() == 0
+
+
+def _re(s):
+    import re
+    return re.compile(s)
