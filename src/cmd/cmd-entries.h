@@ -52,6 +52,7 @@ extern const struct cmd_entry cmd_set_entry;
 extern const struct cmd_entry cmd_tls_entry;
 extern const struct cmd_entry cmd_win_entry;
 extern const struct cmd_entry cmd_wins_entry;
+extern const struct cmd_entry cmd_unread_entry;
 extern const struct cmd_entry cmd_xml_entry;
 extern const struct cmd_entry cmd_xmlconsole_entry;
 extern const struct cmd_entry cmd_caps_entry;

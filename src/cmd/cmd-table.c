@@ -60,6 +60,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_tls_entry,
 	&cmd_topic_entry,
 	&cmd_unblock_entry,
+	&cmd_unread_entry,
 	&cmd_version_entry,
 	&cmd_win_entry,
 	&cmd_wins_entry,

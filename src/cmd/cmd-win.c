@@ -80,6 +80,48 @@ const struct cmd_entry cmd_wins_entry = {
 	.flags = CMD_TUI, .exec = wins_exec,
 };
 
+/*
+ * /unread: "total N", then "NUMBER NAME COUNT [highlight]" for each window
+ * with unread lines; a form for status bars and the control socket.
+ */
+static enum cmd_status
+unread_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const struct cmd_ui_ops *ops = cmd_ui_ops();
+	GString *lines = g_string_new(NULL);
+	struct cmd_win_info w;
+	guint i, total = 0;
+
+	if (ops == NULL || ops->win_info == NULL) {
+		g_string_free(lines, TRUE);
+		return cmd_error(ctx, "/unread: no windows here");
+	}
+	for (i = 0; ops->win_info(i, &w); i++) {
+		if (w.unread == 0)
+			continue;
+		total += w.unread;
+		g_string_append_printf(lines, "\n%u %s %u%s", i + 1, w.name,
+		    w.unread, w.highlight ? " highlight" : "");
+	}
+	cmd_print(ctx, "total %u%s", total, lines->str);
+	g_string_free(lines, TRUE);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_unread_entry = {
+	.name = "unread",
+	.synopsis = (const char *const[]){ "/unread", NULL },
+	.description = "Count unread lines, for status bars and programs on "
+	    "the control socket: a first line \"total N\", then one line per "
+	    "window with unread lines: its number, its name, the count and "
+	    "\"highlight\" when it holds a mention or private message. Batch "
+	    "mode has no windows to count, so its total is 0.",
+	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
+	.examples = (const char *const[]){ "/unread", NULL },
+	.min_args = 0, .max_args = 0,
+	.flags = CMD_SCRIPT_SAFE, .exec = unread_exec,
+};
+
 static enum cmd_status
 close_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {

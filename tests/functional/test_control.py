@@ -8,7 +8,7 @@ import socket
 import stat
 import subprocess
 
-from natterlib import NATTER, Batch, wait_for
+from natterlib import NATTER, Batch, Tui, wait_for
 
 
 class Client:
@@ -215,3 +215,79 @@ def test_disconnect_mid_command(home):
 def _re(s):
     import re
     return re.compile(s)
+
+
+def test_pending_command_answered_in_order_as_text_frames(home):
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send("/format text")
+    c.send("1 /exec -t 5 sleep 0.3; echo slow")
+    c.send("2 /help quit")
+    c.send("3 /nosuchcommand")
+    text = b""
+
+    def got_all():
+        nonlocal text
+        try:
+            text += c.sock.recv(65536)
+        except socket.timeout:
+            pass
+        return b"%error 3\n" in text
+    wait_for(got_all, 15, lambda: f"frames; got {text!r}")
+    lines = text.decode().split("\n")
+    assert lines[0] == "%begin -" and lines[1] == "%end -"
+    assert lines.index("%begin 1") < lines.index("%end 1") < \
+        lines.index("%begin 2") < lines.index("%end 2") < lines.index("%begin 3")
+    frame3 = lines[lines.index("%begin 3") + 1:lines.index("%error 3")]
+    assert any("unknown command" in line for line in frame3)
+    c.close()
+    assert b.close() == 0
+
+
+def test_preference_opens_and_closes_socket(home):
+    sock = home.root / "pref.sock"
+    b = Batch(home)
+    b.send(f"/set control.socket {sock}")
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send("1 /unread")
+    res = c.wait(id=1)
+    assert res["result"] == "ok" and res["output"] == ["total 0"]
+    c.close()
+    b.send("/set control.socket \"\"")
+    wait_for(lambda: not sock.exists(), 10, "socket removed")
+    assert b.close() == 0
+
+
+def test_tui_with_control_and_unread(home, prosody, make_peer):
+    bob = make_peer("bob")
+    sock = home.root / "ctl.sock"
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = Tui(home, "-a", "a", "--control", str(sock))
+    try:
+        t.wait_screen(r"online\]")
+        c = wait_for(lambda: _try_connect(sock), 10, "connect")
+        bob.send(jid, "one")
+        bob.send(jid, "two")
+        t.wait_screen(r"\[2:bob@localhost")
+
+        def unread():
+            c.items.clear()
+            c.send("1 /unread")
+            res = c.wait(id=1)
+            return res if res["output"][0] != "total 0" else None
+        res = wait_for(unread, 10, "unread lines")
+        assert res["result"] == "ok"
+        assert res["output"][0] == "total 2"
+        assert res["output"][1].startswith("2 bob@localhost 2")
+        c.send(f"2 /msg {bob.jid} sent from a script")
+        assert c.wait(id=2)["result"] == "ok"
+        bob.wait("message", body="sent from a script")
+        c.close()
+        t.command("/quit")
+        t.wait_screen(r"NATTER-EXIT=0")
+        assert not sock.exists()
+    finally:
+        t.close()
