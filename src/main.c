@@ -233,12 +233,12 @@ run(void)
 		return 1;
 	}
 	if (!control_start(opt.control, &err)) {
-		fprintf(stderr, "natter: %s\n", err);
 		control_stop();
 		if (opt.batch)
 			batch_stop();
 		else
 			tui_stop();
+		fprintf(stderr, "natter: %s\n", err);
 		proto_shutdown();
 		loop_free();
 		return 1;

@@ -31,6 +31,8 @@
 
 #define CONTROL_CLIENTS_MAX	32
 #define CONTROL_ID_MAX		64
+#define CONTROL_QUEUE_MAX	256	/* queued requests before we stop
+					   reading the client */
 
 struct ctl_client;
 
@@ -81,6 +83,21 @@ req_free(struct ctl_req *r)
 	g_free(r);
 }
 
+/* Read while few requests wait; write while output waits. */
+static void
+set_events(struct ctl_client *c)
+{
+	short ev = 0;
+
+	if (c->dead)
+		return;
+	if (g_queue_get_length(&c->queue) < CONTROL_QUEUE_MAX)
+		ev |= POLLIN;
+	if (c->out->len > 0)
+		ev |= POLLOUT;
+	loop_set_fd_events(c->fd_id, ev);
+}
+
 /* Write what the socket takes now; keep the rest for POLLOUT. */
 static void
 flush_out(struct ctl_client *c)
@@ -99,9 +116,7 @@ flush_out(struct ctl_client *c)
 			c->dead = true;
 		}
 	}
-	if (!c->dead)
-		loop_set_fd_events(c->fd_id, c->out->len > 0 ?
-		    POLLIN | POLLOUT : POLLIN);
+	set_events(c);
 }
 
 /* Queue one line for c; past CONTROL_OUT_MAX unread the client goes. */
@@ -316,6 +331,7 @@ run_queue(struct ctl_client *c)
 		}
 	}
 	c->running_queue = false;
+	set_events(c);
 }
 
 /* Split "[ID] COMMAND": an id is a short word before a "/command". */
