@@ -137,6 +137,15 @@ def test_msg_result_and_subscribed_reply(home, prosody, make_peer):
     c.send("45 /win console")
     res = c.wait(id=45)
     assert res["result"] == "error" and "not allowed here" in res["error"]
+    # after /unsubscribe no more events
+    c.send("46 /unsubscribe")
+    assert c.wait(id=46)["result"] == "ok"
+    bob.send(alice, "after unsubscribe")
+    b.wait_event("message-received", body="after unsubscribe")
+    c.send("47 /subscribe no-such-kind")
+    res = c.wait(id=47)
+    assert res["result"] == "error" and "no-such-kind" in res["error"]
+    assert c.find(event="message-received", body="after unsubscribe") is None
     c.close()
     assert b.close() == 0
 

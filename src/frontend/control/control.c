@@ -182,8 +182,11 @@ answer_text(struct ctl_client *c, struct ctl_req *r, bool ok)
 	guint i;
 
 	g_string_append_printf(s, "%%begin %s\n", id);
+	/* an output line never passes for a frame's end: % is doubled */
 	for (i = 0; i < r->output->len; i++)
-		g_string_append_printf(s, "%s\n", (char *)r->output->pdata[i]);
+		g_string_append_printf(s, "%s%s\n",
+		    *(char *)r->output->pdata[i] == '%' ? "%" : "",
+		    (char *)r->output->pdata[i]);
 	if (!ok && r->output->len == 0 && r->error != NULL)
 		g_string_append_printf(s, "%s\n", r->error);
 	g_string_append_printf(s, "%%%s %s", ok ? "end" : "error", id);
@@ -439,7 +442,8 @@ accept_cb(int fd, short revents, void *data)
 	(void)fcntl(cfd, F_SETFD, FD_CLOEXEC);
 	if (g_list_length(clients) >= CONTROL_CLIENTS_MAX) {
 		static const char busy[] = "{\"id\":null,\"result\":\"error\","
-		    "\"error\":\"too-many-clients\",\"output\":[]}\n";
+		    "\"error\":\"too many control clients; try again later\","
+		    "\"output\":[]}\n";
 
 		(void)send(cfd, busy, sizeof busy - 1, MSG_NOSIGNAL);
 		close(cfd);
