@@ -265,6 +265,16 @@ def test_preference_opens_and_closes_socket(home):
     c.close()
     b.send("/set control.socket \"\"")
     wait_for(lambda: not sock.exists(), 10, "socket removed")
+    b.send(f"/set control.socket {sock}")
+    wait_for(lambda: sock.exists(), 10, "socket again")
+    assert b.close() == 0
+    assert not sock.exists()
+    # saved in natterrc, so the next start opens it at once
+    b = Batch(home)
+    c = wait_for(lambda: _try_connect(sock), 10, "connect at start")
+    c.send("2 /unread")
+    assert c.wait(id=2)["result"] == "ok"
+    c.close()
     assert b.close() == 0
 
 
