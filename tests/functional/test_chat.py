@@ -296,6 +296,10 @@ def test_block_unblock_blocked(home, prosody, make_peer):
 def test_reply_goes_to_locked_resource(home, prosody, make_peer):
     bob = make_peer("bob")
     b, alice = login(home, prosody, extra=("--xml",))
+    # Once natter is available (its initial presence went out after the
+    # carbons answer), bob's message is delivered live, not from offline
+    # storage with a delay (a delayed message locks no resource).
+    b.wait_event("raw-out", xml=re.compile(r"^<presence"))
     bob.send(alice, "from my laptop")
     ev = b.wait_event("message-received", body="from my laptop")
     b.send(f"/msg {bob.jid} answer")

@@ -49,7 +49,7 @@ def test_chat_message_confirmed_by_the_server(home, prosody, make_peer):
     assert ok["peer"] == bob.jid and ok["type"] == "chat"
     got = bob.wait("message", body="are you there")
     assert re.search(r"<origin-id[^>]*id=.%s." % sent["id"], got["xml"])
-    assert b.close() == 0
+    assert b.close() == 0, b.stderr
     assert stored_state(home, sent["id"]) == ("are you there", "confirmed")
 
 
@@ -86,7 +86,7 @@ def test_typed_offline_pending_then_delivered_once(home, prosody, make_peer):
     got = [e["body"] for e in list(bob.events)
            if e.get("event") == "message" and e["body"].startswith("offline")]
     assert got == ["offline 0", "offline 1", "offline 2"]
-    assert b.close() == 0
+    assert b.close() == 0, b.stderr
 
 
 def test_typed_before_connect_is_sent_after(home, prosody, make_peer):
@@ -97,7 +97,7 @@ def test_typed_before_connect_is_sent_after(home, prosody, make_peer):
     b.send("/connect a")
     b.wait_event("message-confirmed", id=sent["id"])
     bob.wait("message", body="early bird")
-    assert b.close() == 0
+    assert b.close() == 0, b.stderr
 
 
 def test_room_message_confirmed_by_its_echo(home, prosody, make_peer):
@@ -186,4 +186,4 @@ def test_unconfirmed_message_resent_after_crash_with_same_id_once(home, prosody,
     # it, never both.
     out = [e for e in events(b, "raw-out") if "lost in flight" in e["xml"]]
     assert len(out) == 2, out
-    assert b.close() == 0
+    assert b.close() == 0, b.stderr
