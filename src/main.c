@@ -71,7 +71,8 @@ static const GOptionEntry option_entries[] = {
 	{ "version", 0, 0, G_OPTION_ARG_NONE, &opt.version,
 	  "Print the version and the build's features", NULL },
 	{ "dump-commands", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
-	  &opt.dump, "Print the command reference (man)", "FORMAT" },
+	  &opt.dump, "Print the command (man) or event (events) reference "
+	  "in troff", "FORMAT" },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -110,8 +111,10 @@ parse_args(int *argc, char ***argv, char **error)
 		*error = g_strdup("--wait takes seconds, 0 to 86400");
 		return false;
 	}
-	if (opt.dump != NULL && strcmp(opt.dump, "man") != 0) {
-		*error = g_strdup("--dump-commands supports only 'man'");
+	if (opt.dump != NULL && strcmp(opt.dump, "man") != 0 &&
+	    strcmp(opt.dump, "events") != 0) {
+		*error = g_strdup("--dump-commands supports 'man' and "
+		    "'events'");
 		return false;
 	}
 	return true;
@@ -305,7 +308,10 @@ main(int argc, char **argv)
 	if (opt.dump != NULL) {
 		GString *s = g_string_new(NULL);
 
-		cmd_dump_man(s);
+		if (strcmp(opt.dump, "events") == 0)
+			cmd_dump_events_man(s);
+		else
+			cmd_dump_man(s);
 		fputs(s->str, stdout);
 		g_string_free(s, TRUE);
 		return 0;
