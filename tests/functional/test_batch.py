@@ -89,3 +89,19 @@ def test_every_event_line_reaches_a_slow_shared_stdout(home):
     lines = data.decode().splitlines()
     assert sum(" command-result command=help status=ok" in l
                for l in lines) == n
+
+
+def test_terminal_stdin_gets_readline_editing(home, tui_factory):
+    """With a terminal on stdin, batch mode reads lines with readline (an
+    accessible line mode): Ctrl-A goes to the start of the line, Backspace
+    deletes, and the edited command runs; Ctrl-D ends the input."""
+    t = tui_factory("--batch")
+    t.type("elp quitt")
+    t.keys("BSpace")
+    t.keys("C-a")
+    t.type("/h")
+    t.keys("Enter")
+    t.wait_screen(r"command-result command=help status=ok")
+    assert "/quit" in t.screen()
+    t.keys("C-d")
+    t.wait_screen(r"NATTER-EXIT=0")

@@ -8,13 +8,20 @@
  * status (batch_exit_status) says whether an account never got online, a
  * message bounced or a room refused the join, messages stayed
  * unconfirmed, or a command failed.
- * frontend layer: no curses, no readline, no libstrophe.
+ * When stdin is a terminal, lines are read with readline (editing,
+ * history): an accessible line mode for screen readers.
+ * frontend layer: no curses, no libstrophe.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
 
 #include "batch.h"
 #include "cmd/cmd.h"
@@ -39,6 +46,7 @@ static bool timed_out;
 static int stdin_flags = -1;	/* as found, put back at the end */
 static bool skipping;		/* inside a line over BATCH_LINE_MAX */
 static unsigned refused_lines;	/* over-long lines, none of them run */
+static bool line_mode;		/* stdin is a terminal: readline */
 static int wait_secs = -1;	/* --wait, or < 0: batch.flush_timeout */
 static GHashTable *online;	/* accounts that got online in this run */
 static GHashTable *joined;	/* rooms joined in this run */
@@ -72,13 +80,20 @@ write_all(int fd, const char *s, size_t len)
 	}
 }
 
-/* Write one line (a newline is added) to fd in full. */
+/*
+ * Write one line (a newline is added) to fd in full. In line mode the
+ * line being typed is taken away first and drawn again below it.
+ */
 static void
 write_line(int fd, const char *line)
 {
 	g_autofree char *s = g_strconcat(line, "\n", NULL);
 
+	if (line_mode)
+		rl_clear_visible_line();
 	write_all(fd, s, strlen(s));
+	if (line_mode)
+		rl_forced_update_display();
 }
 
 /*
@@ -254,6 +269,42 @@ flush_timeout_cb(void *data)
 }
 
 static void
+input_ended(void)
+{
+	loop_remove_fd(stdin_id);
+	stdin_id = 0;
+	at_eof = true;
+	flush_timer = loop_add_timer(wait_seconds() * 1000,
+	    flush_timeout_cb, NULL);
+}
+
+/* Line mode: readline hands over a finished line, or NULL at Ctrl-D. */
+static void
+rl_line_cb(char *line)
+{
+	if (line == NULL) {
+		rl_callback_handler_remove();
+		line_mode = false;
+		write_all(STDOUT_FILENO, "\n", 1);
+		input_ended();
+		return;
+	}
+	g_strchomp(line);
+	if (*line != '\0') {
+		add_history(line);
+		if (*line != '#')
+			cmdq_append(line, CMD_FROM_BATCH, NULL, NULL);
+	}
+	free(line);
+}
+
+static void
+tty_cb(int fd, short revents, void *data)
+{
+	rl_callback_read_char();
+}
+
+static void
 stdin_cb(int fd, short revents, void *data)
 {
 	char buf[4096];
@@ -270,11 +321,7 @@ stdin_cb(int fd, short revents, void *data)
 		g_string_append_c(inbuf, '\n');
 		take_lines();
 	}
-	loop_remove_fd(stdin_id);
-	stdin_id = 0;
-	at_eof = true;
-	flush_timer = loop_add_timer(wait_seconds() * 1000,
-	    flush_timeout_cb, NULL);
+	input_ended();
 }
 
 /*
@@ -317,6 +364,15 @@ batch_start(bool json, bool xml, int wait)
 	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
 	cmdq_set_sink(&batch_sink, NULL);
 	cmd_set_ui_ops(&batch_ops);
+	if (isatty(STDIN_FILENO)) {
+		line_mode = true;
+		rl_catch_signals = 0;	/* natter's loop handles signals */
+		rl_catch_sigwinch = 0;
+		rl_callback_handler_install("", rl_line_cb);
+		stdin_id = loop_add_fd(STDIN_FILENO, POLLIN, tty_cb, NULL);
+		idle_hook = loop_add_idle(idle_cb, NULL);
+		return;
+	}
 	/* stdin's flags belong to its file description, which natter
 	 * shares with its parent (a shell, a pipe, a pty): restored at stop. */
 	stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
@@ -333,6 +389,9 @@ batch_stop(void)
 	ev_unsubscribe(ev_handle);
 	cmd_set_ui_ops(NULL);
 	g_clear_pointer(&target_peer, g_free);
+	if (line_mode)
+		rl_callback_handler_remove();
+	line_mode = false;
 	if (stdin_id != 0)
 		loop_remove_fd(stdin_id);
 	stdin_id = 0;
