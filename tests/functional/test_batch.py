@@ -105,3 +105,19 @@ def test_terminal_stdin_gets_readline_editing(home, tui_factory):
     assert "/quit" in t.screen()
     t.keys("C-d")
     t.wait_screen(r"NATTER-EXIT=0")
+
+
+def test_every_command_runs_or_says_why_in_batch(home):
+    """Every command of the table, run bare in batch mode with no account:
+    it succeeds, or fails with a plain reason on stderr (never silently,
+    never a crash)."""
+    man = subprocess.run([NATTER, "--dump-commands=man"], capture_output=True,
+                         text=True, check=True).stdout
+    names = sorted(set(re.findall(r"^\.B /([a-z]+)", man, re.M)))
+    assert len(names) > 30
+    for name in names:
+        r = subprocess.run([NATTER, "--batch", "--wait", "0"], input=f"/{name}\n",
+                           capture_output=True, text=True, env=home.env, timeout=20)
+        assert r.returncode in (0, 1), (name, r.returncode, r.stderr)
+        if "status=error" in r.stdout:
+            assert re.search(r"^natter: .{10,}", r.stderr, re.M), (name, r.stderr)
