@@ -45,9 +45,10 @@ struct options {
 	gboolean	 version;
 	char		*dump;
 	char		*control;
+	int		 wait;
 };
 
-static struct options opt;
+static struct options opt = { .wait = -1 };
 
 static const GOptionEntry option_entries[] = {
 	{ "account", 'a', 0, G_OPTION_ARG_STRING, &opt.account,
@@ -66,12 +67,16 @@ static const GOptionEntry option_entries[] = {
 	  "With --batch: also print raw XML traffic (raw-in, raw-out)", NULL },
 	{ "control", 0, 0, G_OPTION_ARG_FILENAME, &opt.control,
 	  "Take commands on the UNIX socket PATH (mode 0600)", "PATH" },
+	{ "wait", 0, 0, G_OPTION_ARG_INT, &opt.wait,
+	  "With --batch: at end of input wait up to SECONDS for the server "
+	  "to confirm messages (default: batch.flush_timeout)", "SECONDS" },
 	{ "log-level", 'l', 0, G_OPTION_ARG_STRING, &opt.level,
 	  "Debug log threshold: debug, info, warn or error", "LEVEL" },
 	{ "version", 0, 0, G_OPTION_ARG_NONE, &opt.version,
 	  "Print the version and the build's features", NULL },
 	{ "dump-commands", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
-	  &opt.dump, "Print the command reference (man)", "FORMAT" },
+	  &opt.dump, "Print the command (man) or event (events) reference "
+	  "in troff", "FORMAT" },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -82,9 +87,16 @@ parse_args(int *argc, char ***argv, char **error)
 	g_autoptr(GError) err = NULL;
 
 	g_option_context_set_summary(oc, "natter, a terminal XMPP client.");
-	g_option_context_set_description(oc, "Files live under "
-	    "$XDG_CONFIG_HOME/natter, $XDG_DATA_HOME/natter and "
-	    "$XDG_STATE_HOME/natter. See natter(1).");
+	g_option_context_set_description(oc, "Exit status:\n"
+	    "  0 every command succeeded and every message was confirmed\n"
+	    "  1 a command failed\n"
+	    "  2 bad command-line arguments\n"
+	    "  3 an account could not connect or log in\n"
+	    "  4 a message bounced or a room refused the join\n"
+	    "  5 messages still unconfirmed at the end (--wait)\n"
+	    "When several apply: 3, then 5, then 4, then 1.\n\n"
+	    "Files live under $XDG_CONFIG_HOME/natter, $XDG_DATA_HOME/natter "
+	    "and $XDG_STATE_HOME/natter. See natter(1).");
 	g_option_context_add_main_entries(oc, option_entries, NULL);
 	if (!g_option_context_parse(oc, argc, argv, &err)) {
 		*error = g_strdup(err->message);
@@ -95,12 +107,18 @@ parse_args(int *argc, char ***argv, char **error)
 		    "go after -c)", (*argv)[1]);
 		return false;
 	}
-	if ((opt.json || opt.xml) && !opt.batch) {
-		*error = g_strdup("--json and --xml need --batch");
+	if ((opt.json || opt.xml || opt.wait >= 0) && !opt.batch) {
+		*error = g_strdup("--json, --xml and --wait need --batch");
 		return false;
 	}
-	if (opt.dump != NULL && strcmp(opt.dump, "man") != 0) {
-		*error = g_strdup("--dump-commands supports only 'man'");
+	if (opt.wait < -1 || opt.wait > 86400) {
+		*error = g_strdup("--wait takes seconds, 0 to 86400");
+		return false;
+	}
+	if (opt.dump != NULL && strcmp(opt.dump, "man") != 0 &&
+	    strcmp(opt.dump, "events") != 0) {
+		*error = g_strdup("--dump-commands supports 'man' and "
+		    "'events'");
 		return false;
 	}
 	return true;
@@ -225,7 +243,7 @@ run(void)
 	outbox_init();
 	proto_init();
 	if (opt.batch) {
-		batch_start(opt.json, opt.xml);
+		batch_start(opt.json, opt.xml, opt.wait);
 	} else if (!tui_start(&err)) {
 		fprintf(stderr, "natter: %s\n", err);
 		proto_shutdown();
@@ -257,7 +275,10 @@ run(void)
 	exec_shutdown();	/* no job outlives natter */
 	control_stop();
 	if (opt.batch) {
-		status = MAX(status, batch_exit_status());
+		int bs = batch_exit_status();
+
+		if (bs != BATCH_EXIT_OK)
+			status = bs;
 		batch_stop();
 	} else {
 		tui_stop();
@@ -294,7 +315,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (!parse_args(&argc, &argv, &err)) {
 		fprintf(stderr, "natter: %s (natter --help)\n", err);
-		return 2;
+		return BATCH_EXIT_USAGE;
 	}
 	if (opt.version) {
 		print_version();
@@ -303,7 +324,10 @@ main(int argc, char **argv)
 	if (opt.dump != NULL) {
 		GString *s = g_string_new(NULL);
 
-		cmd_dump_man(s);
+		if (strcmp(opt.dump, "events") == 0)
+			cmd_dump_events_man(s);
+		else
+			cmd_dump_man(s);
 		fputs(s->str, stdout);
 		g_string_free(s, TRUE);
 		return 0;

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "core/account.h"
 #include "core/certstore.h"
+#include "core/events.h"
 #include "core/prefs.h"
 #include "util/errors.h"
 
@@ -363,5 +364,33 @@ cmd_dump_man(GString *out)
 		man_entry(out, e);
 		for (j = 0; has_subs(e) && e->subcmds[j] != NULL; j++)
 			man_entry(out, e->subcmds[j]);
+	}
+}
+
+/*
+ * Append the troff event reference (the man page's EVENTS section, between
+ * its markers): every kind of the event table with its description and
+ * its fields, in the table's order.
+ */
+void
+cmd_dump_events_man(GString *out)
+{
+	enum ev_kind k;
+	size_t j;
+
+	g_return_if_fail(out != NULL);
+	for (k = 0; k < EV__COUNT; k++) {
+		const struct ev_kind_info *info = ev_kind_info(k);
+
+		g_string_append(out, ".TP\n.B ");
+		man_escape(out, info->name);
+		g_string_append(out, "\n");
+		man_escape(out, info->description);
+		g_string_append(out, ".\n.br\nFields:");
+		for (j = 0; info->fields[j] != NULL; j++) {
+			g_string_append(out, j == 0 ? " " : ", ");
+			man_escape(out, info->fields[j]);
+		}
+		g_string_append(out, "\n");
 	}
 }

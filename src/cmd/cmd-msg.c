@@ -94,6 +94,21 @@ cmd_say(struct cmd_ctx *ctx, const char *line)
 	return say_to(ctx, acc, ctx->peer, line[0] == '/' ? line + 1 : line);
 }
 
+/*
+ * TEXT from argument 1 on, as typed; but TEXT that is one quoted word,
+ * as a shell script writes it (-c '/msg bob "build done"'), is sent
+ * without its quotes.
+ */
+static const char *
+msg_text(const struct cmd_args *a)
+{
+	const char *rest = cmd_args_rest(a, 1);
+
+	if (a->argc == 2 && (rest[0] == '"' || rest[0] == '\''))
+		return a->argv[1];
+	return rest;
+}
+
 static enum cmd_status
 msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -121,14 +136,14 @@ msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		if (ui != NULL && ui->open_room != NULL)
 			ui->open_room(acc->name, peer);
 		if (a->argc >= 2)
-			return say_to(ctx, acc, peer, cmd_args_rest(a, 1));
+			return say_to(ctx, acc, peer, msg_text(a));
 		return CMD_OK;
 	}
 	if (ui != NULL && ui->open_chat != NULL)
 		ui->open_chat(acc->name, peer);
 	if (a->argc < 2)
 		return CMD_OK;
-	return send_to(ctx, acc, peer, cmd_args_rest(a, 1), NULL);
+	return send_to(ctx, acc, peer, msg_text(a), NULL);
 }
 
 static const enum cmd_completer contact_c[] = { CMD_COMPLETE_CONTACT,
@@ -146,9 +161,11 @@ const struct cmd_entry cmd_msg_entry = {
 	.args = (const struct cmd_arg_doc[]){
 	    { "JID", "the contact's address" },
 	    { "NAME", "the contact's name in your roster" },
-	    { "TEXT", "the message, the rest of the line" }, { NULL, NULL } },
+	    { "TEXT", "the message, the rest of the line; one quoted word "
+	      "is sent without its quotes" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/msg bob@example.org",
-	    "/msg bob@example.org build done", NULL },
+	    "/msg bob@example.org build done",
+	    "/msg bob@example.org \"build done\"", NULL },
 	.min_args = 1, .max_args = -1,
 	.complete = contact_c,
 	.flags = CMD_SCRIPT_SAFE,

@@ -198,6 +198,7 @@ char	*cmd_help_text(const char *name, GError **error);
 char	*cmd_help_list(void);
 char	*cmd_suggest(const char *name);
 void	 cmd_dump_man(GString *out);
+void	 cmd_dump_events_man(GString *out);
 GPtrArray *cmd_complete(const char *line, size_t point, size_t *start,
 	    const char *account, const char *peer);
 

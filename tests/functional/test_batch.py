@@ -89,3 +89,35 @@ def test_every_event_line_reaches_a_slow_shared_stdout(home):
     lines = data.decode().splitlines()
     assert sum(" command-result command=help status=ok" in l
                for l in lines) == n
+
+
+def test_terminal_stdin_gets_readline_editing(home, tui_factory):
+    """With a terminal on stdin, batch mode reads lines with readline (an
+    accessible line mode): Ctrl-A goes to the start of the line, Backspace
+    deletes, and the edited command runs; Ctrl-D ends the input."""
+    t = tui_factory("--batch")
+    t.type("elp quitt")
+    t.keys("BSpace")
+    t.keys("C-a")
+    t.type("/h")
+    t.keys("Enter")
+    t.wait_screen(r"command-result command=help status=ok")
+    assert "/quit" in t.screen()
+    t.keys("C-d")
+    t.wait_screen(r"NATTER-EXIT=0")
+
+
+def test_every_command_runs_or_says_why_in_batch(home):
+    """Every command of the table, run bare in batch mode with no account:
+    it succeeds, or fails with a plain reason on stderr (never silently,
+    never a crash)."""
+    man = subprocess.run([NATTER, "--dump-commands=man"], capture_output=True,
+                         text=True, check=True).stdout
+    names = sorted(set(re.findall(r"^\.B /([a-z]+)", man, re.M)))
+    assert len(names) > 30
+    for name in names:
+        r = subprocess.run([NATTER, "--batch", "--wait", "0"], input=f"/{name}\n",
+                           capture_output=True, text=True, env=home.env, timeout=20)
+        assert r.returncode in (0, 1), (name, r.returncode, r.stderr)
+        if "status=error" in r.stdout:
+            assert re.search(r"^natter: .{10,}", r.stderr, re.M), (name, r.stderr)

@@ -55,7 +55,7 @@ def test_wrong_password_is_auth_error_and_nonzero_exit(home, prosody):
     ev = b.wait_event("connection-state", state="failed")
     assert ev["error"] == "auth"
     assert "authentication failed" in ev["reason"]
-    assert b.close() == 1
+    assert b.close() == 3      # never online: the login code
     assert "connect" in b.stderr
 
 
@@ -66,7 +66,7 @@ def test_no_server_is_refused(home, prosody):
     ev = b.wait_event("connection-state", state="failed")
     assert ev["error"] == "refused"
     assert "connection refused" in ev["reason"]
-    assert b.close() == 1
+    assert b.close() == 3      # never online: the login code
 
 
 def test_unknown_host(home):
@@ -75,7 +75,7 @@ def test_unknown_host(home):
     ev = b.wait_event("connection-state", state="failed")
     assert ev["error"] == "unknown-host"
     assert "no-such-host.invalid" in ev["reason"]
-    assert b.close() == 1
+    assert b.close() == 3      # never online: the login code
 
 
 def test_server_without_starttls_is_refused_not_plaintext(home, make_prosody):
@@ -85,7 +85,7 @@ def test_server_without_starttls_is_refused_not_plaintext(home, make_prosody):
     ev = b.wait_event("connection-state", state="failed")
     assert ev["error"] == "starttls"
     assert "does not offer TLS" in ev["reason"]
-    assert b.close() == 1
+    assert b.close() == 3      # never online: the login code
     assert not any(e["event"] == "raw-out" and "<auth" in e["xml"] for e in b.events)
 
 
@@ -104,7 +104,7 @@ def test_untrusted_certificate_prompt_then_trust_is_remembered(home, prosody):
     b.wait_event("connection-state", state="online")
     b.send("/tls list")
     b.wait_event("command-output", text=re.compile(re.escape(prompt["fingerprint"])))
-    assert b.close() == 1      # the first /connect failed
+    assert b.close() == 3      # the first /connect failed: never online
     # Next run: no prompt, straight online.
     b2 = Batch(home, "-c", "/connect a")
     b2.wait_event("connection-state", state="online")
@@ -294,7 +294,7 @@ def test_refused_names_host_and_port(home, prosody):
     b = Batch(home, "-c", "/connect a")
     ev = b.wait_event("connection-state", state="failed")
     assert ev["reason"] == f"connection refused by 127.0.0.1 port {port}"
-    assert b.close() == 1
+    assert b.close() == 3      # never online: the login code
 
 
 def _tui_unknown_host(home, line):

@@ -21,6 +21,7 @@ sample() {
 	SCRIPT) echo /dev/null ;;
 	LEVEL) echo info ;;
 	PATH) echo "$tmp/socket" ;;
+	SECONDS) echo 1 ;;
 	*) echo "help: no sample value for $1 in check-help.sh" >&2
 	   echo "" ;;
 	esac

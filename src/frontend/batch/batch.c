@@ -3,17 +3,25 @@
  * The batch front end (PRODUCT §9): command lines from stdin run one after
  * another through the command queue; every event is one line (or one JSON
  * object) on stdout; errors go to stderr. At end of input it waits,
- * bounded by batch.flush_timeout, for pending commands, unsent data and
- * messages the server has not confirmed, then quits; the exit status is
- * non-zero if any command failed or a message bounced or stayed
- * unconfirmed.
- * frontend layer: no curses, no readline, no libstrophe.
+ * bounded by --wait or batch.flush_timeout, for pending commands, unsent
+ * data and messages the server has not confirmed, then quits; the exit
+ * status (batch_exit_status) says whether an account never got online, a
+ * message bounced or a room refused the join, messages stayed
+ * unconfirmed, or a command failed.
+ * When stdin is a terminal, lines are read with readline (editing,
+ * history): an accessible line mode for screen readers.
+ * frontend layer: no curses, no libstrophe.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
 
 #include "batch.h"
 #include "cmd/cmd.h"
@@ -38,6 +46,12 @@ static bool timed_out;
 static int stdin_flags = -1;	/* as found, put back at the end */
 static bool skipping;		/* inside a line over BATCH_LINE_MAX */
 static unsigned refused_lines;	/* over-long lines, none of them run */
+static bool line_mode;		/* stdin is a terminal: readline */
+static int wait_secs = -1;	/* --wait, or < 0: batch.flush_timeout */
+static GHashTable *online;	/* accounts that got online in this run */
+static GHashTable *joined;	/* rooms joined in this run */
+static bool conn_failed;	/* an account failed before getting online */
+static unsigned joins_refused;	/* rooms that refused the join */
 
 /*
  * Write all of s to fd. stdout or stderr may share the file description
@@ -66,13 +80,44 @@ write_all(int fd, const char *s, size_t len)
 	}
 }
 
-/* Write one line (a newline is added) to fd in full. */
+/*
+ * Write one line (a newline is added) to fd in full. In line mode the
+ * line being typed is taken away first and drawn again below it.
+ */
 static void
 write_line(int fd, const char *line)
 {
 	g_autofree char *s = g_strconcat(line, "\n", NULL);
 
+	if (line_mode)
+		rl_clear_visible_line();
 	write_all(fd, s, strlen(s));
+	if (line_mode)
+		rl_forced_update_display();
+}
+
+/*
+ * Note what the exit status needs: an account that fails before it was
+ * ever online in this run (wrong password, unknown host, refused), and a
+ * room that says goodbye before it said welcome (the join was refused).
+ */
+static void
+track(const struct ev *ev)
+{
+	const char *acc = ev->account != NULL ? ev->account : "";
+
+	if (ev->kind == EV_CONN_STATE && ev->u.conn_state.state != NULL) {
+		if (strcmp(ev->u.conn_state.state, "online") == 0)
+			g_hash_table_add(online, g_strdup(acc));
+		else if (strcmp(ev->u.conn_state.state, "failed") == 0 &&
+		    !g_hash_table_contains(online, acc))
+			conn_failed = true;
+	} else if (ev->kind == EV_ROOM_JOINED && ev->u.room.room != NULL) {
+		g_hash_table_add(joined, g_strdup(ev->u.room.room));
+	} else if (ev->kind == EV_ROOM_LEFT && ev->u.room.room != NULL &&
+	    !g_hash_table_contains(joined, ev->u.room.room)) {
+		joins_refused++;
+	}
 }
 
 static void
@@ -80,6 +125,7 @@ on_event(const struct ev *ev, void *data)
 {
 	g_autofree char *line = NULL;
 
+	track(ev);
 	if ((ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT) && !show_xml)
 		return;
 	line = as_json ? text_event_json(ev) : text_event_line(ev);
@@ -208,11 +254,54 @@ take_lines(void)
 	}
 }
 
+static long
+wait_seconds(void)
+{
+	return wait_secs >= 0 ? wait_secs :
+	    prefs_get_int("batch.flush_timeout");
+}
+
 static void
 flush_timeout_cb(void *data)
 {
 	flush_timer = 0;
 	timed_out = true;
+}
+
+static void
+input_ended(void)
+{
+	loop_remove_fd(stdin_id);
+	stdin_id = 0;
+	at_eof = true;
+	flush_timer = loop_add_timer(wait_seconds() * 1000,
+	    flush_timeout_cb, NULL);
+}
+
+/* Line mode: readline hands over a finished line, or NULL at Ctrl-D. */
+static void
+rl_line_cb(char *line)
+{
+	if (line == NULL) {
+		rl_callback_handler_remove();
+		line_mode = false;
+		write_all(STDOUT_FILENO, "\n", 1);
+		input_ended();
+		return;
+	}
+	g_strchomp(line);
+	if (*line != '\0') {
+		add_history(line);
+		if (*line != '#')
+			cmdq_append(line, CMD_FROM_BATCH, NULL, NULL);
+	}
+	free(line);
+}
+
+static void
+tty_cb(int fd, short revents, void *data)
+{
+	rl_callback_read_char();
 }
 
 static void
@@ -232,26 +321,29 @@ stdin_cb(int fd, short revents, void *data)
 		g_string_append_c(inbuf, '\n');
 		take_lines();
 	}
-	loop_remove_fd(stdin_id);
-	stdin_id = 0;
-	at_eof = true;
-	flush_timer = loop_add_timer(prefs_get_int("batch.flush_timeout") *
-	    1000, flush_timeout_cb, NULL);
+	input_ended();
 }
 
-/* After each loop turn: quit once input ended and everything is done. */
+/*
+ * After each loop turn: quit once input ended and everything is done.
+ * Messages waiting for an account that could not get online hold nothing
+ * up: the exit status says the connection failed.
+ */
 static void
 idle_cb(void *data)
 {
+	bool settled;
+
 	if (!at_eof || loop_quitting())
 		return;
-	if (timed_out || (cmdq_idle() && !cmd_net_busy() &&
-	    outbox_unconfirmed(NULL) == 0)) {
+	settled = cmdq_idle() && !cmd_net_busy();
+	if (timed_out || (settled && (conn_failed ||
+	    outbox_unconfirmed(NULL) == 0))) {
 		if (timed_out && !cmdq_idle()) {
 			g_autofree char *line = g_strdup_printf("natter: gave "
 			    "up waiting for pending commands after %ld s "
-			    "(batch.flush_timeout)",
-			    prefs_get_int("batch.flush_timeout"));
+			    "(%s)", wait_seconds(), wait_secs >= 0 ? "--wait" :
+			    "batch.flush_timeout");
 
 			write_line(STDERR_FILENO, line);
 		}
@@ -261,14 +353,26 @@ idle_cb(void *data)
 
 /* Start batch mode: read stdin, print events. */
 void
-batch_start(bool json, bool xml)
+batch_start(bool json, bool xml, int wait)
 {
 	as_json = json;
 	show_xml = xml;
+	wait_secs = wait;
+	online = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	joined = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	inbuf = g_string_new(NULL);
 	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
 	cmdq_set_sink(&batch_sink, NULL);
 	cmd_set_ui_ops(&batch_ops);
+	if (isatty(STDIN_FILENO)) {
+		line_mode = true;
+		rl_catch_signals = 0;	/* natter's loop handles signals */
+		rl_catch_sigwinch = 0;
+		rl_callback_handler_install("", rl_line_cb);
+		stdin_id = loop_add_fd(STDIN_FILENO, POLLIN, tty_cb, NULL);
+		idle_hook = loop_add_idle(idle_cb, NULL);
+		return;
+	}
 	/* stdin's flags belong to its file description, which natter
 	 * shares with its parent (a shell, a pipe, a pty): restored at stop. */
 	stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
@@ -285,6 +389,9 @@ batch_stop(void)
 	ev_unsubscribe(ev_handle);
 	cmd_set_ui_ops(NULL);
 	g_clear_pointer(&target_peer, g_free);
+	if (line_mode)
+		rl_callback_handler_remove();
+	line_mode = false;
 	if (stdin_id != 0)
 		loop_remove_fd(stdin_id);
 	stdin_id = 0;
@@ -297,20 +404,26 @@ batch_stop(void)
 	if (inbuf != NULL)
 		g_string_free(inbuf, TRUE);
 	inbuf = NULL;
+	g_clear_pointer(&online, g_hash_table_destroy);
+	g_clear_pointer(&joined, g_hash_table_destroy);
 }
 
 /*
- * The exit status (man page, EXIT STATUS): 5 when messages were still
- * unconfirmed at the end, else 4 when one bounced, else 1 when a command
- * failed (or a line was refused), else 0.
+ * The exit status (man page, EXIT STATUS), the first that applies:
+ * 3 an account failed before it got online (what it had to send is moot),
+ * 5 messages still unconfirmed at the end, 4 a message bounced or a room
+ * refused the join, 1 a command failed (or a line was refused or commands
+ * were still pending at the deadline), else 0.
  */
 int
 batch_exit_status(void)
 {
+	if (conn_failed)
+		return BATCH_EXIT_CONNECT;
 	if (outbox_unconfirmed(NULL) > 0)
 		return BATCH_EXIT_UNCONFIRMED;
-	if (outbox_failures() > 0)
+	if (outbox_failures() > 0 || joins_refused > 0)
 		return BATCH_EXIT_BOUNCED;
 	return cmdq_failures() > 0 || refused_lines > 0 ||
-	    (timed_out && !cmdq_idle()) ? 1 : 0;
+	    (timed_out && !cmdq_idle()) ? BATCH_EXIT_FAILED : BATCH_EXIT_OK;
 }
