@@ -225,6 +225,13 @@ report_unconfirmed(void)
 		    n == 1 ? "it" : "they");
 }
 
+/* Batch mode on a terminal reads lines with the TUI library's readline. */
+static const struct batch_line_editor line_editor = {
+	.start = tui_lineread_start, .feed = tui_lineread_feed,
+	.hide = tui_lineread_hide, .show = tui_lineread_show,
+	.stop = tui_lineread_stop,
+};
+
 static int
 run(void)
 {
@@ -243,7 +250,7 @@ run(void)
 	outbox_init();
 	proto_init();
 	if (opt.batch) {
-		batch_start(opt.json, opt.xml, opt.wait);
+		batch_start(opt.json, opt.xml, opt.wait, &line_editor);
 	} else if (!tui_start(&err)) {
 		fprintf(stderr, "natter: %s\n", err);
 		proto_shutdown();

@@ -31,7 +31,7 @@ check core "$libc|$glib|^util/|^sqlite3\.h$|^config\.h$"
 check xmpp "$libc|$glib|^util/|^core/|^strophe\.h$|^config\.h$"
 check cmd "$libc|$glib|^util/|^core/|^xmpp/proto-conn\.h$|^config\.h$"
 check frontend/text "$libc|$glib|^config\.h$|^util/|^core/|^cmd/cmd\.h$"
-check frontend/batch "$libc|$glib|^config\.h$|^util/|^core/|^cmd/cmd\.h$|^frontend/text/|^readline/[a-z]+\.h$"
+check frontend/batch "$libc|$glib|^config\.h$|^util/|^core/|^cmd/cmd\.h$|^frontend/text/"
 check frontend/tui "$libc|$glib|^config\.h$|^util/|^core/|^cmd/cmd\.h$|^frontend/text/|^(curses|ncursesw/[a-z]+|readline/[a-z]+|wchar|langinfo)\.h$"
 if [ -s "$tmp" ]; then status=1; fi
 rm -f "$tmp"

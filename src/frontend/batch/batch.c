@@ -20,8 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
 
 #include "batch.h"
 #include "cmd/cmd.h"
@@ -46,7 +44,7 @@ static bool timed_out;
 static int stdin_flags = -1;	/* as found, put back at the end */
 static bool skipping;		/* inside a line over BATCH_LINE_MAX */
 static unsigned refused_lines;	/* over-long lines, none of them run */
-static bool line_mode;		/* stdin is a terminal: readline */
+static const struct batch_line_editor *editor;	/* stdin is a terminal */
 static int wait_secs = -1;	/* --wait, or < 0: batch.flush_timeout */
 static GHashTable *online;	/* accounts that got online in this run */
 static GHashTable *joined;	/* rooms joined in this run */
@@ -89,11 +87,11 @@ write_line(int fd, const char *line)
 {
 	g_autofree char *s = g_strconcat(line, "\n", NULL);
 
-	if (line_mode)
-		rl_clear_visible_line();
+	if (editor != NULL)
+		editor->hide();
 	write_all(fd, s, strlen(s));
-	if (line_mode)
-		rl_forced_update_display();
+	if (editor != NULL)
+		editor->show();
 }
 
 /*
@@ -278,30 +276,27 @@ input_ended(void)
 	    flush_timeout_cb, NULL);
 }
 
-/* Line mode: readline hands over a finished line, or NULL at Ctrl-D. */
+/* Line mode: the editor hands over a finished line, or NULL at Ctrl-D. */
 static void
-rl_line_cb(char *line)
+editor_line_cb(char *line)
 {
 	if (line == NULL) {
-		rl_callback_handler_remove();
-		line_mode = false;
+		editor->stop();
+		editor = NULL;
 		write_all(STDOUT_FILENO, "\n", 1);
 		input_ended();
 		return;
 	}
 	g_strchomp(line);
-	if (*line != '\0') {
-		add_history(line);
-		if (*line != '#')
-			cmdq_append(line, CMD_FROM_BATCH, NULL, NULL);
-	}
+	if (*line != '\0' && *line != '#')
+		cmdq_append(line, CMD_FROM_BATCH, NULL, NULL);
 	free(line);
 }
 
 static void
 tty_cb(int fd, short revents, void *data)
 {
-	rl_callback_read_char();
+	editor->feed();
 }
 
 static void
@@ -353,7 +348,8 @@ idle_cb(void *data)
 
 /* Start batch mode: read stdin, print events. */
 void
-batch_start(bool json, bool xml, int wait)
+batch_start(bool json, bool xml, int wait,
+    const struct batch_line_editor *line_editor)
 {
 	as_json = json;
 	show_xml = xml;
@@ -364,11 +360,9 @@ batch_start(bool json, bool xml, int wait)
 	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
 	cmdq_set_sink(&batch_sink, NULL);
 	cmd_set_ui_ops(&batch_ops);
-	if (isatty(STDIN_FILENO)) {
-		line_mode = true;
-		rl_catch_signals = 0;	/* natter's loop handles signals */
-		rl_catch_sigwinch = 0;
-		rl_callback_handler_install("", rl_line_cb);
+	if (line_editor != NULL && isatty(STDIN_FILENO)) {
+		editor = line_editor;
+		editor->start(editor_line_cb);
 		stdin_id = loop_add_fd(STDIN_FILENO, POLLIN, tty_cb, NULL);
 		idle_hook = loop_add_idle(idle_cb, NULL);
 		return;
@@ -389,9 +383,9 @@ batch_stop(void)
 	ev_unsubscribe(ev_handle);
 	cmd_set_ui_ops(NULL);
 	g_clear_pointer(&target_peer, g_free);
-	if (line_mode)
-		rl_callback_handler_remove();
-	line_mode = false;
+	if (editor != NULL)
+		editor->stop();
+	editor = NULL;
 	if (stdin_id != 0)
 		loop_remove_fd(stdin_id);
 	stdin_id = 0;

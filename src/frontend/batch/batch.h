@@ -12,9 +12,27 @@
 #define BATCH_EXIT_BOUNCED	4	/* a message bounced, a join refused */
 #define BATCH_EXIT_UNCONFIRMED	5	/* messages still unconfirmed at exit */
 
+/*
+ * A line editor for a terminal on stdin (readline, which only the TUI's
+ * library may use: main.c hands it over). start(fn) makes it call fn with
+ * each finished line (NULL at end of input; fn frees the line with
+ * free()); feed() when stdin is readable; hide()/show() around output;
+ * stop() ends it.
+ */
+typedef void batch_line_fn(char *line);
+struct batch_line_editor {
+	void	(*start)(batch_line_fn *fn);
+	void	(*feed)(void);
+	void	(*hide)(void);
+	void	(*show)(void);
+	void	(*stop)(void);
+};
+
 /* wait: seconds to wait at end of input (--wait), or < 0 for the
- * preference batch.flush_timeout. */
-void	batch_start(bool json, bool xml, int wait);
+ * preference batch.flush_timeout. editor: used when stdin is a terminal,
+ * or NULL. */
+void	batch_start(bool json, bool xml, int wait,
+	    const struct batch_line_editor *editor);
 void	batch_stop(void);
 int	batch_exit_status(void);
 
