@@ -410,6 +410,26 @@ prune_resent(struct pconn *pc)
 }
 
 /*
+ * The connection is being lost (not closed by the user, not ended by us
+ * over a bad ack) with stream management on: the next login may resume
+ * the same session.
+ */
+bool
+proto_sm_may_resume(struct pconn *pc)
+{
+	struct proto_sm *sm = sm_of(pc);
+
+	return sm->online && !pc->user_quit && !sm->bad_ack && pc->sm_enabled;
+}
+
+/* The login that just finished resumed the previous session. */
+bool
+proto_sm_resumed(struct pconn *pc)
+{
+	return sm_of(pc)->resumed;
+}
+
+/*
  * Called just before a session is announced online. libstrophe resends
  * the stanzas of a lost session that the server did not acknowledge once
  * the new stream is up, whether it was resumed or (after <failed/>) is a

@@ -131,3 +131,46 @@ def test_server_killed_mid_conversation_loses_and_doubles_nothing(home, prosody,
         b.kill()
         if bob2:
             bob2.close()
+
+
+ROOM = "lounge@conference.localhost"
+
+
+def test_resumed_session_keeps_its_rooms(home, prosody, make_peer):
+    from test_sm import Proxy
+    bob = make_peer("bob")
+    bob.do("raw", xml=f"<presence to='{ROOM}/bob'><x xmlns="
+                      "'http://jabber.org/protocol/muc'/></presence>")
+    bob.wait("presence", **{"from": f"{ROOM}/bob"})
+    bob.do("raw", xml=f"<message to='{ROOM}' type='groupchat'>"
+                      "<body>said before</body></message>")
+    proxy = Proxy(prosody.port)
+    alice = prosody.register("alice", "pw")
+    home.add_account("a", alice, "pw", port=proxy.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/connect a", xml=True)
+    try:
+        b.wait_event("raw-in", xml=re.compile(r"^<enabled [^>]*resume="))
+        b.send(f"/join {ROOM} nick ally")
+        b.wait_event("room-joined", room=ROOM, nick="ally")
+        b.wait_event("room-message", body="said before")
+        proxy.cut()
+        b.wait_event("connection-state", state="disconnected")
+        mark = len(b.events)
+        b.send("/reconnect now")
+        b.wait_event("info", text=re.compile(r"^session resumed"))
+        b.send(f"/msg {ROOM} after the resumption")
+        bob.wait("message", body="after the resumption")
+        b.wait_event("room-message", body="after the resumption")
+        after = list(b.events)[mark:]
+        assert not [e for e in after if e["event"] == "raw-out"
+                    and e["xml"].startswith("<presence")
+                    and ROOM in e["xml"]], "presence sent to the room again"
+        assert not [e for e in list(b.events) if e["event"] == "room-left"]
+        assert not [e for e in after if e["event"] in ("room-joined",
+                                                      "occupant-joined")]
+        assert [e["body"] for e in list(b.events)
+                if e["event"] == "room-message"].count("said before") == 1
+    finally:
+        b.close()
+        proxy.close()
