@@ -418,16 +418,17 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		proto_lifecycle_online(pc);
 		proto_session_handlers(pc);
 		proto_sm_before_online(pc);
+		/* Rooms kept for a resumption that did not happen are left
+		 * before 'online', so that nothing is sent to them unjoined. */
+		if (pc->rooms_kept && !proto_sm_resumed(pc))
+			proto_muc_session_ended(pc);
+		pc->rooms_kept = false;
 		proto_lifecycle_emit(pc, "online", NULL, NULL);
 		proto_sm_on_online(pc);
-		if (proto_sm_resumed(pc)) {
+		if (proto_sm_resumed(pc))
 			proto_session_resumed(pc);
-		} else {
-			if (pc->rooms_kept)
-				proto_muc_session_ended(pc);
+		else
 			proto_session_start(pc);
-		}
-		pc->rooms_kept = false;
 		finish(pc, true, NULL);
 		return;
 	}
