@@ -387,8 +387,11 @@ session_ended(struct pconn *pc)
 		loop_remove_timer(pc->drain_timer);
 	pc->drain_timer = 0;
 	pc->acc->state = ACCOUNT_OFFLINE;
+	/* A session that may be resumed keeps its rooms until we know. */
+	pc->rooms_kept = proto_sm_may_resume(pc);
 	forget_session(pc);
-	proto_muc_session_ended(pc);
+	if (!pc->rooms_kept)
+		proto_muc_session_ended(pc);
 	/* Never free a libstrophe context from inside its own callback. */
 	if (pc->free_timer == 0)
 		pc->free_timer = loop_add_timer(0, free_session_cb, pc);
@@ -415,9 +418,17 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 		proto_lifecycle_online(pc);
 		proto_session_handlers(pc);
 		proto_sm_before_online(pc);
+		/* Rooms kept for a resumption that did not happen are left
+		 * before 'online', so that nothing is sent to them unjoined. */
+		if (pc->rooms_kept && !proto_sm_resumed(pc))
+			proto_muc_session_ended(pc);
+		pc->rooms_kept = false;
 		proto_lifecycle_emit(pc, "online", NULL, NULL);
 		proto_sm_on_online(pc);
-		proto_session_start(pc);
+		if (proto_sm_resumed(pc))
+			proto_session_resumed(pc);
+		else
+			proto_session_start(pc);
 		finish(pc, true, NULL);
 		return;
 	}

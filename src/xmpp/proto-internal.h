@@ -57,6 +57,8 @@ struct pconn {
 	char		*features_auth;	/* owned features offering SASL */
 	char		*features_bound;	/* owned features after SASL */
 	bool		 sm_enabled;	/* <enabled/> received */
+	bool		 rooms_kept;	/* lost, may be resumed: the rooms
+					   stay joined until we know */
 	struct proto_sm	*sm;		/* owned, proto-sm.c */
 	bool		 cert_by_user;	/* accepted by the user's trust */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
@@ -92,6 +94,7 @@ xmpp_stanza_t *proto_iq_reply(struct pconn *pc, xmpp_stanza_t *st,
 void	 proto_iq_error(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *type, const char *condition);
 void	 proto_session_start(struct pconn *pc);
+void	 proto_session_resumed(struct pconn *pc);
 void	 proto_session_handlers(struct pconn *pc);
 void	 proto_session_dispatch(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
@@ -140,6 +143,7 @@ void	 proto_muc_rejoin(struct pconn *pc);
 void	 proto_muc_discover(struct pconn *pc);
 void	 proto_muc_discovery_ended(struct pconn *pc);
 void	 proto_muc_session_ended(struct pconn *pc);
+void	 proto_muc_session_resumed(struct pconn *pc);
 void	 proto_bookmark_fetch(struct pconn *pc);
 struct pconn *proto_online(const char *account, GError **error);
 char	*proto_child_text(struct pconn *pc, xmpp_stanza_t *st,
@@ -159,6 +163,8 @@ void	 proto_sm_note_raw(struct pconn *pc, bool in, const char *xml);
 void	 proto_sm_before_connect(struct pconn *pc);
 void	 proto_sm_before_online(struct pconn *pc);
 void	 proto_sm_on_online(struct pconn *pc);
+bool	 proto_sm_may_resume(struct pconn *pc);
+bool	 proto_sm_resumed(struct pconn *pc);
 bool	 proto_sm_session_over(struct pconn *pc, bool user_quit);
 void	 proto_sm_free(struct pconn *pc);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);

@@ -780,6 +780,21 @@ proto_muc_session_ended(struct pconn *pc)
 	}
 }
 
+/* The session was resumed: its rooms are still joined; watch them again. */
+void
+proto_muc_session_resumed(struct pconn *pc)
+{
+	g_autoptr(GPtrArray) l = rooms_of(pc->acc->name);
+	guint i;
+
+	for (i = 0; i < l->len; i++) {
+		struct room *r = g_ptr_array_index(l, i);
+
+		if (r->joined)
+			proto_muc_ping_watch(pc, r->jid);
+	}
+}
+
 /* Our presence changed: tell every room we are in (XEP-0045 §7.7). */
 void
 proto_muc_send_presence(struct pconn *pc)

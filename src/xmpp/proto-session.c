@@ -128,6 +128,21 @@ proto_session_start(struct pconn *pc)
 	proto_bookmark_fetch(pc);
 }
 
+/*
+ * The previous session was resumed (XEP-0198): the server kept our
+ * presence, rooms, roster and carbons, and replays what we missed, so
+ * nothing of a session start is sent again. Only what natter forgot at
+ * the loss is learnt again (services, the block list), and the rooms'
+ * self-pings restart.
+ */
+void
+proto_session_resumed(struct pconn *pc)
+{
+	proto_block_fetch(pc);
+	proto_muc_discover(pc);
+	proto_muc_session_resumed(pc);
+}
+
 /* Roster push: <iq type='set'><query xmlns='jabber:iq:roster'>. */
 static void
 roster_push(struct pconn *pc, xmpp_stanza_t *st, xmpp_stanza_t *q)

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "core/events.h"
+#include "core/history.h"
 #include "core/outbox.h"
 #include "core/loop.h"
 #include "proto-internal.h"
@@ -342,6 +343,93 @@ proto_sm_on_online(struct pconn *pc)
 }
 
 /*
+ * True when an element libstrophe resends on a new session must not go
+ * out again: a message the outbox has settled (the server confirmed it
+ * by a round trip, or it failed), or an IQ get, whose asker went with
+ * the old session (its answer would find no one waiting; a set is kept
+ * for its effect, its answer is dropped as unknown).
+ */
+static bool
+stale_on_new_session(struct pconn *pc, const char *xml)
+{
+	xmpp_stanza_t *st = xmpp_stanza_new_from_string(pc->ctx, xml);
+	const char *name, *type, *id;
+	g_autofree char *state = NULL;
+	bool stale = false;
+
+	if (st == NULL)
+		return false;
+	name = xmpp_stanza_get_name(st);
+	type = xmpp_stanza_get_type(st);
+	id = xmpp_stanza_get_id(st);
+	if (name != NULL && strcmp(name, "iq") == 0)
+		stale = type != NULL && strcmp(type, "get") == 0;
+	else if (name != NULL && strcmp(name, "message") == 0 && id != NULL) {
+		state = history_state(pc->acc->name, id);
+		stale = state != NULL && (strcmp(state, "confirmed") == 0 ||
+		    strcmp(state, "failed") == 0);
+	}
+	xmpp_stanza_release(st);
+	return stale;
+}
+
+/*
+ * After <failed/>, libstrophe 0.14 sends again every stanza of the lost
+ * session it holds no ack for (a <failed/> without h keeps them all),
+ * queued but not yet written when the session comes online. Its acks lag
+ * behind natter's confirmations, so that would send messages the server
+ * had confirmed a second time: take the queue back and keep only what is
+ * still unsettled, in order.
+ */
+static void
+prune_resent(struct pconn *pc)
+{
+	GPtrArray *keep = g_ptr_array_new();
+	guint i, dropped = 0;
+	char *xml;
+
+	while ((xml = xmpp_conn_send_queue_drop_element(pc->conn,
+	    XMPP_QUEUE_OLDEST)) != NULL) {
+		if (stale_on_new_session(pc, xml)) {
+			xmpp_free(pc->ctx, xml);
+			dropped++;
+		} else {
+			g_ptr_array_add(keep, xml);
+		}
+	}
+	for (i = 0; i < keep->len; i++) {
+		xml = g_ptr_array_index(keep, i);
+		xmpp_send_raw(pc->conn, xml, strlen(xml));
+		xmpp_free(pc->ctx, xml);
+	}
+	if (dropped > 0 || keep->len > 0)
+		log_info("%s: new session: %u stanza(s) of the lost one sent "
+		    "again, %u settled or stale ones not", pc->acc->name,
+		    keep->len, dropped);
+	g_ptr_array_free(keep, TRUE);
+}
+
+/*
+ * The connection is being lost (not closed by the user, not ended by us
+ * over a bad ack) with stream management on: the next login may resume
+ * the same session.
+ */
+bool
+proto_sm_may_resume(struct pconn *pc)
+{
+	struct proto_sm *sm = sm_of(pc);
+
+	return sm->online && !pc->user_quit && !sm->bad_ack && pc->sm_enabled;
+}
+
+/* The login that just finished resumed the previous session. */
+bool
+proto_sm_resumed(struct pconn *pc)
+{
+	return sm_of(pc)->resumed;
+}
+
+/*
  * Called just before a session is announced online. libstrophe resends
  * the stanzas of a lost session that the server did not acknowledge once
  * the new stream is up, whether it was resumed or (after <failed/>) is a
@@ -352,6 +440,8 @@ proto_sm_before_online(struct pconn *pc)
 {
 	struct proto_sm *sm = sm_of(pc);
 
+	if (sm->handed && !sm->resumed)
+		prune_resent(pc);
 	if (sm->resumed || sm->handed)
 		outbox_session_resumed(pc->acc->name);
 }

@@ -431,8 +431,10 @@ def _shq(s):
 class Peer:
     """A slixmpp peer in its own process (peer.py), driven by JSON lines."""
 
-    def __init__(self, prosody, user, password="peer-pw"):
-        self.jid = prosody.register(user, password)
+    def __init__(self, prosody, user, password="peer-pw", register=True):
+        """register=False: the account exists (a new process for it)."""
+        self.jid = (prosody.register(user, password) if register
+                    else f"{user}@{prosody.domain}")
         self.proc = subprocess.Popen(
             ["/usr/bin/python3", str(Path(__file__).parent / "peer.py"),
              self.jid, password, str(prosody.port)],

@@ -4,7 +4,8 @@
 Run as: python3 peer.py JID PASSWORD PORT. Reads one JSON command per line
 on stdin ({"op": "send", "to": ..., "body": ...}, {"op": "raw", "xml": ...},
 {"op": "presence", ...}, {"op": "subscribe"|"subscribed"|..., "to": ...},
-{"op": "mute-pings"}: pings are received but never answered),
+{"op": "mute-pings"}: pings are received but never answered,
+{"op": "mam", "tag": ...}: the whole of our own archive, page by page),
 writes one JSON event per line on stdout ({"event": "message", ...}).
 """
 import asyncio
@@ -37,6 +38,8 @@ class Peer(slixmpp.ClientXMPP):
         self.add_event_handler("disconnected", lambda e: out({"event": "disconnected"}))
         self.auto_authorize = None
         self.auto_subscribe = False
+        self.mam_sink = {}          # query id -> list of archived messages
+        self.tasks = []             # strong references (asyncio keeps weak)
 
     async def start(self, event):
         await self.get_roster()
@@ -49,11 +52,55 @@ class Peer(slixmpp.ClientXMPP):
              "body": msg["body"], "id": msg["id"], "xml": str(msg)})
 
     def on_any_message(self, msg):
+        if mam_result(self, msg):
+            return
         out({"event": "stanza", "from": str(msg["from"]), "xml": str(msg)})
 
     def on_presence(self, p):
         out({"event": "presence", "from": str(p["from"]), "type": p["type"],
              "show": p["show"], "status": p["status"], "xml": str(p)})
+
+
+MAM = "urn:xmpp:mam:2"
+RSM = "http://jabber.org/protocol/rsm"
+
+
+async def archive(peer):
+    """Every message in our own archive (from, to, body, id, origin-id),
+    oldest first, read page by page (the server caps a page)."""
+    got, after, page = [], "", 0
+    while True:
+        page += 1
+        qid = f"peer-mam-{page}"
+        peer.mam_sink[qid] = got
+        q = peer.Iq()
+        q["type"] = "set"
+        rsm = f"<after>{after}</after>" if after else ""
+        q.append(ET.fromstring(f"<query xmlns='{MAM}' queryid='{qid}'><set xmlns="
+                               f"'{RSM}'><max>50</max>{rsm}</set></query>"))
+        r = await q.send(timeout=20)
+        del peer.mam_sink[qid]
+        fin = r.xml.find(f"{{{MAM}}}fin")
+        last = fin.find(f"{{{RSM}}}set/{{{RSM}}}last") if fin is not None else None
+        if fin is None or fin.get("complete") == "true" or last is None:
+            return got
+        after = last.text
+
+
+def mam_result(peer, msg):
+    res = msg.xml.find(f"{{{MAM}}}result")
+    if res is None or res.get("queryid") not in peer.mam_sink:
+        return False
+    inner = res.find("{urn:xmpp:forward:0}forwarded/{jabber:client}message")
+    if inner is None:
+        return True
+    body = inner.find("{jabber:client}body")
+    oid = inner.find("{urn:xmpp:sid:0}origin-id")
+    peer.mam_sink[res.get("queryid")].append({
+        "from": inner.get("from"), "to": inner.get("to"), "id": inner.get("id"),
+        "body": body.text if body is not None else None,
+        "origin-id": oid.get("id") if oid is not None else None})
+    return True
 
 
 def out(obj):
@@ -100,6 +147,11 @@ def handle(peer, cmd):
         peer.register_handler(Callback("mute ping", MatchXPath(
             "{jabber:client}iq/{urn:xmpp:ping}ping"), lambda iq: out(
                 {"event": "ping-ignored", "id": iq["id"]})))
+    elif op == "mam":
+        async def mam():
+            out({"event": "mam", "tag": cmd.get("tag"),
+                 "messages": await archive(peer)})
+        peer.tasks.append(asyncio.ensure_future(mam()))
     elif op == "quit":
         peer.disconnect()
     out({"event": "done", "op": op})
