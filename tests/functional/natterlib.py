@@ -357,6 +357,20 @@ def _match(value, expected):
     return value == expected
 
 
+def login(home, prosody, extra=(), user="alice", password="pw", xml=False,
+          connect=True):
+    """Register user on prosody as account "a" of home (certificate
+    trusted) and start natter --batch --json with extra arguments, by
+    default connected: returns (Batch, bare JID)."""
+    jid = prosody.register(user, password)
+    home.add_account("a", jid, password, port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, *extra, *(["-c", "/connect a"] if connect else []), xml=xml)
+    if connect:
+        b.wait_event("connection-state", state="online")
+    return b, jid
+
+
 class Tui:
     """natter's TUI inside tmux on a private socket."""
 

@@ -9,16 +9,7 @@ import struct
 import subprocess
 import termios
 
-from natterlib import NATTER, Batch, wait_for
-
-
-def login(home, prosody):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, "-c", "/connect a")
-    b.wait_event("connection-state", state="online")
-    return b, jid
+from natterlib import NATTER, login, wait_for
 
 
 def test_overlong_line_is_refused_whole(home, prosody, make_peer):

@@ -12,16 +12,12 @@ import pytest
 
 import subprocess
 
+import natterlib
 from natterlib import Batch, Prosody, _as_prosody, wait_for
 
 
 def login(home, prosody, *extra, xml=False):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, *extra, "-c", "/connect a", xml=xml)
-    b.wait_event("connection-state", state="online")
-    return b, jid
+    return natterlib.login(home, prosody, extra=extra, xml=xml)
 
 
 def index_of(events, pred, what):

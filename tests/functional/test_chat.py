@@ -5,16 +5,8 @@ import os
 import re
 import stat
 
-from natterlib import Batch, wait_for
+from natterlib import Batch, login, wait_for
 
-
-def login(home, prosody, extra=()):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, *extra, "-c", "/connect a")
-    b.wait_event("connection-state", state="online")
-    return b, jid
 
 
 def test_send_reaches_peer_exactly(home, prosody, make_peer):

@@ -6,7 +6,7 @@ import re
 import stat
 import subprocess
 
-from natterlib import NATTER, Batch
+from natterlib import NATTER
 
 
 def run(home, *args, stdin=""):

@@ -8,6 +8,7 @@ import socket
 import stat
 import subprocess
 
+import natterlib
 from natterlib import NATTER, Batch, Tui, wait_for
 
 
@@ -55,11 +56,8 @@ class Client:
 
 
 def login(home, prosody, sock, extra=()):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, "--control", str(sock), *extra, "-c", "/connect a")
-    b.wait_event("connection-state", state="online")
+    b, jid = natterlib.login(home, prosody,
+                             extra=("--control", str(sock), *extra))
     wait_for(lambda: sock.exists(), 5, "control socket")
     return b, jid
 

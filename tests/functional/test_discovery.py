@@ -10,18 +10,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from natterlib import Batch, Peer, wait_for
+import natterlib
+from natterlib import Peer, wait_for
 
 DISCO = "http://jabber.org/protocol/disco#info"
 
 
 def login(home, prosody, extra=()):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, *extra, "-c", "/connect a")
-    ev = b.wait_event("connection-state", state="online")
-    return b, ev["jid"]
+    b, _ = natterlib.login(home, prosody, extra=extra)
+    return b, b.find("connection-state", state="online")["jid"]
 
 
 def outputs(b):

@@ -4,18 +4,10 @@
 errors for our other resources)."""
 import re
 
-from natterlib import Batch, wait_for
+from natterlib import Batch, login
 
 ROOM = "lounge@conference.localhost"
 
-
-def login(home, prosody, extra=()):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, *extra, "-c", "/connect a")
-    b.wait_event("connection-state", state="online")
-    return b, jid
 
 
 def test_failed_send_error_is_tied_to_the_message(home, prosody):

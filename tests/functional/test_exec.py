@@ -1,8 +1,6 @@
 # SPDX-License-Identifier: MIT
 """/exec: shell commands run beside the loop, their output shown where they
 were started or sent as a message (PRODUCT §4, issue 17 item 1)."""
-import os
-import re
 import subprocess
 
 from natterlib import Batch, wait_for

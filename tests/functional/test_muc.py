@@ -3,18 +3,10 @@
 and slixmpp occupants (issue 4)."""
 import re
 
-from natterlib import Batch, Peer, wait_for
+from natterlib import Batch, Peer, login, wait_for
 
 ROOM = "lounge@conference.localhost"
 
-
-def login(home, prosody, extra=()):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, *extra, "-c", "/connect a")
-    b.wait_event("connection-state", state="online")
-    return b, jid
 
 
 def enter(peer, nick, room=ROOM, password=None):

@@ -4,12 +4,10 @@
 message, and its exit status says what happened (man page, EXIT STATUS):
 0 delivered, 2 usage error, 3 connection or login failure, 4 bounced or
 room join refused, 5 still unconfirmed at the --wait deadline."""
-import os
 import subprocess
-import threading
 import time
 
-from natterlib import NATTER, Batch, free_port, wait_for
+from natterlib import NATTER, Batch, free_port
 
 ROOM = "lounge@conference.localhost"
 

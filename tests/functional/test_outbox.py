@@ -6,19 +6,9 @@ batch input wait for confirmations."""
 import re
 import sqlite3
 
-from natterlib import Batch, wait_for
+from natterlib import login
 
 ROOM = "lounge@conference.localhost"
-
-
-def login(home, prosody, extra=(), connect=True):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, *extra, *(["-c", "/connect a"] if connect else []))
-    if connect:
-        b.wait_event("connection-state", state="online")
-    return b, jid
 
 
 def stored_state(home, msg_id):

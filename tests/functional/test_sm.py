@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from fakeserver import FakeServer
+import natterlib
 from natterlib import Batch, wait_for
 
 
@@ -113,12 +114,7 @@ def configure(peer, room, **fields):
 
 
 def login(home, prosody):
-    jid = prosody.register("alice", "pw")
-    home.add_account("a", jid, "pw", port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, "-c", "/connect a")
-    b.wait_event("connection-state", state="online")
-    return b
+    return natterlib.login(home, prosody)[0]
 
 
 def test_new_session_after_crash_restores_presence_and_rooms(home, prosody,

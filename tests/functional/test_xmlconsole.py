@@ -8,16 +8,13 @@ import os
 import re
 import stat
 
-from natterlib import Batch, Prosody, wait_for
+import natterlib
+from natterlib import wait_for
 
 
 def login(home, prosody, user="alice", password="pw", extra=()):
-    jid = prosody.register(user, password)
-    home.add_account("a", jid, password, port=prosody.port)
-    home.trust(prosody.fingerprint())
-    b = Batch(home, *extra, "-c", "/connect a", xml=True)
-    b.wait_event("connection-state", state="online")
-    return b, jid
+    return natterlib.login(home, prosody, extra=extra, user=user,
+                           password=password, xml=True)
 
 
 def outputs(b):
