@@ -124,6 +124,13 @@ items_result(struct pconn *pc, xmpp_stanza_t *reply, void *data)
 	autojoin(pc);
 }
 
+/* The session ended: the next server may have PEP bookmarks. */
+void
+proto_bookmark_session_ended(struct pconn *pc)
+{
+	pc->bookmarks_0048 = false;
+}
+
 /* After login: fetch the bookmarks and join the autojoin ones. */
 void
 proto_bookmark_fetch(struct pconn *pc)

@@ -296,3 +296,10 @@ proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence)
 	g_hash_table_replace(pc->caps, g_strdup(from), g_strdup_printf(
 	    "%s %s %s", hash != NULL ? hash : "(legacy)", node, ver));
 }
+
+/* The session ended: the capabilities its presences announced go. */
+void
+proto_disco_session_ended(struct pconn *pc)
+{
+	g_clear_pointer(&pc->caps, g_hash_table_unref);
+}

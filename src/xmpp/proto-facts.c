@@ -118,9 +118,10 @@ proto_conn_facts(struct account *acc, GError **error)
 	fact(out, "secured", xmpp_conn_is_secured(pc->conn) ? "yes" : "no",
 	    NULL);
 	fact(out, "trust", pc->cert_by_user ? "user" : "verified", NULL);
-	fact(out, "sasl", pc->sasl_mech != NULL ? pc->sasl_mech : "", NULL);
-	fact(out, "sm", pc->sm_enabled ? "enabled" : "no", NULL);
-	feature_facts(pc, pc->features_auth, out);
-	feature_facts(pc, pc->features_bound, out);
+	fact(out, "sasl", pc->login.sasl_mech != NULL ? pc->login.sasl_mech :
+	    "", NULL);
+	fact(out, "sm", pc->login.sm_enabled ? "enabled" : "no", NULL);
+	feature_facts(pc, pc->login.features_auth, out);
+	feature_facts(pc, pc->login.features_bound, out);
 	return out;
 }

@@ -21,18 +21,34 @@ struct cert_info {
 	char	*fingerprint;
 };
 
-/* One account's connection. */
+/*
+ * What one login showed, for /diagnose (proto-facts.c) and the message of
+ * a failure; owned by proto-login.c, forgotten by proto_login_forget()
+ * when an attempt starts. Strings owned, or NULL.
+ */
+struct login_facts {
+	char		*sasl_mech;	/* the mechanism we used */
+	char		*features_auth;	/* features offering SASL */
+	char		*features_bound;	/* features after SASL */
+	bool		 sm_enabled;	/* <enabled/> or <resumed/> received */
+	char		*sasl_failure;	/* SASL failure condition */
+	char		*tls_error;	/* libstrophe's TLS warning */
+	bool		 saw_no_tls;	/* STARTTLS mandatory, not offered */
+	int		 sock_error;	/* errno libstrophe logged, or 0 */
+};
+
+/*
+ * One account's connection. Each group of fields names the file that
+ * owns it and the one function that resets it; the connection calls the
+ * resets from one place each: attempt_starts() and session_ended() in
+ * proto-conn.c (pconn_free() calls them again to free what they hold).
+ */
 struct pconn {
+	/* proto-conn.c: the connection object */
 	struct account	*acc;		/* borrowed; acc->proto points back */
 	xmpp_ctx_t	*ctx;		/* owned */
 	xmpp_conn_t	*conn;		/* owned */
-	xmpp_log_t	 log;
-	int		 fd;
-	bool		 tcp_up;	/* the TCP connect has completed */
-	guint		 fd_id;
-	guint		 drain_timer;
 	guint		 free_timer;
-	unsigned long	 recv_count;	/* elements received */
 	char		*password;	/* owned, wiped on free */
 	char		*server;	/* owned, or NULL */
 	int		 port;
@@ -40,33 +56,40 @@ struct pconn {
 	char		*host;		/* what we connect to, for messages */
 	bool		 online;
 	bool		 user_quit;
-	bool		 saw_no_tls;
-	int		 sock_error;	/* errno libstrophe logged */
-	bool		 dead;
-	char		*sasl_failure;	/* owned condition, or NULL */
-	char		*tls_error;	/* owned, or NULL */
-	struct cert_info *prompt;	/* owned pending certificate prompt */
-	GHashTable	*iqs;		/* id -> struct iq_wait */
-	char		*muc_service;	/* owned: discovered conference service */
-	int		 disco_pending;	/* discovery requests unanswered */
-	bool		 bookmarks_0048;	/* server has only XEP-0048 storage */
-	GPtrArray	*disco_waiters;	/* struct proto_waiter, owned */
-	GHashTable	*caps;		/* full JID -> "hash node ver" */
-	/* What the login showed, for /diagnose (reset on connect). */
-	char		*sasl_mech;	/* owned mechanism we used */
-	char		*features_auth;	/* owned features offering SASL */
-	char		*features_bound;	/* owned features after SASL */
-	bool		 sm_enabled;	/* <enabled/> received */
 	bool		 rooms_kept;	/* lost, may be resumed: the rooms
 					   stay joined until we know */
-	struct proto_sm	*sm;		/* owned, proto-sm.c */
+	proto_done_fn	*done;
+	void		*done_data;
+	/* proto-socket.c: the socket in the loop; proto_socket_closed() */
+	int		 fd;		/* -1 from each attempt's start */
+	bool		 tcp_up;	/* the TCP connect has completed */
+	guint		 fd_id;
+	guint		 drain_timer;
+	/* proto-capture.c: the log handler all traffic comes through */
+	xmpp_log_t	 log;
+	unsigned long	 recv_count;	/* elements received, never reset */
+	/* proto-login.c: proto_login_forget() */
+	struct login_facts login;
+	/* proto-tls.c: proto_tls_forget() */
+	struct cert_info *prompt;	/* owned pending certificate prompt */
 	bool		 cert_by_user;	/* accepted by the user's trust */
+	/* per session, proto_session_ended() (proto-session.c) calls: */
+	GHashTable	*iqs;		/* id -> struct iq_wait; proto-iq.c */
+	char		*muc_service;	/* owned: discovered conference
+					   service; proto-muc.c */
+	int		 disco_pending;	/* discovery requests unanswered */
+	GPtrArray	*disco_waiters;	/* struct proto_waiter, owned */
+	bool		 bookmarks_0048;	/* server has only XEP-0048
+					   storage; proto-bookmark.c */
+	GHashTable	*caps;		/* full JID -> "hash node ver";
+					   proto-disco.c */
+	/* proto-presence.c: kept across a loss, proto_presence_forget() */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
 	char		*status;	/* our status text, or NULL */
 	int		 priority;
-	proto_done_fn	*done;
-	void		*done_data;
-	struct lifecycle lc;		/* state machine, deadlines, retry */
+	struct proto_sm	*sm;		/* owned, proto-sm.c */
+	struct lifecycle lc;		/* proto-lifecycle.c: state machine,
+					   deadlines, retry */
 };
 
 /* The <error/> of a stanza (proto_error_parse); strings owned. */
@@ -99,11 +122,30 @@ void	 proto_session_handlers(struct pconn *pc);
 void	 proto_session_dispatch(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_send(struct pconn *pc, xmpp_stanza_t *st);
 void	 proto_conn_drain(struct pconn *pc);
+int	 proto_socket_opened(xmpp_conn_t *conn, void *sock);
+void	 proto_socket_closed(struct pconn *pc);
+void	 proto_socket_prepare(struct pconn *pc);
 struct pconn *proto_conn_of_conn(const xmpp_conn_t *conn);
 struct pconn *proto_conn_of_ctx(const xmpp_ctx_t *ctx);
 int	 proto_tls_certfail_cb(const xmpp_tlscert_t *cert,
 	    const char *const errormsg);
 void	 proto_conn_restart(struct pconn *pc);
+struct pconn *proto_conn_get(struct account *acc);
+bool	 proto_host_resolvable(const char *host);
+const xmpp_log_t *proto_capture_logger(struct pconn *pc);
+void	 proto_login_note_traffic(struct pconn *pc, bool in,
+	    const char *xml);
+void	 proto_login_note_log(struct pconn *pc, xmpp_log_level_t level,
+	    const char *area, const char *msg);
+void	 proto_login_forget(struct pconn *pc);
+char	*proto_login_failure(struct pconn *pc, int error,
+	    xmpp_stream_error_t *se, const char **code);
+void	 proto_tls_forget(struct pconn *pc);
+void	 proto_session_ended(struct pconn *pc);
+void	 proto_iq_session_ended(struct pconn *pc);
+void	 proto_disco_session_ended(struct pconn *pc);
+void	 proto_bookmark_session_ended(struct pconn *pc);
+void	 proto_presence_forget(struct pconn *pc);
 extern void (*proto_send_hook)(struct pconn *pc, xmpp_stanza_t *st);
 void	 cert_info_free(struct cert_info *ci);
 int	 proto_presence_in(xmpp_conn_t *conn, xmpp_stanza_t *st,

@@ -219,6 +219,17 @@ proto_iq_table_new(void)
 }
 
 /*
+ * The session ended: requests still open will get no answer; their
+ * waiters are freed without being called (their data's free function
+ * runs).
+ */
+void
+proto_iq_session_ended(struct pconn *pc)
+{
+	g_hash_table_remove_all(pc->iqs);
+}
+
+/*
  * A new empty <iq type='result|error'/> answering request st: same id,
  * addressed to its sender (none when it came from our server without a
  * 'from', which libstrophe's xmpp_stanza_reply() does not handle).

@@ -357,7 +357,7 @@ mech_rank(const char *m)
 static void
 check_mechanism(struct pconn *pc)
 {
-	const char *used = pc->sasl_mech;
+	const char *used = pc->login.sasl_mech;
 	const char *known = account_get(pc->acc, "sasl_mechanism");
 	g_autoptr(GError) err = NULL;
 

@@ -938,10 +938,15 @@ proto_muc_discover(struct pconn *pc)
 	xmpp_stanza_release(iq);
 }
 
-/* The session ended: waiters run now (they will find no service). */
+/*
+ * The session ended: the service found is forgotten and the waiters run
+ * now (they find no service).
+ */
 void
 proto_muc_discovery_ended(struct pconn *pc)
 {
+	g_clear_pointer(&pc->muc_service, g_free);
+	pc->disco_pending = 0;
 	discovered(pc);
 }
 

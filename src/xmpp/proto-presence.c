@@ -158,6 +158,15 @@ proto_presence_send(struct account *acc, const char *show, const char *status,
 	return true;
 }
 
+/* Forget our presence: the next session starts from the account's. */
+void
+proto_presence_forget(struct pconn *pc)
+{
+	g_clear_pointer(&pc->show, g_free);
+	g_clear_pointer(&pc->status, g_free);
+	pc->priority = 0;
+}
+
 /*
  * The session ended. After a loss our presence is kept, so that the next
  * session (a new one, when the old cannot be resumed) shows the same;
@@ -166,10 +175,8 @@ proto_presence_send(struct account *acc, const char *show, const char *status,
 void
 proto_presence_session_ended(struct pconn *pc, bool user_quit)
 {
-	if (!user_quit)
-		return;
-	g_clear_pointer(&pc->show, g_free);
-	g_clear_pointer(&pc->status, g_free);
+	if (user_quit)
+		proto_presence_forget(pc);
 }
 
 /* Our current show value on acc ("offline" when not connected). */

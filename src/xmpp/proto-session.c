@@ -143,6 +143,23 @@ proto_session_resumed(struct pconn *pc)
 	proto_muc_session_resumed(pc);
 }
 
+/*
+ * The session ended: what it set up and learnt is forgotten, each part by
+ * the file that owns it (the only place a session's state is reset; rooms
+ * and stream management decide for themselves what a resumption keeps).
+ */
+void
+proto_session_ended(struct pconn *pc)
+{
+	g_clear_pointer(&pc->acc->bound_jid, g_free);
+	/* our presence stays for the next session unless the user quit */
+	proto_presence_session_ended(pc, pc->user_quit);
+	proto_disco_session_ended(pc);
+	proto_iq_session_ended(pc);
+	proto_bookmark_session_ended(pc);
+	proto_muc_discovery_ended(pc);
+}
+
 /* Roster push: <iq type='set'><query xmlns='jabber:iq:roster'>. */
 static void
 roster_push(struct pconn *pc, xmpp_stanza_t *st, xmpp_stanza_t *q)

@@ -176,7 +176,7 @@ note_in(struct pconn *pc, struct proto_sm *sm, const char *xml)
 	/* The server has what it acknowledges; the rest is sent again. */
 	h = attribute(pc, xml, "h");
 	sm->resumed = true;
-	pc->sm_enabled = true;		/* for /diagnose, as <enabled/> */
+	pc->login.sm_enabled = true;	/* for /diagnose, as <enabled/> */
 	if (proto_sm_parse_h(h, &v)) {
 		sm->counting = true;
 		sm->sent = sm->acked = v;
@@ -419,7 +419,8 @@ proto_sm_may_resume(struct pconn *pc)
 {
 	struct proto_sm *sm = sm_of(pc);
 
-	return sm->online && !pc->user_quit && !sm->bad_ack && pc->sm_enabled;
+	return sm->online && !pc->user_quit && !sm->bad_ack &&
+	    pc->login.sm_enabled;
 }
 
 /* The login that just finished resumed the previous session. */

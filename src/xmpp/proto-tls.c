@@ -95,6 +95,18 @@ proto_tls_certfail_cb(const xmpp_tlscert_t *cert, const char *const errormsg)
 	return 0;
 }
 
+/*
+ * A new attempt starts (or pc goes): whether the user's trust accepted
+ * the last certificate, and a prompt left unanswered, are forgotten. The
+ * attempt that /tls trust starts is already past its answer.
+ */
+void
+proto_tls_forget(struct pconn *pc)
+{
+	pc->cert_by_user = false;
+	g_clear_pointer(&pc->prompt, cert_info_free);
+}
+
 /* True when acc has an unanswered certificate prompt. */
 bool
 proto_conn_has_prompt(struct account *acc)
