@@ -11,15 +11,12 @@
  * user of libstrophe together with the other proto-*.c files; never
  * prints.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "core/history.h"
 #include "core/loop.h"
-#include "core/prefs.h"
 #include "proto-internal.h"
-#include "util/errors.h"
 #include "util/jid.h"
 
 static GPtrArray *pconns;	/* struct pconn, owned */
@@ -228,8 +225,9 @@ proto_conn_get(struct account *acc)
 	return pc;
 }
 
-static void
-wipe(char **s)
+/* Overwrite and free a secret (a password); NULL is a no-op. */
+void
+proto_secret_free(char **s)
 {
 	if (*s != NULL) {
 		memset(*s, 0, strlen(*s));
@@ -252,12 +250,12 @@ tls_flags(const char *tls)
 }
 
 /*
- * Start a login. False with error when it could not start; an attempt
- * that ends at once (unknown host) is reported as any other, through
- * EV_CONN_STATE and pc->done, and counts as started.
+ * Log in with pc's credentials and options (the first login, /tls trust,
+ * a reconnect). An attempt that ends at once (unknown host) is reported
+ * as any other, through EV_CONN_STATE and pc->done.
  */
-static bool
-start(struct pconn *pc, GError **error)
+void
+proto_conn_restart(struct pconn *pc)
 {
 	const char *jid = account_get(pc->acc, "jid");
 	const char *res = account_get(pc->acc, "resource");
@@ -292,119 +290,9 @@ start(struct pconn *pc, GError **error)
 		session_ended(pc);
 		finish(pc, false, msg);
 		proto_lifecycle_ended(pc, "unknown-host", false);
-		return true;
+		return;
 	}
 	proto_lifecycle_login_started(pc);
-	return true;
-}
-
-/* Log in again with what the last attempt used (reconnect). */
-void
-proto_conn_restart(struct pconn *pc)
-{
-	(void)start(pc, NULL);
-}
-
-/*
- * Connect acc with password (copied; kept in memory for /tls trust and
- * reconnects, wiped when replaced). done is called once the attempt ends,
- * also when it ends at once (unknown host). Returns false with error
- * when the attempt could not even start (done is then not called).
- */
-bool
-proto_conn_connect(struct account *acc, const char *password,
-    const struct proto_connect_opts *opts, proto_done_fn *done, void *data,
-    GError **error)
-{
-	struct pconn *pc;
-	const char *tls = opts->tls != NULL ? opts->tls :
-	    account_get(acc, "tls") != NULL ? account_get(acc, "tls") :
-	    prefs_get("conn.tls");
-	const char *port = account_get(acc, "port");
-
-	if (account_get(acc, "jid") == NULL) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' has no "
-		    "jid (/account set %s jid USER@DOMAIN)", acc->name,
-		    acc->name);
-		return false;
-	}
-	if (acc->state == ACCOUNT_RECONNECTING) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
-		    "waiting to reconnect: /reconnect tries now, /disconnect "
-		    "stops", acc->name);
-		return false;
-	}
-	if (acc->state != ACCOUNT_OFFLINE) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' is "
-		    "already %s", acc->name, account_state_name(acc->state));
-		return false;
-	}
-	pc = proto_conn_get(acc);
-	wipe(&pc->password);
-	pc->password = g_strdup(password);
-	g_free(pc->server);
-	pc->server = g_strdup(opts->server != NULL ? opts->server :
-	    account_get(acc, "server"));
-	pc->port = opts->port != 0 ? opts->port :
-	    port != NULL ? atoi(port) : 0;
-	g_free(pc->tls);
-	pc->tls = g_strdup(tls);
-	pc->done = done;
-	pc->done_data = data;
-	pc->lc.retry = false;
-	pc->lc.attempt = 0;
-	if (!start(pc, error)) {
-		pc->done = NULL;
-		return false;
-	}
-	return true;
-}
-
-/* Forget the completion callback of a pending attempt (its owner is gone). */
-void
-proto_conn_cancel_done(struct account *acc)
-{
-	struct pconn *pc = acc->proto;
-
-	if (pc != NULL)
-		pc->done = NULL;
-}
-
-/* Close acc's stream politely (or abandon a login in progress). */
-bool
-proto_conn_disconnect(struct account *acc, GError **error)
-{
-	struct pconn *pc = acc->proto;
-
-	if (pc != NULL && proto_lifecycle_stop(pc))
-		return true;
-	if (pc == NULL || pc->conn == NULL || acc->state == ACCOUNT_OFFLINE) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0,
-		    "account '%s' is not connected", acc->name);
-		return false;
-	}
-	pc->user_quit = true;
-	xmpp_disconnect(pc->conn);
-	proto_conn_drain(pc);
-	return true;
-}
-
-/*
- * /reconnect: now, when waiting to reconnect; close and connect again
- * when connected; log in again after an earlier login.
- */
-bool
-proto_conn_reconnect(struct account *acc, GError **error)
-{
-	struct pconn *pc = acc->proto;
-
-	g_return_val_if_fail(acc != NULL, false);
-	if (pc == NULL) {
-		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' has "
-		    "not logged in yet: /connect %s", acc->name, acc->name);
-		return false;
-	}
-	return proto_lifecycle_reconnect(pc, error);
 }
 
 /* True while any connection is logging in or has data left to send. */
@@ -444,7 +332,7 @@ pconn_free(struct pconn *pc)
 	proto_sm_free(pc);
 	if (pc->ctx != NULL)
 		xmpp_ctx_free(pc->ctx);
-	wipe(&pc->password);
+	proto_secret_free(&pc->password);
 	g_free(pc->server);
 	g_free(pc->tls);
 	g_free(pc->host);

@@ -131,6 +131,7 @@ int	 proto_tls_certfail_cb(const xmpp_tlscert_t *cert,
 	    const char *const errormsg);
 void	 proto_conn_restart(struct pconn *pc);
 struct pconn *proto_conn_get(struct account *acc);
+void	 proto_secret_free(char **s);
 bool	 proto_host_resolvable(const char *host);
 const xmpp_log_t *proto_capture_logger(struct pconn *pc);
 void	 proto_login_note_traffic(struct pconn *pc, bool in,
