@@ -237,6 +237,7 @@ run(void)
 {
 	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *err = NULL;
+	gint64 close_by = -1;	/* the streams' close counts against it */
 	int status;
 	guint i;
 
@@ -253,7 +254,7 @@ run(void)
 		batch_start(opt.json, opt.xml, opt.wait, &line_editor);
 	} else if (!tui_start(&err)) {
 		fprintf(stderr, "natter: %s\n", err);
-		proto_shutdown();
+		proto_shutdown(-1);
 		loop_free();
 		return 1;
 	}
@@ -264,7 +265,7 @@ run(void)
 		else
 			tui_stop();
 		fprintf(stderr, "natter: %s\n", err);
-		proto_shutdown();
+		proto_shutdown(-1);
 		loop_free();
 		return 1;
 	}
@@ -284,6 +285,7 @@ run(void)
 	if (opt.batch) {
 		int bs = batch_exit_status();
 
+		close_by = batch_deadline_ms();
 		if (bs != BATCH_EXIT_OK)
 			status = bs;
 		batch_stop();
@@ -297,7 +299,7 @@ run(void)
 	cmd_alias_free();
 	hook_free_all();
 	password_cancel_all();
-	proto_shutdown();
+	proto_shutdown(close_by);
 	outbox_free();
 	history_close();
 	chats_free();

@@ -19,6 +19,9 @@
 #include "proto-internal.h"
 #include "util/jid.h"
 
+/* The longest natter waits at exit for servers to answer its close. */
+#define CLOSE_WAIT_MS 1000
+
 static GPtrArray *pconns;	/* struct pconn, owned */
 static guint prepare_hook;
 
@@ -356,38 +359,68 @@ release_account(struct account *acc)
 	pconn_free(pc);
 }
 
-/* Disconnect everything (bounded wait for the streams to close), free. */
-void
-proto_shutdown(void)
+static bool
+is_open(const struct pconn *pc)
 {
-	gint64 deadline = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
-	guint i;
-	bool open = true;
+	return pc->conn != NULL && !xmpp_conn_is_disconnected(pc->conn);
+}
 
+/*
+ * One turn for every stream still open, each waiting at most timeout_ms
+ * for its socket (0: write what is queued, read what is there). True
+ * while some stream is still open.
+ */
+static bool
+run_open(int timeout_ms)
+{
+	bool open = false;
+	guint i;
+
+	for (i = 0; i < pconns->len; i++) {
+		struct pconn *pc = g_ptr_array_index(pconns, i);
+
+		if (!is_open(pc))
+			continue;
+		history_flush();
+		xmpp_run_once(pc->ctx, timeout_ms);
+		open = open || is_open(pc);
+	}
+	return open;
+}
+
+/*
+ * Disconnect everything and free it. Each open stream is closed
+ * (</stream:stream>, written even when no time is left) and natter waits
+ * until the server answers it or the socket ends, but not past deadline
+ * (loop_now_ms() time: the caller's own, as batch mode's --wait; -1 for
+ * none), and never more than CLOSE_WAIT_MS: a frozen server must not
+ * hold up the exit.
+ */
+void
+proto_shutdown(gint64 deadline)
+{
+	gint64 now = loop_now_ms();
+	guint i;
+	bool open = false;
+
+	if (deadline < 0 || deadline > now + CLOSE_WAIT_MS)
+		deadline = now + CLOSE_WAIT_MS;
 	proto_register_cancel_all();
 	for (i = 0; pconns != NULL && i < pconns->len; i++) {
 		struct pconn *pc = g_ptr_array_index(pconns, i);
 
 		pc->done = NULL;
 		pc->lc.retry = false;
-		if (pc->conn != NULL && !xmpp_conn_is_disconnected(pc->conn)) {
+		if (is_open(pc)) {
 			pc->user_quit = true;
 			xmpp_disconnect(pc->conn);
-		}
-	}
-	while (open && g_get_monotonic_time() < deadline) {
-		open = false;
-		for (i = 0; i < pconns->len; i++) {
-			struct pconn *pc = g_ptr_array_index(pconns, i);
-
-			if (pc->conn == NULL ||
-			    xmpp_conn_is_disconnected(pc->conn))
-				continue;
 			open = true;
-			history_flush();
-			xmpp_run_once(pc->ctx, 10);
 		}
 	}
+	if (open)
+		open = run_open(0);
+	while (open && (now = loop_now_ms()) < deadline)
+		open = run_open((int)MIN(deadline - now, 10));
 	for (i = 0; pconns != NULL && i < pconns->len; i++)
 		pconn_free(g_ptr_array_index(pconns, i));
 	g_clear_pointer(&pconns, g_ptr_array_unref);

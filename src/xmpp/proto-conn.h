@@ -18,7 +18,7 @@ struct proto_connect_opts {
 typedef void proto_done_fn(bool ok, const char *message, void *data);
 
 void	 proto_init(void);
-void	 proto_shutdown(void);
+void	 proto_shutdown(gint64 deadline);
 bool	 proto_conn_connect(struct account *acc, const char *password,
 	    const struct proto_connect_opts *opts, proto_done_fn *done,
 	    void *data, GError **error);

@@ -38,6 +38,7 @@ static guint ev_handle;
 static guint stdin_id;
 static guint idle_hook;
 static guint flush_timer;
+static gint64 flush_deadline = -1;	/* loop ms the wait ends, or -1 */
 static GString *inbuf;
 static bool at_eof;
 static bool timed_out;
@@ -272,6 +273,7 @@ input_ended(void)
 	loop_remove_fd(stdin_id);
 	stdin_id = 0;
 	at_eof = true;
+	flush_deadline = loop_now_ms() + wait_seconds() * 1000;
 	flush_timer = loop_add_timer(wait_seconds() * 1000,
 	    flush_timeout_cb, NULL);
 }
@@ -344,6 +346,17 @@ idle_cb(void *data)
 		}
 		loop_quit(batch_exit_status());
 	}
+}
+
+/*
+ * When the wait after the end of input ends (--wait or
+ * batch.flush_timeout), in loop_now_ms() time; -1 before input ended.
+ * Closing the connections at exit counts against it.
+ */
+gint64
+batch_deadline_ms(void)
+{
+	return flush_deadline;
 }
 
 /* Start batch mode: read stdin, print events. */

@@ -2,6 +2,7 @@
 #ifndef NATTER_BATCH_H
 #define NATTER_BATCH_H
 
+#include <glib.h>
 #include <stdbool.h>
 
 /* Exit statuses (man page, EXIT STATUS; natter --help). */
@@ -35,5 +36,6 @@ void	batch_start(bool json, bool xml, int wait,
 	    const struct batch_line_editor *editor);
 void	batch_stop(void);
 int	batch_exit_status(void);
+gint64	batch_deadline_ms(void);
 
 #endif
