@@ -12,8 +12,6 @@
 #include "util/jid.h"
 #include "xmpp/proto-conn.h"
 
-static int current_priority;
-
 static enum cmd_status
 show_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -23,8 +21,7 @@ show_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 
 	if (acc == NULL)
 		return CMD_ERROR;
-	if (!proto_presence_send(acc, ctx->entry->name, status,
-	    current_priority, &err))
+	if (!proto_presence_send(acc, ctx->entry->name, status, &err))
 		return cmd_error(ctx, "%s", err->message);
 	cmd_print(ctx, "%s: you are %s%s%s", acc->name, ctx->entry->name,
 	    status != NULL ? ": " : "", status != NULL ? status : "");
@@ -60,17 +57,13 @@ priority_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	g_autoptr(GError) err = NULL;
 	char *end;
 	long n = strtol(a->argv[0], &end, 10);
-	const char *show;
 
 	if (acc == NULL)
 		return CMD_ERROR;
 	if (*end != '\0' || n < -128 || n > 127)
 		return cmd_error(ctx, "priority must be a number from -128 to "
 		    "127");
-	current_priority = (int)n;
-	show = proto_own_show(acc);
-	if (!proto_presence_send(acc, strcmp(show, "offline") == 0 ? "online" :
-	    show, NULL, current_priority, &err))
+	if (!proto_presence_priority(acc, (int)n, &err))
 		return cmd_error(ctx, "%s", err->message);
 	cmd_print(ctx, "%s: priority %ld", acc->name, n);
 	return CMD_OK;
@@ -80,7 +73,9 @@ const struct cmd_entry cmd_priority_entry = {
 	.name = "priority",
 	.synopsis = (const char *const[]){ "/priority N", NULL },
 	.description = "Set the priority of this connection (-128 to 127); "
-	    "a negative one receives no messages sent to your bare JID.",
+	    "a negative one receives no messages sent to your bare JID. Your "
+	    "presence and status message stay as they are, and /away and the "
+	    "like keep the priority.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "N", "a number from -128 to 127" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/priority 10", NULL },

@@ -37,7 +37,9 @@ void	 proto_message_init(void);
 bool	 proto_message_chat_state(const char *account, const char *peer,
 	    const char *state);
 bool	 proto_presence_send(struct account *acc, const char *show,
-	    const char *status, int priority, GError **error);
+	    const char *status, GError **error);
+bool	 proto_presence_priority(struct account *acc, int priority,
+	    GError **error);
 bool	 proto_presence_sub(struct account *acc, const char *jid,
 	    const char *type, GError **error);
 bool	 proto_roster_set(struct account *acc, const char *jid,

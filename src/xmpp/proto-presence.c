@@ -133,18 +133,17 @@ proto_presence_restore(struct pconn *pc, const char *status, int priority)
 
 /*
  * Set our presence on acc: show is online|chat|away|xa|dnd, status may be
- * NULL, priority -128..127.
+ * NULL. The priority stays what it is (proto_presence_priority).
  */
 bool
 proto_presence_send(struct account *acc, const char *show, const char *status,
-    int priority, GError **error)
+    GError **error)
 {
 	struct pconn *pc = proto_online(acc->name, error);
 
 	if (pc == NULL)
 		return false;
-	if (!g_strv_contains(shows, show) || priority < -128 ||
-	    priority > 127) {
+	if (!g_strv_contains(shows, show)) {
 		g_set_error(error, NATTER_PROTO_ERROR, 0, "bad presence");
 		return false;
 	}
@@ -152,9 +151,29 @@ proto_presence_send(struct account *acc, const char *show, const char *status,
 	pc->show = g_strdup(show);
 	g_free(pc->status);
 	pc->status = g_strdup(status);
-	pc->priority = priority;
 	send_presence(pc);
 	proto_muc_send_presence(pc);
+	return true;
+}
+
+/*
+ * Set the priority (-128..127) of acc's connection and announce it; our
+ * show and status text stay what they are. Rooms do not get it: a
+ * priority means nothing in a room (XEP-0045 ignores it).
+ */
+bool
+proto_presence_priority(struct account *acc, int priority, GError **error)
+{
+	struct pconn *pc = proto_online(acc->name, error);
+
+	if (pc == NULL)
+		return false;
+	if (priority < -128 || priority > 127) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0, "bad priority");
+		return false;
+	}
+	pc->priority = priority;
+	send_presence(pc);
 	return true;
 }
 

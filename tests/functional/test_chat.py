@@ -159,6 +159,23 @@ def test_presence_and_status(home, prosody, make_peer):
     b.close()
 
 
+def test_priority_keeps_show_and_status(home, prosody, make_peer):
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    bob.do("subscribe", to=alice)
+    b.wait_event("subscription-request", type="subscribe")
+    b.send(f"/sub allow {bob.jid}")
+    bob.wait("presence", type="subscribed")
+    b.send("/away at lunch")
+    bob.wait("presence", show="away", status="at lunch")
+    b.send("/priority 7")
+    seven = re.compile(r"<priority>7</priority>")
+    bob.wait("presence", show="away", status="at lunch", xml=seven)
+    b.send("/dnd in a meeting")         # and a new show keeps the priority
+    bob.wait("presence", show="dnd", status="in a meeting", xml=seven)
+    b.close()
+
+
 def test_subscription_request_announced_and_allowed(home, prosody, make_peer):
     bob = make_peer("bob")
     b, alice = login(home, prosody)
