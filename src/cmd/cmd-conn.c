@@ -202,6 +202,49 @@ remember_options(struct account *acc, const struct connect_job *job)
 		(void)account_set(acc, "tls", job->tls, NULL);
 }
 
+/*
+ * Fetch or ask for the password, then log in: CMD_PENDING. CMD_ERROR
+ * (said) when there is none; the caller still owns job then.
+ */
+static enum cmd_status
+ask_password(struct connect_job *job)
+{
+	struct account *acc = account_find(job->account);
+	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	g_autofree char *prompt = NULL;
+
+	if (acc == NULL)
+		return cmd_error(job->ctx, "account '%s' was removed",
+		    job->account);
+	/* eval_password runs in the background: the UI stays live. */
+	if (password_fetch(acc, password_known, job))
+		return CMD_PENDING;
+	if (ui != NULL && ui->ask_secret != NULL) {
+		prompt = g_strdup_printf("Password for %s: ",
+		    account_get(acc, "jid") ? account_get(acc, "jid") :
+		    acc->name);
+		if (ui->ask_secret(prompt, password_entered, job))
+			return CMD_PENDING;
+	}
+	return cmd_error(job->ctx, "account '%s' has no password; set one "
+	    "with /account set %s password PASSWORD or eval_password COMMAND",
+	    acc->name, acc->name);
+}
+
+/* The host given to /connect was looked up (error NULL: it exists). */
+static void
+host_checked(const char *error, void *data)
+{
+	struct connect_job *job = data;
+
+	if (error != NULL) {
+		cmd_done_msg(job->ctx, CMD_ERROR, error);
+		job_free(job);
+	} else if (ask_password(job) != CMD_PENDING) {
+		connect_done(false, NULL, job);
+	}
+}
+
 static enum cmd_status
 connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
@@ -209,10 +252,8 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	    a->argv[0] : NULL;
 	struct connect_job *job;
 	struct account *acc;
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 	struct proto_connect_opts o = { NULL, 0, NULL };
-	g_autofree char *prompt = NULL;
-	g_autofree char *reason = NULL;
+	enum cmd_status st;
 
 	acc = account_for(ctx, first);
 	if (acc == NULL)
@@ -227,25 +268,12 @@ connect_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	remember_options(acc, job);
 	/* No password is asked for a host that does not exist. */
 	o.server = job->server;
-	if (!proto_conn_check_host(acc, &o, &reason)) {
-		cmd_done_msg(ctx, CMD_ERROR, reason);
-		job_free(job);
-		return CMD_ERROR;
-	}
-	/* eval_password runs in the background: the UI stays live. */
-	if (password_fetch(acc, password_known, job))
+	if (proto_conn_check_host(acc, &o, host_checked, job))
 		return CMD_PENDING;
-	if (ui != NULL && ui->ask_secret != NULL) {
-		prompt = g_strdup_printf("Password for %s: ",
-		    account_get(acc, "jid") ? account_get(acc, "jid") :
-		    acc->name);
-		if (ui->ask_secret(prompt, password_entered, job))
-			return CMD_PENDING;
-	}
-	job_free(job);
-	return cmd_error(ctx, "account '%s' has no password; set one with "
-	    "/account set %s password PASSWORD or eval_password COMMAND",
-	    acc->name, acc->name);
+	st = ask_password(job);
+	if (st != CMD_PENDING)
+		job_free(job);
+	return st;
 }
 
 /* A /register waiting for its password (twice) or for the server. */

@@ -406,6 +406,7 @@ proto_shutdown(gint64 deadline)
 	if (deadline < 0 || deadline > now + CLOSE_WAIT_MS)
 		deadline = now + CLOSE_WAIT_MS;
 	proto_register_cancel_all();
+	proto_host_cancel_all();
 	for (i = 0; pconns != NULL && i < pconns->len; i++) {
 		struct pconn *pc = g_ptr_array_index(pconns, i);
 

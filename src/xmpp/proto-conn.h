@@ -22,8 +22,11 @@ void	 proto_shutdown(gint64 deadline);
 bool	 proto_conn_connect(struct account *acc, const char *password,
 	    const struct proto_connect_opts *opts, proto_done_fn *done,
 	    void *data, GError **error);
+/* The host check's answer: error NULL when the host is known. */
+typedef void proto_check_fn(const char *error, void *data);
 bool	 proto_conn_check_host(struct account *acc,
-	    const struct proto_connect_opts *opts, char **reason);
+	    const struct proto_connect_opts *opts, proto_check_fn *fn,
+	    void *data);
 bool	 proto_conn_disconnect(struct account *acc, GError **error);
 bool	 proto_conn_reconnect(struct account *acc, GError **error);
 void	 proto_conn_cancel_done(struct account *acc);

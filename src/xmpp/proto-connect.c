@@ -1,59 +1,82 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the connection commands ask of an account's connection (PRODUCT
- * §5): /connect (is the host known, before a password is asked for; the
- * checks, options and credentials of a login), /disconnect and
- * /reconnect. The login itself is proto-conn.c's. xmpp layer; never
- * prints.
+ * §5): /connect (is the host known, looked up off the loop before a
+ * password is asked for; the checks, options and credentials of a
+ * login), /disconnect and /reconnect. The login itself is proto-conn.c's.
+ * xmpp layer; never prints.
  */
-#include <netdb.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 
 #include "core/prefs.h"
 #include "proto-internal.h"
 #include "util/errors.h"
+#include "util/log.h"
 
-/*
- * True when host has an address (getaddrinfo; blocks while it asks).
- * Also checked before each attempt to a host given explicitly; a host
- * found through SRV is checked only by the connection itself.
- */
-bool
-proto_host_resolvable(const char *host)
+/* A /connect's host lookup (the caller's fn and data, borrowed). */
+struct check {
+	char		*account;	/* owned */
+	char		*host;		/* owned */
+	proto_check_fn	*fn;
+	void		*data;
+};
+
+static void
+checked(enum proto_host_answer answer, void *data)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL;
-	int r = getaddrinfo(host, NULL, &hints, &res);
+	struct check *c = data;
+	struct account *acc = account_find(c->account);
+	g_autofree char *reason = NULL;
 
-	if (res != NULL)
-		freeaddrinfo(res);
-	return r == 0;
+	if (answer == PROTO_HOST_UNKNOWN) {
+		reason = g_strdup_printf("unknown host %s (no address found)",
+		    c->host);
+		if (acc != NULL)
+			proto_lifecycle_emit(proto_conn_get(acc), "failed",
+			    reason, "unknown-host");
+	} else if (answer == PROTO_HOST_CANCELLED) {
+		reason = g_strdup("natter is quitting");
+	}
+	c->fn(reason, c->data);
+	g_free(c->account);
+	g_free(c->host);
+	g_free(c);
 }
 
 /*
  * Before a password is asked for acc: does the host given (opts->server,
- * else the server key) have an address? When it does not, the attempt is
- * reported as failed (EV_CONN_STATE, code unknown-host), false is
- * returned and *reason (new) says why, for the command's result. A host
- * found through SRV is checked only by the connection itself.
+ * else the server key) have an address? It is looked up without blocking
+ * the loop. True when the lookup started: fn(error, data) is called once,
+ * later, with error NULL when the host is known, else saying why not (an
+ * unknown host is reported as a failed attempt too: EV_CONN_STATE, code
+ * unknown-host). False when there is nothing to check (no host given:
+ * one found through SRV is checked by the connection itself; acc is not
+ * offline or has no jid) or the lookup could not start: go ahead at once.
  */
 bool
 proto_conn_check_host(struct account *acc,
-    const struct proto_connect_opts *opts, char **reason)
+    const struct proto_connect_opts *opts, proto_check_fn *fn, void *data)
 {
 	const char *host = opts->server != NULL ? opts->server :
 	    account_get(acc, "server");
-	struct pconn *pc;
+	g_autoptr(GError) err = NULL;
+	struct check *c;
 
-	g_return_val_if_fail(acc != NULL && reason != NULL, false);
-	*reason = NULL;
+	g_return_val_if_fail(acc != NULL && fn != NULL, false);
 	if (host == NULL || acc->state != ACCOUNT_OFFLINE ||
-	    account_get(acc, "jid") == NULL || proto_host_resolvable(host))
+	    account_get(acc, "jid") == NULL)
+		return false;
+	c = g_new0(struct check, 1);
+	c->account = g_strdup(acc->name);
+	c->host = g_strdup(host);
+	c->fn = fn;
+	c->data = data;
+	if (proto_host_lookup(host, checked, c, &err))
 		return true;
-	pc = proto_conn_get(acc);
-	*reason = g_strdup_printf("unknown host %s (no address found)", host);
-	proto_lifecycle_emit(pc, "failed", *reason, "unknown-host");
+	log_warn("%s: cannot look %s up: %s", acc->name, host, err->message);
+	g_free(c->account);
+	g_free(c->host);
+	g_free(c);
 	return false;
 }
 

@@ -133,6 +133,17 @@ void	 proto_conn_restart(struct pconn *pc);
 struct pconn *proto_conn_get(struct account *acc);
 void	 proto_secret_free(char **s);
 bool	 proto_host_resolvable(const char *host);
+/* What a host lookup (proto-host.c) found. */
+enum proto_host_answer {
+	PROTO_HOST_KNOWN,	/* it has an address */
+	PROTO_HOST_UNKNOWN,
+	PROTO_HOST_CANCELLED,	/* natter is quitting */
+};
+typedef void proto_host_fn(enum proto_host_answer answer, void *data);
+bool	 proto_host_lookup(const char *host, proto_host_fn *fn, void *data,
+	    GError **error);
+void	 proto_host_cancel_all(void);
+extern bool (*proto_host_resolve_hook)(const char *host);
 const xmpp_log_t *proto_capture_logger(struct pconn *pc);
 void	 proto_login_note_traffic(struct pconn *pc, bool in,
 	    const char *xml);
