@@ -136,46 +136,42 @@ session_ended(struct pconn *pc)
 		pc->free_timer = loop_add_timer(0, free_session_cb, pc);
 }
 
+/* The stream is negotiated: the session starts, or the lost one resumes. */
 static void
-conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
-    xmpp_stream_error_t *se, void *userdata)
+went_online(struct pconn *pc, xmpp_conn_t *conn)
 {
-	struct pconn *pc = userdata;
+	pc->online = true;
+	g_free(pc->acc->bound_jid);
+	pc->acc->bound_jid = g_strdup(xmpp_conn_get_bound_jid(conn));
+	pc->acc->state = ACCOUNT_ONLINE;
+	proto_lifecycle_online(pc);
+	proto_session_handlers(pc);
+	proto_sm_before_online(pc);
+	/* Rooms kept for a resumption that did not happen are left
+	 * before 'online', so that nothing is sent to them unjoined. */
+	if (pc->rooms_kept && !proto_sm_resumed(pc))
+		proto_muc_session_ended(pc);
+	pc->rooms_kept = false;
+	proto_lifecycle_emit(pc, "online", NULL, NULL);
+	proto_sm_on_online(pc);
+	if (proto_sm_resumed(pc))
+		proto_session_resumed(pc);
+	else
+		proto_session_start(pc);
+	finish(pc, true, NULL);
+}
+
+/* The attempt failed or the session ended: say why, maybe reconnect. */
+static void
+went_down(struct pconn *pc, int error, xmpp_stream_error_t *se)
+{
 	g_autofree char *msg = NULL;
 	const char *code = NULL;
-	bool stop;
-
-	if (pc->login.sock_error != 0 && (error == 0 || error == -1))
-		error = pc->login.sock_error;
-	if (error < 0)
-		error = 0;
-	if (event == XMPP_CONN_CONNECT) {
-		pc->online = true;
-		g_free(pc->acc->bound_jid);
-		pc->acc->bound_jid = g_strdup(xmpp_conn_get_bound_jid(conn));
-		pc->acc->state = ACCOUNT_ONLINE;
-		proto_lifecycle_online(pc);
-		proto_session_handlers(pc);
-		proto_sm_before_online(pc);
-		/* Rooms kept for a resumption that did not happen are left
-		 * before 'online', so that nothing is sent to them unjoined. */
-		if (pc->rooms_kept && !proto_sm_resumed(pc))
-			proto_muc_session_ended(pc);
-		pc->rooms_kept = false;
-		proto_lifecycle_emit(pc, "online", NULL, NULL);
-		proto_sm_on_online(pc);
-		if (proto_sm_resumed(pc))
-			proto_session_resumed(pc);
-		else
-			proto_session_start(pc);
-		finish(pc, true, NULL);
-		return;
-	}
-	if (event == XMPP_CONN_RAW_CONNECT)
-		return;
 	/* The server says not to come back: another login took our place. */
-	stop = pc->user_quit || (se != NULL && (se->type == XMPP_SE_CONFLICT ||
+	bool stop = pc->user_quit || (se != NULL &&
+	    (se->type == XMPP_SE_CONFLICT ||
 	    se->type == XMPP_SE_NOT_AUTHORIZED));
+
 	if (pc->user_quit && se == NULL) {
 		proto_lifecycle_emit(pc, "disconnected", NULL, NULL);
 		finish(pc, false, "disconnected");
@@ -188,6 +184,21 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 	pc->online = false;
 	session_ended(pc);
 	proto_lifecycle_ended(pc, code, stop);
+}
+
+/* libstrophe's connection handler. */
+static void
+conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
+    xmpp_stream_error_t *se, void *userdata)
+{
+	struct pconn *pc = userdata;
+
+	if (pc->login.sock_error != 0 && (error == 0 || error == -1))
+		error = pc->login.sock_error;
+	if (event == XMPP_CONN_CONNECT)
+		went_online(pc, conn);
+	else if (event != XMPP_CONN_RAW_CONNECT)
+		went_down(pc, MAX(error, 0), se);
 }
 
 /* Before poll(): each socket asks for what it waits for. */
