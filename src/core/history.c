@@ -771,6 +771,54 @@ history_state(const char *account, const char *id)
 	return state;
 }
 
+/* One row of history_pending()'s query as a message. */
+static struct msg *
+pending_row(sqlite3_stmt *st, const char *account)
+{
+	g_autofree char *peer = col(st, 0);
+	g_autofree char *body = col(st, 3);
+	struct msg *m = msg_new(MSG_OUT, account, peer, body);
+
+	m->resource = col(st, 1);
+	g_free(m->type);
+	m->type = col(st, 2);
+	m->time = sqlite3_column_int64(st, 4);
+	m->id = col(st, 5);
+	m->origin_id = col(st, 6);
+	m->corrects = col(st, 7);
+	m->row = sqlite3_column_int64(st, 8);
+	return m;
+}
+
+/*
+ * Our messages of account still recorded as pending (never confirmed
+ * nor failed), oldest first, as a new array of struct msg. Those stored
+ * as encrypted go to *encrypted instead (new array; their body is what
+ * the user typed, which must never go out in the clear).
+ */
+GPtrArray *
+history_pending(const char *account, GPtrArray **encrypted)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
+	sqlite3_stmt *st = NULL;
+
+	g_return_val_if_fail(account != NULL && encrypted != NULL, out);
+	*encrypted = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
+	if (db == NULL || sqlite3_prepare_v2(db, "SELECT m.peer, m.resource, "
+	    "m.type, m.body, m.time, m.id, m.origin_id, m.corrects, m.row, "
+	    "m.encryption FROM message_state s JOIN messages m ON "
+	    "m.account = s.account AND m.id = s.id AND m.dir = 1 WHERE "
+	    "s.account = ? AND s.state = 'pending' ORDER BY m.row", -1, &st,
+	    NULL) != SQLITE_OK)
+		return out;
+	bind_text(st, 1, account);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_ptr_array_add(sqlite3_column_type(st, 9) == SQLITE_NULL ?
+		    out : *encrypted, pending_row(st, account));
+	sqlite3_finalize(st);
+	return out;
+}
+
 /* How many of a conversation's newest rows history_seen() compares ids
  * with (archive ids are looked up through their index). */
 #define SEEN_WINDOW 2000

@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: MIT
+"""What the outbox sends again, and what it must not (issue 16, item 4):
+a message the server took whose confirmation was lost is found in our
+own archive (XEP-0313) and not sent again; messages left pending when
+natter itself was killed are taken back at the next start (found in the
+archive, or sent again), too old ones and encrypted ones are failed."""
+import re
+import sqlite3
+
+import pytest
+
+from natterlib import Batch, Peer, Prosody, login, wait_for
+from test_sm import Proxy
+
+
+@pytest.fixture
+def prosody():
+    """A server with stream management and an archive (mod_mam)."""
+    p = Prosody(modules=["mam"]).start()
+    yield p
+    p.stop()
+
+
+def db_rows(home, sql, args=()):
+    db = sqlite3.connect(home.data / "natter" / "history.db")
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def state_of(home, msg_id):
+    rows = db_rows(home, "SELECT state, reason FROM message_state WHERE id = ?",
+                   (msg_id,))
+    return rows[0] if rows else (None, None)
+
+
+def received(peer, body):
+    return [e for e in list(peer.events)
+            if e.get("event") == "message" and e.get("body") == body]
+
+
+def archived(peer, body, tag):
+    """How many copies of body the peer's archive holds."""
+    peer.do("mam", tag=tag)
+    got = peer.wait("mam", 30, tag=tag)["messages"]
+    return len([m for m in got if m["body"] == body])
+
+
+def onlines(b):
+    return len([e for e in list(b.events) if e["event"] == "connection-state"
+                and e["state"] == "online"])
+
+
+def test_taken_before_the_crash_is_found_in_the_archive_not_sent_again(
+        home, prosody, make_peer):
+    """The server takes the message, then dies before natter hears the
+    confirmation (a proxy swallows everything the server says). After
+    the new session (resumption fails: the server restarted) natter
+    looks in its archive, finds the message there and confirms it; it
+    never goes out a second time."""
+    bob = make_peer("bob")
+    proxy = Proxy(prosody.port)
+    alice = prosody.register("alice", "pw")
+    home.add_account("a", alice, "pw", port=proxy.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", "/set reconnect.auto off", "-c", "/connect a",
+              xml=True)
+    bob2 = None
+    try:
+        b.wait_event("raw-in", xml=re.compile(r"^<enabled [^>]*resume="))
+        proxy.muted = True
+        b.send(f"/msg {bob.jid} taken but unconfirmed")
+        sent = b.wait_event("message-sent", body="taken but unconfirmed")
+        b.wait_event("message-pending", id=sent["id"],
+                     reason=re.compile("confirm"))
+        bob.wait("message", body="taken but unconfirmed")   # the server has it
+        prosody.crash()
+        prosody.restart()
+        bob2 = Peer(prosody, "bob", register=False)
+        bob2.do("ping")
+        bob2.wait("pong", 20)
+        n = onlines(b)
+        proxy.muted = False
+        proxy.cut()
+        b.wait_event("connection-state", state="disconnected")
+        b.send("/reconnect now")
+        wait_for(lambda: onlines(b) > n, 20, "the new session")
+        b.wait_event("info", text=re.compile(r"^new session"))
+        ok = b.wait_event("message-confirmed", 20, id=sent["id"])
+        assert ok["reason"] == "found in the server's archive", ok
+        b.send(f"/msg {bob.jid} after it")
+        bob2.wait("message", body="after it")
+        out = [e for e in list(b.events) if e["event"] == "raw-out"
+               and "taken but unconfirmed" in e["xml"]]
+        assert len(out) == 1, out           # the first send only
+        assert not received(bob2, "taken but unconfirmed")
+        assert archived(bob2, "taken but unconfirmed", "x") == 1
+        assert state_of(home, sent["id"])[0] == "confirmed"
+        assert b.close() == 0, b.stderr
+    finally:
+        b.kill()
+        proxy.close()
+        if bob2:
+            bob2.close()
+
+
+def pending_then_killed(home, prosody, bob, body):
+    """natter sends body into a frozen server and is SIGKILLed once
+    history has it as pending: returns the message's id."""
+    b, _ = login(home, prosody)
+    try:
+        prosody.freeze()
+        b.send(f"/msg {bob.jid} {body}")
+        sent = b.wait_event("message-pending", reason=re.compile("confirm"))
+        wait_for(lambda: state_of(home, sent["id"])[0] == "pending", 10,
+                 "history to record the message as pending")
+    finally:
+        b.kill()
+    return sent["id"]
+
+
+def test_pending_when_natter_was_killed_is_confirmed_from_the_archive(
+        home, prosody, make_peer):
+    """The server took the message after natter died: the next start
+    finds it in the archive and confirms it; the peer has it once."""
+    bob = make_peer("bob")
+    msg_id = pending_then_killed(home, prosody, bob, "across the restart")
+    prosody.thaw()
+    bob.wait("message", body="across the restart")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("message-pending", id=msg_id,
+                     reason=re.compile("before natter stopped"))
+        ok = b.wait_event("message-confirmed", 20, id=msg_id)
+        assert ok["reason"] == "found in the server's archive", ok
+        b.send(f"/msg {bob.jid} after it")
+        bob.wait("message", body="after it")
+        assert len(received(bob, "across the restart")) == 1
+        assert state_of(home, msg_id)[0] == "confirmed"
+        assert b.close() == 0, b.stderr
+    finally:
+        b.kill()
+
+
+def test_pending_when_natter_was_killed_is_sent_again_if_the_server_lacks_it(
+        home, prosody, make_peer):
+    """The server died too, without the message: the next start looks,
+    does not find it, and sends it again, with the same id."""
+    bob = make_peer("bob")
+    msg_id = pending_then_killed(home, prosody, bob, "lost with both")
+    prosody.crash()
+    prosody.restart()
+    bob2 = Peer(prosody, "bob", register=False)
+    try:
+        bob2.do("ping")
+        bob2.wait("pong", 20)
+        b = Batch(home, "-c", "/connect a")
+        try:
+            ok = b.wait_event("message-confirmed", 20, id=msg_id)
+            assert ok["reason"] == "confirmed by the server", ok
+            got = bob2.wait("message", body="lost with both")
+            assert re.search(r"<origin-id[^>]*id=.%s." % msg_id, got["xml"])
+            b.send(f"/msg {bob.jid} after it")
+            bob2.wait("message", body="after it")
+            assert len(received(bob2, "lost with both")) == 1
+            assert b.close() == 0, b.stderr
+        finally:
+            b.kill()
+    finally:
+        bob2.close()
+
+
+def test_pending_too_old_or_encrypted_is_failed_not_sent(home, prosody,
+                                                         make_peer):
+    """Older than outbox.max_age, or stored as encrypted (never sent in
+    the clear): failed with the reason, not sent."""
+    bob = make_peer("bob")
+    old_id = pending_then_killed(home, prosody, bob, "too old")
+    prosody.crash()
+    prosody.restart()
+    bob2 = Peer(prosody, "bob", register=False)
+    try:
+        b = Batch(home, "-c", "/set outbox.max_age 0", "-c", "/connect a")
+        try:
+            failed = b.wait_event("message-failed", id=old_id)
+            assert "outbox.max_age" in failed["reason"], failed
+            b.wait_event("connection-state", state="online")
+            b.send("/set outbox.max_age 3600")
+            b.send(f"/msg {bob.jid} secret")
+            secret = b.wait_event("message-pending",
+                                  reason=re.compile("confirm"))
+        finally:
+            b.kill()
+        db = sqlite3.connect(home.data / "natter" / "history.db")
+        db.execute("UPDATE message_state SET state = 'pending' WHERE id = ?",
+                   (secret["id"],))
+        db.execute("UPDATE messages SET encryption = 'otr' WHERE id = ?",
+                   (secret["id"],))
+        db.commit()
+        db.close()
+        b = Batch(home, "-c", "/connect a")
+        try:
+            failed = b.wait_event("message-failed", id=secret["id"])
+            assert "encrypted" in failed["reason"], failed
+            b.wait_event("connection-state", state="online")
+            b.send(f"/msg {bob.jid} after it")
+            bob2.wait("message", body="after it")
+            assert len(received(bob2, "secret")) == 1   # the first run's only
+            assert not received(bob2, "too old")
+            assert b.find("message-confirmed", id=old_id) is None
+            assert state_of(home, old_id)[0] == "failed"
+            assert state_of(home, secret["id"])[0] == "failed"
+        finally:
+            b.kill()
+    finally:
+        bob2.close()
