@@ -54,11 +54,13 @@ def onlines(b):
 
 def test_taken_before_the_crash_is_found_in_the_archive_not_sent_again(
         home, prosody, make_peer):
-    """The server takes the message, then dies before natter hears the
+    """The server takes two messages, then dies before natter hears any
     confirmation (a proxy swallows everything the server says). After
     the new session (resumption fails: the server restarted) natter
-    looks in its archive, finds the message there and confirms it; it
-    never goes out a second time."""
+    looks in its archive and finds both. The first, followed there by
+    the second, is confirmed and never goes out again. The second, our
+    newest there, may have been archived and not delivered when the
+    server died: it is sent again (same id), and natter says so."""
     bob = make_peer("bob")
     proxy = Proxy(prosody.port)
     alice = prosody.register("alice", "pw")
@@ -71,13 +73,14 @@ def test_taken_before_the_crash_is_found_in_the_archive_not_sent_again(
         b.wait_event("raw-in", xml=re.compile(r"^<enabled [^>]*resume="))
         proxy.muted = True
         b.send(f"/msg {bob.jid} taken but unconfirmed")
-        sent = b.wait_event("message-sent", body="taken but unconfirmed")
-        b.wait_event("message-pending", id=sent["id"],
-                     reason=re.compile("confirm"))
-        bob.wait("message", body="taken but unconfirmed")   # the server has it
+        b.send(f"/msg {bob.jid} taken last")
+        first = b.wait_event("message-sent", body="taken but unconfirmed")
+        last = b.wait_event("message-sent", body="taken last")
+        bob.wait("message", body="taken last")      # the server has both
         prosody.crash()
         prosody.restart()
         bob2 = Peer(prosody, "bob", register=False)
+        bob2.send(alice, "are you back?")   # newer, but not ours: no proof
         bob2.do("ping")
         bob2.wait("pong", 20)
         n = onlines(b)
@@ -87,16 +90,25 @@ def test_taken_before_the_crash_is_found_in_the_archive_not_sent_again(
         b.send("/reconnect now")
         wait_for(lambda: onlines(b) > n, 20, "the new session")
         b.wait_event("info", text=re.compile(r"^new session"))
-        ok = b.wait_event("message-confirmed", 20, id=sent["id"])
+        ok = b.wait_event("message-confirmed", 20, id=first["id"])
         assert ok["reason"] == "found in the server's archive", ok
+        b.wait_event("info", 20, text=re.compile(
+            r"^message %s is our newest in the server's archive" % last["id"]))
+        ok = b.wait_event("message-confirmed", 20, id=last["id"])
+        assert ok["reason"] == "confirmed by the server", ok
+        got = bob2.wait("message", body="taken last")
+        assert re.search(r"<origin-id[^>]*id=.%s." % last["id"], got["xml"])
         b.send(f"/msg {bob.jid} after it")
         bob2.wait("message", body="after it")
-        out = [e for e in list(b.events) if e["event"] == "raw-out"
-               and "taken but unconfirmed" in e["xml"]]
-        assert len(out) == 1, out           # the first send only
+
+        def out(body):
+            return [e for e in list(b.events) if e["event"] == "raw-out"
+                    and f">{body}<" in e["xml"]]
+        assert len(out("taken but unconfirmed")) == 1   # the first send only
+        assert len(out("taken last")) == 2              # once per session
         assert not received(bob2, "taken but unconfirmed")
         assert archived(bob2, "taken but unconfirmed", "x") == 1
-        assert state_of(home, sent["id"])[0] == "confirmed"
+        assert state_of(home, first["id"])[0] == "confirmed"
         assert b.close() == 0, b.stderr
     finally:
         b.kill()
@@ -105,39 +117,48 @@ def test_taken_before_the_crash_is_found_in_the_archive_not_sent_again(
             bob2.close()
 
 
-def pending_then_killed(home, prosody, bob, body):
-    """natter sends body into a frozen server and is SIGKILLed once
-    history has it as pending: returns the message's id."""
+def pending_then_killed(home, prosody, bob, *bodies):
+    """natter sends bodies into a frozen server and is SIGKILLed once
+    history has them as pending: returns their ids."""
     b, _ = login(home, prosody)
+    ids = []
     try:
         prosody.freeze()
-        b.send(f"/msg {bob.jid} {body}")
-        sent = b.wait_event("message-pending", reason=re.compile("confirm"))
-        wait_for(lambda: state_of(home, sent["id"])[0] == "pending", 10,
-                 "history to record the message as pending")
+        for body in bodies:
+            b.send(f"/msg {bob.jid} {body}")
+            ids.append(b.wait_event("message-sent", body=body)["id"])
+        for i in ids:
+            b.wait_event("message-pending", id=i, reason=re.compile("confirm"))
+            wait_for(lambda: state_of(home, i)[0] == "pending", 10,
+                     "history to record the message as pending")
     finally:
         b.kill()
-    return sent["id"]
+    return ids
 
 
 def test_pending_when_natter_was_killed_is_confirmed_from_the_archive(
         home, prosody, make_peer):
-    """The server took the message after natter died: the next start
-    finds it in the archive and confirms it; the peer has it once."""
+    """The server took the messages after natter died: the next start
+    finds them in the archive. The first is confirmed and reaches the
+    peer once; the last, our newest there, is sent again, as above."""
     bob = make_peer("bob")
-    msg_id = pending_then_killed(home, prosody, bob, "across the restart")
+    first, last = pending_then_killed(home, prosody, bob, "across the restart",
+                                      "and the last")
     prosody.thaw()
-    bob.wait("message", body="across the restart")
+    bob.wait("message", body="and the last")
     b = Batch(home, "-c", "/connect a")
     try:
-        b.wait_event("message-pending", id=msg_id,
+        b.wait_event("message-pending", id=first,
                      reason=re.compile("before natter stopped"))
-        ok = b.wait_event("message-confirmed", 20, id=msg_id)
+        ok = b.wait_event("message-confirmed", 20, id=first)
         assert ok["reason"] == "found in the server's archive", ok
+        b.wait_event("message-confirmed", 20, id=last)
+        b.wait_event("info", text=re.compile(r"^message %s is our newest" % last))
         b.send(f"/msg {bob.jid} after it")
         bob.wait("message", body="after it")
         assert len(received(bob, "across the restart")) == 1
-        assert state_of(home, msg_id)[0] == "confirmed"
+        assert state_of(home, first)[0] == "confirmed"
+        assert state_of(home, last)[0] == "confirmed"
         assert b.close() == 0, b.stderr
     finally:
         b.kill()
@@ -148,7 +169,7 @@ def test_pending_when_natter_was_killed_is_sent_again_if_the_server_lacks_it(
     """The server died too, without the message: the next start looks,
     does not find it, and sends it again, with the same id."""
     bob = make_peer("bob")
-    msg_id = pending_then_killed(home, prosody, bob, "lost with both")
+    msg_id, = pending_then_killed(home, prosody, bob, "lost with both")
     prosody.crash()
     prosody.restart()
     bob2 = Peer(prosody, "bob", register=False)
@@ -176,7 +197,7 @@ def test_pending_too_old_or_encrypted_is_failed_not_sent(home, prosody,
     """Older than outbox.max_age, or stored as encrypted (never sent in
     the clear): failed with the reason, not sent."""
     bob = make_peer("bob")
-    old_id = pending_then_killed(home, prosody, bob, "too old")
+    old_id, = pending_then_killed(home, prosody, bob, "too old")
     prosody.crash()
     prosody.restart()
     bob2 = Peer(prosody, "bob", register=False)

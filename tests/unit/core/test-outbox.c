@@ -50,6 +50,25 @@ static const struct outbox_transport fake = {
 	.round_trip = fake_round_trip,
 };
 
+static guint64 looked;		/* token of the last lookup, 0: none */
+static gint64 looked_since;
+
+static bool
+fake_lookup(const char *account, guint64 token, gint64 since)
+{
+	looked = token;
+	looked_since = since;
+	return true;
+}
+
+/* The same with an archive to look in. */
+static const struct outbox_transport fake_archive = {
+	.ready = fake_ready,
+	.send = fake_send,
+	.round_trip = fake_round_trip,
+	.lookup = fake_lookup,
+};
+
 static void
 record(const struct ev *ev, void *data)
 {
@@ -63,6 +82,7 @@ static int
 setup(void **state)
 {
 	online = false;
+	looked = 0;
 	sent = g_string_new(NULL);
 	events = g_string_new(NULL);
 	trips = g_array_new(FALSE, FALSE, sizeof(guint64));
@@ -194,6 +214,89 @@ outbox_session_resumed__resends_nothing_and_asks_a_new_round_trip(void **s)
 }
 
 static void
+go_offline(void)
+{
+	struct ev ev = { .kind = EV_CONN_STATE, .account = "a" };
+
+	online = false;
+	ev.u.conn_state.state = "disconnected";
+	ev_emit(&ev);
+}
+
+static void
+outbox_session_started__looks_in_the_archive_before_resending(void **s)
+{
+	gint64 t1;
+
+	outbox_set_transport(&fake_archive);
+	online = true;
+	add("chat", "bob@x", "m1");
+	add("chat", "bob@x", "m2");
+	t1 = g_get_real_time();
+	go_offline();			/* lost before the answer came */
+	add("chat", "bob@x", "m3");	/* typed offline */
+	g_string_truncate(sent, 0);
+	g_string_truncate(events, 0);
+	go_online();
+	assert_true(looked != 0);
+	assert_true(looked_since < t1);		/* from before m1 */
+	assert_string_equal(sent->str, "");	/* held until the answer */
+	add("chat", "bob@x", "m4");		/* typed after: waits too */
+	assert_string_equal(sent->str, "");
+	assert_non_null(strstr(events->str, "pending:m4"));
+	assert_int_equal(outbox_unsure("a"), 2);
+	assert_true(outbox_archived("a", "m2"));	/* the server has it */
+	assert_false(outbox_archived("a", "m3"));	/* never sent: no */
+	assert_false(outbox_archived("a", "m2"));	/* once */
+	assert_non_null(strstr(events->str, "confirmed:m2"));
+	outbox_lookup_done("a", looked + 1);		/* not this look */
+	assert_string_equal(sent->str, "");
+	outbox_lookup_done("a", looked);
+	assert_string_equal(sent->str, "m1/m1 m3/m3 m4/m4 ");
+	assert_int_equal(outbox_unsure("a"), 0);
+	outbox_round_trip_done("a", last_trip());
+	assert_int_equal(outbox_unconfirmed("a"), 0);
+}
+
+static void
+outbox_lookup__cut_short_by_a_loss_looks_again_next_session(void **s)
+{
+	guint64 first;
+
+	outbox_set_transport(&fake_archive);
+	online = true;
+	add("chat", "bob@x", "m1");
+	go_offline();
+	go_online();
+	first = looked;
+	go_offline();				/* lost during the look */
+	g_string_truncate(sent, 0);
+	outbox_lookup_done("a", first);		/* too late: nothing */
+	assert_string_equal(sent->str, "");
+	go_online();
+	assert_true(looked > first);		/* looked for again */
+	assert_string_equal(sent->str, "");
+	outbox_lookup_done("a", looked);
+	assert_string_equal(sent->str, "m1/m1 ");
+}
+
+static void
+outbox_lookup__rooms_are_not_looked_for(void **state)
+{
+	struct room *r = room_get("a", "room@conf");
+
+	outbox_set_transport(&fake_archive);
+	r->nick = g_strdup("me");
+	r->joined = true;
+	online = true;
+	add("groupchat", "room@conf", "g1");
+	go_offline();
+	go_online();
+	assert_int_equal(looked, 0);		/* no chat message unsure */
+	assert_string_equal(sent->str, "g1/g1 g1/g1 ");
+}
+
+static void
 outbox_room__waits_for_the_join_and_is_confirmed_by_the_echo(void **state)
 {
 	struct room *r = room_get("a", "room@conf");
@@ -299,6 +402,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    outbox_session_resumed__resends_nothing_and_asks_a_new_round_trip,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_session_started__looks_in_the_archive_before_resending,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_lookup__cut_short_by_a_loss_looks_again_next_session,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_lookup__rooms_are_not_looked_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    outbox_room__waits_for_the_join_and_is_confirmed_by_the_echo,
 		    setup, teardown),
