@@ -5,10 +5,13 @@ own archive (XEP-0313) and not sent again; messages left pending when
 natter itself was killed are taken back at the next start (found in the
 archive, or sent again), too old ones and encrypted ones are failed."""
 import re
+import socket
 import sqlite3
+import time
 
 import pytest
 
+from fakeserver import FakeServer
 from natterlib import Batch, Peer, Prosody, login, wait_for
 from test_sm import Proxy
 
@@ -236,3 +239,70 @@ def test_pending_too_old_or_encrypted_is_failed_not_sent(home, prosody,
             b.kill()
     finally:
         bob2.close()
+
+
+class ReconnectingServer(FakeServer):
+    """The fake server, accepting a new connection after each one ends
+    (close_client() ends the current one without a stream close)."""
+
+    def _serve(self):
+        while True:
+            try:
+                self.conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.full_jid, self._authed, buf = None, False, ""
+            while True:
+                try:
+                    data = self.conn.recv(65536)
+                except OSError:
+                    break
+                if not data:
+                    break
+                buf = self._consume(buf + data.decode(errors="replace"))
+
+    def close_client(self):
+        self.conn.shutdown(socket.SHUT_RDWR)
+
+
+def test_archive_that_never_answers_holds_messages_at_most_iq_timeout(home):
+    """The archive never answers the look: after iq.timeout the
+    unconfirmed message goes again, and one typed after the reconnect
+    follows it at once, in order."""
+    def on_iq(srv, text):
+        # No round trip answered (nothing confirmed), no archive answer.
+        return "urn:xmpp:ping" in text or "urn:xmpp:mam:2" in text
+    srv = ReconnectingServer(on_iq=on_iq)
+    home.add_account("a", "alice@localhost", "pw", port=srv.port,
+                     tls="disable")
+    b = Batch(home, "-c", "/set iq.timeout 3", "-c", "/set reconnect.auto off",
+              "-c", "/connect a")
+    try:
+        b.wait_event("connection-state", state="online")
+        b.send("/msg bob@localhost before the cut")
+        wait_for(lambda: any(">before the cut<" in t for t in srv.received),
+                 10, "the message to reach the server")
+        srv.close_client()
+        b.wait_event("connection-state", state="disconnected")
+        mark = len(srv.received)
+        b.send("/reconnect now")
+        wait_for(lambda: len([e for e in list(b.events)
+                              if e["event"] == "connection-state"
+                              and e["state"] == "online"]) == 2, 10,
+                 "the new session")
+        b.send("/msg bob@localhost typed after")
+        t0 = time.monotonic()
+        wait_for(lambda: any(">typed after<" in t for t in srv.received[mark:]),
+                 10, "the message typed after the reconnect")
+        waited = time.monotonic() - t0
+        after = srv.received[mark:]
+        look = [i for i, t in enumerate(after) if "var='start'" in t
+                or 'var="start"' in t]
+        assert look, after                  # natter looked in the archive
+        again = [i for i, t in enumerate(after) if ">before the cut<" in t]
+        typed = [i for i, t in enumerate(after) if ">typed after<" in t]
+        assert len(again) == 1 and look[0] < again[0] < typed[0], after
+        assert 1.5 < waited < 3 + 2, waited   # held by the look, bounded
+    finally:
+        b.kill()
+        srv.close()
