@@ -306,3 +306,42 @@ def test_archive_that_never_answers_holds_messages_at_most_iq_timeout(home):
     finally:
         b.kill()
         srv.close()
+
+
+def test_pending_of_a_killed_run_is_left_alone_while_another_natter_runs(
+        home, prosody, make_peer):
+    """Another natter shares the history (a one-shot send while the TUI
+    runs): its pending messages may still be in its own outbox, so a
+    natter that was not alone at start takes nothing back; the next one
+    that is alone does."""
+    bob = make_peer("bob")
+    msg_id, = pending_then_killed(home, prosody, bob, "not yours to send")
+    prosody.crash()
+    prosody.restart()
+    bob2 = Peer(prosody, "bob", register=False)
+    other = Batch(home)
+    try:
+        other.send("/set iq.timeout 30")
+        other.wait_event("command-result", command="set")
+        b = Batch(home, "-c", "/connect a")
+        try:
+            b.wait_event("connection-state", state="online")
+            b.send(f"/msg {bob.jid} from the second")
+            b.wait_event("message-confirmed", body="from the second")
+            bob2.wait("message", body="from the second")
+            assert b.find("message-pending", id=msg_id) is None
+            assert not received(bob2, "not yours to send")
+            assert b.close() == 0, b.stderr
+        finally:
+            b.kill()
+        assert other.close() == 0, other.stderr
+        b = Batch(home, "-c", "/connect a")       # alone now
+        try:
+            b.wait_event("message-confirmed", 20, id=msg_id)
+            bob2.wait("message", body="not yours to send")
+            assert b.close() == 0, b.stderr
+        finally:
+            b.kill()
+    finally:
+        other.kill()
+        bob2.close()

@@ -5,7 +5,10 @@
  * session. A fake transport stands for the protocol layer.
  */
 #include "../helpers/test.h"
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "core/events.h"
 #include "core/history.h"
@@ -351,6 +354,14 @@ outbox_error__fails_the_message_it_answers(void **state)
 }
 
 static void
+remove_lock(const char *path)
+{
+	g_autofree char *lock = g_strconcat(path, ".lock", NULL);
+
+	(void)g_unlink(lock);
+}
+
+static void
 outbox_state__recorded_in_history(void **state)
 {
 	g_autofree char *err = NULL;
@@ -383,6 +394,87 @@ outbox_state__recorded_in_history(void **state)
 	(void)g_unlink(wal);
 	(void)g_unlink(shm);
 	(void)g_unlink(path);
+	remove_lock(path);
+	(void)g_rmdir(dir);
+}
+
+/* A message of ours stored in history and put in the outbox. */
+static void
+store_and_add(const char *id, gint64 time)
+{
+	struct msg *m = msg_new(MSG_OUT, "a", "bob@x", "hi");
+
+	m->id = g_strdup(id);
+	m->origin_id = g_strdup(id);
+	m->time = time;
+	assert_true(history_store(m, NULL));
+	outbox_add(m);
+	msg_free(m);
+}
+
+static void
+connecting(void)
+{
+	struct ev ev = { .kind = EV_CONN_STATE, .account = "a" };
+
+	ev.u.conn_state.state = "connecting";
+	ev_emit(&ev);
+}
+
+/* natter stops with m1 (old) and m2 pending; the next run (alone) takes
+ * m2 back as unsure and fails m1; a run sharing history takes nothing. */
+static void
+outbox_restore__takes_back_pending_of_an_earlier_run(void **state)
+{
+	g_autofree char *err = NULL;
+	g_autofree char *dir = g_dir_make_tmp("natter-outbox-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "history.db", NULL);
+	g_autofree char *lock = g_strconcat(path, ".lock", NULL);
+	g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+	g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+	g_autofree char *s1 = NULL;
+	int other;
+
+	assert_true(loop_init(&err));
+	assert_true(history_open(path, NULL));
+	store_and_add("m1", g_get_real_time() - (gint64)2 * 86400 * G_USEC_PER_SEC);
+	store_and_add("m2", g_get_real_time());
+	history_close();			/* killed: nothing confirmed */
+	outbox_free();
+	outbox_init();
+	outbox_set_transport(&fake_archive);
+
+	other = open(lock, O_RDWR);		/* another natter runs */
+	assert_true(other >= 0 && flock(other, LOCK_SH) == 0);
+	assert_true(history_open(path, NULL));
+	g_string_truncate(events, 0);
+	connecting();
+	assert_string_equal(events->str, "");	/* its messages, maybe */
+	assert_int_equal(outbox_unconfirmed("a"), 0);
+	history_close();
+	(void)close(other);
+	outbox_free();
+	outbox_init();
+	outbox_set_transport(&fake_archive);
+
+	assert_true(history_open(path, NULL));	/* alone now */
+	connecting();
+	assert_string_equal(events->str, "failed:m1 pending:m2 ");
+	s1 = history_state("a", "m1");
+	assert_string_equal(s1, "failed");
+	assert_int_equal(outbox_unsure("a"), 1);
+	g_string_truncate(sent, 0);
+	go_online();				/* looked for first */
+	assert_true(looked != 0);
+	assert_string_equal(sent->str, "");
+	outbox_lookup_done("a", looked);
+	assert_string_equal(sent->str, "m2/m2 ");
+	history_close();
+	loop_free();
+	(void)g_unlink(wal);
+	(void)g_unlink(shm);
+	(void)g_unlink(path);
+	(void)g_unlink(lock);
 	(void)g_rmdir(dir);
 }
 
@@ -418,6 +510,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    outbox_state__recorded_in_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_restore__takes_back_pending_of_an_earlier_run,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
