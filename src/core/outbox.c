@@ -21,12 +21,14 @@
  * taken a message just before the old session died, its confirmation
  * lost on the way. So a chat message sent but unconfirmed first becomes
  * "unsure", and when the transport can look in our own archive
- * (XEP-0313) the new session looks for it there: found, it is confirmed
- * and not sent again. Meanwhile the account's messages wait (to keep
- * their order), at most iq.timeout seconds. Only this file decides what
- * is sent again (the protocol layer takes libstrophe's own resend back).
- * After a stream-
- * management resumption, announced by outbox_session_resumed() before
+ * (XEP-0313) the new session looks for it there: found (and proven
+ * handled, see xmpp/proto-resend.c), it is confirmed and not sent again.
+ * Meanwhile the account's messages wait (to keep their order), at most
+ * iq.timeout seconds. Only this file decides what is sent again (the
+ * protocol layer takes libstrophe's own resend back). Messages an
+ * earlier run left pending come back as unsure (outbox-restore.c).
+ * After a stream-management resumption, announced by
+ * outbox_session_resumed() before
  * the 'online' event, nothing is resent (the library resends what the
  * server did not acknowledge) and a new round trip confirms what was
  * sent; without that call, a resumed session counts as new. core layer: never prints, emits message-pending,
