@@ -352,14 +352,19 @@ proto_sm_on_online(struct pconn *pc)
  * - A message the outbox settled (confirmed by a round trip or an echo,
  *   or failed): the server has it, or it cannot go.
  * - An IQ get: its asker went with the old session (its answer would
- *   find no one waiting). An IQ set is kept for its effect (its answer
- *   is dropped as unknown), and so is anything else (receipts, chat
- *   states, presence).
+ *   find no one waiting).
+ * - A presence: the new session sends its own (the presence restored,
+ *   each room joined again); an old one would come before it, stale.
+ * An IQ set is kept for its effect (the user's roster or block change;
+ * its answer is dropped as unknown), and so is a message the outbox does
+ * not own (a receipt or chat state the peer may wait for).
  */
 bool
 proto_sm_drop_resent(const char *name, const char *type, bool held,
     const char *state)
 {
+	if (g_strcmp0(name, "presence") == 0)
+		return true;
 	if (g_strcmp0(name, "iq") == 0)
 		return g_strcmp0(type, "get") == 0;
 	if (g_strcmp0(name, "message") != 0)

@@ -112,7 +112,9 @@ static const struct resent_case resent_cases[] = {
 	  false },
 	{ "iq get: its asker is gone", "iq", "get", false, NULL, true },
 	{ "iq set: kept for its effect", "iq", "set", false, NULL, false },
-	{ "presence", "presence", NULL, false, NULL, false },
+	{ "presence: the new session sends its own", "presence", NULL, false,
+	  NULL, true },
+	{ "room join presence", "presence", NULL, false, NULL, true },
 	{ "no name", NULL, NULL, true, "confirmed", false },
 };
 
