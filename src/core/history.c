@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,10 +31,21 @@ static sqlite3 *db;
 static sqlite3_stmt *st_insert;
 static sqlite3_stmt *st_load;
 static gint64 last_row;
+/*
+ * Other natter processes may share this history (a one-shot send while
+ * the TUI runs). Messages an earlier run left pending are taken back only
+ * by a process that was alone when it opened history (see take_run_lock())
+ * and only among the rows that existed then: another live process's
+ * pending messages are its own.
+ */
+static int run_lock = -1;	/* fd holding a shared lock while we run */
+static bool alone;		/* no other natter had history open */
+static gint64 startup_row;	/* the newest row when we opened it */
 static bool in_txn;		/* a write transaction is open */
 static guint flush_hook;
 
 static void flush_cb(void *data);
+static void take_run_lock(const char *path);
 static void history_off(const char *why);
 
 /*
@@ -429,6 +441,7 @@ bool
 history_open(const char *path, GError **error)
 {
 	mode_t old = umask(077);
+	bool null;
 	int rc;
 
 	history_close();
@@ -449,6 +462,8 @@ history_open(const char *path, GError **error)
 	    -1, &st_load, NULL) != SQLITE_OK)
 		goto bad;
 	protect(path);
+	take_run_lock(path);
+	startup_row = int_query("SELECT MAX(row) FROM messages", 0, 0, &null);
 	uncommitted = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)msg_free);
 	if (flush_hook == 0)
@@ -460,6 +475,29 @@ bad:
 	fail(error, path);
 	history_close();
 	return false;
+}
+
+/*
+ * Every process with history open holds a shared lock on path.lock; one
+ * that can take it exclusively first (then holds it shared like the
+ * others) is the only one running. Another's exclusive lock lasts only
+ * that instant, so the blocking shared lock waits for nothing longer.
+ */
+static void
+take_run_lock(const char *path)
+{
+	g_autofree char *lock = g_strconcat(path, ".lock", NULL);
+
+	alone = false;
+	if (run_lock < 0)
+		run_lock = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (run_lock < 0) {
+		log_warn("history: cannot open %s: %s", lock, g_strerror(errno));
+		return;
+	}
+	alone = flock(run_lock, LOCK_EX | LOCK_NB) == 0;
+	if (flock(run_lock, LOCK_SH) != 0)
+		log_warn("history: cannot lock %s: %s", lock, g_strerror(errno));
 }
 
 /*
@@ -498,6 +536,10 @@ history_close(void)
 	if (db != NULL)
 		sqlite3_close(db);
 	db = NULL;
+	if (run_lock >= 0)
+		(void)close(run_lock);	/* releases the lock */
+	run_lock = -1;
+	alone = false;
 }
 
 /* History failed for good (why): tell the user what was lost, close. */
@@ -769,6 +811,57 @@ history_state(const char *account, const char *id)
 		state = g_strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return state;
+}
+
+/* One row of history_pending()'s query as a message. */
+static struct msg *
+pending_row(sqlite3_stmt *st, const char *account)
+{
+	g_autofree char *peer = col(st, 0);
+	g_autofree char *body = col(st, 3);
+	struct msg *m = msg_new(MSG_OUT, account, peer, body);
+
+	m->resource = col(st, 1);
+	g_free(m->type);
+	m->type = col(st, 2);
+	m->time = sqlite3_column_int64(st, 4);
+	m->id = col(st, 5);
+	m->origin_id = col(st, 6);
+	m->corrects = col(st, 7);
+	m->row = sqlite3_column_int64(st, 8);
+	return m;
+}
+
+/*
+ * Our messages of account that an earlier run left recorded as pending
+ * (never confirmed nor failed), oldest first, as a new array of struct
+ * msg; none while another natter shares this history (its pending
+ * messages may be its own, still in its outbox). Those stored as
+ * encrypted go to *encrypted instead (new array; their body is what the
+ * user typed, which must never go out in the clear).
+ */
+GPtrArray *
+history_pending(const char *account, GPtrArray **encrypted)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
+	sqlite3_stmt *st = NULL;
+
+	g_return_val_if_fail(account != NULL && encrypted != NULL, out);
+	*encrypted = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
+	if (db == NULL || !alone || sqlite3_prepare_v2(db, "SELECT m.peer, "
+	    "m.resource, m.type, m.body, m.time, m.id, m.origin_id, "
+	    "m.corrects, m.row, m.encryption FROM message_state s JOIN "
+	    "messages m ON m.account = s.account AND m.id = s.id AND "
+	    "m.dir = 1 WHERE s.account = ? AND s.state = 'pending' AND "
+	    "m.row <= ? ORDER BY m.row", -1, &st, NULL) != SQLITE_OK)
+		return out;
+	bind_text(st, 1, account);
+	sqlite3_bind_int64(st, 2, startup_row);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		g_ptr_array_add(sqlite3_column_type(st, 9) == SQLITE_NULL ?
+		    out : *encrypted, pending_row(st, account));
+	sqlite3_finalize(st);
+	return out;
 }
 
 /* How many of a conversation's newest rows history_seen() compares ids

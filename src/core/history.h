@@ -20,6 +20,7 @@ gint64		 history_row_of(const struct msg *m);
 void		 history_set_state(const char *account, const char *id,
 		    const char *state, const char *reason);
 char		*history_state(const char *account, const char *id);
+GPtrArray	*history_pending(const char *account, GPtrArray **encrypted);
 bool		 history_seen(const struct msg *m, bool by_ids);
 char		*history_last_archive_id(const char *account,
 		    const char *room);

@@ -17,8 +17,18 @@
  * message sent before it was accepted. A room message is confirmed by the
  * room's echo of its id instead (the room may still refuse it). On each
  * new session everything still unconfirmed is sent again, with the same
- * ids so that the recipient can recognise a copy. After a stream-
- * management resumption, announced by outbox_session_resumed() before
+ * ids so that the recipient can recognise a copy; but a server may have
+ * taken a message just before the old session died, its confirmation
+ * lost on the way. So a chat message sent but unconfirmed first becomes
+ * "unsure", and when the transport can look in our own archive
+ * (XEP-0313) the new session looks for it there: found (and proven
+ * handled, see xmpp/proto-resend.c), it is confirmed and not sent again.
+ * Meanwhile the account's messages wait (to keep their order), at most
+ * iq.timeout seconds. Only this file decides what is sent again (the
+ * protocol layer takes libstrophe's own resend back). Messages an
+ * earlier run left pending come back as unsure (outbox-restore.c).
+ * After a stream-management resumption, announced by
+ * outbox_session_resumed() before
  * the 'online' event, nothing is resent (the library resends what the
  * server did not acknowledge) and a new round trip confirms what was
  * sent; without that call, a resumed session counts as new. core layer: never prints, emits message-pending,
@@ -31,15 +41,29 @@
 #include "history.h"
 #include "loop.h"
 #include "outbox.h"
+#include "outbox-restore.h"
+#include "prefs.h"
 #include "room.h"
 #include "util/log.h"
 
 #define OUTBOX_MAX 10000	/* messages waiting, all accounts */
 #define RECENT_MAX 256		/* confirmed ones a late bounce may name */
+/* The archive is searched from this long before the oldest unsure
+ * message: its clock and ours may differ a little. */
+#define LOOKUP_MARGIN_US (5 * 60 * G_USEC_PER_SEC)
 
 enum entry_state {
 	ENTRY_QUEUED,
 	ENTRY_SENT,
+	ENTRY_UNSURE,	/* sent in an earlier session (or run) and not
+			   confirmed: looked for in the archive first */
+};
+
+/* A look in an account's archive for its unsure messages. */
+struct check {
+	char	*account;	/* owned */
+	guint64	 token;
+	guint	 timer;		/* the deadline (iq.timeout) */
 };
 
 struct entry {
@@ -61,6 +85,12 @@ static guint failures;
 static guint subs[4];
 static guint later_timer;	/* one more flush after the current turn */
 static GHashTable *resumed;	/* accounts whose next 'online' resumed */
+static GHashTable *checks;	/* account -> struct check, owned */
+static guint64 next_check;
+
+static GList	*find(GQueue *q, const char *account, const char *id);
+static void	 drop(GQueue *q, GList *l, enum ev_kind kind,
+		    const char *reason);
 
 static struct msg *
 msg_copy(const struct msg *m)
@@ -109,6 +139,13 @@ outbox_set_transport(const struct outbox_transport *t)
 	transport = t;
 }
 
+/* True while account's unsure messages are looked for in its archive. */
+static bool
+checking(const char *account)
+{
+	return checks != NULL && g_hash_table_contains(checks, account);
+}
+
 /*
  * Keep a copy of m (which has its id and origin-id) until it is
  * confirmed, and send it now if it can go.
@@ -130,6 +167,9 @@ outbox_add(const struct msg *m)
 	if (transport == NULL || !transport->ready(e->m))
 		emit(EV_MSG_PENDING, e->m, msg_is_room(e->m) ?
 		    "waiting to be in the room" : "waiting for the connection");
+	else if (checking(m->account))
+		emit(EV_MSG_PENDING, e->m, "waiting while natter checks which "
+		    "earlier messages the server already has");
 	outbox_flush(m->account);
 }
 
@@ -167,8 +207,8 @@ outbox_flush(const char *account)
 	bool sent = false;
 
 	g_return_if_fail(account != NULL);
-	if (transport == NULL)
-		return;
+	if (transport == NULL || checking(account))
+		return;		/* after the check, in the order typed */
 	for (l = entries.head; l != NULL; l = l->next) {
 		struct entry *e = l->data;
 
@@ -184,10 +224,109 @@ outbox_flush(const char *account)
 	}
 }
 
+static void
+check_free(struct check *c)
+{
+	if (c->timer != 0)
+		loop_remove_timer(c->timer);
+	g_free(c->account);
+	g_free(c);
+}
+
+/* account's unsure messages go again (same ids), in the order typed. */
+static void
+requeue_unsure(const char *account)
+{
+	GList *l;
+
+	for (l = entries.head; l != NULL; l = l->next) {
+		struct entry *e = l->data;
+
+		if (e->state == ENTRY_UNSURE &&
+		    strcmp(e->m->account, account) == 0)
+			e->state = ENTRY_QUEUED;
+	}
+}
+
+/* The check of account is over (answered, failed or too late). */
+static void
+check_end(const char *account)
+{
+	g_autofree char *name = g_strdup(account);
+
+	g_hash_table_remove(checks, name);
+	requeue_unsure(name);
+	outbox_flush(name);
+}
+
+static void
+check_timeout_cb(void *data)
+{
+	struct check *c = data;
+
+	c->timer = 0;
+	log_info("%s: the archive did not answer within iq.timeout; "
+	    "unconfirmed messages are sent again", c->account);
+	check_end(c->account);
+}
+
+/* The oldest time of account's unsure messages, or 0 when none. */
+static gint64
+oldest_unsure(const char *account)
+{
+	gint64 oldest = 0;
+	GList *l;
+
+	for (l = entries.head; l != NULL; l = l->next) {
+		struct entry *e = l->data;
+
+		if (e->state == ENTRY_UNSURE &&
+		    strcmp(e->m->account, account) == 0 &&
+		    (oldest == 0 || e->m->time < oldest))
+			oldest = e->m->time;
+	}
+	return oldest;
+}
+
+/*
+ * Look for account's unsure messages in its archive, if the transport
+ * can; false when it cannot (they are sent again at once).
+ */
+static bool
+check_start(const char *account)
+{
+	gint64 since = oldest_unsure(account);
+	struct check *c;
+	guint64 token;
+
+	if (since == 0 || transport == NULL || transport->lookup == NULL)
+		return false;
+	if (checks == NULL)
+		checks = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+		    (GDestroyNotify)check_free);
+	token = ++next_check;
+	c = g_new0(struct check, 1);
+	c->account = g_strdup(account);
+	c->token = token;
+	g_hash_table_replace(checks, c->account, c);
+	if (!transport->lookup(account, token, MAX(since -
+	    LOOKUP_MARGIN_US, 1))) {
+		g_hash_table_remove(checks, account);
+		return false;
+	}
+	c = g_hash_table_lookup(checks, account);
+	if (c == NULL || c->token != token)
+		return true;	/* answered already */
+	c->timer = loop_add_timer((gint64)prefs_get_int("iq.timeout") * 1000,
+	    check_timeout_cb, c);
+	return true;
+}
+
 /*
  * account has a new session: whatever was sent but not confirmed may be
  * lost, so it goes again (same ids), with anything still queued, in the
- * order typed.
+ * order typed; chat messages only after a look in the archive, when
+ * there is one, shows that the server did not take them already.
  */
 void
 outbox_session_started(const char *account)
@@ -198,13 +337,91 @@ outbox_session_started(const char *account)
 	for (l = entries.head; l != NULL; l = l->next) {
 		struct entry *e = l->data;
 
-		if (strcmp(e->m->account, account) == 0 &&
-		    e->state == ENTRY_SENT) {
-			e->state = ENTRY_QUEUED;
-			e->token = 0;
-		}
+		if (strcmp(e->m->account, account) != 0 ||
+		    e->state != ENTRY_SENT)
+			continue;
+		/* A room's echo confirms; our archive does not hold it. */
+		e->state = msg_is_room(e->m) ? ENTRY_QUEUED : ENTRY_UNSURE;
+		e->token = 0;
 	}
+	if (checks != NULL)
+		g_hash_table_remove(checks, account);
+	if (!check_start(account))
+		requeue_unsure(account);
 	outbox_flush(account);
+}
+
+/*
+ * The archive answered the look that token started (found or not, or
+ * it failed): what was not found is sent again now.
+ */
+void
+outbox_lookup_done(const char *account, guint64 token)
+{
+	struct check *c;
+
+	g_return_if_fail(account != NULL);
+	c = checks != NULL ? g_hash_table_lookup(checks, account) : NULL;
+	if (c != NULL && c->token == token)
+		check_end(account);
+}
+
+/*
+ * Our message with that origin-id (or id) is in account's archive: the
+ * server took it. True when it was an unsure one (now confirmed).
+ */
+bool
+outbox_archived(const char *account, const char *id)
+{
+	GList *l;
+
+	g_return_val_if_fail(account != NULL, false);
+	l = id != NULL ? find(&entries, account, id) : NULL;
+	if (l == NULL || ((struct entry *)l->data)->state != ENTRY_UNSURE)
+		return false;
+	drop(&entries, l, EV_MSG_CONFIRMED, "found in the server's archive");
+	return true;
+}
+
+/* account's messages still looked for in the archive. */
+guint
+outbox_unsure(const char *account)
+{
+	GList *l;
+	guint n = 0;
+
+	for (l = entries.head; l != NULL; l = l->next) {
+		struct entry *e = l->data;
+
+		if (e->state == ENTRY_UNSURE &&
+		    strcmp(e->m->account, account) == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Take back m, a message an earlier run of natter stored as pending: it
+ * is unsure (perhaps sent, never confirmed) and goes with the next new
+ * session, after the look in the archive. False when the outbox holds
+ * it already or is full.
+ */
+bool
+outbox_take_back(const struct msg *m)
+{
+	struct entry *e;
+
+	g_return_val_if_fail(m != NULL && m->id != NULL &&
+	    m->account != NULL, false);
+	if (outbox_holds(m->account, m->id) || entries.length >= OUTBOX_MAX)
+		return false;
+	e = g_new0(struct entry, 1);
+	e->m = msg_copy(m);
+	e->state = msg_is_room(m) ? ENTRY_QUEUED : ENTRY_UNSURE;
+	g_queue_push_tail(&entries, e);
+	emit(EV_MSG_PENDING, e->m, "not confirmed before natter stopped; "
+	    "sent again unless the server has it");
+	return true;
 }
 
 /*
@@ -244,6 +461,9 @@ session_resumed(const char *account)
 		next_token = token;
 		transport->round_trip(account, token);
 	}
+	/* Unsure ones (a check the loss cut short) are looked for again. */
+	if (!check_start(account))
+		requeue_unsure(account);
 	outbox_flush(account);
 }
 
@@ -399,9 +619,18 @@ later_cb(void *data)
 static void
 on_conn_state(const struct ev *ev, void *data)
 {
-	if (ev->account == NULL ||
-	    g_strcmp0(ev->u.conn_state.state, "online") != 0)
+	if (ev->account == NULL)
 		return;
+	/* First sign of the account in this run: take back what an
+	 * earlier run left pending. */
+	outbox_restore_account(ev->account, g_get_real_time());
+	if (g_strcmp0(ev->u.conn_state.state, "online") != 0) {
+		/* The session of a check is gone: its messages stay unsure
+		 * and are looked for again on the next one. */
+		if (checks != NULL)
+			g_hash_table_remove(checks, ev->account);
+		return;
+	}
 	if (resumed != NULL && g_hash_table_remove(resumed, ev->account))
 		session_resumed(ev->account);
 	else
@@ -466,6 +695,9 @@ outbox_free(void)
 		loop_remove_timer(later_timer);
 	later_timer = 0;
 	g_clear_pointer(&resumed, g_hash_table_unref);
+	g_clear_pointer(&checks, g_hash_table_unref);
+	next_check = 0;
+	outbox_restore_forget();
 	g_queue_clear_full(&entries, (GDestroyNotify)entry_free);
 	g_queue_clear_full(&recent, (GDestroyNotify)entry_free);
 	next_token = 0;

@@ -86,6 +86,12 @@ const struct pref_def pref_table[] = {
 	{ "notify.osc", PREF_ENUM, "off", 0, 0, osc_modes,
 	  "Terminal notifications for the same events: off, osc9 (iTerm2, "
 	  "kitty, foot...) or osc777 (urxvt, VTE)." },
+	{ "outbox.max_age", PREF_INT, "86400", 0, 2592000, NULL,
+	  "Seconds a message natter could not get confirmed before it "
+	  "stopped (or was killed) stays worth sending: at the next start "
+	  "such messages are sent again (unless the server's archive shows "
+	  "it has them); older ones are marked failed. 0: none is sent "
+	  "again." },
 	{ "quit.wait", PREF_INT, "5", 0, 60, NULL,
 	  "Seconds /quit waits for the server to confirm messages not yet "
 	  "confirmed before it leaves (and says how many are left)." },

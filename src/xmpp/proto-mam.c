@@ -22,6 +22,7 @@
 #include "core/history.h"
 #include "core/prefs.h"
 #include "proto-internal.h"
+#include "proto-resend.h"
 #include "util/jid.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -320,6 +321,8 @@ proto_mam_result(struct pconn *pc, xmpp_stanza_t *st)
 	if (result == NULL || g_strcmp0(xmpp_stanza_get_name(result),
 	    "result") != 0)
 		return false;
+	if (proto_resend_result(pc, st, result))
+		return true;	/* a look for our unconfirmed messages */
 	q = query_of(pc, st, result);
 	fwd = xmpp_stanza_get_child_by_ns(result, NS_FORWARD);
 	inner = fwd != NULL ? xmpp_stanza_get_child_by_name(fwd, "message") :

@@ -16,6 +16,7 @@
 #include "core/prefs.h"
 #include "core/room.h"
 #include "proto-internal.h"
+#include "proto-resend.h"
 #include "util/errors.h"
 
 #define NS_RECEIPTS "urn:xmpp:receipts"
@@ -141,6 +142,7 @@ static const struct outbox_transport transport = {
 	.ready = send_ready,
 	.send = send_msg,
 	.round_trip = round_trip,
+	.lookup = proto_resend_lookup,
 };
 
 /* Register the outbox transport with the core. */

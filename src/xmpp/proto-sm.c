@@ -343,32 +343,53 @@ proto_sm_on_online(struct pconn *pc)
 }
 
 /*
- * True when an element libstrophe resends on a new session must not go
- * out again: a message the outbox has settled (the server confirmed it
- * by a round trip, or it failed), or an IQ get, whose asker went with
- * the old session (its answer would find no one waiting; a set is kept
- * for its effect, its answer is dropped as unknown).
+ * True when a stanza libstrophe would send again on a new session must
+ * not go out (pure: name and type of the stanza, whether the outbox holds
+ * a message with its id, and the state history recorded for that id).
+ * - A message the outbox holds: the outbox sends it again itself, after
+ *   looking in our archive whether the server took it already (the
+ *   outbox is the only owner of resends; two owners would send it twice).
+ * - A message the outbox settled (confirmed by a round trip or an echo,
+ *   or failed): the server has it, or it cannot go.
+ * - An IQ get: its asker went with the old session (its answer would
+ *   find no one waiting).
+ * - A presence: the new session sends its own (the presence restored,
+ *   each room joined again); an old one would come before it, stale.
+ * An IQ set is kept for its effect (the user's roster or block change;
+ * its answer is dropped as unknown), and so is a message the outbox does
+ * not own (a receipt or chat state the peer may wait for).
  */
+bool
+proto_sm_drop_resent(const char *name, const char *type, bool held,
+    const char *state)
+{
+	if (g_strcmp0(name, "presence") == 0)
+		return true;
+	if (g_strcmp0(name, "iq") == 0)
+		return g_strcmp0(type, "get") == 0;
+	if (g_strcmp0(name, "message") != 0)
+		return false;
+	return held || g_strcmp0(state, "confirmed") == 0 ||
+	    g_strcmp0(state, "failed") == 0;
+}
+
+/* proto_sm_drop_resent() of the serialised stanza xml. */
 static bool
 stale_on_new_session(struct pconn *pc, const char *xml)
 {
 	xmpp_stanza_t *st = xmpp_stanza_new_from_string(pc->ctx, xml);
-	const char *name, *type, *id;
+	const char *id;
 	g_autofree char *state = NULL;
-	bool stale = false;
+	bool held, stale;
 
 	if (st == NULL)
 		return false;
-	name = xmpp_stanza_get_name(st);
-	type = xmpp_stanza_get_type(st);
 	id = xmpp_stanza_get_id(st);
-	if (name != NULL && strcmp(name, "iq") == 0)
-		stale = type != NULL && strcmp(type, "get") == 0;
-	else if (name != NULL && strcmp(name, "message") == 0 && id != NULL) {
+	held = id != NULL && outbox_holds(pc->acc->name, id);
+	if (id != NULL && !held)
 		state = history_state(pc->acc->name, id);
-		stale = state != NULL && (strcmp(state, "confirmed") == 0 ||
-		    strcmp(state, "failed") == 0);
-	}
+	stale = proto_sm_drop_resent(xmpp_stanza_get_name(st),
+	    xmpp_stanza_get_type(st), held, state);
 	xmpp_stanza_release(st);
 	return stale;
 }
@@ -376,10 +397,14 @@ stale_on_new_session(struct pconn *pc, const char *xml)
 /*
  * After <failed/>, libstrophe 0.14 sends again every stanza of the lost
  * session it holds no ack for (a <failed/> without h keeps them all),
- * queued but not yet written when the session comes online. Its acks lag
- * behind natter's confirmations, so that would send messages the server
- * had confirmed a second time: take the queue back and keep only what is
- * still unsettled, in order.
+ * queued but not yet written when the session comes online; it has no
+ * flag to turn that off (strophe.h: only XMPP_CONN_FLAG_DISABLE_SM,
+ * which turns stream management off altogether). Left alone, that
+ * resend and the outbox's would both send a message, and libstrophe's
+ * acks lag behind the outbox's confirmations, so it would also send
+ * messages the server had confirmed. So the queue is taken back before
+ * the session goes online, and only what no one else owns goes out
+ * again, in order (see proto_sm_drop_resent()).
  */
 static void
 prune_resent(struct pconn *pc)
@@ -404,8 +429,8 @@ prune_resent(struct pconn *pc)
 	}
 	if (dropped > 0 || keep->len > 0)
 		log_info("%s: new session: %u stanza(s) of the lost one sent "
-		    "again, %u settled or stale ones not", pc->acc->name,
-		    keep->len, dropped);
+		    "again by the library, %u left to the outbox or stale",
+		    pc->acc->name, keep->len, dropped);
 	g_ptr_array_free(keep, TRUE);
 }
 
@@ -431,10 +456,12 @@ proto_sm_resumed(struct pconn *pc)
 }
 
 /*
- * Called just before a session is announced online. libstrophe resends
- * the stanzas of a lost session that the server did not acknowledge once
- * the new stream is up, whether it was resumed or (after <failed/>) is a
- * new one: then the outbox must not send them a second time.
+ * Called just before a session is announced online. A resumed stream
+ * (XEP-0198 <resumed/>) is the old one: libstrophe resends what the
+ * server's h says it lacks, as the XEP wants, and the outbox resends
+ * nothing. A new one after <failed/> gets only what prune_resent()
+ * leaves; the outbox treats it as a new session and resends its
+ * unconfirmed messages itself.
  */
 void
 proto_sm_before_online(struct pconn *pc)
@@ -443,7 +470,7 @@ proto_sm_before_online(struct pconn *pc)
 
 	if (sm->handed && !sm->resumed)
 		prune_resent(pc);
-	if (sm->resumed || sm->handed)
+	if (sm->resumed)
 		outbox_session_resumed(pc->acc->name);
 }
 

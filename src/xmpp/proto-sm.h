@@ -17,5 +17,7 @@ enum proto_sm_ack proto_sm_check_ack(uint32_t sent, uint32_t acked,
 	    const char *h, uint32_t *value);
 bool	 proto_sm_parse_h(const char *h, uint32_t *value);
 bool	 proto_sm_is_sm_element(const char *xml);
+bool	 proto_sm_drop_resent(const char *name, const char *type, bool held,
+	    const char *state);
 
 #endif

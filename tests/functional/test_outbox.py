@@ -172,8 +172,8 @@ def test_unconfirmed_message_resent_after_crash_with_same_id_once(home, prosody,
               if e.get("event") == "message" and e["body"] == "lost in flight"]
     assert len(copies) == 1
     # Sent twice on the wire, once per session: after the new session
-    # either the library's stream-management queue or the outbox resends
-    # it, never both.
+    # the outbox resends it (the library's own resend of it is taken
+    # back), never both.
     out = [e for e in events(b, "raw-out") if "lost in flight" in e["xml"]]
     assert len(out) == 2, out
     assert b.close() == 0, b.stderr

@@ -154,10 +154,13 @@ def test_new_session_after_crash_restores_presence_and_rooms(home, prosody,
 class Proxy:
     """A TCP relay between natter and the server. cut() drops every link
     at once, without a stream close: the server sees a lost client and
-    keeps its session for resumption (Prosody's mod_smacks)."""
+    keeps its session for resumption (Prosody's mod_smacks). While
+    `muted`, what the server sends is swallowed (natter's bytes still go
+    through): the server takes natter's stanzas, natter hears no answer."""
 
     def __init__(self, port):
         self.target = port
+        self.muted = False
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
@@ -177,12 +180,13 @@ class Proxy:
             u = socket.create_connection(("127.0.0.1", self.target))
             with self._lock:
                 self.links += [c, u]
-            for a, b in ((c, u), (u, c)):
-                t = threading.Thread(target=self._pipe, args=(a, b), daemon=True)
+            for a, b, down in ((c, u, False), (u, c, True)):
+                t = threading.Thread(target=self._pipe, args=(a, b, down),
+                                     daemon=True)
                 self._threads.append(t)
                 t.start()
 
-    def _pipe(self, a, b):
+    def _pipe(self, a, b, down):
         while True:
             try:
                 data = a.recv(65536)
@@ -190,6 +194,8 @@ class Proxy:
                 return
             if not data:
                 return
+            if down and self.muted:
+                continue
             try:
                 b.sendall(data)
             except OSError:

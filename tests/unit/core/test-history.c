@@ -61,6 +61,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 	g_autofree char *wal = g_strconcat(f->path, "-wal", NULL);
 	g_autofree char *shm = g_strconcat(f->path, "-shm", NULL);
+	g_autofree char *lock = g_strconcat(f->path, ".lock", NULL);
 
 	history_close();
 	sqlite3_close(f->locker);
@@ -69,6 +70,7 @@ teardown(void **state)
 	(void)g_unlink(wal);
 	(void)g_unlink(shm);
 	(void)g_unlink(f->path);
+	(void)g_unlink(lock);
 	(void)g_rmdir(f->dir);
 	g_free(f->path);
 	g_free(f->dir);

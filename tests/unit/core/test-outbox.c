@@ -5,7 +5,10 @@
  * session. A fake transport stands for the protocol layer.
  */
 #include "../helpers/test.h"
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "core/events.h"
 #include "core/history.h"
@@ -50,6 +53,25 @@ static const struct outbox_transport fake = {
 	.round_trip = fake_round_trip,
 };
 
+static guint64 looked;		/* token of the last lookup, 0: none */
+static gint64 looked_since;
+
+static bool
+fake_lookup(const char *account, guint64 token, gint64 since)
+{
+	looked = token;
+	looked_since = since;
+	return true;
+}
+
+/* The same with an archive to look in. */
+static const struct outbox_transport fake_archive = {
+	.ready = fake_ready,
+	.send = fake_send,
+	.round_trip = fake_round_trip,
+	.lookup = fake_lookup,
+};
+
 static void
 record(const struct ev *ev, void *data)
 {
@@ -63,6 +85,7 @@ static int
 setup(void **state)
 {
 	online = false;
+	looked = 0;
 	sent = g_string_new(NULL);
 	events = g_string_new(NULL);
 	trips = g_array_new(FALSE, FALSE, sizeof(guint64));
@@ -194,6 +217,89 @@ outbox_session_resumed__resends_nothing_and_asks_a_new_round_trip(void **s)
 }
 
 static void
+go_offline(void)
+{
+	struct ev ev = { .kind = EV_CONN_STATE, .account = "a" };
+
+	online = false;
+	ev.u.conn_state.state = "disconnected";
+	ev_emit(&ev);
+}
+
+static void
+outbox_session_started__looks_in_the_archive_before_resending(void **s)
+{
+	gint64 t1;
+
+	outbox_set_transport(&fake_archive);
+	online = true;
+	add("chat", "bob@x", "m1");
+	add("chat", "bob@x", "m2");
+	t1 = g_get_real_time();
+	go_offline();			/* lost before the answer came */
+	add("chat", "bob@x", "m3");	/* typed offline */
+	g_string_truncate(sent, 0);
+	g_string_truncate(events, 0);
+	go_online();
+	assert_true(looked != 0);
+	assert_true(looked_since < t1);		/* from before m1 */
+	assert_string_equal(sent->str, "");	/* held until the answer */
+	add("chat", "bob@x", "m4");		/* typed after: waits too */
+	assert_string_equal(sent->str, "");
+	assert_non_null(strstr(events->str, "pending:m4"));
+	assert_int_equal(outbox_unsure("a"), 2);
+	assert_true(outbox_archived("a", "m2"));	/* the server has it */
+	assert_false(outbox_archived("a", "m3"));	/* never sent: no */
+	assert_false(outbox_archived("a", "m2"));	/* once */
+	assert_non_null(strstr(events->str, "confirmed:m2"));
+	outbox_lookup_done("a", looked + 1);		/* not this look */
+	assert_string_equal(sent->str, "");
+	outbox_lookup_done("a", looked);
+	assert_string_equal(sent->str, "m1/m1 m3/m3 m4/m4 ");
+	assert_int_equal(outbox_unsure("a"), 0);
+	outbox_round_trip_done("a", last_trip());
+	assert_int_equal(outbox_unconfirmed("a"), 0);
+}
+
+static void
+outbox_lookup__cut_short_by_a_loss_looks_again_next_session(void **s)
+{
+	guint64 first;
+
+	outbox_set_transport(&fake_archive);
+	online = true;
+	add("chat", "bob@x", "m1");
+	go_offline();
+	go_online();
+	first = looked;
+	go_offline();				/* lost during the look */
+	g_string_truncate(sent, 0);
+	outbox_lookup_done("a", first);		/* too late: nothing */
+	assert_string_equal(sent->str, "");
+	go_online();
+	assert_true(looked > first);		/* looked for again */
+	assert_string_equal(sent->str, "");
+	outbox_lookup_done("a", looked);
+	assert_string_equal(sent->str, "m1/m1 ");
+}
+
+static void
+outbox_lookup__rooms_are_not_looked_for(void **state)
+{
+	struct room *r = room_get("a", "room@conf");
+
+	outbox_set_transport(&fake_archive);
+	r->nick = g_strdup("me");
+	r->joined = true;
+	online = true;
+	add("groupchat", "room@conf", "g1");
+	go_offline();
+	go_online();
+	assert_int_equal(looked, 0);		/* no chat message unsure */
+	assert_string_equal(sent->str, "g1/g1 g1/g1 ");
+}
+
+static void
 outbox_room__waits_for_the_join_and_is_confirmed_by_the_echo(void **state)
 {
 	struct room *r = room_get("a", "room@conf");
@@ -248,6 +354,14 @@ outbox_error__fails_the_message_it_answers(void **state)
 }
 
 static void
+remove_lock(const char *path)
+{
+	g_autofree char *lock = g_strconcat(path, ".lock", NULL);
+
+	(void)g_unlink(lock);
+}
+
+static void
 outbox_state__recorded_in_history(void **state)
 {
 	g_autofree char *err = NULL;
@@ -280,6 +394,87 @@ outbox_state__recorded_in_history(void **state)
 	(void)g_unlink(wal);
 	(void)g_unlink(shm);
 	(void)g_unlink(path);
+	remove_lock(path);
+	(void)g_rmdir(dir);
+}
+
+/* A message of ours stored in history and put in the outbox. */
+static void
+store_and_add(const char *id, gint64 time)
+{
+	struct msg *m = msg_new(MSG_OUT, "a", "bob@x", "hi");
+
+	m->id = g_strdup(id);
+	m->origin_id = g_strdup(id);
+	m->time = time;
+	assert_true(history_store(m, NULL));
+	outbox_add(m);
+	msg_free(m);
+}
+
+static void
+connecting(void)
+{
+	struct ev ev = { .kind = EV_CONN_STATE, .account = "a" };
+
+	ev.u.conn_state.state = "connecting";
+	ev_emit(&ev);
+}
+
+/* natter stops with m1 (old) and m2 pending; the next run (alone) takes
+ * m2 back as unsure and fails m1; a run sharing history takes nothing. */
+static void
+outbox_restore__takes_back_pending_of_an_earlier_run(void **state)
+{
+	g_autofree char *err = NULL;
+	g_autofree char *dir = g_dir_make_tmp("natter-outbox-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "history.db", NULL);
+	g_autofree char *lock = g_strconcat(path, ".lock", NULL);
+	g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+	g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+	g_autofree char *s1 = NULL;
+	int other;
+
+	assert_true(loop_init(&err));
+	assert_true(history_open(path, NULL));
+	store_and_add("m1", g_get_real_time() - (gint64)2 * 86400 * G_USEC_PER_SEC);
+	store_and_add("m2", g_get_real_time());
+	history_close();			/* killed: nothing confirmed */
+	outbox_free();
+	outbox_init();
+	outbox_set_transport(&fake_archive);
+
+	other = open(lock, O_RDWR);		/* another natter runs */
+	assert_true(other >= 0 && flock(other, LOCK_SH) == 0);
+	assert_true(history_open(path, NULL));
+	g_string_truncate(events, 0);
+	connecting();
+	assert_string_equal(events->str, "");	/* its messages, maybe */
+	assert_int_equal(outbox_unconfirmed("a"), 0);
+	history_close();
+	(void)close(other);
+	outbox_free();
+	outbox_init();
+	outbox_set_transport(&fake_archive);
+
+	assert_true(history_open(path, NULL));	/* alone now */
+	connecting();
+	assert_string_equal(events->str, "failed:m1 pending:m2 ");
+	s1 = history_state("a", "m1");
+	assert_string_equal(s1, "failed");
+	assert_int_equal(outbox_unsure("a"), 1);
+	g_string_truncate(sent, 0);
+	go_online();				/* looked for first */
+	assert_true(looked != 0);
+	assert_string_equal(sent->str, "");
+	outbox_lookup_done("a", looked);
+	assert_string_equal(sent->str, "m2/m2 ");
+	history_close();
+	loop_free();
+	(void)g_unlink(wal);
+	(void)g_unlink(shm);
+	(void)g_unlink(path);
+	(void)g_unlink(lock);
 	(void)g_rmdir(dir);
 }
 
@@ -300,6 +495,14 @@ main(void)
 		    outbox_session_resumed__resends_nothing_and_asks_a_new_round_trip,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
+		    outbox_session_started__looks_in_the_archive_before_resending,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_lookup__cut_short_by_a_loss_looks_again_next_session,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_lookup__rooms_are_not_looked_for, setup, teardown),
+		cmocka_unit_test_setup_teardown(
 		    outbox_room__waits_for_the_join_and_is_confirmed_by_the_echo,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
@@ -307,6 +510,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    outbox_state__recorded_in_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_restore__takes_back_pending_of_an_earlier_run,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -279,8 +279,10 @@ mam_heard__live_id_recorded_only_outside_a_catch_up(void **state)
 	(void)g_unlink(path);
 	g_autofree char *wal = g_strconcat(path, "-wal", NULL);
 	g_autofree char *shm = g_strconcat(path, "-shm", NULL);
+	g_autofree char *lock = g_strconcat(path, ".lock", NULL);
 	(void)g_unlink(wal);
 	(void)g_unlink(shm);
+	(void)g_unlink(lock);
 	(void)g_rmdir(dir);
 	loop_free();
 }

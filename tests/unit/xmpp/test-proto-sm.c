@@ -87,12 +87,59 @@ proto_sm_is_sm_element__table(void **state)
 			    elements[i].sm);
 }
 
+struct resent_case {
+	const char	*description;
+	const char	*name;
+	const char	*type;
+	bool		 held;
+	const char	*state;
+	bool		 drop;
+};
+
+static const struct resent_case resent_cases[] = {
+	{ "message the outbox holds: the outbox resends it", "message",
+	  "chat", true, "pending", true },
+	{ "held, no state recorded (history off)", "message", "chat", true,
+	  NULL, true },
+	{ "room message held", "message", "groupchat", true, "pending",
+	  true },
+	{ "confirmed by a round trip", "message", "chat", false,
+	  "confirmed", true },
+	{ "failed", "message", "chat", false, "failed", true },
+	{ "pending but not held (outbox full): kept", "message", "chat",
+	  false, "pending", false },
+	{ "not ours (receipt, chat state)", "message", NULL, false, NULL,
+	  false },
+	{ "iq get: its asker is gone", "iq", "get", false, NULL, true },
+	{ "iq set: kept for its effect", "iq", "set", false, NULL, false },
+	{ "presence: the new session sends its own", "presence", NULL, false,
+	  NULL, true },
+	{ "room join presence", "presence", NULL, false, NULL, true },
+	{ "no name", NULL, NULL, true, "confirmed", false },
+};
+
+static void
+proto_sm_drop_resent__table(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(resent_cases); i++) {
+		const struct resent_case *c = &resent_cases[i];
+
+		if (proto_sm_drop_resent(c->name, c->type, c->held,
+		    c->state) != c->drop)
+			fail_msg("%s: expected %s", c->description,
+			    c->drop ? "drop" : "keep");
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(proto_sm_check_ack__table),
 		cmocka_unit_test(proto_sm_is_sm_element__table),
+		cmocka_unit_test(proto_sm_drop_resent__table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

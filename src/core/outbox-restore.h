@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NATTER_OUTBOX_RESTORE_H
+#define NATTER_OUTBOX_RESTORE_H
+
+#include <glib.h>
+
+void	 outbox_restore_account(const char *account, gint64 now);
+void	 outbox_restore_forget(void);
+
+#endif
