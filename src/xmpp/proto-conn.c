@@ -874,9 +874,12 @@ proto_shutdown(void)
 	xmpp_shutdown();
 }
 
-/* The libstrophe version natter was built against. */
+/*
+ * The libstrophe natter was built against, and which build: natter's
+ * hardened one, or the stock package without the hardening patches.
+ */
 const char *
 proto_version(void)
 {
-	return STROPHE_VERSION_STR;
+	return STROPHE_VERSION_STR " (" STROPHE_BUILD_STR ")";
 }
