@@ -612,6 +612,7 @@ start(struct pconn *pc, GError **error)
 	xmpp_conn_set_flags(pc->conn, tls_flags(pc->tls));
 	xmpp_conn_set_certfail_handler(pc->conn, proto_tls_certfail_cb);
 	xmpp_conn_set_sockopt_callback(pc->conn, sockopt_cb);
+	proto_lifecycle_auth_policy(pc);
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
 	pc->fd = -1;
