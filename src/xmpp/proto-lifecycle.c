@@ -10,6 +10,8 @@
  * parsing and tells nobody). Loop timers only; an idle connection wakes
  * once per silence period. xmpp layer; never prints.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
