@@ -188,9 +188,11 @@ static const struct cmd_entry sub_set = {
 	    NULL },
 	.description = "Set a key of an account: jid, server, port, tls, "
 	    "resource, password, eval_password, status, priority, autojoin, "
-	    "otr_policy, nick, sasl_mechanism (written by natter: the "
-	    "strongest SASL mechanism a login of the account used; a later "
-	    "login with a weaker one is warned about).",
+	    "otr_policy, nick, sasl_plain (no: never send the password with "
+	    "PLAIN, even over TLS), sasl_mechanism (written by natter: the "
+	    "strongest SASL mechanism a login of the account used; with "
+	    "natter's hardened libstrophe a later offer of only weaker ones "
+	    "is refused, with the stock library it is warned about).",
 	.args = (const struct cmd_arg_doc[]){
 	    { "NAME", "the account's name" },
 	    { "KEY", "one of the keys above" },
@@ -238,7 +240,7 @@ const struct cmd_entry cmd_account_entry = {
 	    { "NAME", "the account's name" }, { "JID", "user@domain" },
 	    { "KEY", "jid, server, port, tls, resource, password, "
 	      "eval_password, status, priority, autojoin, otr_policy, nick, "
-	      "sasl_mechanism" },
+	      "sasl_plain, sasl_mechanism" },
 	    { "VALUE", "the key's value" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/account",
 	    "/account add work me@example.org", NULL },

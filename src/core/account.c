@@ -22,7 +22,8 @@
 
 const char *const account_keys[] = { "jid", "server", "port", "tls",
 	"resource", "password", "eval_password", "status", "priority",
-	"autojoin", "otr_policy", "nick", "sasl_mechanism", NULL };
+	"autojoin", "otr_policy", "nick", "sasl_mechanism", "sasl_plain",
+	NULL };
 
 static GPtrArray *accounts;	/* struct account, owned */
 static char *accounts_path;
@@ -112,6 +113,12 @@ validate(const char *key, const char *value, GError **error)
 			    key[1] == 'o' ? "1-65535" : "-128..127");
 			return false;
 		}
+	}
+	if (strcmp(key, "sasl_plain") == 0 && strcmp(value, "yes") != 0 &&
+	    strcmp(value, "no") != 0) {
+		g_set_error(error, NATTER_CONFIG_ERROR, 0,
+		    "sasl_plain: '%s' is not yes or no", value);
+		return false;
 	}
 	if (strcmp(key, "tls") == 0) {
 		g_autofree char *canon = NULL;

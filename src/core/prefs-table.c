@@ -105,6 +105,11 @@ const struct pref_def pref_table[] = {
 	  "Wait in seconds before the first reconnection attempt; each "
 	  "further attempt waits twice as long (with a random part), up to "
 	  "reconnect.max." },
+	{ "sasl.max_iterations", PREF_INT, "100000", 4096, 10000000, NULL,
+	  "The highest SCRAM iteration count natter computes when a server "
+	  "asks for it; a server asking for more is refused (the hash runs "
+	  "in natter's loop: 10 million iterations would freeze it for many "
+	  "seconds). Needs natter's hardened libstrophe." },
 	{ "ui.bell", PREF_BOOL, "on", 0, 0, NULL,
 	  "Ring the terminal bell on private messages and mentions." },
 	{ "ui.occupants", PREF_BOOL, "on", 0, 0, NULL,

@@ -290,6 +290,7 @@ proto_conn_restart(struct pconn *pc)
 	xmpp_conn_set_flags(pc->conn, tls_flags(pc->tls));
 	xmpp_conn_set_certfail_handler(pc->conn, proto_tls_certfail_cb);
 	xmpp_conn_set_sockopt_callback(pc->conn, proto_socket_opened);
+	proto_lifecycle_auth_policy(pc);
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
 	attempt_starts(pc);
@@ -440,9 +441,12 @@ proto_shutdown(gint64 deadline)
 	xmpp_shutdown();
 }
 
-/* The libstrophe version natter was built against. */
+/*
+ * The libstrophe natter was built against, and which build: natter's
+ * hardened one, or the stock package without the hardening patches.
+ */
 const char *
 proto_version(void)
 {
-	return STROPHE_VERSION_STR;
+	return STROPHE_VERSION_STR " (" STROPHE_BUILD_STR ")";
 }

@@ -10,6 +10,8 @@
  * parsing and tells nobody). Loop timers only; an idle connection wakes
  * once per silence period. xmpp layer; never prints.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,7 @@ forget_attempt(struct lifecycle *lc)
 	lc->peer_closed = lc->tls_failed = lc->pinging = false;
 	lc->tls_errno = lc->read_errno = lc->sock_errno = 0;
 	g_clear_pointer(&lc->tls_detail, g_free);
+	g_clear_pointer(&lc->parser_refusal, g_free);
 }
 
 /* A connection attempt starts (user's or automatic): "connecting". */
@@ -206,11 +209,76 @@ note_tls(struct pconn *pc, const char *msg)
 	}
 }
 
+/*
+ * natter's hardened libstrophe ends the stream itself (stream error, then
+ * close) when it refuses the server's XML or its authentication: natter
+ * only records why, so the end is reported with that reason and code.
+ */
+static void
+lc_explain(struct pconn *pc, const char *code, char *reason)
+{
+	struct lifecycle *lc = &pc->lc;
+
+	if (lc->abort_code != NULL || pc->conn == NULL) {
+		g_free(reason);
+		return;
+	}
+	log_info("%s: the stream ends: %s", pc->acc->name, reason);
+	lc->abort_code = code;
+	lc->abort_reason = reason;
+	lc->abort_started = true;
+}
+
 static void
 dead_stream(struct pconn *pc)
 {
-	lc_abort(pc, "invalid-xml", g_strdup("the server sent XML that is "
-	    "not well-formed; the stream cannot go on"), false);
+	struct lifecycle *lc = &pc->lc;
+	char *why;
+
+	if (lc->parser_refusal != NULL)
+		why = g_strdup_printf("the server sent XML that natter refuses "
+		    "(%s); the stream cannot go on", lc->parser_refusal);
+	else
+		why = g_strdup("the server sent XML that is not well-formed; "
+		    "the stream cannot go on");
+#ifdef NATTER_STROPHE_HARDENED
+	lc_explain(pc, "invalid-xml", why);
+#else
+	lc_abort(pc, "invalid-xml", why, false);
+#endif
+}
+
+/*
+ * Refusals logged by natter's hardened libstrophe (patches/libstrophe):
+ * the parser's limits, and SCRAM or SASL mechanisms it would not use.
+ * True when msg was one.
+ */
+static bool
+note_refusal(struct pconn *pc, const char *area, const char *msg)
+{
+	const char *why;
+
+	if (strcmp(area, "parser") == 0 && (strstr(msg, "refused") != NULL ||
+	    strstr(msg, "too deep") != NULL || strstr(msg, "too long") !=
+	    NULL)) {
+		g_free(pc->lc.parser_refusal);
+		pc->lc.parser_refusal = g_strndup(msg, 80);
+		return true;
+	}
+	if ((why = strstr(msg, "SCRAM refused: ")) != NULL)
+		lc_explain(pc, "auth", g_strdup_printf("authentication "
+		    "refused: %.160s (natter stopped, the password was not "
+		    "sent another way)", why + 15));
+	else if ((why = strstr(msg, "SASL refused: ")) != NULL)
+		lc_explain(pc, "auth", g_strdup_printf("authentication "
+		    "refused: %.160s (this account used %s before; /account "
+		    "clear %s sasl_mechanism accepts a weaker one)", why + 14,
+		    account_get(pc->acc, "sasl_mechanism") != NULL ?
+		    account_get(pc->acc, "sasl_mechanism") : "a stronger one",
+		    pc->acc->name));
+	else
+		return false;
+	return true;
 }
 
 /* A line of libstrophe's log (not traffic), already known to be pc's. */
@@ -221,6 +289,8 @@ proto_lifecycle_log(struct pconn *pc, const char *area, const char *msg)
 		note_tls(pc, msg);
 		return;
 	}
+	if (note_refusal(pc, area, msg))
+		return;
 	if (strcmp(area, "xmpp") != 0)
 		return;
 	if (g_str_has_prefix(msg, "Socket closed by remote host"))
@@ -375,6 +445,35 @@ check_mechanism(struct pconn *pc)
 	    !account_set(pc->acc, "sasl_mechanism", used, &err))
 		log_warn("%s: cannot remember the SASL mechanism: %s",
 		    pc->acc->name, err->message);
+}
+
+/*
+ * Before a login, with natter's hardened libstrophe: the SCRAM iteration
+ * cap, and no SASL mechanism weaker than the one this account used
+ * before (a downgrade is refused, not just warned about), nor PLAIN when
+ * the account forbids it.
+ */
+void
+proto_lifecycle_auth_policy(struct pconn *pc)
+{
+#ifdef NATTER_STROPHE_HARDENED
+	static const char *const mechs[] = { "PLAIN", "DIGEST-MD5",
+	    "SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256",
+	    "SCRAM-SHA-256-PLUS", "SCRAM-SHA-512", "SCRAM-SHA-512-PLUS" };
+	const char *known = account_get(pc->acc, "sasl_mechanism");
+	const char *plain = account_get(pc->acc, "sasl_plain");
+	size_t i;
+
+	xmpp_conn_set_scram_max_iterations(pc->conn,
+	    (unsigned long)prefs_get_int("sasl.max_iterations"));
+	for (i = 0; i < G_N_ELEMENTS(mechs); i++)
+		if ((known != NULL && mech_rank(mechs[i]) < mech_rank(known)) ||
+		    (i == 0 && g_strcmp0(plain, "no") == 0))
+			(void)xmpp_conn_disable_sasl_mechanism(pc->conn,
+			    mechs[i]);
+#else
+	(void)pc;
+#endif
 }
 
 /* The session is established. */

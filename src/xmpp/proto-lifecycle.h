@@ -46,6 +46,8 @@ struct lifecycle {
 	int		 sock_errno;	/* the socket's own error, or 0 */
 	int		 tls_errno;
 	char		*tls_detail;	/* owned OpenSSL reason, or NULL */
+	char		*parser_refusal; /* owned: why natter's libstrophe
+					    refused the server's XML */
 };
 
 struct pconn;
@@ -58,6 +60,7 @@ void	 proto_lifecycle_log(struct pconn *pc, const char *area,
 	    const char *msg);
 void	 proto_lifecycle_traffic(struct pconn *pc, bool in, const char *xml);
 void	 proto_lifecycle_online(struct pconn *pc);
+void	 proto_lifecycle_auth_policy(struct pconn *pc);
 char	*proto_lifecycle_aborted(struct pconn *pc, const char **code);
 char	*proto_lifecycle_cause(struct pconn *pc, int error);
 void	 proto_lifecycle_ended(struct pconn *pc, const char *code,

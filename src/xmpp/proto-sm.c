@@ -3,10 +3,11 @@
  * Stream management (XEP-0198) on top of libstrophe's: natter counts the
  * stanzas it sends after <enable/> (from the raw traffic, the same points
  * where libstrophe counts them) and checks every <a h=''/> itself before
- * libstrophe sees it. libstrophe would take an h above what was sent, or
- * one that is not a number, as "everything acknowledged" and empty its
- * queue; natter instead removes the bad h, so the queue stays as it was,
- * and closes the stream with <handled-count-too-high/>.
+ * libstrophe sees it. The stock libstrophe would take an h above what was
+ * sent, or one that is not a number, as "everything acknowledged" and
+ * empty its queue; natter instead hands it the last good h, so the queue
+ * stays as it was, and closes the stream with <handled-count-too-high/>
+ * (natter's hardened libstrophe refuses such acks itself too, patch 0005).
  *
  * A lost session's libstrophe state (stream id, counters, unacknowledged
  * stanzas) is kept with the account's context and handed to the next
@@ -274,7 +275,8 @@ reject(struct pconn *pc, struct proto_sm *sm, enum proto_sm_ack verdict,
 
 /*
  * <a h=''/>, before libstrophe's own handling (stanza handlers run
- * first). A bad h is removed so that libstrophe keeps its queue.
+ * first). A bad h is replaced by the last good one so that libstrophe
+ * keeps its queue.
  */
 static int
 ack_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
@@ -284,6 +286,7 @@ ack_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	const char *h = xmpp_stanza_get_attribute(st, "h");
 	g_autofree char *copy = g_strdup(h);
 	enum proto_sm_ack verdict;
+	char last[11];
 	uint32_t v;
 
 	(void)conn;
@@ -294,7 +297,13 @@ ack_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 		sm->acked = v;
 		return 1;
 	}
-	xmpp_stanza_del_attribute(st, "h");
+	/*
+	 * libstrophe sees the last good h instead, which drops nothing more
+	 * from its queue (a hardened libstrophe would also refuse the bad
+	 * one itself, with a second stream error).
+	 */
+	g_snprintf(last, sizeof(last), "%u", sm->acked);
+	xmpp_stanza_set_attribute(st, "h", last);
 	reject(pc, sm, verdict, copy);
 	return 1;
 }

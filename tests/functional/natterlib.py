@@ -28,6 +28,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+def libstrophe_build():
+    """The libstrophe line of `natter --version`: natter's hardened build
+    ("natter-hardened: N patches") or the stock package."""
+    out = subprocess.run([NATTER, "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    return re.search(r"^libstrophe .*$", out, re.M).group(0)
+
+
 def wait_for(cond, timeout=10.0, what="condition"):
     """Poll cond() until it returns something true; return that value."""
     deadline = time.monotonic() + timeout
