@@ -172,7 +172,7 @@ void	 cmdq_append(const char *line, enum cmd_origin origin,
 	    const char *account, const char *where);
 bool	 cmdq_append_file(const char *path, enum cmd_origin origin,
 	    GError **error);
-bool	 cmdq_insert_file(const char *path, enum cmd_origin origin,
+enum cmd_status cmdq_source(const char *path, struct cmd_ctx *ctx,
 	    GError **error);
 bool	 cmdq_idle(void);
 unsigned cmdq_failures(void);

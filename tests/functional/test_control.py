@@ -308,3 +308,23 @@ def test_tui_with_control_and_unread(home, prosody, make_peer):
         assert not sock.exists()
     finally:
         t.close()
+
+
+def test_source_result_is_an_error_when_a_line_fails(home):
+    good = home.root / "good.natter"
+    good.write_text("-/nosuchcommand\n/exec echo fine\n")
+    bad = home.root / "bad.natter"
+    bad.write_text("/exec echo first\n/nosuchcommand\n/exec echo never\n")
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send(f"1 /source {good}")
+    c.send(f"2 /source {bad}")
+    assert c.wait(id=1)["result"] == "ok"
+    res = c.wait(id=2)
+    assert res["result"] == "error"
+    assert f"{bad}:2: unknown command /nosuchcommand" in res["error"]
+    c.close()
+    b.close()
+    lines = [e["line"] for e in b.events if e.get("event") == "exec-output"]
+    assert lines == ["fine", "first"]
