@@ -66,5 +66,8 @@ extern const struct cmd_entry cmd_mentions_entry;
 extern const struct cmd_entry cmd_theme_entry;
 extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_register_entry;
+extern const struct cmd_entry cmd_subscribe_entry;
+extern const struct cmd_entry cmd_unsubscribe_entry;
+extern const struct cmd_entry cmd_format_entry;
 
 #endif

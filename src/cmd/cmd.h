@@ -46,6 +46,7 @@ enum cmd_completer {
 	CMD_COMPLETE_WORDS,	/* the entry's words[] */
 	CMD_COMPLETE_THEME,	/* theme names (user and bundled) */
 	CMD_COMPLETE_ALIAS,	/* alias names */
+	CMD_COMPLETE_EVENT,	/* event kinds (events.c's table) */
 	CMD_COMPLETE__COUNT,
 };
 
