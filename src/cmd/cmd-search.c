@@ -68,14 +68,15 @@ print_result(struct cmd_ctx *ctx, guint i, const struct msg *m, bool all)
 static enum cmd_status
 search_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	bool all = strcmp(a->argv[0], "-a") == 0;
-	const char *text = cmd_args_rest(a, all ? 1 : 0);
+	bool all = cmd_opt(a, 'a');
+	const char *text = cmd_args_rest(a, 0);
 	g_autoptr(GError) err = NULL;
 	struct account *acc = NULL;
 	guint i;
 
-	if (strcmp(a->argv[0], "-j") == 0)
-		return a->argc == 2 ? jump(ctx, a->argv[1]) : cmd_usage(ctx);
+	if (cmd_opt(a, 'j'))
+		return a->argc == 0 && !all ? jump(ctx, cmd_opt_value(a, 'j')) :
+		    cmd_usage(ctx);
 	if (*text == '\0')
 		return cmd_usage(ctx);
 	if (!history_available())
@@ -111,12 +112,17 @@ const struct cmd_entry cmd_search_entry = {
 	    "window's conversation (or, with -a or in the console, of all) "
 	    "that contain every word of TEXT, numbered with time and peer. "
 	    "-j N opens the conversation of result N scrolled to it.",
+	.options = (const struct cmd_option[]){
+	    { 'a', NULL, NULL, 0, 0, "search every conversation" },
+	    { 'j', NULL, "N", 0, 0, "open the conversation of result N of the "
+	      "last search, scrolled to it" },
+	    { 0 } },
 	.args = (const struct cmd_arg_doc[]){
 	    { "TEXT", "words to find (all of them, in any order)" },
-	    { "N", "a result number of the last search" }, { NULL, NULL } },
+	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/search train tickets",
 	    "/search -a invoice", "/search -j 3", NULL },
-	.min_args = 1, .max_args = -1,
+	.min_args = 0, .max_args = -1,
 	.flags = CMD_SCRIPT_SAFE, .exec = search_exec,
 };
 

@@ -55,12 +55,53 @@ struct cmd_arg_doc {
 	const char	*meaning;
 };
 
+/*
+ * What a command acts on, declared in its entry and resolved by dispatch
+ * before the handler runs (tmux's per-command target). A handler reads
+ * the result from ctx->acc and ctx->room; when the target is missing,
+ * dispatch prints the standard error and the handler never runs.
+ */
+enum cmd_target {
+	CMD_TARGET_NONE,	/* resolves nothing */
+	CMD_TARGET_ACCOUNT,	/* ctx->acc: the window's or default account */
+	CMD_TARGET_ROOM,	/* ctx->acc, ctx->room: the window's room
+				   ("works in a room window") */
+	CMD_TARGET_CONVERSATION,	/* ctx->acc, and ctx->peer set: the
+					   window's contact or room ("works
+					   in a chat window") */
+};
+
+/*
+ * One option of a command (tmux's args template, with long names):
+ * "-o", "--json", "-t SECONDS". Options come before the other arguments;
+ * "--" ends them, and so does the first word that is not a declared
+ * option (a negative number, or a COMMAND that starts with '-').
+ */
+struct cmd_option {
+	char		 name;		/* short name: 'o' for -o; 0: none */
+	const char	*long_name;	/* "json" for --json, or NULL */
+	const char	*value;		/* its value's name ("SECONDS"), or
+					   NULL for a flag */
+	long		 min, max;	/* max > min: the value is a number
+					   in [min, max] */
+	const char	*meaning;	/* shown by help and the man page */
+};
+
+#define CMD_OPTIONS_MAX 8	/* options of one entry */
+
 /* Parsed arguments: argv[argc] is NULL; offsets index the raw line. */
 struct cmd_args {
 	int		 argc;
 	char		**argv;		/* owned */
 	size_t		*offsets;	/* owned: start of argv[i] in raw */
 	char		*raw;		/* owned: text after the command name */
+	/* The entry's options, parsed by dispatch (cmd_opt_*): */
+	const struct cmd_option *opt_table;	/* borrowed, or NULL */
+	unsigned	 opt_given;		/* bit i: opt_table[i] */
+	const char	*opt_value[CMD_OPTIONS_MAX];	/* borrowed */
+	long		 opt_number[CMD_OPTIONS_MAX];
+	char		**opt_words;	/* owned: CMD_RAW_ARGS words */
+	char		*opt_argv[2];	/* argv of a CMD_RAW_ARGS entry */
 };
 
 struct cmd_ctx;
@@ -82,6 +123,8 @@ struct cmd_entry {
 	const char			*secret_word;	/* the argument after
 							   it is a secret */
 	unsigned			 flags;
+	enum cmd_target			 target;
+	const struct cmd_option		*options;	/* {0} terminated */
 	cmd_exec_fn			*exec;
 };
 
@@ -104,6 +147,10 @@ struct cmd_ctx {
 	bool			 errored;	/* cmd_error() was called */
 	char			*result;	/* owned: why a pending command failed */
 	const struct cmd_entry	*entry;
+	/* The entry's target, resolved by dispatch; borrowed and valid
+	 * only while the handler runs (a pending one looks them up again). */
+	struct account		*acc;
+	struct room		*room;
 };
 
 /* One window, as /wins lists it. */
@@ -150,6 +197,13 @@ const struct cmd_ui_ops *cmd_ui_ops(void);
 bool	 cmd_parse(const char *line, struct cmd_args *out, GError **error);
 void	 cmd_args_clear(struct cmd_args *a);
 const char *cmd_args_rest(const struct cmd_args *a, int i);
+bool	 cmd_opts_parse(const struct cmd_option *opts, bool raw,
+	    struct cmd_args *a, GError **error);
+void	 cmd_opts_clear(struct cmd_args *a);
+bool	 cmd_opt(const struct cmd_args *a, char name);
+const char *cmd_opt_value(const struct cmd_args *a, char name);
+long	 cmd_opt_number(const struct cmd_args *a, char name, long dflt);
+char	*cmd_option_form(const struct cmd_option *o);
 const struct cmd_entry *cmd_find(const char *name);
 const struct cmd_entry *cmd_find_sub(const struct cmd_entry *e,
 	    const char *name);

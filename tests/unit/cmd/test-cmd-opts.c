@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* The option parser that dispatch runs from an entry's declared options
+ * (cmd-opts.c): flags, values, numbers with a range, long names, "--",
+ * the first non-option word, and raw-text commands such as /exec. */
+#include "../helpers/test.h"
+#include "cmd/cmd.h"
+
+static const struct cmd_option opts[] = {
+	{ 'o', NULL, NULL, 0, 0, "a flag" },
+	{ 'j', "json", NULL, 0, 0, "a flag with a long name" },
+	{ 't', "timeout", "SECONDS", 1, 60, "a number" },
+	{ 'f', NULL, "FILE", 0, 0, "a word" },
+	{ 0 } };
+
+struct opt_case {
+	const char	*description;
+	const char	*line;
+	bool		 raw;
+	bool		 ok;
+	const char	*flags;		/* the flags expected set */
+	long		 timeout;	/* -t, 0: not given */
+	const char	*file;		/* -f, or NULL */
+	const char	*rest;		/* the arguments left, from raw */
+	int		 argc;
+};
+
+static const struct opt_case cases[] = {
+	{ "no options", "a b", false, true, "", 0, NULL, "a b", 2 },
+	{ "a flag", "-o a", false, true, "o", 0, NULL, "a", 1 },
+	{ "grouped flags", "-oj a", false, true, "oj", 0, NULL, "a", 1 },
+	{ "long flag", "--json a", false, true, "j", 0, NULL, "a", 1 },
+	{ "number, next word", "-t 5 x", false, true, "t", 5, NULL, "x", 1 },
+	{ "number, same word", "-t5 x", false, true, "t", 5, NULL, "x", 1 },
+	{ "long number with =", "--timeout=7", false, true, "t", 7, NULL, "",
+	  0 },
+	{ "long number, next", "--timeout 7 y", false, true, "t", 7, NULL,
+	  "y", 1 },
+	{ "flag then value", "-ot 3 z", false, true, "ot", 3, NULL, "z", 1 },
+	{ "value word", "-f \"my file\" z", false, true, "f", 0, "my file",
+	  "z", 1 },
+	{ "-- ends options", "-o -- -j", false, true, "o", 0, NULL, "-j", 1 },
+	{ "unknown ends options", "-x -o", false, true, "", 0, NULL, "-x -o",
+	  2 },
+	{ "a negative number is an argument", "-5", false, true, "", 0, NULL,
+	  "-5", 1 },
+	{ "a lone dash is an argument", "- a", false, true, "", 0, NULL, "- a",
+	  2 },
+	{ "options stop at the first argument", "a -o", false, true, "", 0,
+	  NULL, "a -o", 2 },
+	{ "number out of range", "-t 99 x", false, false, "", 0, NULL, NULL,
+	  0 },
+	{ "not a number", "-t soon x", false, false, "", 0, NULL, NULL, 0 },
+	{ "missing value", "-t", false, false, "", 0, NULL, NULL, 0 },
+	{ "a flag takes no value", "--json=1", false, false, "", 0, NULL,
+	  NULL, 0 },
+	{ "raw: text kept as typed", "-o  -t 2  echo \"a  b\" 'c", true, true,
+	  "ot", 2, NULL, "echo \"a  b\" 'c", 1 },
+	{ "raw: -- then a dash command", "-- -o x", true, true, "", 0, NULL,
+	  "-o x", 1 },
+	{ "raw: options only", "-o", true, true, "o", 0, NULL, "", 0 },
+	{ "raw: nothing", "", true, true, "", 0, NULL, "", 0 },
+	{ "raw: bad number", "-t 0 ls", true, false, "", 0, NULL, NULL, 0 },
+};
+
+/* The args dispatch would hand over for line: cmd_parse, or raw text. */
+static void
+make_args(const struct opt_case *c, struct cmd_args *a)
+{
+	if (!c->raw) {
+		assert_true(cmd_parse(c->line, a, NULL));
+		return;
+	}
+	memset(a, 0, sizeof(*a));
+	a->raw = g_strdup(c->line);
+	a->argc = *c->line != '\0' ? 1 : 0;
+	a->argv = g_new0(char *, 2);
+	a->argv[0] = a->argc > 0 ? g_strdup(c->line) : NULL;
+	a->offsets = g_new0(size_t, 1);
+}
+
+static void
+check_case(const struct opt_case *c)
+{
+	struct cmd_args orig, a;
+	g_autoptr(GError) err = NULL;
+	const char *f;
+	bool ok;
+
+	make_args(c, &orig);
+	a = orig;
+	ok = cmd_opts_parse(opts, c->raw, &a, &err);
+	if (ok != c->ok)
+		fail_msg("%s: parse %s", c->description, ok ? "succeeded" :
+		    err->message);
+	if (ok) {
+		for (f = "ojtf"; *f != '\0'; f++)
+			if (cmd_opt(&a, *f) != (strchr(c->flags, *f) != NULL))
+				fail_msg("%s: -%c", c->description, *f);
+		assert_int_equal(cmd_opt_number(&a, 't', 0), c->timeout);
+		assert_string_equal(cmd_opt_value(&a, 'f') != NULL ?
+		    cmd_opt_value(&a, 'f') : "(null)", c->file != NULL ?
+		    c->file : "(null)");
+		assert_int_equal(a.argc, c->argc);
+		assert_string_equal(cmd_args_rest(&a, 0), c->rest);
+	}
+	cmd_opts_clear(&a);
+	cmd_args_clear(&orig);
+}
+
+static void
+cmd_opts_parse__table(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		check_case(&cases[i]);
+}
+
+static void
+cmd_opts_parse__none_declared__leaves_args(void **state)
+{
+	struct cmd_args a;
+
+	assert_true(cmd_parse("-5 -o", &a, NULL));
+	assert_true(cmd_opts_parse(NULL, false, &a, NULL));
+	assert_int_equal(a.argc, 2);
+	assert_false(cmd_opt(&a, 'o'));
+	cmd_opts_clear(&a);
+	cmd_args_clear(&a);
+}
+
+static void
+cmd_option_form__shows__names_and_value(void **state)
+{
+	g_autofree char *a = cmd_option_form(&opts[0]);
+	g_autofree char *b = cmd_option_form(&opts[1]);
+	g_autofree char *c = cmd_option_form(&opts[2]);
+
+	assert_string_equal(a, "-o");
+	assert_string_equal(b, "-j, --json");
+	assert_string_equal(c, "-t, --timeout SECONDS");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cmd_opts_parse__table),
+		cmocka_unit_test(cmd_opts_parse__none_declared__leaves_args),
+		cmocka_unit_test(cmd_option_form__shows__names_and_value),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
