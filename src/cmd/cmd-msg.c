@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd-entries.h"
+#include "core/events.h"
 #include "core/account.h"
 #include "core/chat.h"
 #include "core/history.h"
@@ -114,7 +115,6 @@ msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct account *acc = cmd_target_account(ctx, NULL);
 	g_autofree char *peer = NULL;
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 
 	if (acc == NULL)
 		return CMD_ERROR;
@@ -133,14 +133,12 @@ msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_error(ctx, "'%s' is neither a JID nor a contact's "
 		    "name", a->argv[0]);
 	if (room_find(acc->name, peer) != NULL) {	/* a room we are in */
-		if (ui != NULL && ui->open_room != NULL)
-			ui->open_room(acc->name, peer);
+		cmd_window_open(acc->name, "room", peer, NULL);
 		if (a->argc >= 2)
 			return say_to(ctx, acc, peer, msg_text(a));
 		return CMD_OK;
 	}
-	if (ui != NULL && ui->open_chat != NULL)
-		ui->open_chat(acc->name, peer);
+	cmd_window_open(acc->name, "chat", peer, NULL);
 	if (a->argc < 2)
 		return CMD_OK;
 	return send_to(ctx, acc, peer, msg_text(a), NULL);
@@ -226,15 +224,20 @@ history_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	long n = a->argc > 0 ? strtol(a->argv[0], NULL, 10) : 20;
 	g_autoptr(GPtrArray) l = NULL;
 	g_autoptr(GError) err = NULL;
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 	guint i;
 
 	if (n < 1 || n > HISTORY_LOAD_MAX)
 		return cmd_error(ctx, "N must be 1-%d", HISTORY_LOAD_MAX);
 	if (!history_available())
 		return cmd_error(ctx, "history is off (see the console)");
-	if (ui != NULL && ui->load_history != NULL) {
-		ui->load_history((guint)n);
+	if (cmd_ui_windows()) {		/* into the window, not printed */
+		g_autofree char *count = g_strdup_printf("%ld", n);
+		struct ev ev = { .kind = EV_WINDOW_HISTORY,
+		    .account = acc->name };
+
+		ev.u.window_history.peer = ctx->peer;
+		ev.u.window_history.count = count;
+		ev_emit(&ev);
 		return CMD_OK;
 	}
 	l = history_load(acc->name, ctx->peer, 0, (guint)n, &err);

@@ -118,15 +118,13 @@ join_now(struct join_req *j)
 {
 	struct cmd_ctx *ctx = j->ctx;
 	struct account *acc = account_find(j->account);
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 	g_autofree char *room = NULL;
 	g_autoptr(GError) err = NULL;
 	struct join_wait *w;
 
 	if (acc == NULL || (room = room_jid(ctx, acc, j->room)) == NULL)
 		return CMD_ERROR;
-	if (ui != NULL && ui->open_room != NULL)
-		ui->open_room(acc->name, room);
+	cmd_window_open(acc->name, "room", room, NULL);
 	if (!proto_muc_join(acc, room, j->nick, j->password, &err))
 		return cmd_error(ctx, "%s", err->message);
 	w = g_new0(struct join_wait, 1);
@@ -669,13 +667,11 @@ const struct cmd_entry cmd_room_entry = {
 static enum cmd_status
 mentions_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
-
-	if (ui == NULL || ui->open_mentions == NULL)
+	if (!cmd_ui_windows())
 		return cmd_error(ctx, "the mentions window belongs to the "
 		    "full-screen interface; in batch mode room-message events "
 		    "carry mention=yes");
-	ui->open_mentions();
+	cmd_window_open(NULL, "mentions", NULL, NULL);
 	return CMD_OK;
 }
 

@@ -34,6 +34,13 @@ cmd_ui_ops(void)
 	return ui_ops;
 }
 
+/* True when a front end shows windows (the TUI): window events matter. */
+bool
+cmd_ui_windows(void)
+{
+	return ui_ops != NULL && ui_ops->shows_windows;
+}
+
 /* Top-level entry by name (without '/'), or NULL. */
 const struct cmd_entry *
 cmd_find(const char *name)

@@ -162,9 +162,28 @@ struct cmd_win_info {
 	bool		 current;
 };
 
-/* What the front end does for commands that act on its windows. */
+/*
+ * What only the front end can answer or do, registered at start
+ * (cmd_set_ui_ops()). Opening, focusing and scrolling windows is NOT
+ * here: commands announce it with core events (EV_WINDOW_OPEN, _JUMP,
+ * _HISTORY) that the TUI acts on and batch mode and control clients see,
+ * as irssi's front end creates a query window when the core announces
+ * the query. What stays is what an event cannot do:
+ * - target, win_info, theme: queries; the answer is the front end's own
+ *   data (the current window; the windows with their unread counts for
+ *   /wins and /unread; the theme in use and its elements);
+ * - win_select, win_close, win_clear: act on front-end windows named by
+ *   front-end data (a number, part of a name, "the current one", "read")
+ *   and can fail with a reason the command must report; the console,
+ *   the XML console and the mentions window have no account or peer an
+ *   event could name;
+ * - ask_secret: a masked prompt, whose answer must never travel as an
+ *   event (events reach hooks, logs and control clients).
+ */
 typedef void cmd_secret_fn(const char *secret, void *data);
 struct cmd_ui_ops {
+	/* The front end shows windows: window events reach a screen */
+	bool	  shows_windows;
 	bool	(*win_select)(const char *arg, GError **error);
 	/* Window i (0 is the console); false past the last one */
 	bool	(*win_info)(guint i, struct cmd_win_info *out);
@@ -172,19 +191,8 @@ struct cmd_ui_ops {
 	void	(*win_clear)(void);
 	bool	(*ask_secret)(const char *prompt, cmd_secret_fn *fn,
 		    void *data);
-	void	(*open_chat)(const char *account, const char *peer);
-	void	(*load_history)(guint n);
-	void	(*open_room)(const char *account, const char *room);
 	/* The target of commands typed now: account and peer, either NULL */
 	void	(*target)(const char **account, const char **peer);
-	/* Open or focus the XML console; put input (if any) in the line */
-	void	(*open_xmlcon)(const char *input);
-	/* Open or focus the window collecting mentions from all rooms */
-	void	(*open_mentions)(void);
-	/* Open account/peer's window scrolled to the message with id (or
-	 * time); false when it cannot be shown */
-	bool	(*jump)(const char *account, const char *peer, bool room,
-		    const char *id, gint64 time);
 	/* /theme list|load NAME|show: prints on ctx; false on error */
 	bool	(*theme)(struct cmd_ctx *ctx, const char *op,
 		    const char *name);
@@ -194,6 +202,7 @@ extern const struct cmd_entry *const cmd_table[];
 
 void	 cmd_set_ui_ops(const struct cmd_ui_ops *ops);
 const struct cmd_ui_ops *cmd_ui_ops(void);
+bool	 cmd_ui_windows(void);
 bool	 cmd_parse(const char *line, struct cmd_args *out, GError **error);
 void	 cmd_args_clear(struct cmd_args *a);
 const char *cmd_args_rest(const struct cmd_args *a, int i);
