@@ -204,16 +204,61 @@ parse_raw(const struct cmd_option *opts, struct cmd_args *a, GError **error)
 }
 
 /*
+ * The same for CMD_OPTS_ANYWHERE: options may stand between and after
+ * the other arguments ("/diagnose example.org -o FILE"), up to "--".
+ */
+static bool
+parse_anywhere(const struct cmd_option *opts, struct cmd_args *a,
+    GError **error)
+{
+	GPtrArray *kept = g_ptr_array_new();
+	GArray *offs = g_array_new(FALSE, FALSE, sizeof(size_t));
+	bool options = true, used, ok = true;
+	int i = 0, r;
+
+	while (i < a->argc) {
+		const char *w = a->argv[i];
+
+		if (options && strcmp(w, "--") == 0) {
+			options = false;
+			i++;
+			continue;
+		}
+		r = options && w[0] == '-' && w[1] != '\0' ? take_word(opts, w,
+		    a->argv[i + 1], &used, a, error) : 0;
+		if (r < 0) {
+			ok = false;
+			break;
+		}
+		if (r > 0) {
+			i += used ? 2 : 1;
+			continue;
+		}
+		g_ptr_array_add(kept, (char *)w);
+		g_array_append_val(offs, a->offsets[i]);
+		i++;
+	}
+	a->argc = (int)kept->len;
+	g_ptr_array_add(kept, NULL);
+	a->opt_kept = (char **)g_ptr_array_free(kept, FALSE);
+	a->opt_offsets = (size_t *)(void *)g_array_free(offs, FALSE);
+	a->argv = a->opt_kept;
+	a->offsets = a->opt_offsets;
+	return ok;
+}
+
+/*
  * Parse the options opts of a command from the front of a's arguments
- * (raw: a CMD_RAW_ARGS entry, whose one argument is the text as typed).
+ * (flags CMD_RAW_ARGS: the one argument is the text as typed; flags
+ * CMD_OPTS_ANYWHERE: options may also follow the other arguments).
  * On success a keeps the other arguments (argv and offsets shifted, still
  * owned by the arguments cmd_parse() made) and the options for cmd_opt();
  * cmd_opts_clear() frees what it added. False with error for a value
  * that is missing or out of range.
  */
 bool
-cmd_opts_parse(const struct cmd_option *opts, bool raw, struct cmd_args *a,
-    GError **error)
+cmd_opts_parse(const struct cmd_option *opts, unsigned flags,
+    struct cmd_args *a, GError **error)
 {
 	int used;
 
@@ -222,10 +267,14 @@ cmd_opts_parse(const struct cmd_option *opts, bool raw, struct cmd_args *a,
 	memset(a->opt_value, 0, sizeof(a->opt_value));
 	memset(a->opt_number, 0, sizeof(a->opt_number));
 	a->opt_words = NULL;
+	a->opt_kept = NULL;
+	a->opt_offsets = NULL;
 	if (opts == NULL)
 		return true;
-	if (raw)
+	if (flags & CMD_RAW_ARGS)
 		return parse_raw(opts, a, error);
+	if (flags & CMD_OPTS_ANYWHERE)
+		return parse_anywhere(opts, a, error);
 	used = take_options(opts, a->argv, a->argc, a, error);
 	if (used < 0)
 		return false;
@@ -240,6 +289,8 @@ void
 cmd_opts_clear(struct cmd_args *a)
 {
 	g_clear_pointer(&a->opt_words, g_strfreev);
+	g_clear_pointer(&a->opt_kept, g_free);
+	g_clear_pointer(&a->opt_offsets, g_free);
 }
 
 static int

@@ -246,8 +246,7 @@ run_entry(struct cmd_ctx *ctx, const struct cmd_entry *e,
 	g_autoptr(GError) err = NULL;
 	enum cmd_status st;
 
-	if (!cmd_opts_parse(e->options, (e->flags & CMD_RAW_ARGS) != 0,
-	    &parsed, &err)) {
+	if (!cmd_opts_parse(e->options, e->flags, &parsed, &err)) {
 		cmd_opts_clear(&parsed);
 		return cmd_error(ctx, "/%s: %s", ctx->name, err->message);
 	}

@@ -22,6 +22,9 @@ enum cmd_flags {
 	CMD_SCRIPT_SAFE = 1 << 2,	/* allowed in scripts, control, hooks */
 	CMD_SECRET_ARGS = 1 << 3,	/* never echoed or logged */
 	CMD_RAW_ARGS = 1 << 4,		/* not split: argv[0] is the raw text */
+	CMD_OPTS_ANYWHERE = 1 << 5,	/* options may follow arguments too
+					   (cmd_args_rest() then gives one
+					   word) */
 };
 
 enum cmd_origin {
@@ -102,6 +105,9 @@ struct cmd_args {
 	long		 opt_number[CMD_OPTIONS_MAX];
 	char		**opt_words;	/* owned: CMD_RAW_ARGS words */
 	char		*opt_argv[2];	/* argv of a CMD_RAW_ARGS entry */
+	char		**opt_kept;	/* owned array, borrowed words:
+					   CMD_OPTS_ANYWHERE arguments */
+	size_t		*opt_offsets;	/* owned: their offsets */
 };
 
 struct cmd_ctx;
@@ -206,7 +212,7 @@ bool	 cmd_ui_windows(void);
 bool	 cmd_parse(const char *line, struct cmd_args *out, GError **error);
 void	 cmd_args_clear(struct cmd_args *a);
 const char *cmd_args_rest(const struct cmd_args *a, int i);
-bool	 cmd_opts_parse(const struct cmd_option *opts, bool raw,
+bool	 cmd_opts_parse(const struct cmd_option *opts, unsigned flags,
 	    struct cmd_args *a, GError **error);
 void	 cmd_opts_clear(struct cmd_args *a);
 bool	 cmd_opt(const struct cmd_args *a, char name);

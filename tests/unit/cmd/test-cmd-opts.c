@@ -15,7 +15,7 @@ static const struct cmd_option opts[] = {
 struct opt_case {
 	const char	*description;
 	const char	*line;
-	bool		 raw;
+	unsigned	 flags;		/* CMD_RAW_ARGS, CMD_OPTS_ANYWHERE */
 	bool		 ok;
 	const char	*flags;		/* the flags expected set */
 	long		 timeout;	/* -t, 0: not given */
@@ -24,49 +24,57 @@ struct opt_case {
 	int		 argc;
 };
 
+#define R CMD_RAW_ARGS
+#define A CMD_OPTS_ANYWHERE
+
 static const struct opt_case cases[] = {
-	{ "no options", "a b", false, true, "", 0, NULL, "a b", 2 },
-	{ "a flag", "-o a", false, true, "o", 0, NULL, "a", 1 },
-	{ "grouped flags", "-oj a", false, true, "oj", 0, NULL, "a", 1 },
-	{ "long flag", "--json a", false, true, "j", 0, NULL, "a", 1 },
-	{ "number, next word", "-t 5 x", false, true, "t", 5, NULL, "x", 1 },
-	{ "number, same word", "-t5 x", false, true, "t", 5, NULL, "x", 1 },
-	{ "long number with =", "--timeout=7", false, true, "t", 7, NULL, "",
+	{ "no options", "a b", 0, true, "", 0, NULL, "a b", 2 },
+	{ "a flag", "-o a", 0, true, "o", 0, NULL, "a", 1 },
+	{ "grouped flags", "-oj a", 0, true, "oj", 0, NULL, "a", 1 },
+	{ "long flag", "--json a", 0, true, "j", 0, NULL, "a", 1 },
+	{ "number, next word", "-t 5 x", 0, true, "t", 5, NULL, "x", 1 },
+	{ "number, same word", "-t5 x", 0, true, "t", 5, NULL, "x", 1 },
+	{ "long number with =", "--timeout=7", 0, true, "t", 7, NULL, "",
 	  0 },
-	{ "long number, next", "--timeout 7 y", false, true, "t", 7, NULL,
+	{ "long number, next", "--timeout 7 y", 0, true, "t", 7, NULL,
 	  "y", 1 },
-	{ "flag then value", "-ot 3 z", false, true, "ot", 3, NULL, "z", 1 },
-	{ "value word", "-f \"my file\" z", false, true, "f", 0, "my file",
+	{ "flag then value", "-ot 3 z", 0, true, "ot", 3, NULL, "z", 1 },
+	{ "value word", "-f \"my file\" z", 0, true, "f", 0, "my file",
 	  "z", 1 },
-	{ "-- ends options", "-o -- -j", false, true, "o", 0, NULL, "-j", 1 },
-	{ "unknown ends options", "-x -o", false, true, "", 0, NULL, "-x -o",
+	{ "-- ends options", "-o -- -j", 0, true, "o", 0, NULL, "-j", 1 },
+	{ "unknown ends options", "-x -o", 0, true, "", 0, NULL, "-x -o",
 	  2 },
-	{ "a negative number is an argument", "-5", false, true, "", 0, NULL,
+	{ "a negative number is an argument", "-5", 0, true, "", 0, NULL,
 	  "-5", 1 },
-	{ "a lone dash is an argument", "- a", false, true, "", 0, NULL, "- a",
+	{ "a lone dash is an argument", "- a", 0, true, "", 0, NULL, "- a",
 	  2 },
-	{ "options stop at the first argument", "a -o", false, true, "", 0,
+	{ "options stop at the first argument", "a -o", 0, true, "", 0,
 	  NULL, "a -o", 2 },
-	{ "number out of range", "-t 99 x", false, false, "", 0, NULL, NULL,
+	{ "number out of range", "-t 99 x", 0, false, "", 0, NULL, NULL,
 	  0 },
-	{ "not a number", "-t soon x", false, false, "", 0, NULL, NULL, 0 },
-	{ "missing value", "-t", false, false, "", 0, NULL, NULL, 0 },
-	{ "a flag takes no value", "--json=1", false, false, "", 0, NULL,
+	{ "not a number", "-t soon x", 0, false, "", 0, NULL, NULL, 0 },
+	{ "missing value", "-t", 0, false, "", 0, NULL, NULL, 0 },
+	{ "a flag takes no value", "--json=1", 0, false, "", 0, NULL,
 	  NULL, 0 },
-	{ "raw: text kept as typed", "-o  -t 2  echo \"a  b\" 'c", true, true,
+	{ "raw: text kept as typed", "-o  -t 2  echo \"a  b\" 'c", R, true,
 	  "ot", 2, NULL, "echo \"a  b\" 'c", 1 },
-	{ "raw: -- then a dash command", "-- -o x", true, true, "", 0, NULL,
+	{ "raw: -- then a dash command", "-- -o x", R, true, "", 0, NULL,
 	  "-o x", 1 },
-	{ "raw: options only", "-o", true, true, "o", 0, NULL, "", 0 },
-	{ "raw: nothing", "", true, true, "", 0, NULL, "", 0 },
-	{ "raw: bad number", "-t 0 ls", true, false, "", 0, NULL, NULL, 0 },
+	{ "raw: options only", "-o", R, true, "o", 0, NULL, "", 0 },
+	{ "raw: nothing", "", R, true, "", 0, NULL, "", 0 },
+	{ "anywhere: options after an argument", "example.org -o -f x", A,
+	  true, "of", 0, "x", "example.org", 1 },
+	{ "anywhere: -- keeps a dash word", "-- -o", A, true, "", 0, NULL,
+	  "-o", 1 },
+	{ "anywhere: missing value", "a -f", A, false, "", 0, NULL, NULL, 0 },
+	{ "raw: bad number", "-t 0 ls", R, false, "", 0, NULL, NULL, 0 },
 };
 
 /* The args dispatch would hand over for line: cmd_parse, or raw text. */
 static void
 make_args(const struct opt_case *c, struct cmd_args *a)
 {
-	if (!c->raw) {
+	if (!(c->flags & CMD_RAW_ARGS)) {
 		assert_true(cmd_parse(c->line, a, NULL));
 		return;
 	}
@@ -88,7 +96,7 @@ check_case(const struct opt_case *c)
 
 	make_args(c, &orig);
 	a = orig;
-	ok = cmd_opts_parse(opts, c->raw, &a, &err);
+	ok = cmd_opts_parse(opts, c->flags, &a, &err);
 	if (ok != c->ok)
 		fail_msg("%s: parse %s", c->description, ok ? "succeeded" :
 		    err->message);
@@ -101,7 +109,11 @@ check_case(const struct opt_case *c)
 		    cmd_opt_value(&a, 'f') : "(null)", c->file != NULL ?
 		    c->file : "(null)");
 		assert_int_equal(a.argc, c->argc);
-		assert_string_equal(cmd_args_rest(&a, 0), c->rest);
+		if (c->flags & CMD_OPTS_ANYWHERE)	/* one word each */
+			assert_string_equal(a.argc > 0 ? a.argv[0] : "",
+			    c->rest);
+		else
+			assert_string_equal(cmd_args_rest(&a, 0), c->rest);
 	}
 	cmd_opts_clear(&a);
 	cmd_args_clear(&orig);
@@ -122,7 +134,7 @@ cmd_opts_parse__none_declared__leaves_args(void **state)
 	struct cmd_args a;
 
 	assert_true(cmd_parse("-5 -o", &a, NULL));
-	assert_true(cmd_opts_parse(NULL, false, &a, NULL));
+	assert_true(cmd_opts_parse(NULL, 0, &a, NULL));
 	assert_int_equal(a.argc, 2);
 	assert_false(cmd_opt(&a, 'o'));
 	cmd_opts_clear(&a);

@@ -53,24 +53,45 @@ check_synopsis_args(const struct cmd_entry *e, const struct cmd_entry *top)
 	}
 }
 
-/* Every declared option is in a synopsis, and there are few enough. */
+/* True when synopsis holds option word w ("-o", "--json") as a word. */
+static bool
+has_option_word(const char *synopsis, const char *w)
+{
+	const char *p = synopsis;
+	size_t n = strlen(w);
+
+	while ((p = strstr(p, w)) != NULL) {
+		bool starts = p == synopsis || strchr(" [|", p[-1]) != NULL;
+		bool ends = p[n] == '\0' || strchr(" ]|", p[n]) != NULL;
+
+		if (starts && ends)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* Every declared option is in a synopsis (by either name), and there
+ * are few enough. */
 static void
 check_options(const struct cmd_entry *e, const struct cmd_entry *top)
 {
 	size_t i, j;
 
 	for (i = 0; e->options != NULL && e->options[i].meaning != NULL; i++) {
-		g_autofree char *s = e->options[i].name != 0 ?
-		    g_strdup_printf("-%c", e->options[i].name) :
-		    g_strdup_printf("--%s", e->options[i].long_name);
+		const struct cmd_option *o = &e->options[i];
+		g_autofree char *s = g_strdup_printf("-%c", o->name);
+		g_autofree char *l = g_strdup_printf("--%s", o->long_name);
 		bool found = false;
 
 		assert_true(i < CMD_OPTIONS_MAX);
 		for (j = 0; e->synopsis[j] != NULL && !found; j++)
-			found = strstr(e->synopsis[j], s) != NULL;
+			found = (o->name != 0 && has_option_word(e->synopsis[j],
+			    s)) || (o->long_name != NULL &&
+			    has_option_word(e->synopsis[j], l));
 		if (!found)
 			fail_msg("/%s: option %s not in its synopsis", top->name,
-			    s);
+			    o->name != 0 ? s : l);
 	}
 }
 
