@@ -78,9 +78,9 @@ set_value(const struct cmd_option *opts, int i, const char *v,
 	if (o->max > o->min) {
 		n = strtol(v, &end, 10);
 		if (*v == '\0' || *end != '\0' || n < o->min || n > o->max) {
-			g_set_error(error, NATTER_CMD_ERROR, 0, "%s: %s must be "
-			    "a number from %ld to %ld", form, o->value, o->min,
-			    o->max);
+			g_set_error(error, NATTER_CMD_ERROR, 0, "%s: %s must "
+			    "be a number from %ld to %ld", form, o->value,
+			    o->min, o->max);
 			return false;
 		}
 		a->opt_number[i] = n;

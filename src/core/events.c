@@ -116,7 +116,8 @@ static const struct ev_kind_info ev_kinds[] = {
 	  "signalled, killed, timeout, flooded or quit)", f_exec_exit },
 	{ EV_WINDOW_OPEN, "window-open", "a command asks for a window: a "
 	  "chat or room (/msg, /join), the XML console or the mentions "
-	  "window; the full-screen interface opens or shows it", f_window_open },
+	  "window; the full-screen interface opens or shows it",
+	  f_window_open },
 	{ EV_WINDOW_JUMP, "window-jump", "a command asks for a stored message "
 	  "to be shown in its conversation's window (/search -j N)",
 	  f_window_jump },

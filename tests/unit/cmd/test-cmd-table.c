@@ -90,8 +90,8 @@ check_options(const struct cmd_entry *e, const struct cmd_entry *top)
 			    s)) || (o->long_name != NULL &&
 			    has_option_word(e->synopsis[j], l));
 		if (!found)
-			fail_msg("/%s: option %s not in its synopsis", top->name,
-			    o->name != 0 ? s : l);
+			fail_msg("/%s: option %s not in its synopsis",
+			    top->name, o->name != 0 ? s : l);
 	}
 }
 
