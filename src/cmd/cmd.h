@@ -3,9 +3,11 @@
 #define NATTER_CMD_H
 
 /*
- * The command layer's public header: the command table, the parser, the
+ * The command layer's public header: the command table (each entry with
+ * its help, completion, declared target and options), the parser, the
  * context that routes output, and the ops a front end registers for what
- * only it can do (windows, masked prompts).
+ * only it can answer (its windows, masked prompts). Requests for windows
+ * travel as core events instead (see struct cmd_ui_ops).
  */
 #include <glib.h>
 #include <stdbool.h>
