@@ -17,7 +17,7 @@ struct opt_case {
 	const char	*line;
 	unsigned	 flags;		/* CMD_RAW_ARGS, CMD_OPTS_ANYWHERE */
 	bool		 ok;
-	const char	*flags;		/* the flags expected set */
+	const char	*set;		/* the options expected given */
 	long		 timeout;	/* -t, 0: not given */
 	const char	*file;		/* -f, or NULL */
 	const char	*rest;		/* the arguments left, from raw */
@@ -102,7 +102,7 @@ check_case(const struct opt_case *c)
 		    err->message);
 	if (ok) {
 		for (f = "ojtf"; *f != '\0'; f++)
-			if (cmd_opt(&a, *f) != (strchr(c->flags, *f) != NULL))
+			if (cmd_opt(&a, *f) != (strchr(c->set, *f) != NULL))
 				fail_msg("%s: -%c", c->description, *f);
 		assert_int_equal(cmd_opt_number(&a, 't', 0), c->timeout);
 		assert_string_equal(cmd_opt_value(&a, 'f') != NULL ?
