@@ -699,7 +699,7 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	g_autoptr(GError) err = NULL;
 	const char *domain = a->argc > 0 ? a->argv[0] : NULL;
 	const char *file = cmd_opt_value(a, 'o');
-	bool json = cmd_opt(a, 'j');
+	bool json = cmd_opt_long(a, "json");
 	JID_AUTO own = NULL;
 	struct diag *d;
 
@@ -761,7 +761,7 @@ const struct cmd_entry cmd_diagnose_entry = {
 	    "(min/median/max of 10). --json gives the same as one JSON "
 	    "object on one line, for scripts and batch mode.",
 	.options = (const struct cmd_option[]){
-	    { 'j', "json", NULL, 0, 0, "the report as one JSON object" },
+	    { 0, "json", NULL, 0, 0, "the report as one JSON object" },
 	    { 'o', NULL, "FILE", 0, 0, "write the report there (mode 0600) "
 	      "instead of showing it" },
 	    { 0 } },

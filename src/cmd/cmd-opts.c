@@ -317,6 +317,16 @@ cmd_opt_value(const struct cmd_args *a, char name)
 	return i >= 0 && (a->opt_given & (1u << i)) ? a->opt_value[i] : NULL;
 }
 
+/* True when option --long_name was given (by either of its names). */
+bool
+cmd_opt_long(const struct cmd_args *a, const char *long_name)
+{
+	int i = a->opt_table != NULL ? find_long(a->opt_table, long_name,
+	    strlen(long_name)) : -1;
+
+	return i >= 0 && (a->opt_given & (1u << i)) != 0;
+}
+
 /* The number given to option -name (declared with min/max), or dflt. */
 long
 cmd_opt_number(const struct cmd_args *a, char name, long dflt)

@@ -218,6 +218,7 @@ bool	 cmd_opts_parse(const struct cmd_option *opts, unsigned flags,
 	    struct cmd_args *a, GError **error);
 void	 cmd_opts_clear(struct cmd_args *a);
 bool	 cmd_opt(const struct cmd_args *a, char name);
+bool	 cmd_opt_long(const struct cmd_args *a, const char *long_name);
 const char *cmd_opt_value(const struct cmd_args *a, char name);
 long	 cmd_opt_number(const struct cmd_args *a, char name, long dflt);
 char	*cmd_option_form(const struct cmd_option *o);

@@ -10,6 +10,7 @@ static const struct cmd_option opts[] = {
 	{ 'j', "json", NULL, 0, 0, "a flag with a long name" },
 	{ 't', "timeout", "SECONDS", 1, 60, "a number" },
 	{ 'f', NULL, "FILE", 0, 0, "a word" },
+	{ 0, "dry-run", NULL, 0, 0, "a flag with no short name" },
 	{ 0 } };
 
 struct opt_case {
@@ -32,6 +33,7 @@ static const struct opt_case cases[] = {
 	{ "a flag", "-o a", 0, true, "o", 0, NULL, "a", 1 },
 	{ "grouped flags", "-oj a", 0, true, "oj", 0, NULL, "a", 1 },
 	{ "long flag", "--json a", 0, true, "j", 0, NULL, "a", 1 },
+	{ "long-only flag", "--dry-run a", 0, true, "d", 0, NULL, "a", 1 },
 	{ "number, next word", "-t 5 x", 0, true, "t", 5, NULL, "x", 1 },
 	{ "number, same word", "-t5 x", 0, true, "t", 5, NULL, "x", 1 },
 	{ "long number with =", "--timeout=7", 0, true, "t", 7, NULL, "",
@@ -104,6 +106,10 @@ check_case(const struct opt_case *c)
 		for (f = "ojtf"; *f != '\0'; f++)
 			if (cmd_opt(&a, *f) != (strchr(c->set, *f) != NULL))
 				fail_msg("%s: -%c", c->description, *f);
+		if (cmd_opt_long(&a, "dry-run") != (strchr(c->set, 'd') !=
+		    NULL))
+			fail_msg("%s: --dry-run", c->description);
+		assert_true(cmd_opt_long(&a, "json") == cmd_opt(&a, 'j'));
 		assert_int_equal(cmd_opt_number(&a, 't', 0), c->timeout);
 		assert_string_equal(cmd_opt_value(&a, 'f') != NULL ?
 		    cmd_opt_value(&a, 'f') : "(null)", c->file != NULL ?
