@@ -52,11 +52,9 @@ listed(GPtrArray *items, const char *error, void *data)
 static enum cmd_status
 blocked_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (!proto_block_list(acc, listed, cmd_ctx_ref(ctx), &err)) {
 		cmd_ctx_unref(ctx);
 		return cmd_error(ctx, "%s", err->message);
@@ -98,5 +96,6 @@ const struct cmd_entry cmd_blocked_entry = {
 	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
 	.examples = (const char *const[]){ "/blocked", NULL },
 	.min_args = 0, .max_args = 0,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = blocked_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.target = CMD_TARGET_ACCOUNT, .exec = blocked_exec,
 };

@@ -95,12 +95,10 @@ remove_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static enum cmd_status
 list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GPtrArray) l = NULL;
 	guint i;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	l = bookmarks_list(acc->name);
 	if (l->len == 0)
 		cmd_print(ctx, "no bookmarks (/bookmark add ROOM)");
@@ -117,12 +115,10 @@ list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static enum cmd_status
 join_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	struct bookmark *b;
 	g_autofree char *line = NULL;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	b = bookmarks_find(acc->name, a->argv[0]);
 	if (b == NULL)
 		return cmd_error(ctx, "%s is not bookmarked", a->argv[0]);
@@ -166,7 +162,8 @@ static const struct cmd_entry bm_list = {
 	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
 	.examples = (const char *const[]){ "/bookmark list", NULL },
 	.min_args = 0, .max_args = 0,
-	.flags = CMD_SCRIPT_SAFE, .exec = list_exec,
+	.flags = CMD_SCRIPT_SAFE,
+	.target = CMD_TARGET_ACCOUNT, .exec = list_exec,
 };
 
 static const struct cmd_entry bm_join = {
@@ -178,7 +175,8 @@ static const struct cmd_entry bm_join = {
 	.examples = (const char *const[]){
 	    "/bookmark join dev@conference.example.org", NULL },
 	.min_args = 1, .max_args = 1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = join_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.target = CMD_TARGET_ACCOUNT, .exec = join_exec,
 };
 
 const struct cmd_entry cmd_bookmark_entry = {

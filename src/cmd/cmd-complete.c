@@ -9,6 +9,7 @@
 #include "cmd-entries.h"
 #include "core/account.h"
 #include "core/certstore.h"
+#include "core/events.h"
 #include "core/prefs.h"
 #include "core/room.h"
 #include "core/roster.h"
@@ -87,6 +88,10 @@ complete_with(enum cmd_completer c, const struct cmd_entry *e,
 		break;
 	case CMD_COMPLETE_THEME:
 		complete_themes(prefix, out);
+		break;
+	case CMD_COMPLETE_EVENT:
+		for (i = 0; i < EV__COUNT; i++)
+			add_if(out, ev_kind_info(i)->name, prefix);
 		break;
 	case CMD_COMPLETE_COMMAND:
 		for (i = 0; cmd_table[i] != NULL; i++)

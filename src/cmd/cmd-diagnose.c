@@ -695,26 +695,16 @@ items_answered(GPtrArray *recs, const char *error, void *data)
 static enum cmd_status
 diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
-	const char *domain = NULL, *file = NULL;
-	bool json = false;
+	const char *domain = a->argc > 0 ? a->argv[0] : NULL;
+	const char *file = cmd_opt_value(a, 'o');
+	bool json = cmd_opt_long(a, "json");
 	JID_AUTO own = NULL;
 	struct diag *d;
-	int i;
 
-	if (acc == NULL)
-		return CMD_ERROR;
-	for (i = 0; i < a->argc; i++) {
-		if (strcmp(a->argv[i], "-o") == 0 && i + 1 < a->argc)
-			file = a->argv[++i];
-		else if (strcmp(a->argv[i], "--json") == 0)
-			json = true;
-		else if (domain == NULL && a->argv[i][0] != '-')
-			domain = a->argv[i];
-		else
-			return cmd_usage(ctx);
-	}
+	if (domain != NULL && domain[0] == '-')
+		return cmd_usage(ctx);
 	d = g_new0(struct diag, 1);
 	d->facts = proto_conn_facts(acc, &err);
 	if (d->facts == NULL) {
@@ -770,13 +760,18 @@ const struct cmd_entry cmd_diagnose_entry = {
 	    "level reached, contact addresses, services, and ping latency "
 	    "(min/median/max of 10). --json gives the same as one JSON "
 	    "object on one line, for scripts and batch mode.",
+	.options = (const struct cmd_option[]){
+	    { 0, "json", NULL, 0, 0, "the report as one JSON object" },
+	    { 'o', NULL, "FILE", 0, 0, "write the report there (mode 0600) "
+	      "instead of showing it" },
+	    { 0 } },
 	.args = (const struct cmd_arg_doc[]){
 	    { "DOMAIN", "the server (default: your account's)" },
-	    { "FILE", "write the report there (mode 0600) instead of showing "
-	      "it" }, { NULL, NULL } },
+	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/diagnose", "/diagnose --json",
 	    "/diagnose example.org -o ~/example-report.txt",
 	    "/diagnose --json -o ~/report.json", NULL },
-	.min_args = 0, .max_args = 4,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = diagnose_exec,
+	.min_args = 0, .max_args = 1,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE | CMD_OPTS_ANYWHERE,
+	.target = CMD_TARGET_ACCOUNT, .exec = diagnose_exec,
 };

@@ -2,8 +2,12 @@
 #ifndef NATTER_CMD_ENTRIES_H
 #define NATTER_CMD_ENTRIES_H
 
-/* Internal to src/cmd: every table entry, for cmd-table.c. */
+/* Internal to src/cmd: every table entry, for cmd-table.c, and the
+ * window events the commands emit (cmd-win.c). */
 #include "cmd.h"
+
+void	cmd_window_open(const char *account, const char *window,
+	    const char *peer, const char *input);
 
 extern const struct cmd_entry cmd_about_entry;
 extern const struct cmd_entry cmd_alias_entry;
@@ -66,5 +70,8 @@ extern const struct cmd_entry cmd_mentions_entry;
 extern const struct cmd_entry cmd_theme_entry;
 extern const struct cmd_entry cmd_search_entry;
 extern const struct cmd_entry cmd_register_entry;
+extern const struct cmd_entry cmd_subscribe_entry;
+extern const struct cmd_entry cmd_unsubscribe_entry;
+extern const struct cmd_entry cmd_format_entry;
 
 #endif

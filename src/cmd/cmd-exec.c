@@ -17,73 +17,6 @@
 
 #define EXEC_TIMEOUT_MAX (7 * 24 * 3600)	/* seconds */
 
-/* What the options of a /exec line asked for. */
-struct exec_opts {
-	bool		 send;		/* -o */
-	long		 timeout;	/* -t SECONDS, 0: none */
-	const char	*command;	/* the rest of the line (borrowed) */
-};
-
-/* Skip spaces and tabs. */
-static const char *
-skip_blanks(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-/* The word at p (new string) and, in *next, where the text goes on. */
-static char *
-word_at(const char *p, const char **next)
-{
-	const char *e = strpbrk(p, " \t");
-
-	if (e == NULL)
-		e = p + strlen(p);
-	*next = skip_blanks(e);
-	return g_strndup(p, e - p);
-}
-
-/* Options, then the command (raw text); false with *why on a bad line. */
-static bool
-parse_opts(const char *text, struct exec_opts *o, char **why)
-{
-	const char *p = skip_blanks(text), *next;
-
-	memset(o, 0, sizeof(*o));
-	while (*p == '-') {
-		g_autofree char *w = word_at(p, &next);
-
-		if (strcmp(w, "--") == 0) {
-			p = next;
-			break;
-		} else if (strcmp(w, "-o") == 0) {
-			o->send = true;
-		} else if (strcmp(w, "-t") == 0) {
-			g_autofree char *n = word_at(next, &next);
-			char *end;
-
-			o->timeout = strtol(n, &end, 10);
-			if (*n == '\0' || *end != '\0' || o->timeout < 1 ||
-			    o->timeout > EXEC_TIMEOUT_MAX) {
-				*why = g_strdup_printf("-t needs a number of "
-				    "seconds from 1 to %d", EXEC_TIMEOUT_MAX);
-				return false;
-			}
-		} else {
-			break;	/* a command that starts with '-' */
-		}
-		p = next;
-	}
-	o->command = p;
-	if (*p == '\0') {
-		*why = g_strdup("no command to run");
-		return false;
-	}
-	return true;
-}
-
 /* A job of /exec -o ended: send what it printed, if it succeeded. */
 static void
 send_output(struct cmd_ctx *ctx, const struct exec_result *r)
@@ -160,29 +93,19 @@ list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static enum cmd_status
 exec_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct exec_opts o;
 	struct exec_spec spec = { 0 };
-	g_autofree char *why = NULL;
+	bool send = cmd_opt(a, 'o');
 	g_autoptr(GError) err = NULL;
 	guint id;
 
-	if (!parse_opts(a->argc > 0 ? a->argv[0] : "", &o, &why))
-		return cmd_error(ctx, "/exec: %s", why);
-	if (g_str_has_prefix(o.command, "kill ") && o.command == skip_blanks(
-	    a->argv[0])) {		/* no option before it */
-		struct cmd_args k = { 1, (char *[]){ (char *)skip_blanks(
-		    o.command + 5), NULL }, NULL, NULL };
-
-		return kill_exec(ctx, &k);
-	}
-	if (o.send && ctx->peer == NULL)
+	if (send && ctx->peer == NULL)
 		return cmd_error(ctx, "/exec -o sends to the window's contact or "
 		    "room: use it in a chat or room window");
-	spec.command = o.command;
+	spec.command = a->argv[0];
 	spec.account = ctx->account;
 	spec.conversation = ctx->peer;
-	spec.timeout_ms = o.timeout * 1000;
-	spec.collect = o.send;
+	spec.timeout_ms = cmd_opt_number(a, 't', 0) * 1000;
+	spec.collect = send;
 	id = exec_start(&spec, job_done, cmd_ctx_ref(ctx), &err);
 	if (id == 0) {
 		cmd_ctx_unref(ctx);
@@ -226,10 +149,14 @@ const struct cmd_entry cmd_exec_entry = {
 	    "waits for it; it fails when COMMAND exits non-zero. Output past "
 	    "exec.max_output stops the job. Use -- before a COMMAND that "
 	    "starts with '-' or is named list or kill.",
+	.options = (const struct cmd_option[]){
+	    { 'o', NULL, NULL, 0, 0, "send the output to this window's "
+	      "contact or room as one message when COMMAND succeeds, instead "
+	      "of showing it" },
+	    { 't', NULL, "SECONDS", 1, EXEC_TIMEOUT_MAX, "stop COMMAND after "
+	      "that long" },
+	    { 0 } },
 	.args = (const struct cmd_arg_doc[]){
-	    { "-o", "send the output to this window's contact or room as one "
-	      "message when COMMAND succeeds, instead of showing it" },
-	    { "SECONDS", "-t SECONDS: stop COMMAND after that long" },
 	    { "COMMAND", "a shell command line, exactly as typed" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/exec uptime",

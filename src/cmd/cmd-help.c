@@ -41,6 +41,15 @@ entry_help(GString *s, const struct cmd_entry *e, const char *path)
 	for (i = 0; e->synopsis[i] != NULL; i++)
 		g_string_append_printf(s, "%s\n", e->synopsis[i]);
 	g_string_append_printf(s, "\n%s\n", e->description);
+	if (e->options != NULL && e->options[0].meaning != NULL) {
+		g_string_append(s, "\nOptions:\n");
+		for (i = 0; e->options[i].meaning != NULL; i++) {
+			g_autofree char *f = cmd_option_form(&e->options[i]);
+
+			g_string_append_printf(s, "  %-22s %s\n", f,
+			    e->options[i].meaning);
+		}
+	}
 	if (e->args != NULL && e->args[0].form != NULL) {
 		g_string_append(s, "\nArguments:\n");
 		for (i = 0; e->args[i].form != NULL; i++)
@@ -336,10 +345,20 @@ man_entry(GString *out, const struct cmd_entry *e)
 		man_escape(out, e->examples[j]);
 		g_string_append_c(out, '\n');
 	}
-	if (e->args == NULL || e->args[0].form == NULL)
+	if ((e->args == NULL || e->args[0].form == NULL) &&
+	    (e->options == NULL || e->options[0].meaning == NULL))
 		return;
 	g_string_append(out, ".RS\n");
-	for (j = 0; e->args[j].form != NULL; j++) {
+	for (j = 0; e->options != NULL && e->options[j].meaning != NULL; j++) {
+		g_autofree char *f = cmd_option_form(&e->options[j]);
+
+		g_string_append(out, ".TP\n.I ");
+		man_escape(out, f);
+		g_string_append_c(out, '\n');
+		man_escape(out, e->options[j].meaning);
+		g_string_append_c(out, '\n');
+	}
+	for (j = 0; e->args != NULL && e->args[j].form != NULL; j++) {
 		g_string_append(out, ".TP\n.I ");
 		man_escape(out, e->args[j].form);
 		g_string_append_c(out, '\n');

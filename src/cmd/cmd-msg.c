@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd-entries.h"
+#include "core/events.h"
 #include "core/account.h"
 #include "core/chat.h"
 #include "core/history.h"
@@ -114,7 +115,6 @@ msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	struct account *acc = cmd_target_account(ctx, NULL);
 	g_autofree char *peer = NULL;
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 
 	if (acc == NULL)
 		return CMD_ERROR;
@@ -133,14 +133,12 @@ msg_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return cmd_error(ctx, "'%s' is neither a JID nor a contact's "
 		    "name", a->argv[0]);
 	if (room_find(acc->name, peer) != NULL) {	/* a room we are in */
-		if (ui != NULL && ui->open_room != NULL)
-			ui->open_room(acc->name, peer);
+		cmd_window_open(acc->name, "room", peer, NULL);
 		if (a->argc >= 2)
 			return say_to(ctx, acc, peer, msg_text(a));
 		return CMD_OK;
 	}
-	if (ui != NULL && ui->open_chat != NULL)
-		ui->open_chat(acc->name, peer);
+	cmd_window_open(acc->name, "chat", peer, NULL);
 	if (a->argc < 2)
 		return CMD_OK;
 	return send_to(ctx, acc, peer, msg_text(a), NULL);
@@ -175,16 +173,9 @@ const struct cmd_entry cmd_msg_entry = {
 static enum cmd_status
 me_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc;
-	g_autofree char *body = NULL;
+	g_autofree char *body = g_strdup_printf("/me %s", cmd_args_rest(a, 0));
 
-	if (ctx->peer == NULL)
-		return cmd_error(ctx, "/me works in a chat window");
-	acc = cmd_target_account(ctx, NULL);
-	if (acc == NULL)
-		return CMD_ERROR;
-	body = g_strdup_printf("/me %s", cmd_args_rest(a, 0));
-	return say_to(ctx, acc, ctx->peer, body);
+	return say_to(ctx, ctx->acc, ctx->peer, body);
 }
 
 const struct cmd_entry cmd_me_entry = {
@@ -196,22 +187,16 @@ const struct cmd_entry cmd_me_entry = {
 	    { "TEXT", "what you do" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/me waves", NULL },
 	.min_args = 1, .max_args = -1,
-	.flags = CMD_SCRIPT_SAFE,
+	.flags = CMD_SCRIPT_SAFE, .target = CMD_TARGET_CONVERSATION,
 	.exec = me_exec,
 };
 
 static enum cmd_status
 correct_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc;
-	struct chat *c;
+	struct account *acc = ctx->acc;
+	struct chat *c = chat_find(acc->name, ctx->peer);
 
-	if (ctx->peer == NULL)
-		return cmd_error(ctx, "/correct works in a chat window");
-	acc = cmd_target_account(ctx, NULL);
-	if (acc == NULL)
-		return CMD_ERROR;
-	c = chat_find(acc->name, ctx->peer);
 	if (c == NULL || c->last_out_id == NULL)
 		return cmd_error(ctx, "nothing to correct: you have not sent "
 		    "a message here yet");
@@ -228,31 +213,31 @@ const struct cmd_entry cmd_correct_entry = {
 	    { "TEXT", "the corrected message" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/correct see you at 8", NULL },
 	.min_args = 1, .max_args = -1,
-	.flags = CMD_SCRIPT_SAFE,
+	.flags = CMD_SCRIPT_SAFE, .target = CMD_TARGET_CONVERSATION,
 	.exec = correct_exec,
 };
 
 static enum cmd_status
 history_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc;
+	struct account *acc = ctx->acc;
 	long n = a->argc > 0 ? strtol(a->argv[0], NULL, 10) : 20;
 	g_autoptr(GPtrArray) l = NULL;
 	g_autoptr(GError) err = NULL;
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 	guint i;
 
-	if (ctx->peer == NULL)
-		return cmd_error(ctx, "/history works in a chat window");
 	if (n < 1 || n > HISTORY_LOAD_MAX)
 		return cmd_error(ctx, "N must be 1-%d", HISTORY_LOAD_MAX);
 	if (!history_available())
 		return cmd_error(ctx, "history is off (see the console)");
-	acc = cmd_target_account(ctx, NULL);
-	if (acc == NULL)
-		return CMD_ERROR;
-	if (ui != NULL && ui->load_history != NULL) {
-		ui->load_history((guint)n);
+	if (cmd_ui_windows()) {		/* into the window, not printed */
+		g_autofree char *count = g_strdup_printf("%ld", n);
+		struct ev ev = { .kind = EV_WINDOW_HISTORY,
+		    .account = acc->name };
+
+		ev.u.window_history.peer = ctx->peer;
+		ev.u.window_history.count = count;
+		ev_emit(&ev);
 		return CMD_OK;
 	}
 	l = history_load(acc->name, ctx->peer, 0, (guint)n, &err);
@@ -280,7 +265,7 @@ const struct cmd_entry cmd_history_entry = {
 	.examples = (const char *const[]){ "/history", "/history 200",
 	    NULL },
 	.min_args = 0, .max_args = 1,
-	.flags = CMD_SCRIPT_SAFE,
+	.flags = CMD_SCRIPT_SAFE, .target = CMD_TARGET_CONVERSATION,
 	.exec = history_exec,
 };
 

@@ -15,12 +15,10 @@
 static enum cmd_status
 show_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
 	const char *status = a->argc > 0 ? cmd_args_rest(a, 0) : NULL;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (!proto_presence_send(acc, ctx->entry->name, status, &err))
 		return cmd_error(ctx, "%s", err->message);
 	cmd_print(ctx, "%s: you are %s%s%s", acc->name, ctx->entry->name,
@@ -41,7 +39,7 @@ const struct cmd_entry cmd_##n##_entry = {				\
 	    NULL },							\
 	.min_args = 0, .max_args = -1,					\
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,				\
-	.exec = show_exec,						\
+	.target = CMD_TARGET_ACCOUNT, .exec = show_exec,		\
 }
 
 SHOW_ENTRY(online, "available");
@@ -53,13 +51,11 @@ SHOW_ENTRY(dnd, "do not disturb");
 static enum cmd_status
 priority_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
 	char *end;
 	long n = strtol(a->argv[0], &end, 10);
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (*end != '\0' || n < -128 || n > 127)
 		return cmd_error(ctx, "priority must be a number from -128 to "
 		    "127");
@@ -81,7 +77,7 @@ const struct cmd_entry cmd_priority_entry = {
 	.examples = (const char *const[]){ "/priority 10", NULL },
 	.min_args = 1, .max_args = 1,
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
-	.exec = priority_exec,
+	.target = CMD_TARGET_ACCOUNT, .exec = priority_exec,
 };
 
 static void
@@ -107,13 +103,11 @@ print_item(struct cmd_ctx *ctx, const struct roster_item *it)
 static enum cmd_status
 status_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	const char *who = a->argc > 0 ? a->argv[0] : ctx->peer;
 	g_autofree char *bare = NULL;
 	struct roster_item *it;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (who == NULL) {
 		cmd_print(ctx, "%s: you are %s", acc->name,
 		    proto_own_show(acc));
@@ -142,5 +136,5 @@ const struct cmd_entry cmd_status_entry = {
 	.min_args = 0, .max_args = 1,
 	.complete = contact_c,
 	.flags = CMD_SCRIPT_SAFE,
-	.exec = status_exec,
+	.target = CMD_TARGET_ACCOUNT, .exec = status_exec,
 };

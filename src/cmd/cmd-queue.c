@@ -5,7 +5,13 @@
  * holds the queue until it is done. A failing script line stops the rest
  * of that script unless the line starts with '-' (PRODUCT §9). The next
  * item always starts from a loop timer, never from inside the callback that
- * finished the previous one. cmd layer.
+ * finished the previous one.
+ * The lines of one script file form a group; a /source command stays
+ * pending until its group is done and fails when one of its lines failed
+ * (not counting '-' lines), so an outer script, a control client or the
+ * exit status sees the failure. While a queued /source waits, the queue
+ * runs its lines (the /source item steps aside instead of holding the
+ * queue). cmd layer.
  */
 #include <string.h>
 
@@ -16,12 +22,25 @@
 #define CMDQ_SCRIPT_MAX (1024 * 1024)	/* bytes of one script file */
 #define CMDQ_ITEMS_MAX 10000		/* commands waiting */
 
+/*
+ * The lines of one script file. pending counts its items not yet done
+ * (queued or running); at zero the group is finished and freed.
+ */
+struct cmdq_group {
+	int		 pending;
+	struct cmd_ctx	*ctx;		/* ref: the /source waiting, or NULL
+					   (-x) */
+	char		*failure;	/* owned: why it stopped, or NULL */
+};
+
 struct cmdq_item {
-	char		*line;
-	char		*where;		/* "file:line", or NULL */
-	char		*account;
-	enum cmd_origin	 origin;
-	bool		 ignore_error;
+	char			*line;
+	char			*where;		/* "file:line", or NULL */
+	char			*account;
+	char			*error;		/* owned: first error shown */
+	struct cmdq_group	*group;		/* borrowed, or NULL */
+	enum cmd_origin		 origin;
+	bool			 ignore_error;
 };
 
 static GQueue items = G_QUEUE_INIT;
@@ -42,7 +61,23 @@ item_free(struct cmdq_item *it)
 	g_free(it->line);
 	g_free(it->where);
 	g_free(it->account);
+	g_free(it->error);
 	g_free(it);
+}
+
+/* One item of g is done; the last one finishes the waiting /source. */
+static void
+group_item_done(struct cmdq_group *g)
+{
+	if (g == NULL || --g->pending > 0)
+		return;
+	if (g->ctx != NULL) {
+		cmd_done_msg(g->ctx, g->failure != NULL ? CMD_ERROR : CMD_OK,
+		    g->failure);
+		cmd_ctx_unref(g->ctx);
+	}
+	g_free(g->failure);
+	g_free(g);
 }
 
 static void
@@ -59,29 +94,34 @@ q_error(struct cmd_ctx *ctx, const char *text)
 
 	if (it != NULL && it->where != NULL) {
 		msg = g_strdup_printf("%s: %s", it->where, text);
-		out_sink->error(ctx, msg);
-		return;
+		text = msg;
 	}
+	if (it != NULL && it->error == NULL)
+		it->error = g_strdup(text);
 	out_sink->error(ctx, text);
 }
 
+/* it failed: drop the rest of its script and say why the group stopped. */
 static void
-drop_script(const char *where)
+stop_group(struct cmdq_item *it, const struct cmd_ctx *ctx)
 {
-	g_autofree char *file = g_strdup(where);
-	char *colon = strrchr(file, ':');
+	struct cmdq_group *g = it->group;
 	GList *l = items.head;
 
-	if (colon != NULL)
-		*colon = '\0';
+	if (g->failure == NULL && it->error != NULL)
+		g->failure = g_strdup(it->error);
+	else if (g->failure == NULL)
+		g->failure = g_strdup_printf("%s: /%s: %s", it->where,
+		    ctx->name != NULL ? ctx->name : "?", ctx->result != NULL ?
+		    ctx->result : "failed");
 	while (l != NULL) {
-		struct cmdq_item *it = l->data;
+		struct cmdq_item *other = l->data;
 		GList *next = l->next;
 
-		if (it->where != NULL && g_str_has_prefix(it->where, file) &&
-		    it->where[strlen(file)] == ':') {
+		if (other->group == g) {
 			g_queue_delete_link(&items, l);
-			item_free(it);
+			item_free(other);
+			g->pending--;
 		}
 		l = next;
 	}
@@ -91,11 +131,14 @@ static void
 q_done(struct cmd_ctx *ctx, enum cmd_status status)
 {
 	struct cmdq_item *it = ctx->sink_data;
+	struct cmdq_group *g = it->group;
 
 	if (status == CMD_ERROR && !it->ignore_error) {
-		failures++;
-		if (it->where != NULL)
-			drop_script(it->where);
+		/* a /source line's failure counts once, as the /source's */
+		if (g == NULL || g->ctx == NULL)
+			failures++;
+		if (g != NULL)
+			stop_group(it, ctx);
 	}
 	out_sink->done(ctx, status);
 	if (it == current) {
@@ -103,6 +146,7 @@ q_done(struct cmd_ctx *ctx, enum cmd_status status)
 		running = false;
 	}
 	item_free(it);
+	group_item_done(g);
 	schedule();
 }
 
@@ -186,7 +230,7 @@ cmdq_append(const char *line, enum cmd_origin origin, const char *account,
  */
 static bool
 queue_file(const char *path, enum cmd_origin origin, bool front,
-    GError **error)
+    struct cmdq_group *g, GError **error)
 {
 	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
@@ -207,12 +251,15 @@ queue_file(const char *path, enum cmd_origin origin, bool front,
 	for (i = 0; lines[i] != NULL; i++) {
 		char *l = g_strstrip(lines[i]);
 		g_autofree char *where = NULL;
+		struct cmdq_item *it;
 
 		if (*l == '\0' || *l == '#')
 			continue;
 		where = g_strdup_printf("%s:%zu", path, i + 1);
-		g_queue_insert_before(&items, before, item_new(l, origin, NULL,
-		    where));
+		it = item_new(l, origin, NULL, where);
+		it->group = g;
+		g->pending++;
+		g_queue_insert_before(&items, before, it);
 	}
 	schedule();
 	return true;
@@ -222,14 +269,48 @@ queue_file(const char *path, enum cmd_origin origin, bool front,
 bool
 cmdq_append_file(const char *path, enum cmd_origin origin, GError **error)
 {
-	return queue_file(path, origin, false, error);
+	struct cmdq_group *g = g_new0(struct cmdq_group, 1);
+
+	g->pending = 1;		/* held while queueing */
+	if (!queue_file(path, origin, false, g, error)) {
+		g_free(g);
+		return false;
+	}
+	group_item_done(g);
+	return true;
 }
 
-/* Queue a script file before what is still waiting (/source FILE). */
-bool
-cmdq_insert_file(const char *path, enum cmd_origin origin, GError **error)
+/*
+ * /source FILE for the command ctx: queue the file's lines before what is
+ * still waiting and finish ctx when they are done: CMD_ERROR (with the
+ * failing line's file:line and message) when one failed. Returns
+ * CMD_PENDING, CMD_OK for a file with no commands, or CMD_ERROR with
+ * error when it cannot be read.
+ */
+enum cmd_status
+cmdq_source(const char *path, struct cmd_ctx *ctx, GError **error)
 {
-	return queue_file(path, origin, true, error);
+	struct cmdq_group *g = g_new0(struct cmdq_group, 1);
+
+	g->pending = 1;		/* held while queueing */
+	if (!queue_file(path, CMD_FROM_SCRIPT, true, g, error)) {
+		g_free(g);
+		return CMD_ERROR;
+	}
+	if (g->pending == 1) {
+		g_free(g);
+		return CMD_OK;
+	}
+	g->pending--;
+	g->ctx = cmd_ctx_ref(ctx);
+	/* a queued /source steps aside so its own lines can run */
+	if (current != NULL && ctx->sink == &q_sink &&
+	    ctx->sink_data == current) {
+		current = NULL;
+		running = false;
+		schedule();
+	}
+	return CMD_PENDING;
 }
 
 /* True when nothing is queued or running. */
@@ -246,11 +327,43 @@ cmdq_failures(void)
 	return failures;
 }
 
+/*
+ * At shutdown: one item of g will never run. The last one frees g without
+ * finishing its /source (the front ends are gone), and frees a queued
+ * /source's own item, which waited for g.
+ */
+static void
+abandon(struct cmdq_group *g)
+{
+	struct cmdq_item *parent = NULL;
+	struct cmdq_group *up = NULL;
+
+	if (g == NULL || --g->pending > 0)
+		return;
+	if (g->ctx != NULL && g->ctx->sink == &q_sink)
+		parent = g->ctx->sink_data;
+	if (parent != NULL && parent != current) {
+		up = parent->group;
+		item_free(parent);
+	}
+	cmd_ctx_unref(g->ctx);
+	g_free(g->failure);
+	g_free(g);
+	abandon(up);
+}
+
 /* Drop everything queued (shutdown). */
 void
 cmdq_clear(void)
 {
-	g_queue_clear_full(&items, (GDestroyNotify)item_free);
+	struct cmdq_item *it;
+
+	while ((it = g_queue_pop_head(&items)) != NULL) {
+		struct cmdq_group *g = it->group;
+
+		item_free(it);
+		abandon(g);
+	}
 	if (pump_timer != 0)
 		loop_remove_timer(pump_timer);
 	pump_timer = 0;

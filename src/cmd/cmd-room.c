@@ -2,7 +2,9 @@
 /*
  * Group chat commands (XEP-0045): /join, /leave, /nick, /topic, /invite,
  * /kick, /ban, /role, /affiliation, /occupants, /room. /join is pending
- * until the room answers (joined or refused). cmd layer.
+ * until the room answers (joined or refused). The commands that act on the
+ * window's room declare CMD_TARGET_ROOM: dispatch finds the room (or says
+ * "works in a room window") and hands it over in ctx->room. cmd layer.
  */
 #include <string.h>
 
@@ -16,20 +18,6 @@
 #include "xmpp/proto-conn.h"
 
 #define JOIN_TIMEOUT_MS 30000
-
-/* The room of the command's window, or NULL (with an error printed). */
-static struct room *
-ctx_room(struct cmd_ctx *ctx, struct account **accp)
-{
-	struct account *acc = cmd_target_account(ctx, NULL);
-	struct room *r = acc != NULL && ctx->peer != NULL ?
-	    room_find(acc->name, ctx->peer) : NULL;
-
-	if (acc != NULL && r == NULL)
-		cmd_error(ctx, "/%s works in a room window", ctx->name);
-	*accp = acc;
-	return r;
-}
 
 struct join_wait {
 	struct cmd_ctx	*ctx;
@@ -130,15 +118,13 @@ join_now(struct join_req *j)
 {
 	struct cmd_ctx *ctx = j->ctx;
 	struct account *acc = account_find(j->account);
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 	g_autofree char *room = NULL;
 	g_autoptr(GError) err = NULL;
 	struct join_wait *w;
 
 	if (acc == NULL || (room = room_jid(ctx, acc, j->room)) == NULL)
 		return CMD_ERROR;
-	if (ui != NULL && ui->open_room != NULL)
-		ui->open_room(acc->name, room);
+	cmd_window_open(acc->name, "room", room, NULL);
 	if (!proto_muc_join(acc, room, j->nick, j->password, &err))
 		return cmd_error(ctx, "%s", err->message);
 	w = g_new0(struct join_wait, 1);
@@ -164,13 +150,11 @@ join_discovered(void *data)
 static enum cmd_status
 join_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	struct join_req *j;
 	enum cmd_status st;
 	int i;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	j = g_new0(struct join_req, 1);
 	j->ctx = cmd_ctx_ref(ctx);
 	j->account = g_strdup(acc->name);
@@ -221,18 +205,16 @@ const struct cmd_entry cmd_join_entry = {
 	.min_args = 1, .max_args = 5,
 	.secret_word = "password",	/* such lines stay out of history */
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
-	.exec = join_exec,
+	.target = CMD_TARGET_ACCOUNT, .exec = join_exec,
 };
 
 static enum cmd_status
 leave_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc;
-	struct room *r = ctx_room(ctx, &acc);
+	struct account *acc = ctx->acc;
+	struct room *r = ctx->room;
 	g_autoptr(GError) err = NULL;
 
-	if (r == NULL)
-		return CMD_ERROR;
 	if (!proto_muc_leave(acc, r->jid, cmd_args_rest(a, 0), &err))
 		return cmd_error(ctx, "%s", err->message);
 	return CMD_OK;
@@ -247,18 +229,17 @@ const struct cmd_entry cmd_leave_entry = {
 	    { "REASON", "a goodbye shown to the others" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/leave", "/leave see you", NULL },
 	.min_args = 0, .max_args = -1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = leave_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = leave_exec,
 };
 
 static enum cmd_status
 nick_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc;
-	struct room *r = ctx_room(ctx, &acc);
+	struct account *acc = ctx->acc;
+	struct room *r = ctx->room;
 	g_autoptr(GError) err = NULL;
 
-	if (r == NULL)
-		return CMD_ERROR;
 	if (!proto_muc_nick(acc, r->jid, a->argv[0], &err))
 		return cmd_error(ctx, "%s", err->message);
 	return CMD_OK;
@@ -272,18 +253,17 @@ const struct cmd_entry cmd_nick_entry = {
 	    { "NEW", "the new nickname" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/nick ann_away", NULL },
 	.min_args = 1, .max_args = 1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = nick_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = nick_exec,
 };
 
 static enum cmd_status
 topic_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc;
-	struct room *r = ctx_room(ctx, &acc);
+	struct account *acc = ctx->acc;
+	struct room *r = ctx->room;
 	g_autoptr(GError) err = NULL;
 
-	if (r == NULL)
-		return CMD_ERROR;
 	if (a->argc == 0) {
 		cmd_print(ctx, "%s: %s", r->jid, r->subject != NULL &&
 		    *r->subject != '\0' ? r->subject : "(no subject)");
@@ -303,18 +283,17 @@ const struct cmd_entry cmd_topic_entry = {
 	.examples = (const char *const[]){ "/topic",
 	    "/topic Release on Friday", NULL },
 	.min_args = 0, .max_args = -1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = topic_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = topic_exec,
 };
 
 static enum cmd_status
 invite_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc;
-	struct room *r = ctx_room(ctx, &acc);
+	struct account *acc = ctx->acc;
+	struct room *r = ctx->room;
 	g_autoptr(GError) err = NULL;
 
-	if (r == NULL)
-		return CMD_ERROR;
 	if (!proto_muc_invite(acc, r->jid, a->argv[0], cmd_args_rest(a, 1),
 	    &err))
 		return cmd_error(ctx, "%s", err->message);
@@ -335,7 +314,8 @@ const struct cmd_entry cmd_invite_entry = {
 	.examples = (const char *const[]){ "/invite bob@example.org",
 	    "/invite bob@example.org standup now", NULL },
 	.min_args = 1, .max_args = -1, .complete = contact_c,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = invite_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = invite_exec,
 };
 
 /* An admin request waits for the room's answer. */
@@ -361,12 +341,10 @@ static enum cmd_status
 admin(struct cmd_ctx *ctx, bool get, const char *attr, const char *value,
     const char *nick, const char *jid, const char *reason)
 {
-	struct account *acc;
-	struct room *r = ctx_room(ctx, &acc);
+	struct account *acc = ctx->acc;
+	struct room *r = ctx->room;
 	g_autoptr(GError) err = NULL;
 
-	if (r == NULL)
-		return CMD_ERROR;
 	if (nick != NULL && room_occupant(r, nick) == NULL)
 		return cmd_error(ctx, "nobody called %s is in %s", nick,
 		    r->jid);
@@ -435,7 +413,8 @@ const struct cmd_entry cmd_kick_entry = {
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/kick troll spamming", NULL },
 	.min_args = 1, .max_args = -1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = kick_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = kick_exec,
 };
 
 const struct cmd_entry cmd_ban_entry = {
@@ -447,7 +426,8 @@ const struct cmd_entry cmd_ban_entry = {
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/ban troll@example.org", NULL },
 	.min_args = 1, .max_args = -1, .complete = contact_c,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = ban_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = ban_exec,
 };
 
 const struct cmd_entry cmd_role_entry = {
@@ -460,7 +440,8 @@ const struct cmd_entry cmd_role_entry = {
 	    { "NICK", "the occupant" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/role visitor noisy", NULL },
 	.min_args = 2, .max_args = 2,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = role_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = role_exec,
 };
 
 const struct cmd_entry cmd_affiliation_entry = {
@@ -475,7 +456,8 @@ const struct cmd_entry cmd_affiliation_entry = {
 	.examples = (const char *const[]){ "/affiliation member bob@example.org",
 	    "/affiliation list member", NULL },
 	.min_args = 2, .max_args = 2,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = affiliation_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = affiliation_exec,
 };
 
 static enum cmd_status
@@ -510,12 +492,10 @@ const struct cmd_entry cmd_occupants_entry = {
 static enum cmd_status
 owner(struct cmd_ctx *ctx, bool destroy, const char *reason)
 {
-	struct account *acc;
-	struct room *r = ctx_room(ctx, &acc);
+	struct account *acc = ctx->acc;
+	struct room *r = ctx->room;
 	g_autoptr(GError) err = NULL;
 
-	if (r == NULL)
-		return CMD_ERROR;
 	if (!proto_muc_owner(acc, r->jid, destroy, reason, admin_done,
 	    cmd_ctx_ref(ctx), &err)) {
 		cmd_ctx_unref(ctx);
@@ -559,14 +539,12 @@ form_fetched(GPtrArray *items, const char *error, void *data)
 static enum cmd_status
 config_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc;
-	struct room *r = ctx_room(ctx, &acc);
+	struct account *acc = ctx->acc;
+	struct room *r = ctx->room;
 	g_autoptr(GError) err = NULL;
 	const char *op = a->argc > 0 ? a->argv[0] : "show";
 	bool ok;
 
-	if (r == NULL)
-		return CMD_ERROR;
 	if (strcmp(op, "set") == 0) {
 		if (a->argc != 3)
 			return cmd_usage(ctx);
@@ -597,12 +575,10 @@ config_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static enum cmd_status
 info_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	const char *room = a->argc > 0 ? a->argv[0] : ctx->peer;
 	g_autoptr(GError) err = NULL;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (room == NULL)
 		return cmd_error(ctx, "which room? /room info ROOM@SERVICE");
 	if (!proto_muc_info(acc, room, admin_done, cmd_ctx_ref(ctx), &err)) {
@@ -627,7 +603,8 @@ static const struct cmd_entry room_config = {
 	    "/room config set muc#roomconfig_membersonly on",
 	    "/room config submit", NULL },
 	.min_args = 0, .max_args = 3,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = config_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = config_exec,
 };
 
 static const struct cmd_entry room_info = {
@@ -639,7 +616,8 @@ static const struct cmd_entry room_info = {
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/room info", NULL },
 	.min_args = 0, .max_args = 1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = info_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.target = CMD_TARGET_ACCOUNT, .exec = info_exec,
 };
 
 static const struct cmd_entry room_accept = {
@@ -651,7 +629,8 @@ static const struct cmd_entry room_accept = {
 	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
 	.examples = (const char *const[]){ "/room accept", NULL },
 	.min_args = 0, .max_args = 0,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = accept_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = accept_exec,
 };
 
 static const struct cmd_entry room_destroy = {
@@ -662,7 +641,8 @@ static const struct cmd_entry room_destroy = {
 	    { "REASON", "shown to the occupants" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/room destroy moved", NULL },
 	.min_args = 0, .max_args = -1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = destroy_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ROOM,
+	.exec = destroy_exec,
 };
 
 const struct cmd_entry cmd_room_entry = {
@@ -687,13 +667,11 @@ const struct cmd_entry cmd_room_entry = {
 static enum cmd_status
 mentions_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
-
-	if (ui == NULL || ui->open_mentions == NULL)
+	if (!cmd_ui_windows())
 		return cmd_error(ctx, "the mentions window belongs to the "
 		    "full-screen interface; in batch mode room-message events "
 		    "carry mention=yes");
-	ui->open_mentions();
+	cmd_window_open(NULL, "mentions", NULL, NULL);
 	return CMD_OK;
 }
 
@@ -755,11 +733,9 @@ rooms_discovered(void *data)
 static enum cmd_status
 rooms_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (a->argc == 0) {
 		proto_muc_when_discovered(acc, rooms_discovered,
 		    cmd_ctx_ref(ctx));
@@ -784,5 +760,6 @@ const struct cmd_entry cmd_rooms_entry = {
 	.examples = (const char *const[]){ "/rooms",
 	    "/rooms conference.jabber.org", NULL },
 	.min_args = 0, .max_args = 1,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = rooms_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.target = CMD_TARGET_ACCOUNT, .exec = rooms_exec,
 };

@@ -26,12 +26,10 @@ by_jid(gconstpointer a, gconstpointer b)
 static enum cmd_status
 list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GPtrArray) items = NULL;
 	guint i;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	items = roster_items(acc->roster);
 	g_ptr_array_sort(items, by_jid);
 	if (items->len == 0)
@@ -86,11 +84,9 @@ by_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static enum cmd_status
 add_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (!proto_roster_set(acc, a->argv[0], a->argc > 1 ? a->argv[1] : NULL,
 	    NULL, &err))
 		return cmd_error(ctx, "%s", err->message);
@@ -102,11 +98,9 @@ add_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static enum cmd_status
 remove_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (roster_find(acc->roster, a->argv[0]) == NULL)
 		return cmd_error(ctx, "%s is not in your roster", a->argv[0]);
 	if (!proto_roster_remove(acc, a->argv[0], &err))
@@ -118,14 +112,12 @@ static enum cmd_status
 update_item(struct cmd_ctx *ctx, const char *jid, const char *name,
     const char *add_group, const char *del_group)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) groups = g_ptr_array_new();
 	struct roster_item *it;
 	size_t i;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	it = roster_find(acc->roster, jid);
 	if (it == NULL)
 		return cmd_error(ctx, "%s is not in your roster", jid);
@@ -164,24 +156,27 @@ static const enum cmd_completer contact_c[] = { CMD_COMPLETE_CONTACT,
 static const struct cmd_arg_doc jid_arg[] = {
 	{ "JID", "the contact's bare JID" }, { NULL, NULL } };
 
-#define SUB(id, nm, syn, desc, ex, mn, mx, fl, fn)			\
+#define SUB(id, nm, syn, desc, ex, mn, mx, fl, tg, fn)			\
 static const struct cmd_entry id = {					\
 	.name = nm, .synopsis = (const char *const[]){ syn, NULL },	\
 	.description = desc, .args = jid_arg,				\
 	.examples = (const char *const[]){ ex, NULL },			\
 	.min_args = mn, .max_args = mx, .complete = contact_c,		\
-	.flags = CMD_SCRIPT_SAFE | (fl), .exec = fn,			\
+	.flags = CMD_SCRIPT_SAFE | (fl), .target = tg, .exec = fn,	\
 }
 
+#define ACC CMD_TARGET_ACCOUNT
+
 SUB(r_list, "list", "/roster list", "List the roster with presence and "
-    "subscription.", "/roster list", 0, 0, 0, list_exec);
+    "subscription.", "/roster list", 0, 0, 0, ACC, list_exec);
 SUB(r_show, "show", "/roster show", "Show the roster pane.",
-    "/roster show", 0, 0, 0, show_exec);
+    "/roster show", 0, 0, 0, CMD_TARGET_NONE, show_exec);
 SUB(r_hide, "hide", "/roster hide", "Hide the roster pane.",
-    "/roster hide", 0, 0, 0, hide_exec);
+    "/roster hide", 0, 0, 0, CMD_TARGET_NONE, hide_exec);
 SUB(r_remove, "remove", "/roster remove JID", "Remove a contact from the "
     "roster (this also cancels subscriptions).",
-    "/roster remove bob@example.org", 1, 1, CMD_ONLINE, remove_exec);
+    "/roster remove bob@example.org", 1, 1, CMD_ONLINE, ACC,
+    remove_exec);
 
 static const struct cmd_entry r_size = {
 	.name = "size", .synopsis = (const char *const[]){ "/roster size N",
@@ -215,6 +210,7 @@ static const struct cmd_entry r_add = {
 	.examples = (const char *const[]){ "/roster add bob@example.org Bob",
 	    NULL },
 	.min_args = 1, .max_args = 2, .flags = CMD_SCRIPT_SAFE | CMD_ONLINE,
+	.target = CMD_TARGET_ACCOUNT,
 	.exec = add_exec,
 };
 
@@ -228,7 +224,8 @@ static const struct cmd_entry r_nick = {
 	.examples = (const char *const[]){ "/roster nick bob@example.org Bobby",
 	    NULL },
 	.min_args = 2, .max_args = 2, .complete = contact_c,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = nick_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ACCOUNT,
+	.exec = nick_exec,
 };
 
 static const struct cmd_entry r_group = {
@@ -241,7 +238,8 @@ static const struct cmd_entry r_group = {
 	.examples = (const char *const[]){
 	    "/roster group add Work bob@example.org", NULL },
 	.min_args = 3, .max_args = 3,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = group_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .target = CMD_TARGET_ACCOUNT,
+	.exec = group_exec,
 };
 
 const struct cmd_entry cmd_roster_entry = {
@@ -262,7 +260,7 @@ const struct cmd_entry cmd_roster_entry = {
 	    &r_hide, &r_size, &r_by, &r_add, &r_remove, &r_nick, &r_group,
 	    NULL },
 	.min_args = 0, .max_args = 0, .flags = CMD_SCRIPT_SAFE,
-	.exec = list_exec,
+	.target = CMD_TARGET_ACCOUNT, .exec = list_exec,
 };
 
 /* /sub -------------------------------------------------------------- */
@@ -271,11 +269,9 @@ static enum cmd_status
 sub_send(struct cmd_ctx *ctx, const char *jid, const char *type,
     const char *done)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GError) err = NULL;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	if (!proto_presence_sub(acc, jid, type, &err))
 		return cmd_error(ctx, "%s", err->message);
 	cmd_print(ctx, "%s %s", jid, done);
@@ -313,12 +309,10 @@ cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static enum cmd_status
 pending_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	struct account *acc = cmd_target_account(ctx, NULL);
+	struct account *acc = ctx->acc;
 	g_autoptr(GPtrArray) l = NULL;
 	guint i;
 
-	if (acc == NULL)
-		return CMD_ERROR;
 	l = roster_requests(acc->roster);
 	if (l->len == 0)
 		cmd_print(ctx, "no pending subscription requests");
@@ -331,19 +325,20 @@ pending_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 SUB(s_request, "request", "/sub request JID", "Ask to see a contact's "
-    "presence.", "/sub request bob@example.org", 1, 1, CMD_ONLINE,
+    "presence.", "/sub request bob@example.org", 1, 1, CMD_ONLINE, ACC,
     request_exec);
 SUB(s_allow, "allow", "/sub allow JID", "Let a contact see your presence "
-    "(answers a request).", "/sub allow bob@example.org", 1, 1, CMD_ONLINE,
-    allow_exec);
+    "(answers a request).", "/sub allow bob@example.org", 1, 1,
+    CMD_ONLINE, ACC, allow_exec);
 SUB(s_deny, "deny", "/sub deny JID", "Refuse or revoke a contact's view "
-    "of your presence.", "/sub deny bob@example.org", 1, 1, CMD_ONLINE,
+    "of your presence.", "/sub deny bob@example.org", 1, 1, CMD_ONLINE, ACC,
     deny_exec);
 SUB(s_cancel, "cancel", "/sub cancel JID", "Stop seeing a contact's "
-    "presence.", "/sub cancel bob@example.org", 1, 1, CMD_ONLINE,
+    "presence.", "/sub cancel bob@example.org", 1, 1, CMD_ONLINE, ACC,
     cancel_exec);
 SUB(s_pending, "pending", "/sub pending", "List incoming requests with "
-    "the commands to answer them.", "/sub pending", 0, 0, 0, pending_exec);
+    "the commands to answer them.", "/sub pending", 0, 0, 0, ACC,
+    pending_exec);
 
 const struct cmd_entry cmd_sub_entry = {
 	.name = "sub",

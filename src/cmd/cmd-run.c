@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Running a command line: find the entry in cmd_table (or a subcommand),
- * check argument counts and flags, call the handler, and route its output
+ * check argument counts and flags, parse the options the entry declares,
+ * resolve its declared target (account, room, conversation) into the
+ * context, call the handler, and route its output
  * and its final status through the context's sink. Every run ends with
  * exactly one sink->done call, at once or (CMD_PENDING) later through
  * cmd_done(). cmd layer.
@@ -12,6 +14,7 @@
 #include "cmd.h"
 #include "core/account.h"
 #include "core/idle.h"
+#include "core/room.h"
 #include "util/log.h"
 #include "xmpp/proto-conn.h"
 
@@ -29,6 +32,13 @@ const struct cmd_ui_ops *
 cmd_ui_ops(void)
 {
 	return ui_ops;
+}
+
+/* True when a front end shows windows (the TUI): window events matter. */
+bool
+cmd_ui_windows(void)
+{
+	return ui_ops != NULL && ui_ops->shows_windows;
 }
 
 /* Top-level entry by name (without '/'), or NULL. */
@@ -200,6 +210,59 @@ cmd_find_sub(const struct cmd_entry *e, const char *name)
 	return NULL;
 }
 
+/*
+ * Resolve e's declared target into ctx->acc and ctx->room; false (with
+ * the standard error) when the command's window has none.
+ */
+static bool
+resolve_target(struct cmd_ctx *ctx, enum cmd_target target)
+{
+	if (target == CMD_TARGET_NONE)
+		return true;
+	if (target == CMD_TARGET_CONVERSATION && ctx->peer == NULL) {
+		cmd_error(ctx, "/%s works in a chat window", ctx->name);
+		return false;
+	}
+	ctx->acc = cmd_target_account(ctx, NULL);
+	if (ctx->acc == NULL)
+		return false;
+	if (target != CMD_TARGET_ROOM)
+		return true;
+	ctx->room = ctx->peer != NULL ? room_find(ctx->acc->name, ctx->peer) :
+	    NULL;
+	if (ctx->room == NULL) {
+		cmd_error(ctx, "/%s works in a room window", ctx->name);
+		return false;
+	}
+	return true;
+}
+
+/* Parse e's options, resolve its target, run its handler. */
+static enum cmd_status
+run_entry(struct cmd_ctx *ctx, const struct cmd_entry *e,
+    const struct cmd_args *a)
+{
+	struct cmd_args parsed = *a;
+	g_autoptr(GError) err = NULL;
+	enum cmd_status st;
+
+	if (!cmd_opts_parse(e->options, e->flags, &parsed, &err)) {
+		cmd_opts_clear(&parsed);
+		return cmd_error(ctx, "/%s: %s", ctx->name, err->message);
+	}
+	if (parsed.argc < e->min_args ||
+	    (e->max_args >= 0 && parsed.argc > e->max_args))
+		st = cmd_usage(ctx);
+	else if (!resolve_target(ctx, e->target))
+		st = CMD_ERROR;
+	else
+		st = e->exec(ctx, &parsed);
+	ctx->acc = NULL;	/* valid only while the handler runs */
+	ctx->room = NULL;
+	cmd_opts_clear(&parsed);
+	return st;
+}
+
 static enum cmd_status
 dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
 {
@@ -215,8 +278,10 @@ dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
 		return dispatch(ctx, sub, &shifted);
 	}
 	ctx->entry = e;
-	if (e->exec == NULL || a->argc < e->min_args ||
-	    (e->max_args >= 0 && a->argc > e->max_args))
+	if (e->exec == NULL)
+		return cmd_usage(ctx);
+	if (e->options == NULL && (a->argc < e->min_args ||
+	    (e->max_args >= 0 && a->argc > e->max_args)))
 		return cmd_usage(ctx);
 	if ((e->flags & CMD_ONLINE) && !online(ctx))
 		return CMD_ERROR;
@@ -226,7 +291,7 @@ dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
 	if (ctx->origin != CMD_FROM_TUI && ctx->origin != CMD_FROM_BATCH &&
 	    !(e->flags & CMD_SCRIPT_SAFE))
 		return cmd_error(ctx, "/%s is not allowed here", ctx->name);
-	return e->exec(ctx, a);
+	return run_entry(ctx, e, a);
 }
 
 /* The text after the name as one argument (none when empty). */
@@ -239,6 +304,17 @@ raw_args(const char *text, struct cmd_args *a)
 	a->argv = g_new0(char *, 2);
 	a->argv[0] = a->argc > 0 ? g_strdup(text) : NULL;
 	a->offsets = g_new0(size_t, 1);
+}
+
+/* True when text's first word names one of e's subcommands. */
+static bool
+names_subcmd(const struct cmd_entry *e, const char *text)
+{
+	g_autofree char *w = NULL;
+
+	text += strspn(text, " \t");
+	w = g_strndup(text, strcspn(text, " \t"));
+	return cmd_find_sub(e, w) != NULL;
 }
 
 static enum cmd_status
@@ -302,7 +378,9 @@ run(struct cmd_ctx *ctx, const char *line)
 	if (e == NULL)
 		return unknown(ctx, name);
 	ctx->entry = e;
-	if (e->flags & CMD_RAW_ARGS) {
+	/* a raw command's subcommands (/exec kill ID) take words */
+	if ((e->flags & CMD_RAW_ARGS) && !names_subcmd(e, sp != NULL ?
+	    sp + 1 : "")) {
 		raw_args(sp != NULL ? sp + 1 : "", &a);
 	} else if (!cmd_parse(sp != NULL ? sp + 1 : "", &a, &err)) {
 		cmd_args_clear(&a);

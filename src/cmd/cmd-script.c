@@ -4,7 +4,8 @@
  * one command per line, '#' comments, and a failing line stops the rest
  * of its file unless it starts with '-'. The lines run before whatever
  * was still waiting, so a /source inside a script runs its file in place.
- * cmd layer.
+ * /source itself finishes when its lines are done, and fails when one of
+ * them failed. cmd layer.
  */
 #include "cmd-disco.h"
 #include "cmd-entries.h"
@@ -14,10 +15,11 @@ source_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
 	g_autofree char *path = cmd_expand_path(a->argv[0]);
 	g_autoptr(GError) err = NULL;
+	enum cmd_status st = cmdq_source(path, ctx, &err);
 
-	if (!cmdq_insert_file(path, CMD_FROM_SCRIPT, &err))
+	if (st == CMD_ERROR)
 		return cmd_error(ctx, "/source: %s", err->message);
-	return CMD_OK;
+	return st;
 }
 
 const struct cmd_entry cmd_source_entry = {
@@ -25,7 +27,9 @@ const struct cmd_entry cmd_source_entry = {
 	.synopsis = (const char *const[]){ "/source FILE", NULL },
 	.description = "Run the commands in FILE, one per line ('#' starts a "
 	    "comment), as natter -x does. A line that fails stops the rest of "
-	    "the file, with its file:line, unless the line starts with '-'.",
+	    "the file, with its file:line, unless the line starts with '-'; "
+	    "/source then fails too, so an outer script stops and batch mode "
+	    "exits non-zero.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "FILE", "the script; ~/ is your home directory" },
 	    { NULL, NULL } },

@@ -2,14 +2,15 @@
 /*
  * /search: full-text search of the history (SQLite FTS5, PRODUCT §4),
  * over this window's conversation or, with -a, everything. Results are
- * numbered; /search -j N opens the conversation of result N scrolled to
- * it. cmd layer.
+ * numbered; /search -j N asks (EV_WINDOW_JUMP) for the conversation of
+ * result N to be shown scrolled to it. cmd layer.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd-entries.h"
 #include "core/account.h"
+#include "core/events.h"
 #include "core/history.h"
 #include "core/msg.h"
 #include "core/prefs.h"
@@ -19,15 +20,20 @@
 
 static GPtrArray *results;	/* struct msg of the last search */
 
+/*
+ * /search -j N: ask for result N to be shown in its conversation's window
+ * (EV_WINDOW_JUMP; the full-screen interface scrolls there, or says why
+ * it cannot).
+ */
 static enum cmd_status
 jump(struct cmd_ctx *ctx, const char *arg)
 {
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 	char *end;
 	long n = strtol(arg, &end, 10);
 	struct msg *m;
-	bool room;
-	long keep;
+	struct ev ev = { .kind = EV_WINDOW_JUMP };
+	g_autoptr(GDateTime) t = NULL;
+	g_autofree char *secs = NULL, *when = NULL;
 
 	if (results == NULL || results->len == 0)
 		return cmd_error(ctx, "no search results yet: /search TEXT");
@@ -35,20 +41,19 @@ jump(struct cmd_ctx *ctx, const char *arg)
 		return cmd_error(ctx, "no result %s: the last search has 1-%u",
 		    arg, results->len);
 	m = g_ptr_array_index(results, n - 1);
-	room = g_strcmp0(m->type, "groupchat") == 0;
-	if (ui == NULL || ui->jump == NULL)
-		return cmd_error(ctx, "jumping to a result needs the "
-		    "full-screen interface");
-	if (ui->jump(m->account, m->peer, room, m->id, m->time))
-		return CMD_OK;
-	if (room)	/* a room window shows what the room sent since join */
-		return cmd_error(ctx, "result %ld is not in a window of %s any "
-		    "more: a room window holds only what the room sent since "
-		    "you joined", n, m->peer);
-	keep = prefs_get_int("ui.scrollback");
-	return cmd_error(ctx, "result %ld is older than the %ld %s the "
-	    "window of %s keeps (ui.scrollback)", n, keep,
-	    str_plural(keep, "line", "lines"), m->peer);
+	t = g_date_time_new_from_unix_utc(m->time / G_USEC_PER_SEC);
+	secs = g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
+	when = g_strdup_printf("%s.%06dZ", secs, (int)(m->time %
+	    G_USEC_PER_SEC));
+	ev.account = m->account;
+	ev.u.window_jump.window = g_strcmp0(m->type, "groupchat") == 0 ?
+	    "room" : "chat";
+	ev.u.window_jump.peer = m->peer;
+	ev.u.window_jump.id = m->id;
+	ev.u.window_jump.message_time = when;
+	ev.u.window_jump.result = arg;
+	ev_emit(&ev);
+	return CMD_OK;
 }
 
 static void
@@ -68,14 +73,15 @@ print_result(struct cmd_ctx *ctx, guint i, const struct msg *m, bool all)
 static enum cmd_status
 search_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	bool all = strcmp(a->argv[0], "-a") == 0;
-	const char *text = cmd_args_rest(a, all ? 1 : 0);
+	bool all = cmd_opt(a, 'a');
+	const char *text = cmd_args_rest(a, 0);
 	g_autoptr(GError) err = NULL;
 	struct account *acc = NULL;
 	guint i;
 
-	if (strcmp(a->argv[0], "-j") == 0)
-		return a->argc == 2 ? jump(ctx, a->argv[1]) : cmd_usage(ctx);
+	if (cmd_opt(a, 'j'))
+		return a->argc == 0 && !all ? jump(ctx, cmd_opt_value(a, 'j')) :
+		    cmd_usage(ctx);
 	if (*text == '\0')
 		return cmd_usage(ctx);
 	if (!history_available())
@@ -111,12 +117,17 @@ const struct cmd_entry cmd_search_entry = {
 	    "window's conversation (or, with -a or in the console, of all) "
 	    "that contain every word of TEXT, numbered with time and peer. "
 	    "-j N opens the conversation of result N scrolled to it.",
+	.options = (const struct cmd_option[]){
+	    { 'a', NULL, NULL, 0, 0, "search every conversation" },
+	    { 'j', NULL, "N", 0, 0, "open the conversation of result N of the "
+	      "last search, scrolled to it" },
+	    { 0 } },
 	.args = (const struct cmd_arg_doc[]){
 	    { "TEXT", "words to find (all of them, in any order)" },
-	    { "N", "a result number of the last search" }, { NULL, NULL } },
+	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/search train tickets",
 	    "/search -a invoice", "/search -j 3", NULL },
-	.min_args = 1, .max_args = -1,
+	.min_args = 0, .max_args = -1,
 	.flags = CMD_SCRIPT_SAFE, .exec = search_exec,
 };
 

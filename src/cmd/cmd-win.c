@@ -2,10 +2,30 @@
 /*
  * Window commands: /win, /wins, /close, /clear. Windows belong to the
  * front end, so these call the ops it registered (cmd_set_ui_ops()).
- * cmd layer.
+ * Commands that want a window opened say so with EV_WINDOW_OPEN
+ * (cmd_window_open()). cmd layer.
  */
 #include "cmd-entries.h"
+#include "core/events.h"
 #include "util/str.h"
+
+/*
+ * Ask for window (chat, room, xmlconsole, mentions) of account/peer to be
+ * opened and shown, with input (or NULL) in its input line: emits
+ * EV_WINDOW_OPEN.
+ */
+void
+cmd_window_open(const char *account, const char *window, const char *peer,
+    const char *input)
+{
+	struct ev ev = { .kind = EV_WINDOW_OPEN, .account = account };
+
+	ev.u.window_open.window = window;
+	ev.u.window_open.peer = peer;
+	ev.u.window_open.focus = "yes";
+	ev.u.window_open.input = input;
+	ev_emit(&ev);
+}
 
 static enum cmd_status
 win_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
@@ -149,6 +169,9 @@ const struct cmd_entry cmd_close_entry = {
 static enum cmd_status
 clear_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
+	if (!cmd_ui_windows() || cmd_ui_ops()->win_clear == NULL)
+		return cmd_error(ctx, "/clear works only in the full-screen "
+		    "interface");
 	cmd_ui_ops()->win_clear();
 	return CMD_OK;
 }

@@ -167,20 +167,17 @@ cmd_xml_free(void)
 static enum cmd_status
 console_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
-
-	if (ui == NULL || ui->open_xmlcon == NULL)
+	if (!cmd_ui_windows())
 		return cmd_error(ctx, "the XML console is a window of the "
 		    "full-screen interface; in batch mode --xml prints raw "
 		    "traffic");
-	ui->open_xmlcon(NULL);
+	cmd_window_open(NULL, "xmlconsole", NULL, NULL);
 	return CMD_OK;
 }
 
 static enum cmd_status
 recall_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
 	const char *n = a->argv[0][0] == '#' ? a->argv[0] + 1 : a->argv[0];
 	const struct xmlcon_entry *e;
 	g_autofree char *text = NULL;
@@ -198,8 +195,8 @@ recall_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		    xmlcon_nth(0)->seq : 0, xmlcon_last_seq());
 	text = g_strdup(e->xml);
 	g_strdelimit(text, "\r\n", ' ');
-	if (ui != NULL && ui->open_xmlcon != NULL)
-		ui->open_xmlcon(text);
+	if (cmd_ui_windows())
+		cmd_window_open(NULL, "xmlconsole", NULL, text);
 	else
 		cmd_print(ctx, "%s", text);
 	return CMD_OK;

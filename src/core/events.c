@@ -48,6 +48,12 @@ static const char *const f_exec_output[] = { "id", "command", "line",
 static const char *const f_exec_exit[] = { "id", "command", "status",
 	"code", "summary", "conversation", "hook", NULL };
 
+static const char *const f_window_open[] = { "window", "peer", "focus",
+	"input", NULL };
+static const char *const f_window_jump[] = { "window", "peer", "id",
+	"message_time", "result", NULL };
+static const char *const f_window_history[] = { "peer", "count", NULL };
+
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
 	  "an account's connection changes state: connecting, tls, "
@@ -108,6 +114,16 @@ static const struct ev_kind_info ev_kinds[] = {
 	  f_exec_output },
 	{ EV_EXEC_EXIT, "exec-exit", "a /exec job ended (status: exited, "
 	  "signalled, killed, timeout, flooded or quit)", f_exec_exit },
+	{ EV_WINDOW_OPEN, "window-open", "a command asks for a window: a "
+	  "chat or room (/msg, /join), the XML console or the mentions "
+	  "window; the full-screen interface opens or shows it",
+	  f_window_open },
+	{ EV_WINDOW_JUMP, "window-jump", "a command asks for a stored message "
+	  "to be shown in its conversation's window (/search -j N)",
+	  f_window_jump },
+	{ EV_WINDOW_HISTORY, "window-history", "/history N typed in a window: "
+	  "the full-screen interface loads N older messages into it",
+	  f_window_history },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
@@ -128,6 +144,9 @@ G_STATIC_ASSERT(sizeof(struct ev_room_message) == 6 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_invitation) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_exec_output) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_exec_exit) == 7 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_window_open) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_window_jump) == 5 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_window_history) == 2 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

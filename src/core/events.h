@@ -39,6 +39,9 @@ enum ev_kind {
 	EV_CMD_RESULT,
 	EV_EXEC_OUTPUT,
 	EV_EXEC_EXIT,
+	EV_WINDOW_OPEN,
+	EV_WINDOW_JUMP,
+	EV_WINDOW_HISTORY,
 	EV__COUNT,
 };
 
@@ -201,6 +204,40 @@ struct ev_exec_exit {
 	const char	*hook;
 };
 
+/*
+ * A command asks for a conversation's window, or another window, to be
+ * opened (irssi's "query created"): the TUI opens or focuses it; batch
+ * mode and control clients see the request. window is chat, room,
+ * xmlconsole or mentions; peer the contact or room (chat, room); focus
+ * "yes" to show it; input text for its input line (xmlconsole), or NULL.
+ */
+struct ev_window_open {
+	const char	*window;
+	const char	*peer;
+	const char	*focus;
+	const char	*input;
+};
+
+/*
+ * A command asks for a stored message to be shown in its conversation's
+ * window (/search -j N): window chat or room, the peer, the message's id
+ * and its time (ISO 8601, UTC, microseconds: it identifies a message
+ * without id), and result, the search result's number.
+ */
+struct ev_window_jump {
+	const char	*window;
+	const char	*peer;
+	const char	*id;
+	const char	*message_time;
+	const char	*result;
+};
+
+/* /history N typed in a window: count older messages for peer's window. */
+struct ev_window_history {
+	const char	*peer;
+	const char	*count;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -230,6 +267,9 @@ struct ev {
 		struct ev_invitation	invitation;
 		struct ev_exec_output	exec_output;
 		struct ev_exec_exit	exec_exit;
+		struct ev_window_open	window_open;
+		struct ev_window_jump	window_jump;
+		struct ev_window_history window_history;
 	} u;
 };
 

@@ -112,3 +112,26 @@ def test_every_command_runs_or_says_why_in_batch(home):
         assert r.returncode in (0, 1), (name, r.returncode, r.stderr)
         if "status=error" in r.stdout:
             assert re.search(r"^natter: .{10,}", r.stderr, re.M), (name, r.stderr)
+
+
+def test_control_commands_have_help_and_say_where_they_apply(home):
+    """/subscribe, /unsubscribe and /format are in the command table: /help
+    shows them; outside a control connection they say where they apply."""
+    r = subprocess.run([NATTER, "--batch", "-c", "/help subscribe",
+                        "-c", "/help", "-c", "/help format"],
+                       input="", capture_output=True, text=True,
+                       env=home.env, timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert "/subscribe [KIND...]" in r.stdout
+    assert "message-received" in r.stdout           # its example
+    assert re.search(r"/unsubscribe +On a control connection", r.stdout)
+    assert "/format json|text" in r.stdout
+    for line in ("/subscribe presence", "/format text", "/unsubscribe"):
+        r = subprocess.run([NATTER, "--batch", "-c", line], input="",
+                           capture_output=True, text=True, env=home.env,
+                           timeout=20)
+        assert r.returncode == 1
+        assert "applies only to a control connection" in r.stderr
+    man = subprocess.run([NATTER, "--dump-commands=man"], capture_output=True,
+                         text=True, check=True).stdout
+    assert re.search(r"^\.B /subscribe", man, re.M)

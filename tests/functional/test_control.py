@@ -4,6 +4,7 @@ socket (0600) taking command lines with ids; each request answered by one
 JSON object with its id, its output and ok/error; /subscribe streams events."""
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -308,3 +309,64 @@ def test_tui_with_control_and_unread(home, prosody, make_peer):
         assert not sock.exists()
     finally:
         t.close()
+
+
+def test_source_result_is_an_error_when_a_line_fails(home):
+    good = home.root / "good.natter"
+    good.write_text("-/nosuchcommand\n/exec echo fine\n")
+    bad = home.root / "bad.natter"
+    bad.write_text("/exec echo first\n/nosuchcommand\n/exec echo never\n")
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send(f"1 /source {good}")
+    c.send(f"2 /source {bad}")
+    assert c.wait(id=1)["result"] == "ok"
+    res = c.wait(id=2)
+    assert res["result"] == "error"
+    assert f"{bad}:2: unknown command /nosuchcommand" in res["error"]
+    c.close()
+    b.close()
+    lines = [e["line"] for e in b.events if e.get("event") == "exec-output"]
+    assert lines == ["fine", "first"]
+
+
+def test_window_requests_are_events_in_batch_and_control(home, prosody,
+                                                          make_peer):
+    """Commands ask for windows with events (issue 17 item 0): /msg, /join
+    and /search -j emit window-open / window-jump, which batch prints and
+    control clients may subscribe to, as the TUI acts on them."""
+    bob = make_peer("bob")
+    sock = home.root / "ctl.sock"
+    b, alice = login(home, prosody, sock)
+    b.send(f"/msg {bob.jid}")
+    ev = b.wait_event("window-open", window="chat", peer=bob.jid)
+    assert ev["focus"] == "yes" and ev["account"]
+    b.send("/join lounge@conference.localhost")
+    b.wait_event("window-open", window="room",
+                 peer="lounge@conference.localhost")
+    b.wait_event("command-result", command="join", status="ok")
+    bob.send(alice, "a needle here")
+    got = b.wait_event("message-received", body="a needle here")
+    b.send("/search needle")
+    b.wait_event("command-output", text=re.compile(r"^\[1\] "))
+    b.send("/search -j 1")
+    jump = b.wait_event("window-jump", peer=bob.jid)
+    assert jump["window"] == "chat" and jump["result"] == "1"
+    assert jump["id"] == got["id"]
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$",
+                              jump["message_time"])
+    c = Client(sock)
+    c.send("1 /subscribe window-open")
+    assert c.wait(id=1)["result"] == "ok"
+    c.send("2 /msg carol@localhost")
+    assert c.wait(id=2)["result"] == "ok"
+    ev = c.wait(event="window-open", peer="carol@localhost")
+    assert ev["window"] == "chat"
+    # with no window to show it in, /history prints instead
+    b.send(f"/win {bob.jid}")
+    b.send("/history 5")
+    b.wait_event("command-output", text=re.compile("a needle here"))
+    assert b.find("window-history") is None
+    c.close()
+    assert b.close() == 0

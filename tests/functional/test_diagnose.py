@@ -54,7 +54,7 @@ def test_mam_and_carbons_missing_when_not_enabled(home, make_prosody):
 
 def test_report_written_to_file_0600(home, prosody):
     path = home.root / "report.txt"
-    text = diagnose(home, prosody, f"-o {path}")
+    text = diagnose(home, prosody, f"localhost -o {path}")  # options after
     assert f"written to {path}" in text
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     report = path.read_text()

@@ -323,3 +323,22 @@ def test_bookmarks_fall_back_to_private_storage(home, make_prosody):
     b.wait_event("room-joined", room=ROOM, nick="ally")       # autojoined
     assert b.find("raw-out", xml=re.compile(r"storage:bookmarks"))
     b.close()
+
+
+def test_room_commands_outside_a_room_say_so(home, prosody, make_peer):
+    """Room commands declare a room target: in a window that is not a room
+    (the console, a chat) dispatch answers with the standard error."""
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    for line in ("/kick bob", "/topic", "/nick ally", "/room config"):
+        b.send(line)
+        name = line.split()[0][1:]
+        b.wait_event("command-result", command=name, status="error")
+        assert f"/{name} works in a room window" in b.stderr
+    b.send(f"/win {bob.jid}")                   # a chat, not a room
+    b.send("/leave")
+    b.wait_event("command-result", command="leave", status="error")
+    assert "/leave works in a room window" in b.stderr
+    b.send("/me waves")                         # a conversation: fine
+    b.wait_event("command-result", command="me", status="ok")
+    b.close()

@@ -58,10 +58,50 @@ def test_source_runs_in_place_and_stops_at_a_failing_line(home):
     outer = home.root / "outer.natter"
     outer.write_text(f"/exec echo one\n/source {inner}\n/exec echo four\n")
     b = Batch(home, "-x", str(outer))
-    b.wait_event("exec-output", line="four")
+    # the failing line makes /source itself fail: the outer script stops
+    b.wait_event("command-result", command="source", status="error")
     assert b.close() != 0                       # a line failed
-    assert outputs(b) == ["one", "two", "three", "four"]
+    assert outputs(b) == ["one", "two", "three"]
     assert f"{inner}:5: unknown command /nosuchcommand" in b.stderr
+    assert f"/source: {inner}:5: unknown command" in b.stderr
+
+
+def test_source_nested_failure_reaches_the_outer_script(home):
+    inner = home.root / "inner.natter"
+    inner.write_text("/exec echo in\n/nosuchcommand\n")
+    middle = home.root / "middle.natter"
+    middle.write_text(f"/source {inner}\n/exec echo middle-never\n")
+    outer = home.root / "outer.natter"
+    outer.write_text(f"-/source {middle}\n/exec echo after-dash\n"
+                     f"/source {middle}\n/exec echo outer-never\n")
+    b = Batch(home, "-x", str(outer))
+    b.wait_event("exec-output", line="after-dash")
+    rc = b.close()
+    assert outputs(b) == ["in", "after-dash", "in"]
+    assert rc == 1
+    results = [e["status"] for e in b.events
+               if e.get("event") == "command-result"
+               and e.get("command") == "source"]
+    assert results == ["error"] * 4             # inner, middle, twice
+
+
+def test_source_with_only_dash_failures_succeeds(home):
+    script = home.root / "ok.natter"
+    script.write_text("-/nosuchcommand\n/exec echo fine\n")
+    b = Batch(home, "-c", f"/source {script}")
+    b.wait_event("command-result", command="source", status="ok")
+    assert b.close() == 0
+    assert outputs(b) == ["fine"]
+
+
+def test_source_failure_is_the_one_shot_exit_status(home):
+    script = home.root / "bad.natter"
+    script.write_text("/exec echo first\n/nosuchcommand\n/exec echo no\n")
+    b = Batch(home, "-c", f"/source {script}", "-c", "/exec echo next")
+    b.wait_event("command-result", command="source", status="error")
+    assert b.close() == 1
+    # -c lines are not a script: the next one still runs
+    assert outputs(b) == ["first", "next"]
 
 
 def test_source_of_a_missing_file_fails(home):

@@ -330,3 +330,36 @@ def test_line_typed_offline_is_marked_pending_until_confirmed(tui, prosody, make
     bob.wait("message", body="typed while offline")
     t.wait_screen(r"typed while offline$")
     assert "\u22ef" not in t.screen()
+
+
+def test_history_command_loads_older_lines_into_the_window(home, prosody,
+                                                           make_peer):
+    """/history N typed in a chat window loads N older messages into it
+    (a window-history event the TUI acts on)."""
+    bob = make_peer("bob")
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = Tui(home, "-a", "a")
+    try:
+        t.wait_screen(r"online\]")
+        bob.send(jid, "the oldest line")
+        for i in range(50):
+            bob.send(jid, f"hay {i}")
+        t.wait_screen(r"\[2:bob@localhost")
+        t.keys("M-2")
+        t.wait_screen(r"hay 49")
+        t.command("/quit")
+        t.wait_screen(r"NATTER-EXIT=0")
+    finally:
+        t.close()
+    t = Tui(home, "-a", "a", height=70)        # the window is not full
+    try:
+        t.wait_screen(r"online\]")
+        t.command(f"/msg {bob.jid}")            # the last 50 messages
+        t.wait_screen(r"<bob@localhost> hay 0\b")
+        assert "the oldest line" not in t.screen()
+        t.command("/history 5")
+        t.wait_screen(r"<bob@localhost> the oldest line")
+    finally:
+        t.close()

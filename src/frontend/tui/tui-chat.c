@@ -20,6 +20,7 @@
 #include "tui-internal.h"
 #include "util/jid.h"
 #include "util/sanitize.h"
+#include "util/str.h"
 
 #define PAUSED_MS 5000		/* XEP-0085 §5.2: paused after ~5 s */
 
@@ -373,9 +374,9 @@ lines_back_to(struct tui_win *w, const char *id, gint64 time)
  * older history of a chat until it is there (bounded). False when it
  * cannot be shown (a room window that no longer holds it).
  */
-bool
-tui_chat_jump(const char *account, const char *peer, bool room,
-    const char *id, gint64 time)
+static bool
+jump(const char *account, const char *peer, bool room, const char *id,
+    gint64 time)
 {
 	struct tui_win *w = room ? tui_win_find_chat(account, peer) :
 	    tui_win_open_chat(account, peer, false);
@@ -406,11 +407,52 @@ tui_chat_jump(const char *account, const char *peer, bool room,
 	return true;
 }
 
-/* /history N and scrolling past the top: older lines of this chat. */
-void
-tui_chat_load_history(guint n)
+/* Microseconds since the epoch of an ISO 8601 time, or 0. */
+static gint64
+usec_of(const char *iso)
 {
-	load_into(tui_win_current(), n);
+	g_autoptr(GDateTime) t = iso != NULL ?
+	    g_date_time_new_from_iso8601(iso, NULL) : NULL;
+
+	if (t == NULL)
+		return 0;
+	return g_date_time_to_unix(t) * G_USEC_PER_SEC +
+	    g_date_time_get_microsecond(t);
+}
+
+/*
+ * EV_WINDOW_JUMP (/search -j N): show the message in its window, or say
+ * in the current window why it cannot be shown.
+ */
+void
+tui_chat_on_jump(const struct ev *ev)
+{
+	const struct ev_window_jump *j = &ev->u.window_jump;
+	bool room = g_strcmp0(j->window, "room") == 0;
+	const char *what = j->result != NULL ? j->result : "?";
+	long keep;
+
+	if (ev->account == NULL || j->peer == NULL)
+		return;
+	if (jump(ev->account, j->peer, room, j->id, usec_of(j->message_time)))
+		return;
+	if (room) {	/* a room window shows what the room sent since join */
+		tui_win_print(tui_win_current(), TUI_ERROR, "result %s is not "
+		    "in a window of %s any more: a room window holds only what "
+		    "the room sent since you joined", what, j->peer);
+		return;
+	}
+	keep = prefs_get_int("ui.scrollback");
+	tui_win_print(tui_win_current(), TUI_ERROR, "result %s is older than "
+	    "the %ld %s the window of %s keeps (ui.scrollback)", what, keep,
+	    str_plural(keep, "line", "lines"), j->peer);
+}
+
+/* Load n older messages of w's conversation into w (/history N). */
+void
+tui_chat_load_history(struct tui_win *w, guint n)
+{
+	load_into(w, n);
 }
 
 static void

@@ -106,6 +106,7 @@ struct tui_line	*tui_win_add_msg(struct tui_win *w, gint64 time,
 		    const char *sender, bool own, const char *body,
 		    const char *id, bool prepend);
 struct tui_win	*tui_win_find_chat(const char *account, const char *peer);
+bool		 tui_win_on_event(const struct ev *ev);
 struct tui_win	*tui_win_open_chat(const char *account, const char *peer,
 		    bool focus);
 struct tui_win	*tui_win_add(struct tui_win *w);
@@ -138,10 +139,9 @@ void		 tui_chat_on_event(const struct ev *ev);
 bool		 tui_chat_on_error(const struct ev *ev);
 void		 tui_chat_typed(void);
 void		 tui_notify(const char *from, const char *body);
-void		 tui_chat_load_history(guint n);
+void		 tui_chat_load_history(struct tui_win *w, guint n);
 void		 tui_chat_title(struct tui_win *w, GString *out);
-bool		 tui_chat_jump(const char *account, const char *peer,
-		    bool room, const char *id, gint64 time);
+void		 tui_chat_on_jump(const struct ev *ev);
 
 /* tui-room.c */
 void		 tui_room_on_event(const struct ev *ev);

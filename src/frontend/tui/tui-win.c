@@ -3,7 +3,8 @@
  * The TUI's windows: a numbered list (1 is the console), each with a
  * bounded queue of sanitized lines (ui.scrollback) and a scroll position.
  * Implements the window operations of the command layer (/win, /wins,
- * /close, /clear). frontend/tui layer.
+ * /close, /clear) and opens the windows commands ask for with window
+ * events. frontend/tui layer.
  */
 #include <curses.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "core/events.h"
 #include "core/loop.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
@@ -456,20 +458,71 @@ ask_secret(const char *prompt, cmd_secret_fn *fn, void *data)
 	return tui_input_ask_secret(prompt, fn, data);
 }
 
+/* A chat window; a new one starts with the last messages of the history. */
 static void
-open_chat(const char *account, const char *peer)
+open_chat(const char *account, const char *peer, bool focus)
 {
 	bool fresh = tui_win_find_chat(account, peer) == NULL;
-	struct tui_win *w = tui_win_open_chat(account, peer, true);
+	struct tui_win *w = tui_win_open_chat(account, peer, focus);
 
 	if (fresh && w->lines.length == 0)
-		tui_chat_load_history(50);
+		tui_chat_load_history(w, 50);
 }
 
+/*
+ * EV_WINDOW_OPEN: a command asked for a window (irssi's front end opens a
+ * query window when the core announces the query); open or show it.
+ */
 static void
-open_room(const char *account, const char *room)
+on_window_open(const struct ev *ev)
 {
-	(void)tui_room_window(account, room, true);
+	const struct ev_window_open *o = &ev->u.window_open;
+	bool focus = g_strcmp0(o->focus, "yes") == 0;
+
+	if (o->window == NULL)
+		return;
+	if (strcmp(o->window, "chat") == 0 && o->peer != NULL &&
+	    ev->account != NULL)
+		open_chat(ev->account, o->peer, focus);
+	else if (strcmp(o->window, "room") == 0 && o->peer != NULL &&
+	    ev->account != NULL)
+		(void)tui_room_window(ev->account, o->peer, focus);
+	else if (strcmp(o->window, "xmlconsole") == 0)
+		tui_xmlcon_open(o->input);
+	else if (strcmp(o->window, "mentions") == 0)
+		(void)tui_mentions_window(focus);
+}
+
+/* EV_WINDOW_HISTORY: /history N in a window loads N older messages. */
+static void
+on_window_history(const struct ev *ev)
+{
+	const struct ev_window_history *h = &ev->u.window_history;
+	struct tui_win *w = ev->account != NULL && h->peer != NULL ?
+	    tui_win_find_chat(ev->account, h->peer) : NULL;
+	long n = h->count != NULL ? strtol(h->count, NULL, 10) : 0;
+
+	if (w != NULL && n > 0)
+		tui_chat_load_history(w, (guint)n);
+}
+
+/* The window events commands emit; false for any other event. */
+bool
+tui_win_on_event(const struct ev *ev)
+{
+	switch (ev->kind) {
+	case EV_WINDOW_OPEN:
+		on_window_open(ev);
+		return true;
+	case EV_WINDOW_HISTORY:
+		on_window_history(ev);
+		return true;
+	case EV_WINDOW_JUMP:
+		tui_chat_on_jump(ev);
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool
@@ -512,12 +565,6 @@ theme_op(struct cmd_ctx *ctx, const char *op, const char *name)
 }
 
 static void
-open_mentions(void)
-{
-	(void)tui_mentions_window(true);
-}
-
-static void
 target(const char **account, const char **peer)
 {
 	struct tui_win *w = tui_win_current();
@@ -527,19 +574,14 @@ target(const char **account, const char **peer)
 }
 
 static const struct cmd_ui_ops ops = {
+	.shows_windows = true,
 	.target = target,
 	.win_select = win_select,
 	.win_info = win_info,
 	.win_close = win_close,
 	.win_clear = win_clear,
 	.ask_secret = ask_secret,
-	.open_chat = open_chat,
-	.open_room = open_room,
-	.load_history = tui_chat_load_history,
-	.open_xmlcon = tui_xmlcon_open,
-	.open_mentions = open_mentions,
 	.theme = theme_op,
-	.jump = tui_chat_jump,
 };
 
 /* Give the command layer the TUI's window operations. */

@@ -717,7 +717,7 @@ redraw(void *data)
 
 	if (want_more_history) {
 		want_more_history = false;
-		tui_chat_load_history(100);
+		tui_chat_load_history(tui_win_current(), 100);
 	}
 	if (!dirty || !started || loop_quitting() || draw_timer != 0)
 		return;
@@ -865,6 +865,8 @@ on_event(const struct ev *ev, void *data)
 		on_exec(ev);
 		break;
 	default:
+		if (tui_win_on_event(ev))
+			break;
 		tui_chat_on_event(ev);
 		tui_room_on_event(ev);
 		break;

@@ -116,6 +116,25 @@ cmd_complete__commands_subcommands_prefs(void **state)
 }
 
 static void
+cmd_complete__control_commands__and_event_kinds(void **state)
+{
+	size_t start;
+	GPtrArray *c;
+
+	c = cmd_complete("/subs", 5, &start, NULL, NULL);
+	assert_true(has(c, "/subscribe"));
+	g_ptr_array_unref(c);
+	c = cmd_complete("/subscribe message-r", 20, &start, NULL, NULL);
+	assert_int_equal(start, 11);
+	assert_true(has(c, "message-received"));
+	assert_int_equal(c->len, 1);
+	g_ptr_array_unref(c);
+	c = cmd_complete("/format t", 9, &start, NULL, NULL);
+	assert_true(has(c, "text"));
+	g_ptr_array_unref(c);
+}
+
+static void
 cmd_complete__entry_words__any_position(void **state)
 {
 	size_t start;
@@ -155,6 +174,8 @@ main(void)
 		cmocka_unit_test(cmd_parse__refuses__too_many_args),
 		cmocka_unit_test(cmd_complete__commands_subcommands_prefs),
 		cmocka_unit_test(cmd_complete__entry_words__any_position),
+		cmocka_unit_test(
+		    cmd_complete__control_commands__and_event_kinds),
 		cmocka_unit_test(cmd_line_is_secret__commands_and_subcommands),
 	};
 

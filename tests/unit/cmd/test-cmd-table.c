@@ -7,6 +7,7 @@
 
 #include "../helpers/test.h"
 #include "cmd/cmd.h"
+#include "core/account.h"
 #include "core/prefs.h"
 
 static bool
@@ -16,6 +17,9 @@ described(const struct cmd_entry *e, const char *word)
 
 	for (i = 0; e->args != NULL && e->args[i].form != NULL; i++)
 		if (strcmp(e->args[i].form, word) == 0)
+			return true;
+	for (i = 0; e->options != NULL && e->options[i].meaning != NULL; i++)
+		if (g_strcmp0(e->options[i].value, word) == 0)
 			return true;
 	return false;
 }
@@ -49,6 +53,48 @@ check_synopsis_args(const struct cmd_entry *e, const struct cmd_entry *top)
 	}
 }
 
+/* True when synopsis holds option word w ("-o", "--json") as a word. */
+static bool
+has_option_word(const char *synopsis, const char *w)
+{
+	const char *p = synopsis;
+	size_t n = strlen(w);
+
+	while ((p = strstr(p, w)) != NULL) {
+		bool starts = p == synopsis || strchr(" [|", p[-1]) != NULL;
+		bool ends = p[n] == '\0' || strchr(" ]|", p[n]) != NULL;
+
+		if (starts && ends)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* Every declared option is in a synopsis (by either name), and there
+ * are few enough. */
+static void
+check_options(const struct cmd_entry *e, const struct cmd_entry *top)
+{
+	size_t i, j;
+
+	for (i = 0; e->options != NULL && e->options[i].meaning != NULL; i++) {
+		const struct cmd_option *o = &e->options[i];
+		g_autofree char *s = g_strdup_printf("-%c", o->name);
+		g_autofree char *l = g_strdup_printf("--%s", o->long_name);
+		bool found = false;
+
+		assert_true(i < CMD_OPTIONS_MAX);
+		for (j = 0; e->synopsis[j] != NULL && !found; j++)
+			found = (o->name != 0 && has_option_word(e->synopsis[j],
+			    s)) || (o->long_name != NULL &&
+			    has_option_word(e->synopsis[j], l));
+		if (!found)
+			fail_msg("/%s: option %s not in its synopsis",
+			    top->name, o->name != 0 ? s : l);
+	}
+}
+
 static void
 check_entry(const struct cmd_entry *e, const struct cmd_entry *top)
 {
@@ -63,6 +109,7 @@ check_entry(const struct cmd_entry *e, const struct cmd_entry *top)
 		fail_msg("/%s %s: no example", top->name, e->name);
 	assert_non_null(e->args);
 	check_synopsis_args(e, top);
+	check_options(e, top);
 	for (i = 0; e->complete != NULL && e->complete[i] != CMD_COMPLETE_NONE;
 	    i++)
 		assert_true(e->complete[i] < CMD_COMPLETE__COUNT);
@@ -311,6 +358,40 @@ cmd_run_line__suggests__close_commands(void **state)
 	g_string_free(errors, TRUE);
 }
 
+/* Declared targets: dispatch gives the standard error, never the
+ * handler a missing account, room or conversation. */
+static void
+cmd_run_line__target__standard_errors(void **state)
+{
+	struct account *acc;
+
+	printed = g_string_new(NULL);
+	errors = g_string_new(NULL);
+	assert_int_equal(run_in("/status", NULL, NULL), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "which account?"));
+	assert_int_equal(run_in("/me waves", NULL, NULL), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "/me works in a chat window"));
+	acc = account_add_unsaved("t", "t@localhost", NULL);
+	assert_non_null(acc);
+	acc->state = ACCOUNT_ONLINE;
+	assert_int_equal(run_in("/kick bob", "t", NULL), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "/kick works in a room window"));
+	assert_int_equal(run_in("/topic", "t", "bob@localhost"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "/topic works in a room window"));
+	assert_int_equal(run_in("/room config", "t", "bob@localhost"),
+	    CMD_ERROR);
+	assert_non_null(strstr(errors->str, "/room works in a room window"));
+	assert_int_equal(run_in("/exec -t 0 true", NULL, NULL), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "/exec: -t SECONDS: SECONDS must "
+	    "be a number from 1 to"));
+	assert_int_equal(run_in("/help exec", NULL, NULL), CMD_OK);
+	assert_non_null(strstr(printed->str, "Options:\n  -o "));
+	assert_non_null(strstr(printed->str, "  -t SECONDS "));
+	accounts_free();
+	g_string_free(printed, TRUE);
+	g_string_free(errors, TRUE);
+}
+
 /* Two windows' unfinished raw XML are kept apart (issue 15, item 18). */
 static void
 cmd_xml__collects__per_target(void **state)
@@ -342,6 +423,7 @@ main(void)
 		cmocka_unit_test(cmd_line_is_secret__only_lines_with_a_secret),
 		cmocka_unit_test(cmd_xml__collects__per_target),
 		cmocka_unit_test(cmd_run_line__suggests__close_commands),
+		cmocka_unit_test(cmd_run_line__target__standard_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
