@@ -51,7 +51,7 @@ struct pconn {
 	int		 disco_pending;	/* discovery requests unanswered */
 	bool		 bookmarks_0048;	/* server has only XEP-0048 storage */
 	GPtrArray	*disco_waiters;	/* struct proto_waiter, owned */
-	GHashTable	*caps;		/* full JID -> "hash node ver" */
+	GHashTable	*caps;		/* full JID -> struct proto_caps */
 	/* What the login showed, for /diagnose (reset on connect). */
 	char		*sasl_mech;	/* owned mechanism we used */
 	char		*features_auth;	/* owned features offering SASL */
@@ -67,14 +67,6 @@ struct pconn {
 	proto_done_fn	*done;
 	void		*done_data;
 	struct lifecycle lc;		/* state machine, deadlines, retry */
-};
-
-/* The <error/> of a stanza (proto_error_parse); strings owned. */
-struct proto_error {
-	bool	 present;	/* the stanza had an <error/> */
-	char	*condition;
-	char	*type;		/* or NULL */
-	char	*text;		/* the server's words (one line), or NULL */
 };
 
 typedef void proto_session_fn(struct pconn *pc);
@@ -155,8 +147,11 @@ struct room *proto_muc_joined(struct account *acc, const char *room,
 char	*proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply);
 void	 proto_error_parse(struct pconn *pc, xmpp_stanza_t *st,
 	    struct proto_error *out);
-void	 proto_error_clear(struct proto_error *e);
-char	*proto_error_string(const struct proto_error *e);
+void	 proto_error_parse_ctx(xmpp_ctx_t *ctx, xmpp_stanza_t *st,
+	    struct proto_error *out);
+struct proto_result *proto_query_parse(xmpp_ctx_t *ctx, enum proto_query kind,
+	    xmpp_stanza_t *reply, const struct proto_caps *caps,
+	    struct proto_error *err);
 void	 proto_error_emit(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *what, const char *conversation);
 void	 proto_sm_note_raw(struct pconn *pc, bool in, const char *xml);
