@@ -442,9 +442,9 @@ report_services(struct diag *d, GString *s)
 		struct item *it = g_ptr_array_index(d->items, i);
 		g_autofree char *ids = identities_of(it);
 
-		g_string_append_printf(s, "  %-32s %-24s %s\n", flat(d, it->jid),
-		    *ids != '\0' ? flat(d, ids) : "(no answer)",
-		    flat(d, it->name));
+		g_string_append_printf(s, "  %-32s %-24s %s\n",
+		    flat(d, it->jid), *ids != '\0' ? flat(d, ids) :
+		    "(no answer)", flat(d, it->name));
 	}
 	if (d->items->len == 0)
 		g_string_append(s, "  none listed\n");

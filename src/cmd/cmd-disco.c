@@ -3,8 +3,9 @@
  * Discovery and debugging queries: /disco, /ping, /version, /time,
  * /lastactivity, /caps. The xmpp layer answers with typed results;
  * cmd-result.c renders them as tables, or with --json as one JSON object
- * (and a failure as one object with "error"). The default target is the contact of a chat window (its best resource), the
- * occupant named in a room window, else our server. cmd layer.
+ * (and a failure as one object with "error"). The default target is the
+ * contact of a chat window (its best resource), the occupant named in a
+ * room window, else our server. cmd layer.
  */
 #include <string.h>
 
@@ -261,8 +262,8 @@ static const struct cmd_arg_doc jid_doc[] = {
 
 const struct cmd_entry cmd_disco_entry = {
 	.name = "disco",
-	.synopsis = (const char *const[]){ "/disco info|items [JID] [NODE] [--json]",
-	    NULL },
+	.synopsis = (const char *const[]){
+	    "/disco info|items [JID] [NODE] [--json]", NULL },
 	.description = "Service discovery (XEP-0030): an entity's identities "
 	    "and features (with their XEP names) or its items, as tables."
 	    " --json gives the answer (or the error) as one JSON object on "
@@ -324,7 +325,8 @@ const struct cmd_entry cmd_time_entry = {
 
 const struct cmd_entry cmd_lastactivity_entry = {
 	.name = "lastactivity",
-	.synopsis = (const char *const[]){ "/lastactivity [JID] [--json]", NULL },
+	.synopsis = (const char *const[]){ "/lastactivity [JID] [--json]",
+	    NULL },
 	.description = "Last activity (XEP-0012): a server's uptime, a "
 	    "contact's time since it was last available, or a client's idle "
 	    "time. --json gives the answer (or the error) as one JSON object "

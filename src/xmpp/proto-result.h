@@ -86,9 +86,9 @@ struct proto_info {
 	GPtrArray		*identities;	/* struct proto_identity */
 	GPtrArray		*features;	/* char *, the vars */
 	GPtrArray		*forms;		/* struct proto_form */
-	struct proto_caps	*caps;		/* PQ_CAPS: what was advertised */
-	char			*caps_computed;	/* PQ_CAPS: hash of this answer */
-	bool			 caps_verified;	/* it is caps->ver */
+	struct proto_caps	*caps;		/* PQ_CAPS: as advertised */
+	char			*caps_computed;	/* PQ_CAPS: its hash */
+	bool			 caps_verified;	/* == caps->ver */
 };
 
 /* XEP-0092 software version; each NULL when not told. */
