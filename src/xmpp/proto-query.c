@@ -121,7 +121,9 @@ proto_error_parse_ctx(xmpp_ctx_t *ctx, xmpp_stanza_t *st,
 		out->kind = PROTO_ERR_TIMEOUT;
 	}
 	out->condition = g_strdup(cond != NULL ? cond : "undefined-condition");
-	out->type = e != NULL ? g_strdup(xmpp_stanza_get_type(e)) : NULL;
+	out->type = e != NULL ? value(xmpp_stanza_get_type(e)) : NULL;
+	if (out->type != NULL)		/* it ends up in one-line messages */
+		g_strdelimit(out->type, "\t\r\n", ' ');
 	out->present = e != NULL;
 }
 
