@@ -283,6 +283,19 @@ report_cert(struct diag *d, GString *s)
 			g_string_append_printf(s, "    %s\n", lines[i]);
 }
 
+/* The strings of a joined with spaces (new string). */
+static char *
+words(const GPtrArray *a)
+{
+	GString *w = g_string_new(NULL);
+	guint i;
+
+	for (i = 0; i < a->len; i++)
+		g_string_append_printf(w, "%s%s", i > 0 ? " " : "",
+		    (const char *)g_ptr_array_index(a, i));
+	return g_string_free(w, FALSE);
+}
+
 static void
 report_connection(struct diag *d, GString *s)
 {
@@ -295,9 +308,7 @@ report_connection(struct diag *d, GString *s)
 		    f->jid, d->domain);
 		return;
 	}
-	g_ptr_array_add(f->mechanisms, NULL);
-	mechs = g_strjoinv(" ", (char **)f->mechanisms->pdata);
-	g_ptr_array_remove_index(f->mechanisms, f->mechanisms->len - 1);
+	mechs = words(f->mechanisms);
 	g_string_append_printf(s, "Connection\n  host %s port %d (%s)\n",
 	    f->host, f->port, f->configured ? "set in the account: no SRV "
 	    "lookup" : "from the SRV record _xmpp-client._tcp, resolved by "
