@@ -8,15 +8,14 @@
  * "supported" only when the server advertised it where the protocol says
  * it is advertised. cmd layer: the queries are xmpp's, the report is ours.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cmd-disco.h"
+#include "cmd-result.h"
 #include "cmd-entries.h"
 #include "config.h"
 #include "core/account.h"
 #include "util/files.h"
-#include "util/json.h"
 #include "util/jid.h"
 #include "xmpp/proto-conn.h"
 
@@ -80,24 +79,25 @@ static const struct feature {
 static const char *const suites[] = { "Core", "IM", "Advanced IM", NULL };
 
 struct item {
-	char		*jid;
-	char		*name;
-	GPtrArray	*info;	/* records, or NULL */
+	char			*jid;
+	char			*name;
+	struct proto_result	*info;	/* disco#info, or NULL */
 };
 
 struct diag {
-	struct cmd_ctx	*ctx;
-	struct account	*acc;
-	char		*domain;
-	char		*file;		/* -o FILE, or NULL */
-	bool		 own;		/* the domain of our account */
-	bool		 json;		/* --json: one JSON object */
-	int		 pending;
-	GPtrArray	*facts, *info, *items_recs, *account_info, *version,
-			*last;
-	GPtrArray	*items;		/* struct item */
-	GArray		*rtts;		/* double, ms */
-	GPtrArray	*errors;	/* strings */
+	struct cmd_ctx		*ctx;
+	struct account		*acc;
+	char			*domain;
+	char			*file;		/* -o FILE, or NULL */
+	bool			 own;		/* the domain of our account */
+	bool			 json;		/* --json: one JSON object */
+	int			 pending;
+	struct proto_facts	*facts;
+	struct proto_result	*info, *account_info, *version, *last;
+	GPtrArray		*items;		/* struct item */
+	GArray			*rtts;		/* double, ms */
+	GPtrArray		*errors;	/* strings */
+	GPtrArray		*scratch;	/* strings flat() made */
 };
 
 static void
@@ -105,8 +105,7 @@ item_free(struct item *it)
 {
 	g_free(it->jid);
 	g_free(it->name);
-	if (it->info != NULL)
-		g_ptr_array_unref(it->info);
+	proto_result_free(it->info);
 	g_free(it);
 }
 
@@ -116,59 +115,73 @@ diag_free(struct diag *d)
 	cmd_ctx_unref(d->ctx);
 	g_free(d->domain);
 	g_free(d->file);
-	g_clear_pointer(&d->facts, g_ptr_array_unref);
-	g_clear_pointer(&d->info, g_ptr_array_unref);
-	g_clear_pointer(&d->items_recs, g_ptr_array_unref);
-	g_clear_pointer(&d->account_info, g_ptr_array_unref);
-	g_clear_pointer(&d->version, g_ptr_array_unref);
-	g_clear_pointer(&d->last, g_ptr_array_unref);
+	proto_facts_free(d->facts);
+	proto_result_free(d->info);
+	proto_result_free(d->account_info);
+	proto_result_free(d->version);
+	proto_result_free(d->last);
 	g_ptr_array_unref(d->items);
 	g_array_unref(d->rtts);
 	g_ptr_array_unref(d->errors);
+	g_ptr_array_unref(d->scratch);
 	g_free(d);
 }
 
-/* True when recs hold "kind\tvalue" exactly (value may hold tabs). */
-static bool
-has(GPtrArray *recs, const char *kind, const char *value)
+/*
+ * s on one line (tabs and line breaks as spaces), for the text report:
+ * a network value must not start a line of its own. Lent until d is freed.
+ */
+static const char *
+flat(struct diag *d, const char *s)
 {
-	g_autofree char *want = NULL;
-	size_t n;
+	char *f = g_strdelimit(g_strdup(s != NULL ? s : ""), "\t\r\n", ' ');
+
+	g_ptr_array_add(d->scratch, f);
+	return f;
+}
+
+/* True when the disco#info answer r (may be NULL) lists feature var. */
+static bool
+has_feature(const struct proto_result *r, const char *var)
+{
 	guint i;
 
-	if (recs == NULL || value == NULL)
-		return false;
-	want = g_strdup_printf("%s\t%s", kind, value);
-	n = strlen(want);
-	for (i = 0; i < recs->len; i++) {
-		const char *r = g_ptr_array_index(recs, i);
+	for (i = 0; r != NULL && var != NULL && i < r->u.info.features->len;
+	    i++)
+		if (strcmp(g_ptr_array_index(r->u.info.features, i), var) == 0)
+			return true;
+	return false;
+}
 
-		if (strncmp(r, want, n) == 0 && (r[n] == '\0' || r[n] == '\t'))
+/* True when the disco#info answer r has an identity "category/type". */
+static bool
+has_identity(const struct proto_result *r, const char *cattype)
+{
+	guint i;
+
+	for (i = 0; r != NULL && i < r->u.info.identities->len; i++) {
+		const struct proto_identity *id = g_ptr_array_index(
+		    r->u.info.identities, i);
+		g_autofree char *ct = g_strdup_printf("%s/%s", id->category,
+		    id->type);
+
+		if (strcmp(ct, cattype) == 0)
 			return true;
 	}
 	return false;
 }
 
-/* "identity\tcat\ttype\t..." matching "cat/type". */
-static bool
-has_identity(GPtrArray *recs, const char *cattype)
-{
-	g_autofree char *v = g_strdup(cattype);
-
-	*strchr(v, '/') = '\t';
-	return has(recs, "identity", v);
-}
-
+/* True when the stream offered a feature in namespace ns. */
 static bool
 stream_has(struct diag *d, const char *ns)
 {
 	guint i;
 
-	for (i = 0; d->facts != NULL && i < d->facts->len; i++) {
-		g_auto(GStrv) f = cmd_record(g_ptr_array_index(d->facts, i));
+	for (i = 0; i < d->facts->features->len; i++) {
+		const struct proto_stream_feature *f = g_ptr_array_index(
+		    d->facts->features, i);
 
-		if (strcmp(f[0], "feature") == 0 && f[1] != NULL &&
-		    g_strcmp0(f[2], ns) == 0)
+		if (strcmp(f->ns, ns) == 0)
 			return true;
 	}
 	return false;
@@ -185,27 +198,27 @@ supported_one(struct diag *d, const struct feature *f, const char *what,
 	switch (f->where) {
 	case AT_SECURED:
 		*where = "connection";
-		return g_strcmp0(cmd_records_field(d->facts, "secured"), "yes") == 0;
+		return d->facts->secured;
 	case AT_SERVER:
 		*where = d->domain;
-		return has(d->info, "feature", what);
+		return has_feature(d->info, what);
 	case AT_ACCOUNT:
 		*where = "your account";
-		return has(d->account_info, "feature", what);
+		return has_feature(d->account_info, what);
 	case AT_ACCOUNT_IDENTITY:
 		*where = "your account";
 		return has_identity(d->account_info, what);
 	case AT_STREAM:
 		*where = "stream features";
 		return stream_has(d, what) || (f->alt != NULL &&
-		    has(d->info, "feature", f->alt));
+		    has_feature(d->info, f->alt));
 	case AT_ITEM_FEATURE:
 	case AT_ITEM_IDENTITY:
 		for (i = 0; i < d->items->len; i++) {
 			struct item *it = g_ptr_array_index(d->items, i);
 
-			if (f->where == AT_ITEM_FEATURE ? has(it->info,
-			    "feature", what) : has_identity(it->info, what)) {
+			if (f->where == AT_ITEM_FEATURE ? has_feature(it->info,
+			    what) : has_identity(it->info, what)) {
 				*where = it->jid;
 				return true;
 			}
@@ -232,72 +245,96 @@ cmp_double(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
+/* How TLS protects the connection, for the report. */
+static const char *
+tls_how(const struct proto_facts *f)
+{
+	if (!f->secured)
+		return "NOT ENCRYPTED";
+	return strcmp(f->tls, "direct") == 0 ? "direct TLS" : "STARTTLS";
+}
+
+/* Who checked the certificate of an encrypted connection. */
+static const char *
+tls_cert(const struct proto_facts *f)
+{
+	if (!f->secured)
+		return "";
+	if (f->trust_by_user)
+		return ", certificate not verifiable, accepted by your trust "
+		    "decision";
+	if (strcmp(f->tls, "trust") == 0)
+		return ", certificate NOT checked (tls trust)";
+	return ", certificate verified";
+}
+
+static void
+report_cert(struct diag *d, GString *s)
+{
+	g_autofree char *cert = proto_conn_describe_cert(d->acc, NULL);
+	g_auto(GStrv) lines = NULL;
+	guint i;
+
+	if (cert == NULL)
+		return;
+	lines = g_strsplit(cert, "\n", -1);
+	for (i = 0; lines[i] != NULL; i++)
+		if (*lines[i] != '\0')
+			g_string_append_printf(s, "    %s\n", lines[i]);
+}
+
+/* The strings of a joined with spaces (new string). */
+static char *
+words(const GPtrArray *a)
+{
+	GString *w = g_string_new(NULL);
+	guint i;
+
+	for (i = 0; i < a->len; i++)
+		g_string_append_printf(w, "%s%s", i > 0 ? " " : "",
+		    (const char *)g_ptr_array_index(a, i));
+	return g_string_free(w, FALSE);
+}
+
 static void
 report_connection(struct diag *d, GString *s)
 {
-	const char *sasl = cmd_records_field(d->facts, "sasl");
-	GString *mechs = g_string_new(NULL);
-	g_autofree char *cert = NULL;
-	guint i;
+	const struct proto_facts *f = d->facts;
+	g_autofree char *mechs = NULL;
 
 	if (!d->own) {
 		g_string_append_printf(s, "Connection\n  natter is connected to "
 		    "%s, not to %s: the connection facts are not about it.\n\n",
-		    cmd_records_field(d->facts, "jid"), d->domain);
+		    f->jid, d->domain);
 		return;
 	}
-	for (i = 0; i < d->facts->len; i++) {
-		g_auto(GStrv) f = cmd_record(g_ptr_array_index(d->facts, i));
-
-		if (strcmp(f[0], "mechanism") == 0)
-			g_string_append_printf(mechs, "%s%s", mechs->len ? " " :
-			    "", f[1]);
-	}
-	g_string_append_printf(s, "Connection\n  host %s port %s (%s)\n",
-	    cmd_records_field(d->facts, "host"), cmd_records_field(d->facts, "port"),
-	    strcmp(cmd_records_field(d->facts, "configured"), "yes") == 0 ?
-	    "set in the account: no SRV lookup" : "from the SRV record "
-	    "_xmpp-client._tcp, resolved by libstrophe");
-	g_string_append_printf(s, "  TLS: %s%s\n",
-	    strcmp(cmd_records_field(d->facts, "secured"), "yes") != 0 ? "NOT ENCRYPTED" :
-	    strcmp(cmd_records_field(d->facts, "tls"), "direct") == 0 ? "direct TLS" :
-	    "STARTTLS", strcmp(cmd_records_field(d->facts, "secured"), "yes") != 0 ? "" :
-	    strcmp(cmd_records_field(d->facts, "trust"), "user") == 0 ?
-	    ", certificate not verifiable, accepted by your trust decision" :
-	    strcmp(cmd_records_field(d->facts, "tls"), "trust") == 0 ?
-	    ", certificate NOT checked (tls trust)" :
-	    ", certificate verified");
-	cert = proto_conn_describe_cert(d->acc, NULL);
-	if (cert != NULL) {
-		g_auto(GStrv) lines = g_strsplit(cert, "\n", -1);
-
-		for (i = 0; lines[i] != NULL; i++)
-			if (*lines[i] != '\0')
-				g_string_append_printf(s, "    %s\n", lines[i]);
-	}
+	mechs = words(f->mechanisms);
+	g_string_append_printf(s, "Connection\n  host %s port %d (%s)\n",
+	    f->host, f->port, f->configured ? "set in the account: no SRV "
+	    "lookup" : "from the SRV record _xmpp-client._tcp, resolved by "
+	    "libstrophe");
+	g_string_append_printf(s, "  TLS: %s%s\n", tls_how(f), tls_cert(f));
+	report_cert(d, s);
 	g_string_append_printf(s, "  SASL mechanism: %s (offered: %s)\n",
-	    sasl != NULL && *sasl != '\0' ? sasl : "unknown",
-	    mechs->len > 0 ? mechs->str : "unknown");
+	    f->sasl != NULL && *f->sasl != '\0' ? flat(d, f->sasl) : "unknown",
+	    *mechs != '\0' ? flat(d, mechs) : "unknown");
 	g_string_append_printf(s, "  stream management: %s\n\n",
-	    strcmp(cmd_records_field(d->facts, "sm"), "enabled") == 0 ? "enabled" :
-	    stream_has(d, "urn:xmpp:sm:3") ? "offered, not enabled" :
-	    "not offered");
-	g_string_free(mechs, TRUE);
+	    f->sm_enabled ? "enabled" : stream_has(d, "urn:xmpp:sm:3") ?
+	    "offered, not enabled" : "not offered");
 }
 
 static void
 report_software(struct diag *d, GString *s)
 {
-	const char *name = cmd_records_field(d->version, "name");
-	const char *ver = cmd_records_field(d->version, "version");
-	const char *os = cmd_records_field(d->version, "os");
-	const char *up = cmd_records_field(d->last, "seconds");
-	g_autofree char *dur = up != NULL ? cmd_duration(atoll(up)) : NULL;
+	const struct proto_version *v = d->version != NULL ?
+	    &d->version->u.version : NULL;
+	g_autofree char *dur = d->last != NULL ?
+	    cmd_duration(d->last->u.last.seconds) : NULL;
 
 	g_string_append(s, "Server software\n");
-	if (name != NULL)
-		g_string_append_printf(s, "  %s %s%s%s\n", name, ver ? ver : "",
-		    os ? " on " : "", os ? os : "");
+	if (v != NULL && v->name != NULL)
+		g_string_append_printf(s, "  %s %s%s%s\n", flat(d, v->name),
+		    flat(d, v->version), v->os ? " on " : "", flat(d, v->os));
 	else
 		g_string_append(s, "  not told (no answer to XEP-0092)\n");
 	g_string_append_printf(s, "  uptime: %s\n\n", dur != NULL ? dur :
@@ -351,7 +388,7 @@ report_compliance(struct diag *d, GString *s)
 
 		g_string_append_printf(s, "  %-26s %-9s %-12s %-10s %s\n",
 		    feats[i].name, feats[i].xep, feats[i].suite, status,
-		    where);
+		    flat(d, where));
 	}
 	reached = level_reached(d);
 	g_string_append_printf(s, "  level reached: %s\n\n", reached != NULL ?
@@ -359,39 +396,66 @@ report_compliance(struct diag *d, GString *s)
 }
 
 static void
-report_services(struct diag *d, GString *s)
+report_addresses(struct diag *d, GString *s)
 {
-	guint i, j;
+	const GPtrArray *forms = d->info != NULL ? d->info->u.info.forms : NULL;
+	guint i, k, v;
 	bool any = false;
 
 	g_string_append(s, "Contact addresses (XEP-0157)\n");
-	for (i = 0; d->info != NULL && i < d->info->len; i++) {
-		g_auto(GStrv) f = cmd_record(g_ptr_array_index(d->info, i));
+	for (i = 0; forms != NULL && i < forms->len; i++) {
+		const struct proto_form *form = g_ptr_array_index(forms, i);
 
-		if (strcmp(f[0], "field") == 0 && g_str_has_suffix(f[1],
-		    "-addresses")) {
-			g_string_append_printf(s, "  %s: %s\n", f[1], f[2]);
-			any = true;
+		for (k = 0; k < form->fields->len; k++) {
+			const struct proto_field *f = g_ptr_array_index(
+			    form->fields, k);
+
+			if (!g_str_has_suffix(f->var, "-addresses"))
+				continue;
+			for (v = 0; v < f->values->len; v++) {
+				g_string_append_printf(s, "  %s: %s\n",
+				    flat(d, f->var), flat(d,
+				    g_ptr_array_index(f->values, v)));
+				any = true;
+			}
 		}
 	}
 	if (!any)
 		g_string_append(s, "  none published\n");
+}
+
+/* "cat/type, cat/type" of a service's identities (new string). */
+static char *
+identities_of(const struct item *it)
+{
+	GString *ids = g_string_new(NULL);
+	guint j;
+
+	for (j = 0; it->info != NULL && j < it->info->u.info.identities->len;
+	    j++) {
+		const struct proto_identity *id = g_ptr_array_index(
+		    it->info->u.info.identities, j);
+
+		g_string_append_printf(ids, "%s%s/%s", ids->len ? ", " : "",
+		    id->category, id->type);
+	}
+	return g_string_free(ids, FALSE);
+}
+
+static void
+report_services(struct diag *d, GString *s)
+{
+	guint i;
+
+	report_addresses(d, s);
 	g_string_append(s, "\nServices\n");
 	for (i = 0; i < d->items->len; i++) {
 		struct item *it = g_ptr_array_index(d->items, i);
-		GString *ids = g_string_new(NULL);
+		g_autofree char *ids = identities_of(it);
 
-		for (j = 0; it->info != NULL && j < it->info->len; j++) {
-			g_auto(GStrv) f = cmd_record(g_ptr_array_index(
-			    it->info, j));
-
-			if (strcmp(f[0], "identity") == 0)
-				g_string_append_printf(ids, "%s%s/%s", ids->len ?
-				    ", " : "", f[1], f[2]);
-		}
-		g_string_append_printf(s, "  %-32s %-24s %s\n", it->jid,
-		    ids->len > 0 ? ids->str : "(no answer)", it->name);
-		g_string_free(ids, TRUE);
+		g_string_append_printf(s, "  %-32s %-24s %s\n",
+		    flat(d, it->jid), *ids != '\0' ? flat(d, ids) :
+		    "(no answer)", flat(d, it->name));
 	}
 	if (d->items->len == 0)
 		g_string_append(s, "  none listed\n");
@@ -428,35 +492,98 @@ report_ping(struct diag *d, GString *s)
 	    max);
 }
 
+/* "key":"value" with "" for NULL, as the report always had. */
 static void
 jkey(GString *j, const char *key, const char *value)
 {
-	g_autofree char *k = json_string(key);
-	g_autofree char *v = json_string(value != NULL ? value : "");
+	cmd_json_str(j, key, value != NULL ? value : "");
+}
 
-	g_string_append_printf(j, "%s%s:%s", j->str[j->len - 1] == '{' ||
-	    j->str[j->len - 1] == '[' ? "" : ",", k, v);
+/* "key":[features of the disco#info answer r, or none]. */
+static void
+json_features(GString *j, const char *key, const struct proto_result *r)
+{
+	cmd_json_strings(j, key, r != NULL ? r->u.info.features : NULL);
+}
+
+/* The connection facts, each a string as the report always gave them. */
+static void
+json_connection(struct diag *d, GString *j)
+{
+	const struct proto_facts *f = d->facts;
+	char port[16];
+
+	cmd_json_open(j, "connection", '{');
+	if (d->own) {
+		g_snprintf(port, sizeof(port), "%d", f->port);
+		jkey(j, "jid", f->jid);
+		jkey(j, "host", f->host);
+		jkey(j, "port", port);
+		jkey(j, "configured", f->configured ? "yes" : "no");
+		jkey(j, "tls", f->tls);
+		jkey(j, "secured", f->secured ? "yes" : "no");
+		jkey(j, "trust", f->trust_by_user ? "user" : "verified");
+		jkey(j, "sasl", f->sasl);
+		jkey(j, "sm", f->sm_enabled ? "enabled" : "no");
+		cmd_json_strings(j, "mechanisms", f->mechanisms);
+	}
+	cmd_json_close(j, '}');
 }
 
 static void
-json_records(GString *j, const char *key, GPtrArray *recs, const char *kind)
+json_software(struct diag *d, GString *j)
 {
-	g_autofree char *k = json_string(key);
-	bool first = true;
+	const struct proto_version *v = d->version != NULL ?
+	    &d->version->u.version : NULL;
+	g_autofree char *up = d->last != NULL ? g_strdup_printf("%"
+	    G_GINT64_FORMAT, d->last->u.last.seconds) : NULL;
+
+	cmd_json_open(j, "software", '{');
+	jkey(j, "name", v != NULL ? v->name : NULL);
+	jkey(j, "version", v != NULL ? v->version : NULL);
+	jkey(j, "os", v != NULL ? v->os : NULL);
+	jkey(j, "uptime_seconds", up);
+	cmd_json_close(j, '}');
+}
+
+static void
+json_compliance(struct diag *d, GString *j)
+{
+	const char *reached = level_reached(d);
+	size_t k;
+
+	cmd_json_open(j, "compliance", '[');
+	for (k = 0; k < G_N_ELEMENTS(feats); k++) {
+		const char *where, *status = row_status(d, k, &where);
+
+		cmd_json_open(j, NULL, '{');
+		jkey(j, "feature", feats[k].name);
+		jkey(j, "spec", feats[k].xep);
+		jkey(j, "suite", feats[k].suite);
+		jkey(j, "status", status);
+		jkey(j, "where", where);
+		cmd_json_close(j, '}');
+	}
+	cmd_json_close(j, ']');
+	jkey(j, "level", reached != NULL ? reached : "none");
+}
+
+static void
+json_services(struct diag *d, GString *j)
+{
 	guint i;
 
-	g_string_append_printf(j, ",%s:[", k);
-	for (i = 0; recs != NULL && i < recs->len; i++) {
-		g_auto(GStrv) f = cmd_record(g_ptr_array_index(recs, i));
-		g_autofree char *v = NULL;
+	cmd_json_open(j, "services", '[');
+	for (i = 0; i < d->items->len; i++) {
+		struct item *it = g_ptr_array_index(d->items, i);
 
-		if (strcmp(f[0], kind) != 0 || f[1] == NULL)
-			continue;
-		v = json_string(f[1]);
-		g_string_append_printf(j, "%s%s", first ? "" : ",", v);
-		first = false;
+		cmd_json_open(j, NULL, '{');
+		jkey(j, "jid", it->jid);
+		jkey(j, "name", it->name);
+		json_features(j, "features", it->info);
+		cmd_json_close(j, '}');
 	}
-	g_string_append_c(j, ']');
+	cmd_json_close(j, ']');
 }
 
 /* The report as one JSON object (one line). */
@@ -464,66 +591,29 @@ static char *
 report_json(struct diag *d)
 {
 	GString *j = g_string_new("{");
-	const char *reached = level_reached(d);
 	double min, med, max;
 	guint i;
-	size_t k;
 
 	jkey(j, "domain", d->domain);
 	jkey(j, "natter", PACKAGE_VERSION);
-	g_string_append(j, ",\"connection\":{");
-	for (i = 0; d->own && i < d->facts->len; i++) {
-		g_auto(GStrv) f = cmd_record(g_ptr_array_index(d->facts, i));
-
-		if (f[1] != NULL && f[2] == NULL && strcmp(f[0],
-		    "mechanism") != 0)
-			jkey(j, f[0], f[1]);
-	}
-	g_string_append_c(j, '}');
-	g_string_append(j, ",\"software\":{");
-	jkey(j, "name", cmd_records_field(d->version, "name"));
-	jkey(j, "version", cmd_records_field(d->version, "version"));
-	jkey(j, "os", cmd_records_field(d->version, "os"));
-	jkey(j, "uptime_seconds", cmd_records_field(d->last, "seconds"));
-	g_string_append(j, "},\"compliance\":[");
-	for (k = 0; k < G_N_ELEMENTS(feats); k++) {
-		const char *where, *status = row_status(d, k, &where);
-
-		g_string_append(j, k > 0 ? ",{" : "{");
-		jkey(j, "feature", feats[k].name);
-		jkey(j, "spec", feats[k].xep);
-		jkey(j, "suite", feats[k].suite);
-		jkey(j, "status", status);
-		jkey(j, "where", where);
-		g_string_append_c(j, '}');
-	}
-	g_string_append_c(j, ']');
-	jkey(j, "level", reached != NULL ? reached : "none");
-	json_records(j, "server_features", d->info, "feature");
-	json_records(j, "account_features", d->account_info, "feature");
-	g_string_append(j, ",\"services\":[");
-	for (i = 0; i < d->items->len; i++) {
-		struct item *it = g_ptr_array_index(d->items, i);
-
-		g_string_append(j, i > 0 ? ",{" : "{");
-		jkey(j, "jid", it->jid);
-		jkey(j, "name", it->name);
-		json_records(j, "features", it->info, "feature");
-		g_string_append_c(j, '}');
-	}
-	g_string_append_printf(j, "],\"ping_ms\":{\"answered\":%u",
+	json_connection(d, j);
+	json_software(d, j);
+	json_compliance(d, j);
+	json_features(j, "server_features", d->info);
+	json_features(j, "account_features", d->account_info);
+	json_services(d, j);
+	g_string_append_printf(j, ",\"ping_ms\":{\"answered\":%u",
 	    d->rtts->len);
 	if (ping_stats(d, &min, &med, &max))
 		g_string_append_printf(j, ",\"min\":%.3f,\"median\":%.3f,"
 		    "\"max\":%.3f", min, med, max);
-	g_string_append(j, "},\"unanswered\":[");
-	for (i = 0; i < d->errors->len; i++) {
-		g_autofree char *e = json_string(g_strstrip(
-		    g_ptr_array_index(d->errors, i)));
-
-		g_string_append_printf(j, "%s%s", i > 0 ? "," : "", e);
-	}
-	g_string_append(j, "]}");
+	cmd_json_close(j, '}');
+	cmd_json_open(j, "unanswered", '[');
+	for (i = 0; i < d->errors->len; i++)
+		cmd_json_str(j, NULL, g_strstrip(g_ptr_array_index(d->errors,
+		    i)));
+	cmd_json_close(j, ']');
+	cmd_json_close(j, '}');
 	return g_string_free(j, FALSE);
 }
 
@@ -588,15 +678,22 @@ finish(struct diag *d)
 
 static void ping_next(struct diag *d);
 
+/*
+ * One ping answered or failed. A lost connection ends the report (no
+ * later ping can be answered); a timeout or an error reply does not.
+ */
 static void
-pinged(GPtrArray *recs, const char *error, void *data)
+pinged(struct proto_result *res, const struct proto_error *err, void *data)
 {
 	struct diag *d = data;
-	double ms = recs != NULL ? cmd_records_rtt(recs) : -1;
+	double ms;
 
-	if (ms >= 0)
+	if (res != NULL) {
+		ms = (double)res->rtt_us / 1000.0;
 		g_array_append_val(d->rtts, ms);
-	if (error != NULL && strstr(error, "connection") != NULL) {
+		proto_result_free(res);
+	}
+	if (err != NULL && err->kind == PROTO_ERR_LOST) {
 		finish(d);
 		return;
 	}
@@ -626,30 +723,38 @@ round_done(struct diag *d)
 }
 
 struct answer {
-	struct diag	*d;
-	GPtrArray	**slot;		/* where the records go */
-	char		*what;
+	struct diag		*d;
+	struct proto_result	**slot;		/* where the answer goes */
+	char			*what;
 };
 
+/* "  WHAT: why" for the report's list of what was not answered. */
 static void
-answered(GPtrArray *recs, const char *error, void *data)
+note_error(struct diag *d, const char *what, const struct proto_error *err)
+{
+	g_autofree char *why = proto_error_string(err);
+
+	g_ptr_array_add(d->errors, g_strdup_printf("  %s: %s", what, why));
+}
+
+static void
+answered(struct proto_result *res, const struct proto_error *err, void *data)
 {
 	struct answer *a = data;
 	struct diag *d = a->d;
 
-	if (error != NULL)
-		g_ptr_array_add(d->errors, g_strdup_printf("  %s: %s",
-		    a->what, error));
+	if (err != NULL)
+		note_error(d, a->what, err);
 	else
-		*a->slot = g_ptr_array_ref(recs);
+		*a->slot = res;		/* d owns it now */
 	g_free(a->what);
 	g_free(a);
 	round_done(d);
 }
 
 static void
-ask(struct diag *d, enum proto_query kind, const char *to, GPtrArray **slot,
-    const char *what)
+ask(struct diag *d, enum proto_query kind, const char *to,
+    struct proto_result **slot, const char *what)
 {
 	struct answer *a = g_new0(struct answer, 1);
 
@@ -666,29 +771,31 @@ ask(struct diag *d, enum proto_query kind, const char *to, GPtrArray **slot,
 
 /* The services are known: ask each for its identity and features. */
 static void
-items_answered(GPtrArray *recs, const char *error, void *data)
+items_answered(struct proto_result *res, const struct proto_error *err,
+    void *data)
 {
 	struct diag *d = data;
 	guint i;
 
-	if (error != NULL)
-		g_ptr_array_add(d->errors, g_strdup_printf("  services "
-		    "(disco#items): %s", error));
-	for (i = 0; recs != NULL && i < recs->len && d->items->len <
+	if (err != NULL)
+		note_error(d, "services (disco#items)", err);
+	for (i = 0; res != NULL && i < res->u.items->len && d->items->len <
 	    ITEMS_MAX; i++) {
-		g_auto(GStrv) f = cmd_record(g_ptr_array_index(recs, i));
+		const struct proto_item *pi = g_ptr_array_index(res->u.items,
+		    i);
 		struct item *it;
 		g_autofree char *what = NULL;
 
-		if (strcmp(f[0], "item") != 0 || f[1] == NULL || *f[2] != '\0')
+		if (pi->node != NULL && *pi->node != '\0')
 			continue;	/* items with a node are not services */
 		it = g_new0(struct item, 1);
-		it->jid = g_strdup(f[1]);
-		it->name = g_strdup(f[3] != NULL ? f[3] : "");
+		it->jid = g_strdup(pi->jid);
+		it->name = g_strdup(pi->name != NULL ? pi->name : "");
 		g_ptr_array_add(d->items, it);
 		what = g_strdup_printf("disco#info of %s", it->jid);
 		ask(d, PQ_DISCO_INFO, it->jid, &it->info, what);
 	}
+	proto_result_free(res);
 	round_done(d);
 }
 
@@ -714,7 +821,7 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	own = jid_parse(acc->bound_jid, NULL);
 	if (domain != NULL && (strchr(domain, '@') != NULL ||
 	    strchr(domain, '/') != NULL || !jid_is_valid(domain))) {
-		g_ptr_array_unref(d->facts);
+		proto_facts_free(d->facts);
 		g_free(d);
 		return cmd_error(ctx, "'%s' is not a server name", domain);
 	}
@@ -727,6 +834,7 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	d->items = g_ptr_array_new_with_free_func((GDestroyNotify)item_free);
 	d->rtts = g_array_new(FALSE, FALSE, sizeof(double));
 	d->errors = g_ptr_array_new_with_free_func(g_free);
+	d->scratch = g_ptr_array_new_with_free_func(g_free);
 	if (!json)
 		cmd_print(ctx, "diagnosing %s: asking for its features, "
 		    "services, software and uptime, then 10 pings...",

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "core/account.h"
+#include "proto-result.h"
 
 /* Overrides given to /connect; NULL/0 means the account's setting. */
 struct proto_connect_opts {
@@ -93,22 +94,13 @@ bool	 proto_muc_info(struct account *acc, const char *room,
 	    proto_list_fn *fn, void *data, GError **error);
 bool	 proto_muc_rooms(struct account *acc, const char *service,
 	    proto_list_fn *fn, void *data, GError **error);
-/* Debugging queries (proto-query.c); answers are tab-separated records. */
-enum proto_query {
-	PQ_DISCO_INFO,
-	PQ_DISCO_ITEMS,
-	PQ_PING,
-	PQ_VERSION,
-	PQ_TIME,
-	PQ_LAST,
-	PQ_CAPS,	/* disco#info of the node#ver advertised, checked */
-};
+/* Debugging queries (proto-query.c); typed answers (proto-result.h). */
 bool	 proto_query(struct account *acc, enum proto_query kind,
-	    const char *to, const char *node, proto_list_fn *fn, void *data,
+	    const char *to, const char *node, proto_query_fn *fn, void *data,
 	    GError **error);
 GPtrArray *proto_caps_of(struct account *acc, const char *jid);
-GPtrArray *proto_caps_own(void);
-GPtrArray *proto_conn_facts(struct account *acc, GError **error);
+struct proto_result *proto_caps_own(void);
+struct proto_facts *proto_conn_facts(struct account *acc, GError **error);
 typedef void proto_ready_fn(void *data);
 void	 proto_muc_when_discovered(struct account *acc, proto_ready_fn *fn,
 	    void *data);

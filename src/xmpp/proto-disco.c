@@ -262,7 +262,7 @@ proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st)
 
 /*
  * Remember (or forget, when it leaves) the <c/> of a presence: full JID ->
- * "hash node ver", bounded.
+ * struct proto_caps, bounded.
  */
 void
 proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence)
@@ -279,7 +279,7 @@ proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence)
 		return;
 	if (pc->caps == NULL)
 		pc->caps = g_hash_table_new_full(g_str_hash, g_str_equal,
-		    g_free, g_free);
+		    g_free, (GDestroyNotify)proto_caps_free);
 	if (g_strcmp0(type, "unavailable") == 0 || c == NULL) {
 		g_hash_table_remove(pc->caps, from);
 		return;
@@ -287,14 +287,14 @@ proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence)
 	node = xmpp_stanza_get_attribute(c, "node");
 	ver = xmpp_stanza_get_attribute(c, "ver");
 	hash = xmpp_stanza_get_attribute(c, "hash");
-	if (node == NULL || ver == NULL || strchr(node, ' ') != NULL ||
-	    strchr(ver, ' ') != NULL || strlen(node) + strlen(ver) > 1024)
+	if (node == NULL || ver == NULL || strlen(node) + strlen(ver) > 1024 ||
+	    (hash != NULL && strlen(hash) > 64))
 		return;
 	if (g_hash_table_size(pc->caps) >= CAPS_MAX &&
 	    !g_hash_table_contains(pc->caps, from))
 		return;
-	g_hash_table_replace(pc->caps, g_strdup(from), g_strdup_printf(
-	    "%s %s %s", hash != NULL ? hash : "(legacy)", node, ver));
+	g_hash_table_replace(pc->caps, g_strdup(from), proto_caps_new(from,
+	    hash, node, ver));
 }
 
 /* The session ended: the capabilities its presences announced go. */

@@ -51,16 +51,9 @@ proto_conn_describe_cert(struct account *acc, GError **error)
 	return g_string_free(s, FALSE);
 }
 
+/* Child elements of a saved <features/>, with the SASL mechanisms offered. */
 static void
-fact(GPtrArray *out, const char *kind, const char *a, const char *b)
-{
-	g_ptr_array_add(out, b != NULL ? g_strdup_printf("%s\t%s\t%s", kind,
-	    a, b) : g_strdup_printf("%s\t%s", kind, a != NULL ? a : ""));
-}
-
-/* Child elements of a saved <features/> as "feature\tNAME\tNS" records. */
-static void
-feature_facts(struct pconn *pc, const char *xml, GPtrArray *out)
+feature_facts(struct pconn *pc, const char *xml, struct proto_facts *out)
 {
 	xmpp_stanza_t *st = xml != NULL ? xmpp_stanza_new_from_string(pc->ctx,
 	    xml) : NULL;
@@ -72,20 +65,23 @@ feature_facts(struct pconn *pc, const char *xml, GPtrArray *out)
 	    c = xmpp_stanza_get_next(c)) {
 		const char *n = xmpp_stanza_get_name(c);
 		const char *ns = xmpp_stanza_get_ns(c);
+		struct proto_stream_feature *f;
 		xmpp_stanza_t *m;
 
 		if (n == NULL)
 			continue;
-		fact(out, "feature", n, ns != NULL ? ns : "");
+		f = g_new0(struct proto_stream_feature, 1);
+		f->name = g_strdup(n);
+		f->ns = g_strdup(ns != NULL ? ns : "");
+		g_ptr_array_add(out->features, f);
 		if (strcmp(n, "mechanisms") != 0)
 			continue;
 		for (m = xmpp_stanza_get_children(c); m != NULL;
 		    m = xmpp_stanza_get_next(m)) {
 			char *t = xmpp_stanza_get_text(m);
 
-			if (t != NULL && strlen(t) < 64 && strchr(t, '\t') ==
-			    NULL)
-				fact(out, "mechanism", t, NULL);
+			if (t != NULL && strlen(t) < 64)
+				g_ptr_array_add(out->mechanisms, g_strdup(t));
 			if (t != NULL)
 				xmpp_free(pc->ctx, t);
 		}
@@ -94,33 +90,30 @@ feature_facts(struct pconn *pc, const char *xml, GPtrArray *out)
 }
 
 /*
- * What we know about account's connection, as records: host, port,
- * configured (yes: the account names the server, no SRV lookup), tls
- * (mode), secured (yes|no), trust (verified|user), sasl, sm (enabled|no),
- * mechanism (offered), feature (NAME NS, after authentication), jid.
+ * What we know about account's connection (new; proto_facts_free()):
+ * bound JID, host, port, whether the account names the server (no SRV
+ * lookup), TLS mode and state, who trusted the certificate, the SASL
+ * mechanism, stream management, and the stream features and mechanisms
+ * offered (after authentication too).
  */
-GPtrArray *
+struct proto_facts *
 proto_conn_facts(struct account *acc, GError **error)
 {
 	struct pconn *pc = proto_online(acc->name, error);
-	GPtrArray *out;
-	char port[16];
+	struct proto_facts *out;
 
 	if (pc == NULL)
 		return NULL;
-	out = g_ptr_array_new_with_free_func(g_free);
-	g_snprintf(port, sizeof(port), "%d", pc->port > 0 ? pc->port : 5222);
-	fact(out, "jid", acc->bound_jid, NULL);
-	fact(out, "host", pc->host != NULL ? pc->host : "", NULL);
-	fact(out, "port", port, NULL);
-	fact(out, "configured", pc->server != NULL ? "yes" : "no", NULL);
-	fact(out, "tls", pc->tls != NULL ? pc->tls : "force", NULL);
-	fact(out, "secured", xmpp_conn_is_secured(pc->conn) ? "yes" : "no",
-	    NULL);
-	fact(out, "trust", pc->cert_by_user ? "user" : "verified", NULL);
-	fact(out, "sasl", pc->login.sasl_mech != NULL ? pc->login.sasl_mech :
-	    "", NULL);
-	fact(out, "sm", pc->login.sm_enabled ? "enabled" : "no", NULL);
+	out = proto_facts_new();
+	out->jid = g_strdup(acc->bound_jid != NULL ? acc->bound_jid : "");
+	out->host = g_strdup(pc->host != NULL ? pc->host : "");
+	out->port = pc->port > 0 ? pc->port : 5222;
+	out->configured = pc->server != NULL;
+	out->tls = g_strdup(pc->tls != NULL ? pc->tls : "force");
+	out->secured = xmpp_conn_is_secured(pc->conn);
+	out->trust_by_user = pc->cert_by_user;
+	out->sasl = g_strdup(pc->login.sasl_mech);
+	out->sm_enabled = pc->login.sm_enabled;
 	feature_facts(pc, pc->login.features_auth, out);
 	feature_facts(pc, pc->login.features_bound, out);
 	return out;

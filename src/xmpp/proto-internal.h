@@ -81,7 +81,7 @@ struct pconn {
 	GPtrArray	*disco_waiters;	/* struct proto_waiter, owned */
 	bool		 bookmarks_0048;	/* server has only XEP-0048
 					   storage; proto-bookmark.c */
-	GHashTable	*caps;		/* full JID -> "hash node ver";
+	GHashTable	*caps;		/* full JID -> struct proto_caps;
 					   proto-disco.c */
 	/* proto-presence.c: kept across a loss, proto_presence_forget() */
 	char		*show;		/* our presence: online|chat|away|xa|dnd */
@@ -90,14 +90,6 @@ struct pconn {
 	struct proto_sm	*sm;		/* owned, proto-sm.c */
 	struct lifecycle lc;		/* proto-lifecycle.c: state machine,
 					   deadlines, retry */
-};
-
-/* The <error/> of a stanza (proto_error_parse); strings owned. */
-struct proto_error {
-	bool	 present;	/* the stanza had an <error/> */
-	char	*condition;
-	char	*type;		/* or NULL */
-	char	*text;		/* the server's words (one line), or NULL */
 };
 
 typedef void proto_session_fn(struct pconn *pc);
@@ -209,8 +201,11 @@ struct room *proto_muc_joined(struct account *acc, const char *room,
 char	*proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply);
 void	 proto_error_parse(struct pconn *pc, xmpp_stanza_t *st,
 	    struct proto_error *out);
-void	 proto_error_clear(struct proto_error *e);
-char	*proto_error_string(const struct proto_error *e);
+void	 proto_error_parse_ctx(xmpp_ctx_t *ctx, xmpp_stanza_t *st,
+	    struct proto_error *out);
+struct proto_result *proto_query_parse(xmpp_ctx_t *ctx, enum proto_query kind,
+	    xmpp_stanza_t *reply, const struct proto_caps *caps,
+	    struct proto_error *err);
 void	 proto_error_emit(struct pconn *pc, xmpp_stanza_t *st,
 	    const char *what, const char *conversation);
 void	 proto_sm_note_raw(struct pconn *pc, bool in, const char *xml);

@@ -3,13 +3,15 @@
  * Queries to other entities for the debugging commands: disco#info and
  * disco#items (XEP-0030, with XEP-0128 forms), ping (XEP-0199), version
  * (XEP-0092), entity time (XEP-0202), last activity (XEP-0012), and the
- * entity-capabilities check (XEP-0115). Each answer is a list of records,
- * "kind\tfield\tfield...", starting with "rtt\tMICROSECONDS"; values from
- * the network have tabs and line breaks turned into spaces. An error
- * reply gives its condition, type and text. Also the parsing of stanza
- * errors for every protocol file, and their one error event. Never
- * prints. xmpp layer.
+ * entity-capabilities check (XEP-0115). Each answer is parsed into one
+ * typed struct proto_result (proto-result.h) with its round-trip time;
+ * values from the network are made valid UTF-8 and bounded, nothing else.
+ * A failure is a typed struct proto_error (error reply, timeout,
+ * connection lost, bad reply). Also the parsing of stanza errors for
+ * every protocol file, and their one error event. Never prints. xmpp
+ * layer.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/events.h"
@@ -21,21 +23,21 @@
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
 #define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
-#define RECORDS_MAX 5000
+#define RECORDS_MAX 5000	/* identities, features, fields... per answer */
 #define VALUE_MAX 1024
 
 struct query {
 	enum proto_query kind;
-	proto_list_fn	*fn;
+	proto_query_fn	*fn;
 	void		*data;
 	gint64		 sent;		/* monotonic, microseconds */
-	char		*caps_ver;	/* PQ_CAPS: the advertised ver */
+	struct proto_caps *caps;	/* PQ_CAPS: what was advertised */
 };
 
 static void
 query_free(struct query *q)
 {
-	g_free(q->caps_ver);
+	proto_caps_free(q->caps);
 	g_free(q);
 }
 
@@ -43,62 +45,56 @@ static void
 query_lost(void *data)
 {
 	struct query *q = data;
+	struct proto_error e;
 
-	q->fn(NULL, "the connection closed before the answer came", q->data);
+	proto_error_set(&e, PROTO_ERR_LOST,
+	    "the connection closed before the answer came");
+	q->fn(NULL, &e, q->data);
+	proto_error_clear(&e);
 	query_free(q);
 }
 
-/* A value from the network, fit for one field of a record. */
+/* A value from the network: valid UTF-8, bounded; NULL stays NULL. */
 static char *
-field(const char *s)
+value(const char *s)
 {
-	char *v;
-
 	if (s == NULL)
-		return g_strdup("");
-	v = g_utf8_make_valid(s, MIN(strlen(s), VALUE_MAX));
-	g_strdelimit(v, "\t\r\n", ' ');
-	return v;
+		return NULL;
+	return g_utf8_make_valid(s, MIN(strlen(s), VALUE_MAX));
 }
 
-static void
-add(GPtrArray *out, const char *kind, const char *a, const char *b,
-    const char *c)
-{
-	g_autofree char *fa = field(a), *fb = field(b), *fc = field(c);
-
-	if (out->len >= RECORDS_MAX)
-		return;
-	if (c != NULL)
-		g_ptr_array_add(out, g_strdup_printf("%s\t%s\t%s\t%s", kind,
-		    fa, fb, fc));
-	else if (b != NULL)
-		g_ptr_array_add(out, g_strdup_printf("%s\t%s\t%s", kind, fa,
-		    fb));
-	else
-		g_ptr_array_add(out, g_strdup_printf("%s\t%s", kind, fa));
-}
-
+/* The text of element st as a value ("" when it has none). */
 static char *
-text_of(struct pconn *pc, xmpp_stanza_t *st)
+text_of(xmpp_ctx_t *ctx, xmpp_stanza_t *st)
 {
 	char *t = xmpp_stanza_get_text(st);
-	char *r = field(t);
+	char *r = value(t != NULL ? t : "");
 
 	if (t != NULL)
-		xmpp_free(pc->ctx, t);
+		xmpp_free(ctx, t);
+	return r;
+}
+
+/* The same, on one line: for error texts that end up in messages. */
+static char *
+line_of(xmpp_ctx_t *ctx, xmpp_stanza_t *st)
+{
+	char *r = text_of(ctx, st);
+
+	g_strdelimit(r, "\t\r\n", ' ');
 	return r;
 }
 
 /*
  * The error of a stanza of type 'error': the defined condition is the
  * child in the stanzas namespace (RFC 6120 §8.3), "undefined-condition"
- * when there is none, "timeout" for the reply proto-iq makes when a
- * request's deadline passes. Values are copied (the text bounded, one line);
- * free with proto_error_clear().
+ * when there is none; kind PROTO_ERR_TIMEOUT (condition "timeout") for
+ * the reply proto-iq makes when a request's deadline passes. Values are
+ * copied (the text bounded, one line); free with proto_error_clear().
  */
 void
-proto_error_parse(struct pconn *pc, xmpp_stanza_t *st, struct proto_error *out)
+proto_error_parse_ctx(xmpp_ctx_t *ctx, xmpp_stanza_t *st,
+    struct proto_error *out)
 {
 	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(st, "error");
 	xmpp_stanza_t *c;
@@ -113,44 +109,29 @@ proto_error_parse(struct pconn *pc, xmpp_stanza_t *st, struct proto_error *out)
 		    NS_STANZAS) != 0)
 			continue;
 		if (strcmp(n, "text") == 0 && out->text == NULL)
-			out->text = text_of(pc, c);
+			out->text = line_of(ctx, c);
 		else if (strcmp(n, "text") != 0 && cond == NULL)
 			cond = n;
 	}
 	if (out->text != NULL && *out->text == '\0')
 		g_clear_pointer(&out->text, g_free);
-	if (proto_iq_timed_out(st))
+	out->kind = PROTO_ERR_STANZA;
+	if (proto_iq_timed_out(st)) {
 		cond = "timeout";	/* made here: no answer in time */
+		out->kind = PROTO_ERR_TIMEOUT;
+	}
 	out->condition = g_strdup(cond != NULL ? cond : "undefined-condition");
-	out->type = e != NULL ? g_strdup(xmpp_stanza_get_type(e)) : NULL;
+	out->type = e != NULL ? value(xmpp_stanza_get_type(e)) : NULL;
+	if (out->type != NULL)		/* it ends up in one-line messages */
+		g_strdelimit(out->type, "\t\r\n", ' ');
 	out->present = e != NULL;
 }
 
-/* Free what proto_error_parse() filled in. */
+/* proto_error_parse_ctx() for a stanza of pc's connection. */
 void
-proto_error_clear(struct proto_error *e)
+proto_error_parse(struct pconn *pc, xmpp_stanza_t *st, struct proto_error *out)
 {
-	g_clear_pointer(&e->condition, g_free);
-	g_clear_pointer(&e->type, g_free);
-	g_clear_pointer(&e->text, g_free);
-}
-
-/* "condition (type): text" of a parsed error, for messages. */
-char *
-proto_error_string(const struct proto_error *e)
-{
-	GString *d;
-
-	if (!e->present)
-		return g_strdup("an error without details");
-	if (strcmp(e->condition, "timeout") == 0 && e->text != NULL)
-		return g_strdup(e->text);
-	d = g_string_new(e->condition);
-	if (e->type != NULL)
-		g_string_append_printf(d, " (%s)", e->type);
-	if (e->text != NULL)
-		g_string_append_printf(d, ": %s", e->text);
-	return g_string_free(d, FALSE);
+	proto_error_parse_ctx(pc->ctx, st, out);
 }
 
 /*
@@ -194,86 +175,110 @@ proto_error_describe(struct pconn *pc, xmpp_stanza_t *reply)
 	return d;
 }
 
-static void
-info_records(struct pconn *pc, xmpp_stanza_t *q, GPtrArray *out)
+/*
+ * The xml:lang of element c. libstrophe's parser keeps only the local
+ * name of a namespaced attribute, so xml:lang arrives as "lang".
+ */
+static const char *
+lang_of(xmpp_stanza_t *c)
 {
-	xmpp_stanza_t *c, *f, *v;
+	const char *l = xmpp_stanza_get_attribute(c, "xml:lang");
 
-	for (c = xmpp_stanza_get_children(q); c != NULL;
-	    c = xmpp_stanza_get_next(c)) {
-		const char *n = xmpp_stanza_get_name(c);
+	return l != NULL ? l : xmpp_stanza_get_attribute(c, "lang");
+}
 
-		if (g_strcmp0(n, "identity") == 0) {
-			add(out, "identity", xmpp_stanza_get_attribute(c,
-			    "category"), xmpp_stanza_get_type(c),
-			    xmpp_stanza_get_attribute(c, "name") ?
-			    xmpp_stanza_get_attribute(c, "name") : "");
-		} else if (g_strcmp0(n, "feature") == 0 &&
-		    xmpp_stanza_get_attribute(c, "var") != NULL) {
-			add(out, "feature", xmpp_stanza_get_attribute(c, "var"),
-			    NULL, NULL);
-		} else if (g_strcmp0(n, "x") == 0 && g_strcmp0(
-		    xmpp_stanza_get_ns(c), "jabber:x:data") == 0) {
-			add(out, "form", "", NULL, NULL);
-			for (f = xmpp_stanza_get_children(c); f != NULL;
-			    f = xmpp_stanza_get_next(f)) {
-				const char *var = xmpp_stanza_get_attribute(f,
-				    "var");
+/* Values of a jabber:x:data <field/>, into a new field of form. */
+static void
+form_field(xmpp_ctx_t *ctx, xmpp_stanza_t *f, struct proto_form *form,
+    guint *budget)
+{
+	const char *var = xmpp_stanza_get_attribute(f, "var");
+	g_autofree char *v = value(var);
+	struct proto_field *pf;
+	xmpp_stanza_t *c;
 
-				if (g_strcmp0(xmpp_stanza_get_name(f), "field") !=
-				    0 || var == NULL)
-					continue;
-				for (v = xmpp_stanza_get_children(f); v != NULL;
-				    v = xmpp_stanza_get_next(v)) {
-					g_autofree char *t = NULL;
-
-					if (g_strcmp0(xmpp_stanza_get_name(v),
-					    "value") != 0)
-						continue;
-					t = text_of(pc, v);
-					add(out, "field", var, t, NULL);
-				}
-			}
+	if (g_strcmp0(xmpp_stanza_get_name(f), "field") != 0 || var == NULL ||
+	    *budget == 0)
+		return;
+	(*budget)--;
+	pf = proto_info_add_field(form, v);
+	for (c = xmpp_stanza_get_children(f); c != NULL && *budget > 0;
+	    c = xmpp_stanza_get_next(c))
+		if (g_strcmp0(xmpp_stanza_get_name(c), "value") == 0) {
+			(*budget)--;
+			g_ptr_array_add(pf->values, text_of(ctx, c));
 		}
+}
+
+/* One child of a disco#info <query/>: identity, feature or form. */
+static void
+info_child(xmpp_ctx_t *ctx, xmpp_stanza_t *c, struct proto_info *info,
+    guint *budget)
+{
+	const char *n = xmpp_stanza_get_name(c);
+	xmpp_stanza_t *f;
+
+	if (*budget == 0)
+		return;
+	(*budget)--;
+	if (g_strcmp0(n, "identity") == 0) {
+		g_autofree char *cat = value(xmpp_stanza_get_attribute(c,
+		    "category"));
+		g_autofree char *type = value(xmpp_stanza_get_type(c));
+		g_autofree char *name = value(xmpp_stanza_get_attribute(c,
+		    "name"));
+		g_autofree char *lang = value(lang_of(c));
+
+		g_ptr_array_add(info->identities, proto_identity_new(cat, type,
+		    name, lang));
+	} else if (g_strcmp0(n, "feature") == 0 &&
+	    xmpp_stanza_get_attribute(c, "var") != NULL) {
+		g_ptr_array_add(info->features, value(
+		    xmpp_stanza_get_attribute(c, "var")));
+	} else if (g_strcmp0(n, "x") == 0 && g_strcmp0(xmpp_stanza_get_ns(c),
+	    "jabber:x:data") == 0) {
+		struct proto_form *form = proto_info_add_form(info);
+
+		for (f = xmpp_stanza_get_children(c); f != NULL;
+		    f = xmpp_stanza_get_next(f))
+			form_field(ctx, f, form, budget);
 	}
 }
 
+/* The items of a disco#items <query/>. */
 static void
-items_records(xmpp_stanza_t *q, GPtrArray *out)
+items_of(xmpp_stanza_t *q, GPtrArray *out)
 {
 	xmpp_stanza_t *c;
 
-	for (c = xmpp_stanza_get_children(q); c != NULL;
-	    c = xmpp_stanza_get_next(c))
-		if (g_strcmp0(xmpp_stanza_get_name(c), "item") == 0)
-			add(out, "item", xmpp_stanza_get_attribute(c, "jid"),
-			    xmpp_stanza_get_attribute(c, "node") ?
-			    xmpp_stanza_get_attribute(c, "node") : "",
-			    xmpp_stanza_get_attribute(c, "name") ?
-			    xmpp_stanza_get_attribute(c, "name") : "");
+	for (c = xmpp_stanza_get_children(q); c != NULL && out->len <
+	    RECORDS_MAX; c = xmpp_stanza_get_next(c)) {
+		g_autofree char *jid = NULL, *node = NULL, *name = NULL;
+
+		if (g_strcmp0(xmpp_stanza_get_name(c), "item") != 0 ||
+		    xmpp_stanza_get_attribute(c, "jid") == NULL)
+			continue;
+		jid = value(xmpp_stanza_get_attribute(c, "jid"));
+		node = value(xmpp_stanza_get_attribute(c, "node"));
+		name = value(xmpp_stanza_get_attribute(c, "name"));
+		g_ptr_array_add(out, proto_item_new(jid, node, name));
+	}
 }
 
-/* Children named in names, as records "name\ttext". */
-static void
-text_records(struct pconn *pc, xmpp_stanza_t *q, const char *const *names,
-    GPtrArray *out)
+/* The text of q's child named name, or NULL when there is none. */
+static char *
+child_value(xmpp_ctx_t *ctx, xmpp_stanza_t *q, const char *name)
 {
-	size_t i;
+	xmpp_stanza_t *c = q != NULL ? xmpp_stanza_get_child_by_name(q, name) :
+	    NULL;
 
-	for (i = 0; q != NULL && names[i] != NULL; i++) {
-		xmpp_stanza_t *c = xmpp_stanza_get_child_by_name(q, names[i]);
-		g_autofree char *t = NULL;
-
-		if (c == NULL)
-			continue;
-		t = text_of(pc, c);
-		add(out, names[i], t, NULL, NULL);
-	}
+	return c != NULL ? text_of(ctx, c) : NULL;
 }
 
 /*
  * The XEP-0115 verification string of a disco#info answer (forms are not
- * part of the check here; a mismatch is reported as such).
+ * part of the check here; a mismatch is reported as such). Computed from
+ * the stanza, not the bounded copies, so long values hash as sent.
  */
 static char *
 caps_ver_of(xmpp_stanza_t *q)
@@ -286,7 +291,7 @@ caps_ver_of(xmpp_stanza_t *q)
 	    c = xmpp_stanza_get_next(c)) {
 		const char *n = xmpp_stanza_get_name(c);
 		const char *a = xmpp_stanza_get_attribute(c, "category");
-		const char *lang = xmpp_stanza_get_attribute(c, "xml:lang");
+		const char *lang = lang_of(c);
 		const char *nm = xmpp_stanza_get_attribute(c, "name");
 		const char *type = xmpp_stanza_get_type(c);
 
@@ -302,65 +307,124 @@ caps_ver_of(xmpp_stanza_t *q)
 	return proto_caps_ver(ids, fs);
 }
 
+/* disco#info (q may be NULL: an empty answer); checks caps if given. */
 static void
-answered(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+parse_info(xmpp_ctx_t *ctx, xmpp_stanza_t *q, const struct proto_caps *caps,
+    struct proto_info *info)
 {
-	static const char *const version[] = { "name", "version", "os",
-		NULL };
-	static const char *const etime[] = { "tzo", "utc", NULL };
-	struct query *q = data;
-	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
-	xmpp_stanza_t *ch = xmpp_stanza_get_children(reply);
-	char rtt[32];
+	guint budget = RECORDS_MAX;
+	xmpp_stanza_t *c;
 
-	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
-		g_autofree char *e = proto_error_describe(pc, reply);
-
-		q->fn(NULL, e, q->data);
-		query_free(q);
-		return;
+	for (c = q != NULL ? xmpp_stanza_get_children(q) : NULL; c != NULL;
+	    c = xmpp_stanza_get_next(c))
+		info_child(ctx, c, info, &budget);
+	if (caps != NULL && q != NULL) {
+		info->caps_computed = caps_ver_of(q);
+		info->caps_verified = strcmp(info->caps_computed,
+		    caps->ver) == 0;
 	}
-	g_snprintf(rtt, sizeof(rtt), "%" G_GINT64_FORMAT,
-	    g_get_monotonic_time() - q->sent);
-	add(out, "rtt", rtt, NULL, NULL);
+	if (caps != NULL)
+		info->caps = proto_caps_new(caps->jid, caps->hash, caps->node,
+		    caps->ver);
+}
+
+/* XEP-0012: seconds (required) and status; false when seconds is bad. */
+static bool
+parse_last(xmpp_ctx_t *ctx, xmpp_stanza_t *q, struct proto_last *last)
+{
+	const char *s = q != NULL ? xmpp_stanza_get_attribute(q, "seconds") :
+	    NULL;
+	char *end = NULL;
+	g_autofree char *status = NULL;
+
+	if (s == NULL || !g_ascii_isdigit(*s))
+		return false;
+	last->seconds = g_ascii_strtoll(s, &end, 10);
+	if (*end != '\0' || last->seconds < 0)
+		return false;
+	status = text_of(ctx, q);
+	if (*status != '\0')
+		last->status = g_steal_pointer(&status);
+	return true;
+}
+
+/* The payload of a result: its first element child, or NULL. */
+static xmpp_stanza_t *
+payload(xmpp_stanza_t *reply)
+{
+	xmpp_stanza_t *ch = xmpp_stanza_get_children(reply);
+
 	while (ch != NULL && xmpp_stanza_get_name(ch) == NULL)
 		ch = xmpp_stanza_get_next(ch);	/* skip text */
-	switch (q->kind) {
+	return ch;
+}
+
+/*
+ * Parse reply (an <iq/> answering query kind) into a new answer, or fill
+ * err and return NULL: an error reply, or a result without what was
+ * asked. caps: for PQ_CAPS, what the entity advertised (else NULL). Pure:
+ * reads the stanza only (unit-tested).
+ */
+struct proto_result *
+proto_query_parse(xmpp_ctx_t *ctx, enum proto_query kind,
+    xmpp_stanza_t *reply, const struct proto_caps *caps,
+    struct proto_error *err)
+{
+	struct proto_result *r;
+	xmpp_stanza_t *ch = payload(reply);
+
+	if (g_strcmp0(xmpp_stanza_get_type(reply), "result") != 0) {
+		proto_error_parse_ctx(ctx, reply, err);
+		return NULL;
+	}
+	r = proto_result_new(kind);
+	switch (kind) {
 	case PQ_DISCO_INFO:
 	case PQ_CAPS:
-		if (ch != NULL)
-			info_records(pc, ch, out);
-		if (q->kind == PQ_CAPS && ch != NULL) {
-			g_autofree char *ver = caps_ver_of(ch);
-
-			add(out, "caps", ver, strcmp(ver, q->caps_ver) == 0 ?
-			    "verified" : "mismatch", NULL);
-		}
+		parse_info(ctx, ch, kind == PQ_CAPS ? caps : NULL, &r->u.info);
 		break;
 	case PQ_DISCO_ITEMS:
 		if (ch != NULL)
-			items_records(ch, out);
+			items_of(ch, r->u.items);
 		break;
 	case PQ_VERSION:
-		text_records(pc, ch, version, out);
+		r->u.version.name = child_value(ctx, ch, "name");
+		r->u.version.version = child_value(ctx, ch, "version");
+		r->u.version.os = child_value(ctx, ch, "os");
 		break;
 	case PQ_TIME:
-		text_records(pc, ch, etime, out);
+		r->u.time.utc = child_value(ctx, ch, "utc");
+		r->u.time.tzo = child_value(ctx, ch, "tzo");
 		break;
 	case PQ_LAST:
-		if (ch != NULL) {
-			g_autofree char *t = text_of(pc, ch);
-
-			add(out, "seconds", xmpp_stanza_get_attribute(ch,
-			    "seconds"), NULL, NULL);
-			if (*t != '\0')
-				add(out, "status", t, NULL, NULL);
+		if (!parse_last(ctx, ch, &r->u.last)) {
+			proto_result_free(r);
+			proto_error_set(err, PROTO_ERR_BAD_REPLY, "the answer "
+			    "has no valid 'seconds' (XEP-0012)");
+			return NULL;
 		}
 		break;
 	case PQ_PING:
 		break;
 	}
-	q->fn(out, NULL, q->data);
+	return r;
+}
+
+static void
+answered(struct pconn *pc, xmpp_stanza_t *reply, void *data)
+{
+	struct query *q = data;
+	struct proto_error err;
+	struct proto_result *r;
+
+	r = proto_query_parse(pc->ctx, q->kind, reply, q->caps, &err);
+	if (r == NULL) {
+		q->fn(NULL, &err, q->data);
+		proto_error_clear(&err);
+	} else {
+		r->rtt_us = g_get_monotonic_time() - q->sent;
+		q->fn(r, NULL, q->data);	/* fn owns r now */
+	}
 	query_free(q);
 }
 
@@ -385,13 +449,33 @@ server_of(struct pconn *pc)
 	return j != NULL ? g_strdup(j->domain) : NULL;
 }
 
+/* PQ_CAPS asks target for the node#ver its presence advertised. */
+static bool
+caps_node(struct pconn *pc, const char *target, xmpp_stanza_t *c,
+    struct query *q, GError **error)
+{
+	const struct proto_caps *caps = pc->caps != NULL ?
+	    g_hash_table_lookup(pc->caps, target) : NULL;
+	g_autofree char *n = NULL;
+
+	if (caps == NULL) {
+		g_set_error(error, NATTER_PROTO_ERROR, 0,
+		    "%s advertised no capabilities in its presence", target);
+		return false;
+	}
+	n = g_strdup_printf("%s#%s", caps->node, caps->ver);
+	xmpp_stanza_set_attribute(c, "node", n);
+	q->caps = proto_caps_new(caps->jid, caps->hash, caps->node, caps->ver);
+	return true;
+}
+
 /*
  * Send query kind to 'to' (NULL: our server), with node for disco; fn
- * gets the records or an error text.
+ * gets the typed answer or the typed error, once.
  */
 bool
 proto_query(struct account *acc, enum proto_query kind, const char *to,
-    const char *node, proto_list_fn *fn, void *data, GError **error)
+    const char *node, proto_query_fn *fn, void *data, GError **error)
 {
 	struct pconn *pc = proto_online(acc->name, error);
 	g_autofree char *target = NULL;
@@ -415,66 +499,74 @@ proto_query(struct account *acc, enum proto_query kind, const char *to,
 	q->kind = kind;
 	q->fn = fn;
 	q->data = data;
-	q->sent = g_get_monotonic_time();
-	if (kind == PQ_CAPS) {
-		const char *caps = pc->caps != NULL ? g_hash_table_lookup(
-		    pc->caps, target) : NULL;
-		g_auto(GStrv) parts = caps != NULL ? g_strsplit(caps, " ", 3) :
-		    NULL;
-		g_autofree char *n = NULL;
-
-		if (parts == NULL || g_strv_length(parts) != 3) {
-			g_set_error(error, NATTER_PROTO_ERROR, 0,
-			    "%s advertised no capabilities in its presence",
-			    target);
-			xmpp_stanza_release(iq);
-			query_free(q);
-			return false;
-		}
-		n = g_strdup_printf("%s#%s", parts[1], parts[2]);
-		xmpp_stanza_set_attribute(c, "node", n);
-		q->caps_ver = g_strdup(parts[2]);
+	if (kind == PQ_CAPS && !caps_node(pc, target, c, q, error)) {
+		xmpp_stanza_release(iq);
+		query_free(q);
+		return false;
 	}
+	q->sent = g_get_monotonic_time();
 	proto_iq_send(pc, iq, target, answered, q, query_lost);
 	xmpp_stanza_release(iq);
 	return true;
 }
 
+static gint
+caps_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct proto_caps *x = *(const struct proto_caps *const *)a;
+	const struct proto_caps *y = *(const struct proto_caps *const *)b;
+
+	return strcmp(x->jid, y->jid);
+}
+
 /*
  * The capabilities advertised in presence by jid (a full JID, or every
- * resource of a bare JID) as records "caps\tFULLJID\tHASH NODE VER".
+ * resource of a bare JID): a new array of struct proto_caps, by JID.
  */
 GPtrArray *
 proto_caps_of(struct account *acc, const char *jid)
 {
 	struct pconn *pc = acc->proto;
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)proto_caps_free);
 	GHashTableIter it;
 	gpointer k, v;
 
 	if (pc == NULL || pc->caps == NULL)
 		return out;
 	g_hash_table_iter_init(&it, pc->caps);
-	while (g_hash_table_iter_next(&it, &k, &v))
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		const struct proto_caps *c = v;
+
 		if (strcmp(k, jid) == 0 || (strchr(jid, '/') == NULL &&
 		    jid_bare_equal(k, jid) && strchr(k, '/') != NULL))
-			add(out, "caps", k, v, NULL);
-	g_ptr_array_sort(out, str_ptr_cmp);
+			g_ptr_array_add(out, proto_caps_new(c->jid, c->hash,
+			    c->node, c->ver));
+	}
+	g_ptr_array_sort(out, caps_cmp);
 	return out;
 }
 
-/* Our own capabilities: "caps\tnode\tver" then "feature\tvar" records. */
-GPtrArray *
+/*
+ * Our own capabilities, as a disco#info answer of kind PQ_CAPS whose caps
+ * are what we advertise (jid empty) and verified by construction.
+ */
+struct proto_result *
 proto_caps_own(void)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+	struct proto_result *r = proto_result_new(PQ_CAPS);
 	g_autoptr(GPtrArray) f = proto_disco_features();
 	g_autofree char *ver = proto_disco_caps_ver();
 	guint i;
 
-	add(out, "caps", proto_disco_caps_node(), ver, NULL);
-	add(out, "identity", "client", "console", "natter");
+	r->u.info.caps = proto_caps_new("", "sha-1", proto_disco_caps_node(),
+	    ver);
+	r->u.info.caps_computed = g_strdup(ver);
+	r->u.info.caps_verified = true;
+	g_ptr_array_add(r->u.info.identities, proto_identity_new("client",
+	    "console", "natter", NULL));
 	for (i = 0; i < f->len; i++)
-		add(out, "feature", g_ptr_array_index(f, i), NULL, NULL);
-	return out;
+		g_ptr_array_add(r->u.info.features, g_strdup(
+		    g_ptr_array_index(f, i)));
+	return r;
 }

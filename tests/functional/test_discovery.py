@@ -5,6 +5,7 @@ slixmpp peer."""
 import base64
 import datetime
 import hashlib
+import json
 import re
 import xml.etree.ElementTree as ET
 
@@ -168,3 +169,74 @@ def test_peer_version_and_caps_verified(pair):
     b.send("/caps")
     wait_output(b, r"^natter advertises node \S+ ver \S+ \(sha-1\), with:$")
     wait_output(b, r"^  urn:xmpp:ping\s+XEP-0199 XMPP Ping$")
+
+
+def json_output(b, query, **match):
+    """The first command output that is a JSON object of this query."""
+    def find():
+        for t in outputs(b):
+            if not t.startswith("{"):
+                continue
+            o = json.loads(t)
+            if o.get("query") == query and all(o.get(k) == v for k, v in match.items()):
+                return o
+        return None
+    return wait_for(find, 10, lambda: f"no JSON {query} {match}; got {outputs(b)[-8:]} "
+                                      f"stderr={b.stderr}")
+
+
+def test_queries_json(home, prosody):
+    """Every query command prints one JSON object with --json, nothing else."""
+    b, full = login(home, prosody)
+    b.send("/ping --json")
+    o = json_output(b, "ping")
+    assert o["to"] == "your server" and o["rtt_ms"] > 0
+    b.send("/version localhost --json")
+    o = json_output(b, "version", to="localhost")
+    assert o["name"] == "Prosody" and re.match(r"\d+\.\d+", o["version"]) and "os" in o
+    b.send("/time --json localhost")
+    o = json_output(b, "time", to="localhost")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", o["utc"]) and o["tzo"]
+    b.send("/lastactivity localhost --json")
+    o = json_output(b, "last", to="localhost")
+    assert isinstance(o["seconds"], int) and o["seconds"] >= 0
+    b.send("/disco info --json")
+    o = json_output(b, "disco#info")
+    assert any(i["category"] == "server" and i["type"] == "im" for i in o["identities"])
+    assert "urn:xmpp:ping" in o["features"] and o["rtt_ms"] > 0
+    b.send("/disco items localhost --json")
+    o = json_output(b, "disco#items", to="localhost")
+    assert {"jid": "conference.localhost", "node": None, "name": o["items"][0]["name"]} in o["items"]
+    b.send("/caps --json")
+    o = json_output(b, "caps", to=None)
+    assert o["caps"]["hash"] == "sha-1" and o["caps_verified"] is True
+    assert "urn:xmpp:ping" in o["features"]
+    # None of them printed its text form as well.
+    assert not [t for t in outputs(b) if not t.startswith("{")], outputs(b)
+    b.close()
+
+
+def test_query_error_json(home, prosody):
+    """A failed query with --json: an object with the typed error on the
+    output, the usual text on stderr, and the command fails."""
+    b, full = login(home, prosody)
+    b.send("/version nobody@localhost/gone --json")
+    o = json_output(b, "version", to="nobody@localhost/gone")
+    assert o["error"] == {"kind": "stanza", "condition": "service-unavailable",
+                          "type": "cancel", "text": None}
+    b.wait_event("command-result", command="version", status="error")
+    wait_for(lambda: "nobody@localhost/gone: service-unavailable (cancel)" in b.stderr, 10,
+             lambda: b.stderr)
+    b.close()
+
+
+def test_peer_caps_json_verified(pair):
+    b, full, bob, prosody = pair
+    bob_full = bob.find("online")["jid"]
+    b.wait_event("presence", type="available", **{"from": re.compile("^bob@")})
+    b.send(f"/caps {bob.jid} --json")
+    o = json_output(b, "caps", to=bob_full)
+    assert o["caps_verified"] is True and o["caps"]["jid"] == bob_full
+    assert o["caps_computed"] == o["caps"]["ver"]
+    assert [a["jid"] for a in o["advertised"]] == [bob_full]
+    assert "urn:xmpp:ping" in o["features"]

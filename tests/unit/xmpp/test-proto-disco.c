@@ -185,6 +185,7 @@ note_caps__kept_forgotten_not_for_occupants(void **state)
 	    "type='unavailable'/>";
 	xmpp_stanza_t *st;
 	g_autoptr(GPtrArray) recs = NULL;
+	const struct proto_caps *c;
 
 	st = xmpp_stanza_new_from_string(ctx, p1);
 	proto_disco_note_caps(pc, st);
@@ -196,8 +197,11 @@ note_caps__kept_forgotten_not_for_occupants(void **state)
 	pc->acc->proto = pc;
 	recs = proto_caps_of(pc->acc, "bob@example.org");
 	assert_int_equal(recs->len, 1);
-	assert_string_equal(g_ptr_array_index(recs, 0),
-	    "caps\tbob@example.org/x\tsha-1 n v=");
+	c = g_ptr_array_index(recs, 0);
+	assert_string_equal(c->jid, "bob@example.org/x");
+	assert_string_equal(c->hash, "sha-1");
+	assert_string_equal(c->node, "n");
+	assert_string_equal(c->ver, "v=");
 	st = xmpp_stanza_new_from_string(ctx, p3);
 	proto_disco_note_caps(pc, st);
 	xmpp_stanza_release(st);
