@@ -140,13 +140,11 @@ ask(struct cmd_ctx *ctx, enum proto_query kind, const char *arg,
 static enum cmd_status
 disco_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	g_autofree const char **argv = g_new0(const char *, a->argc + 1);
-	int argc;
-	bool json = cmd_take_json_flag(a, &argc, argv);
+	const char *const *argv = (const char *const *)a->argv;
+	int argc = a->argc;
+	bool json = cmd_opt_long(a, "json");
 	bool info;
 
-	if (argc < 1 || argc > 3)
-		return cmd_usage(ctx);
 	info = strcmp(argv[0], "info") == 0;
 	if (!info && strcmp(argv[0], "items") != 0)
 		return cmd_usage(ctx);
@@ -158,13 +156,8 @@ disco_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static enum cmd_status
 ask_one(struct cmd_ctx *ctx, const struct cmd_args *a, enum proto_query kind)
 {
-	g_autofree const char **argv = g_new0(const char *, a->argc + 1);
-	int argc;
-	bool json = cmd_take_json_flag(a, &argc, argv);
-
-	if (argc > 1)
-		return cmd_usage(ctx);
-	return ask(ctx, kind, argc > 0 ? argv[0] : NULL, NULL, json);
+	return ask(ctx, kind, a->argc > 0 ? a->argv[0] : NULL, NULL,
+	    cmd_opt_long(a, "json"));
 }
 
 static enum cmd_status
@@ -213,9 +206,9 @@ caps_own(struct cmd_ctx *ctx, bool json)
 static enum cmd_status
 caps_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	g_autofree const char **argv = g_new0(const char *, a->argc + 1);
-	int argc;
-	bool json = cmd_take_json_flag(a, &argc, argv);
+	const char *const *argv = (const char *const *)a->argv;
+	int argc = a->argc;
+	bool json = cmd_opt_long(a, "json");
 	struct account *acc;
 	g_autoptr(GPtrArray) caps = NULL;
 	g_autoptr(GPtrArray) lines = NULL;
@@ -223,8 +216,6 @@ caps_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct pending *p;
 	char *who;
 
-	if (argc > 1)
-		return cmd_usage(ctx);
 	if (argc == 0 && ctx->peer == NULL)
 		return caps_own(ctx, json);
 	if ((acc = cmd_target_account(ctx, NULL)) == NULL)
@@ -255,6 +246,12 @@ caps_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 static const enum cmd_completer contact_c[] = { CMD_COMPLETE_CONTACT,
 	CMD_COMPLETE_NONE };
 
+/* --json, declared once for every query command (dispatch parses it). */
+static const struct cmd_option json_opt[] = {
+	{ 0, "json", NULL, 0, 0, "the answer (or the error) as one JSON "
+	  "object on one line, for scripts" },
+	{ 0 } };
+
 static const struct cmd_arg_doc jid_doc[] = {
 	{ "JID", "who to ask: a JID, a full JID, a server, or a nick in a room "
 	  "window (default: this window's contact, else your server)" },
@@ -277,11 +274,12 @@ const struct cmd_entry cmd_disco_entry = {
 	    "/disco items conference.example.org",
 	    "/disco info example.org http://jabber.org/protocol/commands",
 	    "/disco items --json", NULL },
-	.min_args = 1, .max_args = 4,
+	.min_args = 1, .max_args = 3, .options = json_opt,
 	.complete = (const enum cmd_completer[]){ CMD_COMPLETE_WORDS,
 	    CMD_COMPLETE_CONTACT, CMD_COMPLETE_NONE },
 	.words = (const char *const[]){ "info", "items", NULL },
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = disco_exec,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE | CMD_OPTS_ANYWHERE,
+	.exec = disco_exec,
 };
 
 const struct cmd_entry cmd_ping_entry = {
@@ -293,8 +291,9 @@ const struct cmd_entry cmd_ping_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/ping", "/ping bob@example.org/phone",
 	    "/ping --json", NULL },
-	.min_args = 0, .max_args = 2, .complete = contact_c,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = ping_exec,
+	.min_args = 0, .max_args = 1, .complete = contact_c,
+	.options = json_opt,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE | CMD_OPTS_ANYWHERE, .exec = ping_exec,
 };
 
 const struct cmd_entry cmd_version_entry = {
@@ -306,8 +305,9 @@ const struct cmd_entry cmd_version_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/version", "/version example.org",
 	    "/version example.org --json", NULL },
-	.min_args = 0, .max_args = 2, .complete = contact_c,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = version_exec,
+	.min_args = 0, .max_args = 1, .complete = contact_c,
+	.options = json_opt,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE | CMD_OPTS_ANYWHERE, .exec = version_exec,
 };
 
 const struct cmd_entry cmd_time_entry = {
@@ -319,8 +319,9 @@ const struct cmd_entry cmd_time_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/time bob@example.org/laptop",
 	    "/time --json", NULL },
-	.min_args = 0, .max_args = 2, .complete = contact_c,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = time_exec,
+	.min_args = 0, .max_args = 1, .complete = contact_c,
+	.options = json_opt,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE | CMD_OPTS_ANYWHERE, .exec = time_exec,
 };
 
 const struct cmd_entry cmd_lastactivity_entry = {
@@ -334,8 +335,9 @@ const struct cmd_entry cmd_lastactivity_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/lastactivity",
 	    "/lastactivity bob@example.org", "/lastactivity --json", NULL },
-	.min_args = 0, .max_args = 2, .complete = contact_c,
-	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE, .exec = last_exec,
+	.min_args = 0, .max_args = 1, .complete = contact_c,
+	.options = json_opt,
+	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE | CMD_OPTS_ANYWHERE, .exec = last_exec,
 };
 
 const struct cmd_entry cmd_caps_entry = {
@@ -348,6 +350,6 @@ const struct cmd_entry cmd_caps_entry = {
 	.args = jid_doc,
 	.examples = (const char *const[]){ "/caps", "/caps bob@example.org",
 	    "/caps bob@example.org --json", NULL },
-	.min_args = 0, .max_args = 2,
-	.flags = CMD_SCRIPT_SAFE, .exec = caps_exec,
+	.min_args = 0, .max_args = 1, .options = json_opt,
+	.flags = CMD_SCRIPT_SAFE | CMD_OPTS_ANYWHERE, .exec = caps_exec,
 };

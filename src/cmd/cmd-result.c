@@ -310,28 +310,6 @@ cmd_print_lines(struct cmd_ctx *ctx, const GPtrArray *lines)
 		cmd_print(ctx, "%s", (const char *)g_ptr_array_index(lines, i));
 }
 
-/*
- * The arguments of a without "--json": their count in *argc, pointers
- * (borrowed) in argv, which has room for a->argc + 1. True when --json
- * was given.
- */
-bool
-cmd_take_json_flag(const struct cmd_args *a, int *argc, const char **argv)
-{
-	bool json = false;
-	int i;
-
-	*argc = 0;
-	for (i = 0; i < a->argc; i++) {
-		if (strcmp(a->argv[i], "--json") == 0)
-			json = true;
-		else
-			argv[(*argc)++] = a->argv[i];
-	}
-	argv[*argc] = NULL;
-	return json;
-}
-
 /* A comma unless j has just opened an object or array, or a key. */
 static void
 sep(GString *j)

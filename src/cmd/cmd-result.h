@@ -24,8 +24,6 @@ char		*cmd_result_error_json(const char *who, enum proto_query kind,
 GPtrArray	*cmd_caps_text(const GPtrArray *advertised);
 GPtrArray	*cmd_caps_own_text(const struct proto_result *r);
 void		 cmd_print_lines(struct cmd_ctx *ctx, const GPtrArray *lines);
-bool		 cmd_take_json_flag(const struct cmd_args *a, int *argc,
-		    const char **argv);
 
 void	 cmd_json_str(GString *j, const char *key, const char *value);
 void	 cmd_json_raw(GString *j, const char *key, const char *raw);
