@@ -314,6 +314,10 @@ report_connection(struct diag *d, GString *s)
 	    "lookup" : "from the SRV record _xmpp-client._tcp, resolved by "
 	    "libstrophe");
 	g_string_append_printf(s, "  TLS: %s%s\n", tls_how(f), tls_cert(f));
+	if (f->tls_version != NULL)
+		g_string_append_printf(s, "  TLS version %s, cipher %s\n",
+		    flat(d, f->tls_version), f->tls_cipher != NULL ?
+		    flat(d, f->tls_cipher) : "unknown");
 	report_cert(d, s);
 	g_string_append_printf(s, "  SASL mechanism: %s (offered: %s)\n",
 	    f->sasl != NULL && *f->sasl != '\0' ? flat(d, f->sasl) : "unknown",
@@ -524,6 +528,10 @@ json_connection(struct diag *d, GString *j)
 		jkey(j, "secured", f->secured ? "yes" : "no");
 		jkey(j, "trust", f->trust_by_user ? "user" : "verified");
 		jkey(j, "sasl", f->sasl);
+		if (f->tls_version != NULL)
+			jkey(j, "tls_version", f->tls_version);
+		if (f->tls_cipher != NULL)
+			jkey(j, "tls_cipher", f->tls_cipher);
 		jkey(j, "sm", f->sm_enabled ? "enabled" : "no");
 		cmd_json_strings(j, "mechanisms", f->mechanisms);
 	}

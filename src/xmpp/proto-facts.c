@@ -5,6 +5,8 @@
  * SASL mechanism, stream management, features). Reads struct pconn,
  * never changes it; never prints.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "proto-internal.h"
@@ -113,6 +115,15 @@ proto_conn_facts(struct account *acc, GError **error)
 	out->secured = xmpp_conn_is_secured(pc->conn);
 	out->trust_by_user = pc->cert_by_user;
 	out->sasl = g_strdup(pc->login.sasl_mech);
+#ifdef NATTER_STROPHE_HARDENED
+	/* natter's libstrophe reports these itself (patches 0007, 0008) */
+	if (xmpp_conn_get_sasl_mechanism(pc->conn) != NULL) {
+		g_free(out->sasl);
+		out->sasl = g_strdup(xmpp_conn_get_sasl_mechanism(pc->conn));
+	}
+	out->tls_version = g_strdup(xmpp_conn_get_tls_version(pc->conn));
+	out->tls_cipher = g_strdup(xmpp_conn_get_tls_cipher(pc->conn));
+#endif
 	out->sm_enabled = pc->login.sm_enabled;
 	feature_facts(pc, pc->login.features_auth, out);
 	feature_facts(pc, pc->login.features_bound, out);

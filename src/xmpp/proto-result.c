@@ -214,6 +214,8 @@ proto_facts_free(struct proto_facts *f)
 	g_free(f->host);
 	g_free(f->tls);
 	g_free(f->sasl);
+	g_free(f->tls_version);
+	g_free(f->tls_cipher);
 	g_ptr_array_unref(f->mechanisms);
 	g_ptr_array_unref(f->features);
 	g_free(f);

@@ -139,6 +139,8 @@ struct proto_facts {
 	bool		 secured;	/* the stream is encrypted */
 	bool		 trust_by_user;	/* certificate accepted by the user */
 	char		*sasl;		/* mechanism used, or NULL */
+	char		*tls_version;	/* "TLSv1.3", or NULL unknown */
+	char		*tls_cipher;	/* the cipher suite, or NULL */
 	bool		 sm_enabled;	/* XEP-0198 <enabled/> received */
 	GPtrArray	*mechanisms;	/* char *, SASL mechanisms offered */
 	GPtrArray	*features;	/* struct proto_stream_feature */

@@ -221,3 +221,31 @@ def test_huge_text_node_costs_little_cpu(home):
     finally:
         b.kill()
         srv.close()
+
+
+@hardened
+def test_diagnose_reports_tls_and_sasl(home, prosody):
+    """/diagnose reads the negotiated TLS version, cipher and SASL
+    mechanism from natter's libstrophe (patches 0007 and 0008)."""
+    import json
+    from natterlib import login
+    b, _ = login(home, prosody)
+    try:
+        b.send("/diagnose --json")
+        b.wait_event("command-result", command="diagnose", timeout=30)
+        out = [e["text"] for e in b.events if e.get("event") == "command-output"]
+        conn = json.loads(out[-1])["connection"]
+        assert re.fullmatch(r"TLSv1\.[23]", conn["tls_version"]), conn
+        assert re.fullmatch(r"[A-Z0-9_-]+", conn["tls_cipher"]), conn
+        assert conn["sasl"].startswith("SCRAM-SHA-"), conn
+        seen = len(b.events)
+        b.send("/diagnose")
+        wait_for(lambda: [e for e in b.events[seen:]
+                          if e.get("event") == "command-result"], 30,
+                 "the text report")
+        text = "\n".join(e["text"] for e in b.events[seen:]
+                         if e.get("event") == "command-output")
+        assert re.search(rf"TLS version {conn['tls_version']}, cipher "
+                         rf"{re.escape(conn['tls_cipher'])}", text)
+    finally:
+        b.close()
