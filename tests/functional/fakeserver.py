@@ -11,7 +11,8 @@ test can reply with hand-written (hostile) XML through `send()`.
 True when it answered it itself. `mechanisms` are the SASL mechanisms
 offered; with SCRAM-SHA-1 among them the server runs a real SCRAM
 exchange (RFC 5802) for `password`, which `scram` can make lie: a wrong
-"signature", a "foreign_nonce", or "iterations". `prolog` replaces the XML
+"signature", a "foreign_nonce", or "iterations", or "hangup" after
+<auth/>. `prolog` replaces the XML
 declaration before each stream header; `on_online(server)` runs
 when a connection has bound its resource.
 """
@@ -148,6 +149,9 @@ class FakeServer:
         if text.startswith("<auth"):
             mech = re.search(r"mechanism=[\"']([^\"']+)", text).group(1)
             self.auths.append(mech)
+            if mech == "SCRAM-SHA-1" and self.scram.get("hangup"):
+                self.conn.shutdown(socket.SHUT_RDWR)
+                return
             if mech == "SCRAM-SHA-1":
                 self._scram_first(text)
                 return

@@ -249,3 +249,19 @@ def test_diagnose_reports_tls_and_sasl(home, prosody):
                          rf"{re.escape(conn['tls_cipher'])}", text)
     finally:
         b.close()
+
+
+@hardened
+def test_lost_during_scram_leaks_nothing(home):
+    """A server that hangs up after <auth/>: the login fails and natter
+    exits with the login code 3 (under the sanitizer build LeakSanitizer
+    would make it 86 for a leaked SCRAM exchange)."""
+    srv = FakeServer(mechanisms=("SCRAM-SHA-1",), scram={"hangup": True})
+    b = start(home, srv)
+    try:
+        b.wait_event("connection-state", state="failed")
+        assert srv.auths == ["SCRAM-SHA-1"]
+        assert b.close() == 3, b.stderr[-2000:]
+    finally:
+        b.kill()
+        srv.close()
