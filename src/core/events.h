@@ -39,6 +39,8 @@ enum ev_kind {
 	EV_CMD_RESULT,
 	EV_EXEC_OUTPUT,
 	EV_EXEC_EXIT,
+	EV_OTR_STATE,
+	EV_OTR_SMP,
 	EV__COUNT,
 };
 
@@ -112,6 +114,7 @@ struct ev_message {
 	const char	*delay;		/* ISO 8601 original time, or NULL */
 	const char	*carbon;	/* "yes" for a copy from another device */
 	const char	*corrects;	/* id of the corrected message */
+	const char	*encryption;	/* "otr", or NULL: plain text */
 };
 
 struct ev_receipt {
@@ -201,6 +204,31 @@ struct ev_exec_exit {
 	const char	*hook;
 };
 
+/*
+ * The OTR state of a one-to-one conversation (otr.c): plain, untrusted
+ * (private, fingerprint not verified), trusted, or finished (the other
+ * side ended it: nothing is sent until /otr end). fingerprint is theirs
+ * while private; text a sentence for people.
+ */
+struct ev_otr_state {
+	const char	*peer;
+	const char	*state;
+	const char	*fingerprint;
+	const char	*text;
+};
+
+/*
+ * Socialist millionaires' protocol (SMP) with peer: asked (answer with
+ * /otr secret), question (answer with /otr answer), succeeded, failed,
+ * aborted.
+ */
+struct ev_otr_smp {
+	const char	*peer;
+	const char	*state;
+	const char	*question;
+	const char	*text;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -230,6 +258,8 @@ struct ev {
 		struct ev_invitation	invitation;
 		struct ev_exec_output	exec_output;
 		struct ev_exec_exit	exec_exit;
+		struct ev_otr_state	otr_state;
+		struct ev_otr_smp	otr_smp;
 	} u;
 };
 

@@ -73,9 +73,13 @@ msg_copy(const struct msg *m)
 	c->id = g_strdup(m->id);
 	c->origin_id = g_strdup(m->origin_id);
 	c->corrects = g_strdup(m->corrects);
+	c->encryption = g_strdup(m->encryption);
+	c->wire_body = g_strdup(m->wire_body);
 	c->time = m->time;
 	return c;
 }
+
+static void drop(GQueue *q, GList *l, enum ev_kind kind, const char *reason);
 
 static void
 entry_free(struct entry *e)
@@ -192,14 +196,23 @@ outbox_flush(const char *account)
 void
 outbox_session_started(const char *account)
 {
-	GList *l;
+	GList *l, *next;
 
 	g_return_if_fail(account != NULL);
-	for (l = entries.head; l != NULL; l = l->next) {
+	for (l = entries.head; l != NULL; l = next) {
 		struct entry *e = l->data;
 
-		if (strcmp(e->m->account, account) == 0 &&
-		    e->state == ENTRY_SENT) {
+		next = l->next;
+		if (strcmp(e->m->account, account) != 0)
+			continue;
+		/* OTR: the ciphertext belongs to the session it was made in;
+		 * never sent again, least of all as plain text. */
+		if (e->m->encryption != NULL) {
+			drop(&entries, l, EV_MSG_FAILED, "encrypted (OTR) for "
+			    "a session that may be gone, so not sent again "
+			    "after the connection was lost: send it again");
+			failures++;
+		} else if (e->state == ENTRY_SENT) {
 			e->state = ENTRY_QUEUED;
 			e->token = 0;
 		}
