@@ -659,6 +659,23 @@ otr_decrypt(struct msg *m, GError **error)
 }
 
 /*
+ * Forget half-done key exchanges with peer: one that stalled while our
+ * key was missing would otherwise make us ignore the contact's fresh
+ * D-H commit (its own old commit "wins" and is never answered).
+ */
+static void
+clear_stale_ake(const char *id, const char *peer)
+{
+	ConnContext *c;
+
+	for (c = otr_us->context_root; c != NULL; c = c->next)
+		if (strcmp(c->username, peer) == 0 &&
+		    strcmp(c->accountname, id) == 0 &&
+		    c->auth.authstate != OTRL_AUTHSTATE_NONE)
+			otrl_auth_clear(&c->auth);
+}
+
+/*
  * Ask peer for a private conversation (an OTR query message). Without a
  * key yet, account's key is generated first (in the background) and the
  * query follows when it is ready.
@@ -686,6 +703,7 @@ otr_start(const char *account, const char *peer, GError **error)
 		otr_keys_start_after(account, peer);
 		return true;
 	}
+	clear_stale_ake(id, peer);
 	query = otrl_proto_default_query_msg(id,
 	    policy_bits(otr_policy_of(account, peer)));
 	op_inject(NULL, id, OTR_PROTOCOL, peer, query);

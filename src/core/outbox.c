@@ -62,6 +62,10 @@ static guint subs[4];
 static guint later_timer;	/* one more flush after the current turn */
 static GHashTable *resumed;	/* accounts whose next 'online' resumed */
 
+/*
+ * A copy keeps what goes on the wire: an OTR message is sent again as the
+ * same ciphertext (wire_body), never as its plain text (body).
+ */
 static struct msg *
 msg_copy(const struct msg *m)
 {
@@ -78,8 +82,6 @@ msg_copy(const struct msg *m)
 	c->time = m->time;
 	return c;
 }
-
-static void drop(GQueue *q, GList *l, enum ev_kind kind, const char *reason);
 
 static void
 entry_free(struct entry *e)
@@ -196,23 +198,14 @@ outbox_flush(const char *account)
 void
 outbox_session_started(const char *account)
 {
-	GList *l, *next;
+	GList *l;
 
 	g_return_if_fail(account != NULL);
-	for (l = entries.head; l != NULL; l = next) {
+	for (l = entries.head; l != NULL; l = l->next) {
 		struct entry *e = l->data;
 
-		next = l->next;
-		if (strcmp(e->m->account, account) != 0)
-			continue;
-		/* OTR: the ciphertext belongs to the session it was made in;
-		 * never sent again, least of all as plain text. */
-		if (e->m->encryption != NULL) {
-			drop(&entries, l, EV_MSG_FAILED, "encrypted (OTR) for "
-			    "a session that may be gone, so not sent again "
-			    "after the connection was lost: send it again");
-			failures++;
-		} else if (e->state == ENTRY_SENT) {
+		if (strcmp(e->m->account, account) == 0 &&
+		    e->state == ENTRY_SENT) {
 			e->state = ENTRY_QUEUED;
 			e->token = 0;
 		}

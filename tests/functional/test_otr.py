@@ -26,10 +26,11 @@ def pair(home, home2, prosody):
     traffic: (alice Batch, alice JID, bob Batch, bob JID)."""
     started = []
 
-    def make(keys=True):
-        a, aj = login(home, prosody, xml=True)
+    def make(keys=True, server=None):
+        server = server or prosody
+        a, aj = login(home, server, xml=True)
         started.append(a)
-        b, bj = login(home2, prosody, user="bob", xml=True)
+        b, bj = login(home2, server, user="bob", xml=True)
         started.append(b)
         if keys:
             for n in (a, b):
@@ -149,3 +150,165 @@ def test_otr__history_only_with_pref(pair, home, home2):
         with sqlite3.connect(h.data / "natter" / "history.db") as c:
             bodies = [r[0] for r in c.execute("SELECT body FROM messages")]
         assert not any(x.startswith("?OTR") for x in bodies)
+
+
+def test_otr__trust_survives_restart(pair, home):
+    a, aj, b, bj = pair()
+    private(a, aj, b, bj)
+    a.send(f"/otr theirfp {bj}")
+    out = a.wait_event("command-output", text=re.compile("not verified"))
+    fp = b.wait_event("otr-state", peer=aj, state="untrusted")
+    a.send(f"/otr trust {bj}")
+    st = a.wait_event("otr-state", peer=bj, state="trusted")
+    assert st["fingerprint"] in out["text"]
+    assert a.close() == 0
+    a2 = Batch(home, "-c", "/connect a")
+    try:
+        a2.wait_event("connection-state", state="online")
+        a2.send(f"/otr start {bj}")
+        a2.wait_event("otr-state", peer=bj, state="trusted", timeout=30)
+        a2.send(f"/otr theirfp {bj}")
+        a2.wait_event("command-output", text=re.compile(r"\(trusted\)"))
+    finally:
+        a2.kill()
+    del fp
+
+
+def smp(a, aj, b, bj, secret_a, secret_b):
+    a.send(f"/win {bj}")
+    b.send(f"/win {aj}")
+    a.send(f"/otr secret {secret_a}")
+    b.wait_event("otr-smp", peer=aj, state="asked")
+    b.send(f"/otr secret {secret_b}")
+
+
+def test_otr__smp_same_secret_trusts_both(pair):
+    a, aj, b, bj = pair()
+    private(a, aj, b, bj)
+    b.wait_event("otr-state", peer=aj, state="untrusted")
+    smp(a, aj, b, bj, "blue-heron", "blue-heron")
+    a.wait_event("otr-smp", peer=bj, state="succeeded", timeout=30)
+    b.wait_event("otr-smp", peer=aj, state="succeeded", timeout=30)
+    a.wait_event("otr-state", peer=bj, state="trusted")
+    b.wait_event("otr-state", peer=aj, state="trusted")
+    # Secrets never reach the output.
+    assert "blue-heron" not in str(a.events) + a.stderr
+    assert "blue-heron" not in str(b.events) + b.stderr
+
+
+def test_otr__smp_different_secret_fails(pair):
+    a, aj, b, bj = pair()
+    private(a, aj, b, bj)
+    b.wait_event("otr-state", peer=aj, state="untrusted")
+    smp(a, aj, b, bj, "blue-heron", "grey-heron")
+    a.wait_event("otr-smp", peer=bj, state="failed", timeout=30)
+    b.wait_event("otr-smp", peer=aj, state="failed", timeout=30)
+    assert a.find("otr-state", peer=bj, state="trusted") is None
+    assert b.find("otr-state", peer=aj, state="trusted") is None
+
+
+def test_otr__smp_question(pair):
+    a, aj, b, bj = pair()
+    private(a, aj, b, bj)
+    b.wait_event("otr-state", peer=aj, state="untrusted")
+    a.send(f"/win {bj}")
+    b.send(f"/win {aj}")
+    a.send('/otr question "Our first cat?" Minou')
+    q = b.wait_event("otr-smp", peer=aj, state="question")
+    assert q["question"] == "Our first cat?"
+    b.send("/otr answer Minou")
+    a.wait_event("otr-state", peer=bj, state="trusted", timeout=30)
+    b.wait_event("otr-smp", peer=aj, state="succeeded")
+
+
+def test_otr__policy_always_refuses_plain_and_starts(pair):
+    a, aj, b, bj = pair(keys=False)
+    a.send(f"/otr policy always {bj}")
+    a.wait_event("command-output", text=re.compile("always"))
+    a.send(f"/msg {bj} not in the clear")
+    wait_for(lambda: "forbids plain text" in a.stderr, 10,
+             lambda: f"refusal; stderr={a.stderr}")
+    a.wait_event("otr-state", peer=bj, state="untrusted", timeout=60)
+    b.wait_event("otr-state", peer=aj, state="untrusted", timeout=60)
+    assert b.find("message-received", body="not in the clear") is None
+    assert not any("not in the clear" in e.get("xml", "")
+                   for e in a.events if e.get("event") == "raw-out")
+    a.send(f"/msg {bj} now in private")
+    got = b.wait_event("message-received", body="now in private")
+    assert got["encryption"] == "otr"
+    # The account policy is kept in the accounts file.
+    a.send("/otr policy opportunistic")
+    a.wait_event("command-output", text=re.compile("of a: opportunistic"))
+
+
+def test_otr__opportunistic_tag_starts_session(pair):
+    a, aj, b, bj = pair()
+    a.send("/otr policy opportunistic")
+    b.send("/otr policy opportunistic")
+    b.wait_event("command-output", text=re.compile("opportunistic"))
+    a.send(f"/msg {bj} hello there")
+    got = b.wait_event("message-received", body="hello there")
+    assert "encryption" not in got
+    raw = [e["xml"] for e in b.events if e.get("event") == "raw-in"
+           and got["id"] in e.get("xml", "")]
+    assert raw and " \t  \t\t\t\t \t \t \t  " in raw[0]   # the OTR tag
+    a.wait_event("otr-state", peer=bj, state="untrusted", timeout=30)
+    b.wait_event("otr-state", peer=aj, state="untrusted", timeout=30)
+
+
+def test_otr__manual_sends_no_tag(pair):
+    a, aj, b, bj = pair()
+    a.send(f"/msg {bj} hello there")
+    got = b.wait_event("message-received", body="hello there")
+    raw = [e["xml"] for e in b.events if e.get("event") == "raw-in"
+           and got["id"] in e.get("xml", "")]
+    assert raw and "<body>hello there</body>" in raw[0]
+    assert a.find("otr-state") is None
+
+
+def test_otr__refused_in_rooms(pair):
+    a, aj, b, bj = pair()
+    a.send("/join otrroom@conference.localhost nick al")
+    a.wait_event("room-joined")
+    a.send("/otr start otrroom@conference.localhost")
+    wait_for(lambda: "one-to-one" in a.stderr, 10,
+             lambda: f"refusal; stderr={a.stderr}")
+
+
+def test_otr__refused_to_offline_contact(home, make_prosody):
+    p = make_prosody(groups={"team": ["alice", "dave"]})
+    p.register("dave", "pw")
+    a, aj = login(home, p)
+    try:
+        a.wait_event("roster-item", jid="dave@localhost")
+        a.send("/otr start dave@localhost")
+        wait_for(lambda: "offline" in a.stderr, 10,
+                 lambda: f"refusal; stderr={a.stderr}")
+        assert a.find("info", text=GENERATED) is None
+    finally:
+        a.kill()
+
+
+def test_otr__resent_as_ciphertext_never_plain(pair, prosody):
+    """A message lost with the connection is sent again (here by
+    libstrophe's stream-management queue; the outbox's resend is in
+    tests/unit/core/test-outbox.c) as the same ciphertext: never as its
+    plain text."""
+    server = prosody
+    a, aj, b, bj = pair()
+    private(a, aj, b, bj)
+    b.wait_event("otr-state", peer=aj, state="untrusted")
+    server.freeze()
+    a.send(f"/msg {bj} lost in transit")
+    pending = a.wait_event("message-pending", body="lost in transit",
+                           reason=re.compile("sent, waiting"))
+    server.restart()
+
+    def copies():
+        return [e["xml"] for e in a.events if e.get("event") == "raw-out"
+                and pending["id"] in e.get("xml", "") and "<body>" in
+                e.get("xml", "")]
+    wait_for(lambda: len(copies()) >= 2, 30, lambda: f"resend; {copies()}")
+    assert all("<body>?OTR:" in x for x in copies())
+    out = [e.get("xml", "") for e in a.events if e.get("event") == "raw-out"]
+    assert not any("lost in transit" in x for x in out)
