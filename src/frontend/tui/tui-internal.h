@@ -140,6 +140,7 @@ void		 tui_chat_typed(void);
 void		 tui_notify(const char *from, const char *body);
 void		 tui_chat_load_history(guint n);
 void		 tui_chat_title(struct tui_win *w, GString *out);
+const char	*tui_chat_otr_label(struct tui_win *w);
 bool		 tui_chat_jump(const char *account, const char *peer,
 		    bool room, const char *id, gint64 time);
 
