@@ -43,7 +43,7 @@ static unsigned poll_interval;	/* seconds; 0: libotr needs no timer */
  * plain message it would hide because a private conversation was expected
  * (shown instead, with a warning).
  */
-static const char *cur_account, *cur_peer;
+static const char *cur_peer;
 static char *cur_unencrypted;
 
 /* Register the protocol layer's side. */
@@ -573,12 +573,11 @@ otr_encrypt(struct msg *m, GError **error)
 		    "private conversation");
 		return false;
 	}
-	cur_account = m->account;
 	cur_peer = m->peer;
 	err = otrl_message_sending(otr_us, &otr_ops, NULL, id, OTR_PROTOCOL,
 	    m->peer, OTRL_INSTAG_BEST, m->body, NULL, &out,
 	    OTRL_FRAGMENT_SEND_SKIP, &c, NULL, NULL);
-	cur_account = cur_peer = NULL;
+	cur_peer = NULL;
 	if (err != 0 || (out != NULL && out[0] == '\0')) {
 		otrl_message_free(out);
 		g_set_error(error, G_FILE_ERROR, 0, "OTR refused to send it%s%s",
@@ -634,12 +633,11 @@ otr_decrypt(struct msg *m, GError **error)
 	if (m->dir != MSG_IN || m->carbon || m->archived ||
 	    (id = otr_account_id(m->account)) == NULL)
 		return true;
-	cur_account = m->account;
 	cur_peer = m->peer;
 	g_clear_pointer(&cur_unencrypted, g_free);
 	ignore = otrl_message_receiving(otr_us, &otr_ops, NULL, id,
 	    OTR_PROTOCOL, m->peer, m->body, &out, &tlvs, &c, NULL, NULL);
-	cur_account = cur_peer = NULL;
+	cur_peer = NULL;
 	otrl_tlv_free(tlvs);
 	otr_refresh(m->account, m->peer, NULL);
 	if (ignore && cur_unencrypted != NULL) {
@@ -758,6 +756,8 @@ otr_init(GError **error)
 void
 otr_free(void)
 {
+	ConnContext *c;
+
 	if (otr_us == NULL)
 		return;
 	otr_keys_free();
@@ -766,6 +766,10 @@ otr_free(void)
 	if (poll_timer != 0)
 		loop_remove_timer(poll_timer);
 	poll_timer = 0;
+	/* libotr 4.1 frees a context's SMP state but not the numbers in it. */
+	for (c = otr_us->context_root; c != NULL; c = c->next)
+		if (c->smstate != NULL)
+			otrl_sm_state_free(c->smstate);
 	otrl_userstate_free(otr_us);
 	otr_us = NULL;
 	g_clear_pointer(&states, g_hash_table_unref);
