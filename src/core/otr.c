@@ -741,9 +741,12 @@ otr_end(const char *account, const char *peer, GError **error)
 bool
 otr_init(GError **error)
 {
+	static bool library_ready;	/* otrl_init allocates globals */
 	bool ok;
 
-	OTRL_INIT;
+	if (!library_ready)
+		OTRL_INIT;
+	library_ready = true;
 	otr_us = otrl_userstate_create();
 	states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	ok = otr_keys_load(error);
