@@ -277,7 +277,10 @@ otr_peer_ok(const char *account, const char *peer, GError **error)
 	return true;
 }
 
-/* libotr's policy bits for a policy name; version 3 only. */
+/*
+ * libotr's policy bits for a policy name: version 3 (instance tags), and
+ * version 2 for clients that have no more (python-potr); never version 1.
+ */
 static OtrlPolicy
 policy_bits(const char *policy)
 {
@@ -287,7 +290,7 @@ policy_bits(const char *policy)
 		p = OTRL_POLICY_OPPORTUNISTIC;
 	else if (g_strcmp0(policy, "always") == 0)
 		p = OTRL_POLICY_ALWAYS;
-	return p & ~(OTRL_POLICY_ALLOW_V1 | OTRL_POLICY_ALLOW_V2);
+	return p & ~OTRL_POLICY_ALLOW_V1;
 }
 
 static OtrlPolicy

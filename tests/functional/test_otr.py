@@ -5,10 +5,13 @@ import os
 import re
 import sqlite3
 import stat
+import subprocess
+import threading
+from pathlib import Path
 
 import pytest
 
-from natterlib import Batch, Home, login, wait_for
+from natterlib import Batch, Home, Peer, login, wait_for
 
 GENERATED = re.compile("generated")
 
@@ -312,3 +315,71 @@ def test_otr__resent_as_ciphertext_never_plain(pair, prosody):
     assert all("<body>?OTR:" in x for x in copies())
     out = [e.get("xml", "") for e in a.events if e.get("event") == "raw-out"]
     assert not any("lost in transit" in x for x in out)
+
+
+class PotrPeer(Peer):
+    """A slixmpp peer speaking OTR through python-potr (otrpeer.py)."""
+
+    def __init__(self, prosody, user, password="peer-pw"):
+        self.jid = prosody.register(user, password)
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", str(Path(__file__).parent / "otrpeer.py"),
+             self.jid, password, str(prosody.port)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self.events = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait("online", timeout=30)
+
+
+@pytest.fixture
+def potr_peer(prosody):
+    pytest.importorskip("potr")
+    peers = []
+
+    def make(user):
+        p = PotrPeer(prosody, user)
+        peers.append(p)
+        return p
+    yield make
+    for p in peers:
+        p.close()
+
+
+def test_otr__interoperates_with_potr(home, prosody, potr_peer):
+    """An independent implementation (python-potr, OTR v2): a session both
+    ways, messages both ways, SMP."""
+    a, aj = login(home, prosody, xml=True)
+    try:
+        carol = potr_peer("carol")
+        a.send(f"/otr start {carol.jid}")
+        a.wait_event("otr-state", peer=carol.jid, state="untrusted",
+                     timeout=60)
+        carol.wait("state", peer=aj, state="encrypted")
+        a.send(f"/msg {carol.jid} to potr")
+        got = carol.wait("message", body="to potr")
+        assert got["encrypted"]
+        carol.do("send", to=aj, body="from potr")
+        assert a.wait_event("message-received",
+                            body="from potr")["encryption"] == "otr"
+        raw = [e["xml"] for e in a.events if e.get("event") == "raw-in"
+               and "?OTR:" in e.get("xml", "")]
+        assert raw and not any("from potr" in x for x in raw)
+        # SMP started by natter, answered by potr with the same secret.
+        a.send(f"/win {carol.jid}")
+        a.send("/otr secret tide-pool")
+        carol.wait("smp", peer=aj, state="asked")
+        carol.do("secret", to=aj, secret="tide-pool")
+        a.wait_event("otr-smp", peer=carol.jid, state="succeeded",
+                     timeout=30)
+        a.wait_event("otr-state", peer=carol.jid, state="trusted")
+        # And a session potr starts.
+        a.send(f"/otr end {carol.jid}")
+        a.wait_event("otr-state", peer=carol.jid, state="plain")
+        carol.wait("state", peer=aj, state="finished")
+        carol.do("start", to=aj)
+        a.wait_event("otr-state", peer=carol.jid, state="trusted",
+                     timeout=30)
+    finally:
+        a.kill()
