@@ -145,7 +145,8 @@ smp_exec(struct cmd_ctx *ctx, const struct cmd_args *a, int kind)
 		return CMD_ERROR;
 	if (ctx->peer == NULL)
 		return cmd_error(ctx, "/otr %s works in the chat window of the "
-		    "contact to authenticate", ctx->entry->name);
+		    "contact to authenticate (in batch mode: /win JID first)",
+		    ctx->entry->name);
 	if (kind == 0)
 		ok = otr_smp_secret(acc->name, ctx->peer, a->argv[0], &err);
 	else if (kind == 1)
@@ -380,7 +381,8 @@ const struct cmd_entry cmd_otr_entry = {
 	    "/otr answer ANSWER",
 	    "/otr policy [manual|opportunistic|always [JID]]", NULL },
 	.description = "Off-the-Record encryption of one-to-one chats (OTR "
-	    "version 3, libotr): private conversations, keys and fingerprints, "
+	    "version 3, or 2 with older clients; libotr): private "
+	    "conversations, keys and fingerprints, "
 	    "authentication (SMP) and policies. The title bar of a chat shows "
 	    "its state: plain, OTR untrusted, OTR trusted, or finished (the "
 	    "contact ended it: nothing is sent until /otr end). OTR messages "
