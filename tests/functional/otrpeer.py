@@ -7,7 +7,8 @@ Run as: python3 otrpeer.py JID PASSWORD PORT. Commands on stdin, one JSON
 object per line: {"op": "start", "to": JID} (send an OTR query),
 {"op": "send", "to": JID, "body": TEXT} (through OTR: encrypted when the
 session is private), {"op": "secret", "to": JID, "secret": S} (answer or
-start SMP). Events on stdout: online, state (plaintext|encrypted|
+start SMP), {"op": "mms", "size": N} (fragment what is longer than N
+bytes, as OTR allows for small transports). Events on stdout: online, state (plaintext|encrypted|
 finished), message (body, encrypted), smp (asked|succeeded|failed),
 error.
 """
@@ -160,12 +161,14 @@ class OtrPeer(slixmpp.ClientXMPP):
 
 def handle(peer, cmd):
     op = cmd["op"]
-    ctx = peer.ctx(cmd["to"])
+    ctx = peer.ctx(cmd.get("to", ""))
     if op == "start":
         ctx.inject(peer.account.getDefaultQueryMessage(ctx.getPolicy))
     elif op == "send":
         ctx.sendMessage(potr.context.FRAGMENT_SEND_ALL,
                         cmd["body"].encode("utf-8"))
+    elif op == "mms":
+        peer.account.maxMessageSize = int(cmd["size"])
     elif op == "secret":
         secret = cmd["secret"].encode("utf-8")
         if peer.smp_state.get(cmd["to"]) == "asked":

@@ -366,6 +366,17 @@ def test_otr__interoperates_with_potr(home, prosody, potr_peer):
         raw = [e["xml"] for e in a.events if e.get("event") == "raw-in"
                and "?OTR:" in e.get("xml", "")]
         assert raw and not any("from potr" in x for x in raw)
+        # A message potr cuts into OTR fragments arrives whole.
+        carol.do("mms", size=120)
+        long = "fragments " * 40
+        carol.do("send", to=aj, body=long)
+        got = a.wait_event("message-received",
+                           body=re.compile(r"^(fragments ){39}fragments ?$"))
+        frags = [e["xml"] for e in a.events if e.get("event") == "raw-in"
+                 and "<body>?OTR," in e.get("xml", "")]
+        assert len(frags) > 3 and got["encryption"] == "otr"
+        assert a.find("message-received", body=re.compile(r"^\?OTR")) is None
+        carol.do("mms", size=0)
         # SMP started by natter, answered by potr with the same secret.
         a.send(f"/win {carol.jid}")
         a.send("/otr secret tide-pool")
