@@ -531,28 +531,17 @@ const OtrlMessageAppOps otr_ops = {
 };
 
 /*
- * The encrypt stage of an outgoing one-to-one message: refused while the
- * other side has ended the private conversation, or when policy 'always'
- * finds it plain (a private one is started instead); else libotr's text
- * (ciphertext, or the plain text with a whitespace tag) goes in
- * m->wire_body, and m->encryption is "otr" when it is encrypted.
+ * False (error set) when m must not go out as it is: the other side has
+ * ended the private conversation, policy 'always' finds it plain (a
+ * private conversation is started instead), or it would be encrypted
+ * while offline (a ciphertext belongs to the live session).
  */
-bool
-otr_encrypt(struct msg *m, GError **error)
+static bool
+may_send(const struct msg *m, enum otr_state st, GError **error)
 {
-	g_autofree char *id = NULL;
-	struct account *acc;
-	enum otr_state st;
-	ConnContext *c = NULL;
-	char *out = NULL;
-	gcry_error_t err;
+	struct account *acc = account_find(m->account);
+	g_autoptr(GError) e = NULL;
 
-	if (otr_us == NULL || m->dir != MSG_OUT || msg_is_room(m) ||
-	    is_room_peer(m->account, m->peer) ||
-	    (id = otr_account_id(m->account)) == NULL)
-		return true;
-	st = otr_state_of(m->account, m->peer);
-	acc = account_find(m->account);
 	if (st == OTR_FINISHED) {
 		g_set_error(error, G_FILE_ERROR, 0, "%s has ended the private "
 		    "conversation: /otr end to write in plain text, or /otr "
@@ -561,7 +550,6 @@ otr_encrypt(struct msg *m, GError **error)
 	}
 	if (st == OTR_PLAIN &&
 	    strcmp(otr_policy_of(m->account, m->peer), "always") == 0) {
-		g_autoptr(GError) e = NULL;
 		bool started = otr_start(m->account, m->peer, &e);
 
 		g_set_error(error, G_FILE_ERROR, 0, "OTR policy 'always' "
@@ -576,6 +564,29 @@ otr_encrypt(struct msg *m, GError **error)
 		    "private conversation");
 		return false;
 	}
+	return true;
+}
+
+/*
+ * The encrypt stage of an outgoing one-to-one message (see may_send()
+ * for what is refused): libotr's text (ciphertext, or the plain text
+ * with a whitespace tag) goes in m->wire_body, and m->encryption is
+ * "otr" when it is encrypted. Rooms and their occupants are left alone.
+ */
+bool
+otr_encrypt(struct msg *m, GError **error)
+{
+	g_autofree char *id = NULL;
+	ConnContext *c = NULL;
+	char *out = NULL;
+	gcry_error_t err;
+
+	if (otr_us == NULL || m->dir != MSG_OUT || msg_is_room(m) ||
+	    is_room_peer(m->account, m->peer) ||
+	    (id = otr_account_id(m->account)) == NULL)
+		return true;
+	if (!may_send(m, otr_state_of(m->account, m->peer), error))
+		return false;
 	cur_peer = m->peer;
 	err = otrl_message_sending(otr_us, &otr_ops, NULL, id, OTR_PROTOCOL,
 	    m->peer, OTRL_INSTAG_BEST, m->body, NULL, &out,
