@@ -9,7 +9,7 @@ set -eu
 stamp_dir=${NATTER_DEPS_STAMP_DIR:-/var/lib/natter-deps}
 PKGS="build-essential autoconf automake autoconf-archive pkg-config libtool
 libglib2.0-dev libncurses-dev libreadline-dev libotr5-dev libsqlite3-dev
-libcmocka-dev libssl-dev prosody python3-slixmpp python3-pytest
+libcmocka-dev libssl-dev prosody python3-slixmpp python3-potr python3-pytest
 python3-pytest-xdist tmux openssl lua-unbound ca-certificates clang
 procps iproute2 strace libexpat1-dev zlib1g-dev xz-utils"
 

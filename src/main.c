@@ -22,6 +22,7 @@
 #include "core/exec.h"
 #include "core/hook.h"
 #include "core/loop.h"
+#include "core/otr.h"
 #include "core/outbox.h"
 #include "core/password.h"
 #include "core/prefs.h"
@@ -238,6 +239,7 @@ run(void)
 	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *err = NULL;
 	gint64 close_by = -1;	/* the streams' close counts against it */
+	g_autoptr(GError) gerr = NULL;
 	int status;
 	guint i;
 
@@ -249,6 +251,8 @@ run(void)
 	open_log();
 	xmlcon_init();
 	outbox_init();
+	if (!otr_init(&gerr))
+		g_ptr_array_add(warnings, g_strdup(gerr->message));
 	proto_init();
 	if (opt.batch) {
 		batch_start(opt.json, opt.xml, opt.wait, &line_editor);
@@ -300,6 +304,7 @@ run(void)
 	hook_free_all();
 	password_cancel_all();
 	proto_shutdown(close_by);
+	otr_free();
 	outbox_free();
 	history_close();
 	chats_free();

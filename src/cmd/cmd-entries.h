@@ -38,6 +38,7 @@ extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_me_entry;
 extern const struct cmd_entry cmd_msg_entry;
 extern const struct cmd_entry cmd_online_entry;
+extern const struct cmd_entry cmd_otr_entry;
 extern const struct cmd_entry cmd_priority_entry;
 extern const struct cmd_entry cmd_roster_entry;
 extern const struct cmd_entry cmd_status_entry;

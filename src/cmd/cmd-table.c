@@ -41,6 +41,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_nick_entry,
 	&cmd_occupants_entry,
 	&cmd_online_entry,
+	&cmd_otr_entry,
 	&cmd_ping_entry,
 	&cmd_priority_entry,
 	&cmd_quit_entry,

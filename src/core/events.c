@@ -25,7 +25,7 @@ static const char *const f_presence[] = { "from", "type", "show", "status",
 	"priority", NULL };
 static const char *const f_result[] = { "command", "status", NULL };
 static const char *const f_message[] = { "from", "to", "body", "type", "id",
-	"delay", "carbon", "corrects", NULL };
+	"delay", "carbon", "corrects", "encryption", NULL };
 static const char *const f_receipt[] = { "from", "id", NULL };
 static const char *const f_msg_state[] = { "peer", "id", "type", "body",
 	"reason", NULL };
@@ -47,6 +47,10 @@ static const char *const f_exec_output[] = { "id", "command", "line",
 	"conversation", "hook", NULL };
 static const char *const f_exec_exit[] = { "id", "command", "status",
 	"code", "summary", "conversation", "hook", NULL };
+static const char *const f_otr_state[] = { "peer", "state", "fingerprint",
+	"text", NULL };
+static const char *const f_otr_smp[] = { "peer", "state", "question",
+	"text", NULL };
 
 static const char *const f_window_open[] = { "window", "peer", "focus",
 	"input", NULL };
@@ -124,6 +128,13 @@ static const struct ev_kind_info ev_kinds[] = {
 	{ EV_WINDOW_HISTORY, "window-history", "/history N typed in a window: "
 	  "the full-screen interface loads N older messages into it",
 	  f_window_history },
+	{ EV_OTR_STATE, "otr-state", "the OTR state of a conversation "
+	  "changed: plain, untrusted (private, fingerprint not verified), "
+	  "trusted, or finished (the other side ended it; /otr end)",
+	  f_otr_state },
+	{ EV_OTR_SMP, "otr-smp", "OTR authentication (SMP) with a contact: "
+	  "asked (/otr secret), question (/otr answer), succeeded, failed or "
+	  "aborted", f_otr_smp },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
@@ -133,7 +144,7 @@ G_STATIC_ASSERT(sizeof(struct ev_cert_prompt) == 7 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_roster_item) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_presence) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_cmd_result) == 2 * sizeof(char *));
-G_STATIC_ASSERT(sizeof(struct ev_message) == 8 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_message) == 9 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_receipt) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_msg_state) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_chat_state) == 2 * sizeof(char *));
@@ -147,6 +158,8 @@ G_STATIC_ASSERT(sizeof(struct ev_exec_exit) == 7 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_open) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_jump) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_history) == 2 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_otr_state) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_otr_smp) == 4 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

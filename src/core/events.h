@@ -42,6 +42,8 @@ enum ev_kind {
 	EV_WINDOW_OPEN,
 	EV_WINDOW_JUMP,
 	EV_WINDOW_HISTORY,
+	EV_OTR_STATE,
+	EV_OTR_SMP,
 	EV__COUNT,
 };
 
@@ -115,6 +117,7 @@ struct ev_message {
 	const char	*delay;		/* ISO 8601 original time, or NULL */
 	const char	*carbon;	/* "yes" for a copy from another device */
 	const char	*corrects;	/* id of the corrected message */
+	const char	*encryption;	/* "otr", or NULL: plain text */
 };
 
 struct ev_receipt {
@@ -238,6 +241,31 @@ struct ev_window_history {
 	const char	*count;
 };
 
+/*
+ * The OTR state of a one-to-one conversation (otr.c): plain, untrusted
+ * (private, fingerprint not verified), trusted, or finished (the other
+ * side ended it: nothing is sent until /otr end). fingerprint is theirs
+ * while private; text a sentence for people.
+ */
+struct ev_otr_state {
+	const char	*peer;
+	const char	*state;
+	const char	*fingerprint;
+	const char	*text;
+};
+
+/*
+ * Socialist millionaires' protocol (SMP) with peer: asked (answer with
+ * /otr secret), question (answer with /otr answer), succeeded, failed,
+ * aborted.
+ */
+struct ev_otr_smp {
+	const char	*peer;
+	const char	*state;
+	const char	*question;
+	const char	*text;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -270,6 +298,8 @@ struct ev {
 		struct ev_window_open	window_open;
 		struct ev_window_jump	window_jump;
 		struct ev_window_history window_history;
+		struct ev_otr_state	otr_state;
+		struct ev_otr_smp	otr_smp;
 	} u;
 };
 

@@ -320,7 +320,7 @@ insert(const struct msg *m)
 	bind_text(st_insert, 8, m->id);
 	bind_text(st_insert, 9, m->origin_id);
 	bind_text(st_insert, 10, m->stanza_id);
-	bind_text(st_insert, 11, NULL);
+	bind_text(st_insert, 11, m->encryption);
 	bind_text(st_insert, 12, m->corrects);
 	return sqlite3_step(st_insert) == SQLITE_DONE ? SQLITE_OK :
 	    sqlite3_errcode(db);
@@ -577,6 +577,7 @@ copy(const struct msg *m)
 	c->origin_id = g_strdup(m->origin_id);
 	c->stanza_id = g_strdup(m->stanza_id);
 	c->corrects = g_strdup(m->corrects);
+	c->encryption = g_strdup(m->encryption);
 	return c;
 }
 

@@ -4,8 +4,9 @@
  * every incoming and outgoing one-to-one message, and every outgoing room
  * message. An outgoing message gets its ids, is stored, shown, and handed
  * to the outbox (outbox.c), which sends it when it can and follows it
- * until the server confirms it. Encryption (OTR) slots in as a further
- * stage. core layer: never prints.
+ * until the server confirms it. OTR (otr.c) is the encrypt and decrypt
+ * stage: body stays the plain text the user sees, the ciphertext travels
+ * in wire_body. core layer: never prints.
  */
 #include <string.h>
 
@@ -13,7 +14,9 @@
 #include "events.h"
 #include "history.h"
 #include "msg.h"
+#include "otr.h"
 #include "outbox.h"
+#include "prefs.h"
 #include "util/errors.h"
 #include "util/log.h"
 
@@ -50,6 +53,8 @@ msg_free(struct msg *m)
 	g_free(m->origin_id);
 	g_free(m->stanza_id);
 	g_free(m->corrects);
+	g_free(m->encryption);
+	g_free(m->wire_body);
 	g_free(m);
 }
 
@@ -120,11 +125,27 @@ stage_dedup(struct msg *m, GError **error)
 	return false;
 }
 
+/* OTR stage: see otr_encrypt() and otr_decrypt(). */
+static bool
+stage_encrypt(struct msg *m, GError **error)
+{
+	return otr_encrypt(m, error);
+}
+
+static bool
+stage_decrypt(struct msg *m, GError **error)
+{
+	return otr_decrypt(m, error);
+}
+
+/* PRODUCT §8: what was said privately is kept only when asked for. */
 static bool
 stage_store(struct msg *m, GError **error)
 {
 	g_autoptr(GError) err = NULL;
 
+	if (m->encryption != NULL && !prefs_get_bool("history.otr"))
+		return true;
 	if (!history_store(m, &err))
 		ev_emit_text(EV_ERROR, m->account, "%s", err->message);
 	return true;	/* a history failure never loses the message */
@@ -164,13 +185,14 @@ stage_emit(struct msg *m, GError **error)
 	ev.u.message.delay = delay;
 	ev.u.message.carbon = m->carbon ? "yes" : NULL;
 	ev.u.message.corrects = m->corrects;
+	ev.u.message.encryption = m->encryption;
 	ev_emit(&ev);
 	return true;
 }
 
 static const struct msg_stage stages_in[] = {
 	{ "check", stage_check },
-	/* { "decrypt", ... } comes with OTR */
+	{ "decrypt", stage_decrypt },
 	{ "dedup", stage_dedup },
 	{ "store", stage_store },
 	{ "model", stage_model },
@@ -180,7 +202,7 @@ static const struct msg_stage stages_in[] = {
 
 static const struct msg_stage stages_out[] = {
 	{ "check", stage_check },
-	/* { "encrypt", ... } comes with OTR */
+	{ "encrypt", stage_encrypt },
 	{ "ids", stage_ids },
 	{ "store", stage_store },
 	{ "model", stage_model },

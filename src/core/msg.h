@@ -25,6 +25,10 @@ struct msg {
 	char		*origin_id;	/* XEP-0359 */
 	char		*stanza_id;	/* XEP-0359, assigned by the server */
 	char		*corrects;	/* XEP-0308: id of the corrected message */
+	char		*encryption;	/* "otr" when it travels encrypted */
+	char		*wire_body;	/* what goes on the wire instead of body
+					   (OTR ciphertext, tagged text), or
+					   NULL: body itself */
 	gint64		 time;		/* microseconds; original time if delayed */
 	bool		 delayed;	/* XEP-0203 */
 	bool		 carbon;	/* XEP-0280 copy from another device */

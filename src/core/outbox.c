@@ -92,6 +92,10 @@ static GList	*find(GQueue *q, const char *account, const char *id);
 static void	 drop(GQueue *q, GList *l, enum ev_kind kind,
 		    const char *reason);
 
+/*
+ * A copy keeps what goes on the wire: an OTR message is sent again as the
+ * same ciphertext (wire_body), never as its plain text (body).
+ */
 static struct msg *
 msg_copy(const struct msg *m)
 {
@@ -103,6 +107,8 @@ msg_copy(const struct msg *m)
 	c->id = g_strdup(m->id);
 	c->origin_id = g_strdup(m->origin_id);
 	c->corrects = g_strdup(m->corrects);
+	c->encryption = g_strdup(m->encryption);
+	c->wire_body = g_strdup(m->wire_body);
 	c->time = m->time;
 	return c;
 }

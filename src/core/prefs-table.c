@@ -11,6 +11,8 @@ static const char *const osc_modes[] = { "off", "osc9", "osc777", NULL };
 static const char *const roster_by[] = { "group", "presence", "none",
 	NULL };
 static const char *const muc_create[] = { "instant", "configure", NULL };
+static const char *const otr_policies[] = { "manual", "opportunistic",
+	"always", NULL };
 static const char *const tls_modes[] = { "force", "direct", "allow", "trust",
 	"disable", NULL };
 
@@ -59,6 +61,9 @@ const struct pref_def pref_table[] = {
 	  " the server's for chats, each room's) on each new session, to catch"
 	  " up on what arrived while it was offline; 0: no catch-up. When more"
 	  " were missed, a marked line says messages may be missing." },
+	{ "history.otr", PREF_BOOL, "off", 0, 0, NULL,
+	  "Store messages of OTR (private) conversations in the history "
+	  "database. Off: they are shown but never written to disk." },
 	{ "hook.timeout", PREF_INT, "60", 1, 86400, NULL,
 	  "Seconds a /hook command may run before it is stopped." },
 	{ "iq.timeout", PREF_INT, "30", 1, 600, NULL,
@@ -86,6 +91,12 @@ const struct pref_def pref_table[] = {
 	{ "notify.osc", PREF_ENUM, "off", 0, 0, osc_modes,
 	  "Terminal notifications for the same events: off, osc9 (iTerm2, "
 	  "kitty, foot...) or osc777 (urxvt, VTE)." },
+	{ "otr.policy", PREF_ENUM, "manual", 0, 0, otr_policies,
+	  "OTR policy of accounts and contacts that set none (/otr policy): "
+	  "manual (private only after /otr start), opportunistic (plain "
+	  "messages carry a tag that lets OTR clients start a private "
+	  "conversation) or always (plain text is refused; a private "
+	  "conversation is started instead)." },
 	{ "outbox.max_age", PREF_INT, "86400", 0, 2592000, NULL,
 	  "Seconds a message natter could not get confirmed before it "
 	  "stopped (or was killed) stays worth sending: at the next start "

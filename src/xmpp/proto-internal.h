@@ -162,6 +162,8 @@ void	 proto_muc_send_presence(struct pconn *pc);
 int	 proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st,
 	    void *userdata);
 void	 proto_send_init(void);
+void	 proto_otr_init(void);
+void	 proto_otr_hints(xmpp_ctx_t *ctx, xmpp_stanza_t *st);
 /* A message from an archive: its archive id and original time. */
 struct proto_archived {
 	const char	*id;	/* XEP-0359 stanza-id given by the archive */

@@ -433,9 +433,10 @@ proto_message_chat_state(const char *account, const char *peer,
 	return true;
 }
 
-/* Register the sending side (proto-send.c) with the core. */
+/* Register the sending sides (proto-send.c, proto-otr.c) with the core. */
 void
 proto_message_init(void)
 {
 	proto_send_init();
+	proto_otr_init();
 }

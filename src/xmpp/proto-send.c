@@ -67,8 +67,11 @@ chat_stanza(struct pconn *pc, const struct msg *m)
 	    g_strdup_printf("%s/%s", m->peer, m->resource) : g_strdup(m->peer);
 	xmpp_stanza_t *st = xmpp_message_new(pc->ctx, "chat", to, m->id);
 
-	xmpp_message_set_body(st, m->body);
+	xmpp_message_set_body(st, m->wire_body != NULL ? m->wire_body :
+	    m->body);
 	add_child(pc->ctx, st, "origin-id", NS_SID, "id", m->origin_id);
+	if (m->encryption != NULL)
+		proto_otr_hints(pc->ctx, st);
 	if (prefs_get_bool("chat.receipts"))
 		add_child(pc->ctx, st, "request", NS_RECEIPTS, NULL, NULL);
 	if (m->corrects != NULL)

@@ -14,6 +14,7 @@
 #include "core/history.h"
 #include "core/loop.h"
 #include "core/notify.h"
+#include "core/otr.h"
 #include "core/prefs.h"
 #include "core/room.h"
 #include "core/roster.h"
@@ -285,11 +286,36 @@ tui_chat_on_error(const struct ev *ev)
 	return true;
 }
 
+/*
+ * OTR state changes and authentication steps: a line in the contact's
+ * window (the console when there is none); the title bar follows.
+ */
+static void
+on_otr(const struct ev *ev)
+{
+	bool smp = ev->kind == EV_OTR_SMP;
+	const char *peer = smp ? ev->u.otr_smp.peer : ev->u.otr_state.peer;
+	const char *text = smp ? ev->u.otr_smp.text : ev->u.otr_state.text;
+	const char *fp = smp ? NULL : ev->u.otr_state.fingerprint;
+	struct tui_win *w = tui_win_find_chat(ev->account, peer);
+
+	if (w == NULL)
+		w = tui_win_nth(0);
+	tui_win_print(w, TUI_INFO, "OTR: %s%s%s", text != NULL ? text : "",
+	    fp != NULL ? "; fingerprint " : "", fp != NULL ? fp : "");
+	tui_win_activity(w, TUI_ACT_EVENT);
+	tui_mark_dirty();
+}
+
 /* Chat-related events (called by tui.c's event sink). */
 void
 tui_chat_on_event(const struct ev *ev)
 {
 	switch (ev->kind) {
+	case EV_OTR_STATE:
+	case EV_OTR_SMP:
+		on_otr(ev);
+		break;
 	case EV_MSG_RECEIVED:
 	case EV_MSG_SENT:
 		on_message(ev);
@@ -505,4 +531,15 @@ tui_chat_title(struct tui_win *w, GString *out)
 		    best != NULL && best->status != NULL ? best->status : "");
 	if (w->typing != NULL)
 		g_string_append_printf(out, " - %s", w->typing);
+	g_string_append_printf(out, " [%s]", tui_chat_otr_label(w));
+}
+
+/* The OTR state of a chat window as the bars show it (PRODUCT §8). */
+const char *
+tui_chat_otr_label(struct tui_win *w)
+{
+	static const char *const labels[] = { "plain", "OTR untrusted",
+		"OTR trusted", "OTR finished" };
+
+	return labels[otr_state_of(w->account, w->peer)];
 }

@@ -142,6 +142,7 @@ void		 tui_notify(const char *from, const char *body);
 void		 tui_chat_load_history(struct tui_win *w, guint n);
 void		 tui_chat_title(struct tui_win *w, GString *out);
 void		 tui_chat_on_jump(const struct ev *ev);
+const char	*tui_chat_otr_label(struct tui_win *w);
 
 /* tui-room.c */
 void		 tui_room_on_event(const struct ev *ev);

@@ -20,6 +20,7 @@
 #include "core/events.h"
 #include "core/history.h"
 #include "core/loop.h"
+#include "core/otr.h"
 #include "core/prefs.h"
 #include "tui-internal.h"
 #include "tui.h"
@@ -611,6 +612,11 @@ draw_status(void)
 	format_time(g_get_real_time(), ts, sizeof ts);
 	g_string_append_printf(s, " [%s]", ts);
 	status_accounts(s);
+	if (tui_win_current()->kind == TUI_WIN_CHAT &&
+	    otr_state_of(tui_win_current()->account,
+	    tui_win_current()->peer) != OTR_PLAIN)
+		g_string_append_printf(s, " [%s]",
+		    tui_chat_otr_label(tui_win_current()));
 	fill_row(LINES - 2, TUI_STATUS);
 	move(LINES - 2, 0);
 	(void)put(s->str, TUI_STATUS, COLS);

@@ -20,6 +20,7 @@ static bool online;
 static GString *sent;		/* "id/origin-id " per stanza sent */
 static GArray *trips;		/* guint64 tokens asked for */
 static GString *events;		/* "kind:id " per outbox event */
+static GString *bodies;		/* what went on the wire, per stanza */
 
 static bool
 fake_ready(const struct msg *m)
@@ -38,6 +39,8 @@ static bool
 fake_send(const struct msg *m, GError **error)
 {
 	g_string_append_printf(sent, "%s/%s ", m->id, m->origin_id);
+	g_string_append_printf(bodies, "%s ", m->wire_body != NULL ?
+	    m->wire_body : m->body);
 	return true;
 }
 
@@ -87,6 +90,7 @@ setup(void **state)
 	online = false;
 	looked = 0;
 	sent = g_string_new(NULL);
+	bodies = g_string_new(NULL);
 	events = g_string_new(NULL);
 	trips = g_array_new(FALSE, FALSE, sizeof(guint64));
 	outbox_init();
@@ -104,6 +108,7 @@ teardown(void **state)
 	ev_reset();
 	rooms_free();
 	g_string_free(sent, TRUE);
+	g_string_free(bodies, TRUE);
 	g_string_free(events, TRUE);
 	g_array_free(trips, TRUE);
 	return 0;
@@ -478,6 +483,23 @@ outbox_restore__takes_back_pending_of_an_earlier_run(void **state)
 	(void)g_rmdir(dir);
 }
 
+/* OTR: what goes again on the wire is the ciphertext, never body. */
+static void
+outbox_session_started__resends_ciphertext_not_plain_text(void **state)
+{
+	struct msg *m = msg_new(MSG_OUT, "a", "bob@x", "the plain words");
+
+	m->id = g_strdup("o1");
+	m->origin_id = g_strdup("o1");
+	m->encryption = g_strdup("otr");
+	m->wire_body = g_strdup("?OTR:AAMD");
+	online = true;
+	outbox_add(m);
+	msg_free(m);
+	go_online();	/* a new session: sent again */
+	assert_string_equal(bodies->str, "?OTR:AAMD ?OTR:AAMD ");
+}
+
 int
 main(void)
 {
@@ -512,6 +534,9 @@ main(void)
 		    outbox_state__recorded_in_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    outbox_restore__takes_back_pending_of_an_earlier_run,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    outbox_session_started__resends_ciphertext_not_plain_text,
 		    setup, teardown),
 	};
 
