@@ -453,19 +453,22 @@ def _shq(s):
 class Peer:
     """A slixmpp peer in its own process (peer.py), driven by JSON lines."""
 
+    script = "peer.py"          # run by /usr/bin/python3, next to this file
+    online_timeout = 20
+
     def __init__(self, prosody, user, password="peer-pw", register=True):
         """register=False: the account exists (a new process for it)."""
         self.jid = (prosody.register(user, password) if register
                     else f"{user}@{prosody.domain}")
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", str(Path(__file__).parent / "peer.py"),
+            ["/usr/bin/python3", str(Path(__file__).parent / self.script),
              self.jid, password, str(prosody.port)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, bufsize=1)
         self.events = []
         self._lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
-        self.wait("online", timeout=20)
+        self.wait("online", timeout=self.online_timeout)
 
     def _read(self):
         for line in self.proc.stdout:

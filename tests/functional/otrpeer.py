@@ -12,11 +12,8 @@ bytes, as OTR allows for small transports). Events on stdout: online, state (pla
 finished), message (body, encrypted), smp (asked|succeeded|failed),
 error.
 """
-import asyncio
 import json
-import logging
 import sys
-import threading
 
 import potr
 import potr.compatcrypto.pycrypto as pc
@@ -181,21 +178,8 @@ def handle(peer, cmd):
 
 
 def main():
-    logging.basicConfig(level=logging.ERROR)
-    jid, password, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    peer = OtrPeer(jid, password)
-    loop = asyncio.get_event_loop()
-
-    def reader():
-        for line in sys.stdin:
-            line = line.strip()
-            if line:
-                loop.call_soon_threadsafe(handle, peer, json.loads(line))
-        loop.call_soon_threadsafe(loop.stop)
-
-    threading.Thread(target=reader, daemon=True).start()
-    peer.connect(("127.0.0.1", port), disable_starttls=True)
-    loop.run_forever()
+    from peer import serve
+    serve(OtrPeer, handle)
 
 
 if __name__ == "__main__":

@@ -157,22 +157,29 @@ def handle(peer, cmd):
     out({"event": "done", "op": op})
 
 
-def main():
+def serve(make_peer, handle_cmd):
+    """Run a peer made by make_peer(jid, password) from argv: JSON
+    commands on stdin go to handle_cmd(peer, cmd); stdin's end stops it.
+    Shared by this peer and otrpeer.py."""
     logging.basicConfig(level=logging.ERROR)
     jid, password, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    peer = Peer(jid, password)
+    peer = make_peer(jid, password)
     loop = asyncio.get_event_loop()
 
     def reader():
         for line in sys.stdin:
             line = line.strip()
             if line:
-                loop.call_soon_threadsafe(handle, peer, json.loads(line))
+                loop.call_soon_threadsafe(handle_cmd, peer, json.loads(line))
         loop.call_soon_threadsafe(loop.stop)
 
     threading.Thread(target=reader, daemon=True).start()
     peer.connect(("127.0.0.1", port), disable_starttls=True)
     loop.run_forever()
+
+
+def main():
+    serve(Peer, handle)
 
 
 if __name__ == "__main__":

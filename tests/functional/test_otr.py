@@ -5,9 +5,6 @@ import os
 import re
 import sqlite3
 import stat
-import subprocess
-import threading
-from pathlib import Path
 
 import pytest
 
@@ -320,17 +317,8 @@ def test_otr__resent_as_ciphertext_never_plain(pair, prosody):
 class PotrPeer(Peer):
     """A slixmpp peer speaking OTR through python-potr (otrpeer.py)."""
 
-    def __init__(self, prosody, user, password="peer-pw"):
-        self.jid = prosody.register(user, password)
-        self.proc = subprocess.Popen(
-            ["/usr/bin/python3", str(Path(__file__).parent / "otrpeer.py"),
-             self.jid, password, str(prosody.port)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, bufsize=1)
-        self.events = []
-        self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-        self.wait("online", timeout=30)
+    script = "otrpeer.py"
+    online_timeout = 30
 
 
 @pytest.fixture
