@@ -53,6 +53,7 @@ static const char *const f_window_open[] = { "window", "peer", "focus",
 static const char *const f_window_jump[] = { "window", "peer", "id",
 	"message_time", "result", NULL };
 static const char *const f_window_history[] = { "peer", "count", NULL };
+static const char *const f_window_ref[] = { "window", "name", NULL };
 
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
@@ -124,6 +125,14 @@ static const struct ev_kind_info ev_kinds[] = {
 	{ EV_WINDOW_HISTORY, "window-history", "/history N typed in a window: "
 	  "the full-screen interface loads N older messages into it",
 	  f_window_history },
+	{ EV_WINDOW_SELECT, "window-select", "/win: the full-screen interface "
+	  "shows window number window; in batch mode window 2 is the /win "
+	  "target, the contact or room later lines act on", f_window_ref },
+	{ EV_WINDOW_CLOSE, "window-close", "/close: the full-screen interface "
+	  "closes window number window, or all of them, or those without "
+	  "unread lines (window all or read)", f_window_ref },
+	{ EV_WINDOW_CLEAR, "window-clear", "/clear: the full-screen interface "
+	  "clears window number window's scrollback", f_window_ref },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
@@ -147,6 +156,7 @@ G_STATIC_ASSERT(sizeof(struct ev_exec_exit) == 7 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_open) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_jump) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_history) == 2 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_window_ref) == 2 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

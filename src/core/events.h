@@ -42,6 +42,9 @@ enum ev_kind {
 	EV_WINDOW_OPEN,
 	EV_WINDOW_JUMP,
 	EV_WINDOW_HISTORY,
+	EV_WINDOW_SELECT,
+	EV_WINDOW_CLOSE,
+	EV_WINDOW_CLEAR,
 	EV__COUNT,
 };
 
@@ -238,6 +241,18 @@ struct ev_window_history {
 	const char	*count;
 };
 
+/*
+ * A command asks for a window to be shown (/win), closed (/close) or
+ * cleared (/clear): window is its number (1 is the console), or for
+ * /close "all" or "read"; name is its name. The command layer resolved
+ * it against the window list (core/windows.h), so the front end only
+ * acts.
+ */
+struct ev_window_ref {
+	const char	*window;
+	const char	*name;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -270,6 +285,8 @@ struct ev {
 		struct ev_window_open	window_open;
 		struct ev_window_jump	window_jump;
 		struct ev_window_history window_history;
+		struct ev_window_ref	window_ref;	/* _SELECT, _CLOSE,
+							   _CLEAR */
 	} u;
 };
 

@@ -112,6 +112,7 @@ struct tui_win	*tui_win_open_chat(const char *account, const char *peer,
 struct tui_win	*tui_win_add(struct tui_win *w);
 struct tui_win	*tui_win_new(const char *name);
 void		 tui_win_show(struct tui_win *w);
+void		 tui_win_publish(const struct tui_win *w);
 void		 tui_win_activity(struct tui_win *w, enum tui_activity a);
 void		 tui_win_scroll(int pages);
 bool		 tui_win_scrolled(const struct tui_win *w);
