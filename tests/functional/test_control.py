@@ -439,3 +439,42 @@ def test_tui_window_commands_reach_control_clients(home, prosody, make_peer):
         t.wait_screen(r"NATTER-EXIT=0")
     finally:
         t.close()
+
+
+def test_control_commands_run_through_the_command_table(home):
+    """/subscribe, /unsubscribe and /format are dispatched like every
+    other command (one path): an alias can stand for them, their words
+    are parsed (quotes), and their errors are the command's own."""
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    b.send("/alias ex /subscribe exec-output")
+    b.wait_event("command-result", command="alias", status="ok")
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send("1 /ex")
+    assert c.wait(id=1)["result"] == "ok"
+    c.send("2 /exec echo seen")
+    assert c.wait(id=2)["result"] == "ok"
+    assert c.wait(event="exec-output")["line"] == "seen"
+    c.send("3 /subscribe no-such-kind")
+    res = c.wait(id=3)
+    assert res["result"] == "error"
+    assert res["error"] == "unknown event kind 'no-such-kind'"
+    c.send("4 /format yaml")
+    assert c.wait(id=4)["error"] == "usage: /format json|text"
+    c.send('5 /format "text"')
+    text = b""
+
+    def framed():
+        nonlocal text
+        try:
+            text += c.sock.recv(65536)
+        except socket.timeout:
+            pass
+        return b"%end 5\n" in text
+    wait_for(framed, 10, lambda: f"a text frame; got {text!r}")
+    c.close()
+    b.send("/subscribe")
+    b.wait_event("command-result", command="subscribe", status="error")
+    wait_for(lambda: "applies only to a control connection" in b.stderr,
+             10, "the error on stderr")
+    assert b.close() == 1
