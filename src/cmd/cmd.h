@@ -170,10 +170,10 @@ struct cmd_ctx {
  * with core events (EV_WINDOW_OPEN, _JUMP, _HISTORY, _SELECT, _CLOSE,
  * _CLEAR) that the TUI acts on and batch mode and control clients see,
  * as irssi's front end creates a query window when the core announces
- * the query. What stays is what an event cannot do:
- * - ask_secret: a masked prompt, whose answer must never travel as an
- *   event (events reach hooks, logs and control clients);
- * - theme: /theme list|load NAME|show answers from the TUI's own theme.
+ * the query; /theme reads and checks themes itself (util/themes.c) and
+ * announces a new one with EV_THEME_LOAD. What stays is what an event
+ * cannot do: ask_secret, a masked prompt, whose answer must never travel
+ * as an event (events reach hooks, logs and control clients).
  */
 typedef void cmd_secret_fn(const char *secret, void *data);
 struct cmd_ui_ops {
@@ -181,9 +181,6 @@ struct cmd_ui_ops {
 	bool	  shows_windows;
 	bool	(*ask_secret)(const char *prompt, cmd_secret_fn *fn,
 		    void *data);
-	/* /theme list|load NAME|show: prints on ctx; false on error */
-	bool	(*theme)(struct cmd_ctx *ctx, const char *op,
-		    const char *name);
 };
 
 /*

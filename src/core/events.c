@@ -54,6 +54,7 @@ static const char *const f_window_jump[] = { "window", "peer", "id",
 	"message_time", "result", NULL };
 static const char *const f_window_history[] = { "peer", "count", NULL };
 static const char *const f_window_ref[] = { "window", "name", NULL };
+static const char *const f_theme_load[] = { "name", NULL };
 
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
@@ -133,6 +134,9 @@ static const struct ev_kind_info ev_kinds[] = {
 	  "unread lines (window all or read)", f_window_ref },
 	{ EV_WINDOW_CLEAR, "window-clear", "/clear: the full-screen interface "
 	  "clears window number window's scrollback", f_window_ref },
+	{ EV_THEME_LOAD, "theme-load", "/theme load: theme name was read and "
+	  "saved as ui.theme; the full-screen interface uses it now",
+	  f_theme_load },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
@@ -157,6 +161,7 @@ G_STATIC_ASSERT(sizeof(struct ev_window_open) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_jump) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_history) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_ref) == 2 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_theme_load) == 1 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

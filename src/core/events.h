@@ -45,6 +45,7 @@ enum ev_kind {
 	EV_WINDOW_SELECT,
 	EV_WINDOW_CLOSE,
 	EV_WINDOW_CLEAR,
+	EV_THEME_LOAD,
 	EV__COUNT,
 };
 
@@ -253,6 +254,11 @@ struct ev_window_ref {
 	const char	*name;
 };
 
+/* /theme load NAME: the theme was checked; the TUI uses it now. */
+struct ev_theme_load {
+	const char	*name;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -287,6 +293,7 @@ struct ev {
 		struct ev_window_history window_history;
 		struct ev_window_ref	window_ref;	/* _SELECT, _CLOSE,
 							   _CLEAR */
+		struct ev_theme_load	theme_load;
 	} u;
 };
 

@@ -173,9 +173,5 @@ void		 tui_pane_row(int y, int left, int width, const char *text,
 /* tui-theme.c */
 bool		 tui_theme_load(const char *name, GPtrArray *warnings);
 int		 tui_theme_attr(enum tui_elem e);
-const char	*tui_theme_elem_name(enum tui_elem e);
-const char	*tui_theme_current(void);
-const char	*tui_theme_spec(enum tui_elem e);
-void		 tui_theme_free(void);
 
 #endif

@@ -21,7 +21,6 @@
 #include "tui-internal.h"
 #include "util/errors.h"
 #include "util/sanitize.h"
-#include "util/themes.h"
 
 #define SEARCH_BACK 500		/* lines searched for a message id */
 
@@ -532,49 +531,9 @@ tui_win_on_event(const struct ev *ev)
 	}
 }
 
-static bool
-theme_op(struct cmd_ctx *ctx, const char *op, const char *name)
-{
-	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) names = NULL;
-	g_autoptr(GError) err = NULL;
-	bool ok;
-	guint i;
-
-	if (strcmp(op, "list") == 0) {
-		names = themes_list();
-		for (i = 0; i < names->len; i++)
-			cmd_print(ctx, "%s%s", (char *)g_ptr_array_index(names,
-			    i), strcmp(g_ptr_array_index(names, i),
-			    tui_theme_current()) == 0 ? "  (in use)" : "");
-		if (names->len == 0)
-			cmd_print(ctx, "no theme files found");
-		return true;
-	}
-	if (strcmp(op, "show") == 0) {
-		cmd_print(ctx, "theme %s:", tui_theme_current());
-		for (i = 0; i < TUI_ELEM__COUNT; i++)
-			cmd_print(ctx, "  %-16s %s", tui_theme_elem_name(i),
-			    tui_theme_spec(i));
-		return true;
-	}
-	ok = tui_theme_load(name, warnings);
-	for (i = 0; i < warnings->len; i++)
-		cmd_error(ctx, "%s", (char *)g_ptr_array_index(warnings, i));
-	if (!ok)
-		return false;
-	if (!prefs_set("ui.theme", name, &err))
-		cmd_error(ctx, "%s", err->message);
-	clearok(curscr, TRUE);
-	tui_mark_dirty();
-	cmd_print(ctx, "theme %s loaded (saved as ui.theme)", name);
-	return true;
-}
-
 static const struct cmd_ui_ops ops = {
 	.shows_windows = true,
 	.ask_secret = ask_secret,
-	.theme = theme_op,
 };
 
 /* Give the command layer the TUI's window operations. */
