@@ -256,7 +256,10 @@ const struct cmd_entry cmd_close_entry = {
 	    { "read", "every window without unread lines" }, { NULL, NULL } },
 	.examples = (const char *const[]){ "/close", "/close 3",
 	    "/close read", NULL },
-	.min_args = 0, .max_args = 1, .complete = win_c,
+	.min_args = 0, .max_args = 1,
+	.complete = (const enum cmd_completer[]){ CMD_COMPLETE_WORDS,
+	    CMD_COMPLETE_NONE },
+	.words = (const char *const[]){ "all", "read", NULL },
 	.flags = CMD_TUI, .exec = close_exec,
 };
 

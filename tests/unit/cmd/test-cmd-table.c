@@ -449,6 +449,15 @@ cmd_win__checks_the_window_list__and_emits_events(void **state)
 	    "a)\n");
 	assert_int_equal(run("/unread"), CMD_OK);
 	assert_string_equal(printed->str, "total 3\n2 bob@x 3 highlight\n");
+	{
+		const char *line = "/win de";
+		size_t start;
+		g_autoptr(GPtrArray) c = cmd_complete(line, strlen(line),
+		    &start, NULL, NULL);
+
+		assert_int_equal(c->len, 1);
+		assert_string_equal(g_ptr_array_index(c, 0), "den@conf");
+	}
 	cmd_set_ui_ops(NULL);
 	windows_reset();
 	ev_unsubscribe(h[0]);
