@@ -5,9 +5,10 @@
 /*
  * The command layer's public header: the command table (each entry with
  * its help, completion, declared target and options), the parser, the
- * context that routes output, and the ops a front end registers for what
- * only it can answer (its windows, masked prompts). Requests for windows
- * travel as core events instead (see struct cmd_ui_ops).
+ * context that routes output, and the ops front ends register: the
+ * masked prompt (struct cmd_ui_ops) and the control connection's own
+ * commands (struct cmd_control_ops). Windows are a core model read here
+ * and changed through core events (see struct cmd_ui_ops).
  */
 #include <glib.h>
 #include <stdbool.h>

@@ -536,7 +536,10 @@ static const struct cmd_ui_ops ops = {
 	.ask_secret = ask_secret,
 };
 
-/* Give the command layer the TUI's window operations. */
+/*
+ * Tell the command layer that this front end shows windows, and give it
+ * the masked prompt (the only operation left that is not an event).
+ */
 void
 tui_win_register_ops(void)
 {
