@@ -13,6 +13,7 @@
 #include "core/prefs.h"
 #include "core/room.h"
 #include "core/roster.h"
+#include "core/windows.h"
 #include "util/str.h"
 #include "util/themes.h"
 
@@ -88,6 +89,10 @@ complete_with(enum cmd_completer c, const struct cmd_entry *e,
 		break;
 	case CMD_COMPLETE_THEME:
 		complete_themes(prefix, out);
+		break;
+	case CMD_COMPLETE_WINDOW:	/* the front end's, as the core has them */
+		for (i = 0; i < windows_count(); i++)
+			add_if(out, windows_nth((guint)i)->name, prefix);
 		break;
 	case CMD_COMPLETE_EVENT:
 		for (i = 0; i < EV__COUNT; i++)

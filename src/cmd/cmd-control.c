@@ -1,19 +1,87 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The commands of a control connection (natter --control PATH): /subscribe,
- * /unsubscribe and /format act on the client that sends them, so the
- * control front end answers them itself before the command table is
- * consulted. Their entries live here so that /help, Tab and the man page
- * know them; run anywhere else they say where they apply. cmd layer.
+ * /unsubscribe and /format act on the client that sends them. They run
+ * through the table like every command; the control front end registers
+ * what it does for them (cmd_set_control_ops()), and each learns its
+ * client from the context of the request. Run anywhere else they say
+ * where they apply. cmd layer.
  */
+#include <string.h>
+
 #include "cmd-entries.h"
+#include "core/events.h"
+#include "util/sanitize.h"
+
+static const struct cmd_control_ops *control_ops;
+
+/* Register the control front end's operations (NULL: none). */
+void
+cmd_set_control_ops(const struct cmd_control_ops *ops)
+{
+	control_ops = ops;
+}
+
+/* The ops, when ctx is a request on a control connection; else NULL. */
+static const struct cmd_control_ops *
+ops_for(struct cmd_ctx *ctx)
+{
+	if (ctx->origin != CMD_FROM_CONTROL || control_ops == NULL) {
+		cmd_error(ctx, "/%s applies only to a control connection "
+		    "(natter --control PATH, or /set control.socket PATH, "
+		    "then send it on the socket)", ctx->name);
+		return NULL;
+	}
+	return control_ops;
+}
+
+/* /subscribe and /unsubscribe: the kinds named, checked here. */
+static enum cmd_status
+subscribe_run(struct cmd_ctx *ctx, const struct cmd_args *a, bool on)
+{
+	const struct cmd_control_ops *ops = ops_for(ctx);
+	bool want[EV__COUNT] = { false };
+	int i;
+
+	if (ops == NULL)
+		return CMD_ERROR;
+	for (i = 0; i < a->argc; i++) {
+		const struct ev_kind_info *k = ev_kind_by_name(a->argv[i]);
+
+		if (k == NULL) {
+			g_autofree char *safe = sanitize_str(a->argv[i]);
+
+			return cmd_error(ctx, "unknown event kind '%s'", safe);
+		}
+		want[k->kind] = true;
+	}
+	ops->subscribe(ctx, a->argc > 0 ? want : NULL, on);
+	return CMD_OK;
+}
 
 static enum cmd_status
-control_only_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+subscribe_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	return cmd_error(ctx, "/%s applies only to a control connection "
-	    "(natter --control PATH, or /set control.socket PATH, then send "
-	    "it on the socket)", ctx->name);
+	return subscribe_run(ctx, a, true);
+}
+
+static enum cmd_status
+unsubscribe_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	return subscribe_run(ctx, a, false);
+}
+
+static enum cmd_status
+format_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	const struct cmd_control_ops *ops = ops_for(ctx);
+
+	if (ops == NULL)
+		return CMD_ERROR;
+	if (strcmp(a->argv[0], "json") != 0 && strcmp(a->argv[0], "text") != 0)
+		return cmd_usage(ctx);
+	ops->format(ctx, strcmp(a->argv[0], "text") == 0);
+	return CMD_OK;
 }
 
 static const enum cmd_completer complete_events[] = { CMD_COMPLETE_EVENT,
@@ -36,7 +104,7 @@ const struct cmd_entry cmd_subscribe_entry = {
 	    "/subscribe message-received presence", "/subscribe raw-in raw-out",
 	    NULL },
 	.min_args = 0, .max_args = -1, .complete = complete_events,
-	.flags = CMD_SCRIPT_SAFE, .exec = control_only_exec,
+	.flags = CMD_SCRIPT_SAFE, .exec = subscribe_exec,
 };
 
 const struct cmd_entry cmd_unsubscribe_entry = {
@@ -51,7 +119,7 @@ const struct cmd_entry cmd_unsubscribe_entry = {
 	.examples = (const char *const[]){ "/unsubscribe",
 	    "/unsubscribe presence", NULL },
 	.min_args = 0, .max_args = -1, .complete = complete_events,
-	.flags = CMD_SCRIPT_SAFE, .exec = control_only_exec,
+	.flags = CMD_SCRIPT_SAFE, .exec = unsubscribe_exec,
 };
 
 const struct cmd_entry cmd_format_entry = {
@@ -71,5 +139,5 @@ const struct cmd_entry cmd_format_entry = {
 	.complete = (const enum cmd_completer[]){ CMD_COMPLETE_WORDS,
 	    CMD_COMPLETE_NONE },
 	.words = (const char *const[]){ "json", "text", NULL },
-	.flags = CMD_SCRIPT_SAFE, .exec = control_only_exec,
+	.flags = CMD_SCRIPT_SAFE, .exec = format_exec,
 };

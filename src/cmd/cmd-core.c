@@ -14,6 +14,7 @@
 #include "core/prefs.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/themes.h"
 #include "xmpp/proto-conn.h"
 
 static enum cmd_status
@@ -257,33 +258,80 @@ const struct cmd_entry cmd_reset_entry = {
 	.exec = reset_exec,
 };
 
-static enum cmd_status
-theme_run(struct cmd_ctx *ctx, const char *op, const char *name)
+/*
+ * The theme in use: the one ui.theme names, as the TUI loaded it at the
+ * start or at /theme load (which sets ui.theme only for a theme it could
+ * read), else the built-in default.
+ */
+static void
+theme_in_use(struct theme *t)
 {
-	const struct cmd_ui_ops *ui = cmd_ui_ops();
+	const char *name = prefs_get("ui.theme");
 
-	if (ui == NULL || ui->theme == NULL)
-		return cmd_error(ctx, "themes belong to the full-screen "
-		    "interface");
-	return ui->theme(ctx, op, name) ? CMD_OK : CMD_ERROR;
+	if (name == NULL || *name == '\0' || !themes_read(name, t, NULL)) {
+		themes_clear(t);
+		themes_builtin(t);
+	}
 }
 
 static enum cmd_status
 theme_list_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	return theme_run(ctx, "list", NULL);
+	g_autoptr(GPtrArray) names = themes_list();
+	struct theme t;
+	guint i;
+
+	theme_in_use(&t);
+	for (i = 0; i < names->len; i++)
+		cmd_print(ctx, "%s%s", (char *)g_ptr_array_index(names, i),
+		    strcmp(g_ptr_array_index(names, i), t.name) == 0 ?
+		    "  (in use)" : "");
+	if (names->len == 0)
+		cmd_print(ctx, "no theme files found");
+	themes_clear(&t);
+	return CMD_OK;
 }
 
+/*
+ * /theme load NAME: read and check it here, so that a theme that cannot
+ * be used fails the command with the reason; then save it as ui.theme
+ * and let the TUI use it (EV_THEME_LOAD).
+ */
 static enum cmd_status
 theme_load_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	return theme_run(ctx, "load", a->argv[0]);
+	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+	struct ev ev = { .kind = EV_THEME_LOAD };
+	struct theme t;
+	bool ok = themes_read(a->argv[0], &t, warnings);
+	guint i;
+
+	themes_clear(&t);
+	for (i = 0; i < warnings->len; i++)
+		cmd_error(ctx, "%s", (char *)g_ptr_array_index(warnings, i));
+	if (!ok)
+		return CMD_ERROR;
+	if (!prefs_set("ui.theme", a->argv[0], &err))
+		return cmd_error(ctx, "%s", err->message);
+	ev.u.theme_load.name = a->argv[0];
+	ev_emit(&ev);
+	cmd_print(ctx, "theme %s loaded (saved as ui.theme)", a->argv[0]);
+	return CMD_OK;
 }
 
 static enum cmd_status
 theme_show_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 {
-	return theme_run(ctx, "show", NULL);
+	struct theme t;
+	guint i;
+
+	theme_in_use(&t);
+	cmd_print(ctx, "theme %s:", t.name);
+	for (i = 0; i < THEMES_ELEMS; i++)
+		cmd_print(ctx, "  %-16s %s", themes_elem_name(i), t.specs[i]);
+	themes_clear(&t);
+	return CMD_OK;
 }
 
 static const struct cmd_entry theme_list = {
@@ -294,7 +342,7 @@ static const struct cmd_entry theme_list = {
 	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
 	.examples = (const char *const[]){ "/theme list", NULL },
 	.min_args = 0, .max_args = 0,
-	.flags = CMD_TUI | CMD_SCRIPT_SAFE, .exec = theme_list_exec,
+	.flags = CMD_SCRIPT_SAFE, .exec = theme_list_exec,
 };
 
 static const struct cmd_entry theme_load = {
@@ -309,7 +357,7 @@ static const struct cmd_entry theme_load = {
 	.min_args = 1, .max_args = 1,
 	.complete = (const enum cmd_completer[]){ CMD_COMPLETE_THEME,
 	    CMD_COMPLETE_NONE },
-	.flags = CMD_TUI | CMD_SCRIPT_SAFE, .exec = theme_load_exec,
+	.flags = CMD_SCRIPT_SAFE, .exec = theme_load_exec,
 };
 
 static const struct cmd_entry theme_show = {
@@ -319,7 +367,7 @@ static const struct cmd_entry theme_show = {
 	.args = (const struct cmd_arg_doc[]){ { NULL, NULL } },
 	.examples = (const char *const[]){ "/theme show", NULL },
 	.min_args = 0, .max_args = 0,
-	.flags = CMD_TUI | CMD_SCRIPT_SAFE, .exec = theme_show_exec,
+	.flags = CMD_SCRIPT_SAFE, .exec = theme_show_exec,
 };
 
 const struct cmd_entry cmd_theme_entry = {
@@ -335,5 +383,5 @@ const struct cmd_entry cmd_theme_entry = {
 	.subcmds = (const struct cmd_entry *const[]){ &theme_list,
 	    &theme_load, &theme_show, NULL },
 	.min_args = 1, .max_args = 2,
-	.flags = CMD_TUI | CMD_SCRIPT_SAFE,
+	.flags = CMD_SCRIPT_SAFE,
 };

@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "core/loop.h"
+#include "core/windows.h"
 #include "util/errors.h"
 
 #define CMDQ_SCRIPT_MAX (1024 * 1024)	/* bytes of one script file */
@@ -155,6 +156,7 @@ static const struct cmd_sink q_sink = { q_print, q_error, q_done };
 static void
 pump_cb(void *data)
 {
+	const struct window *w;
 	struct cmdq_item *it;
 
 	pump_timer = 0;
@@ -165,15 +167,11 @@ pump_cb(void *data)
 		return;
 	running = true;
 	current = it;
-	{
-		const struct cmd_ui_ops *ui = cmd_ui_ops();
-		const char *account = NULL, *peer = NULL;
-
-		if (ui != NULL && ui->target != NULL)
-			ui->target(&account, &peer);
-		(void)cmd_run_line(it->line, it->origin, it->account != NULL ?
-		    it->account : account, peer, &q_sink, it);
-	}
+	/* A queued line acts on the window current when it runs (batch
+	 * mode's /win target), as a line typed there would. */
+	w = windows_nth(windows_current());
+	(void)cmd_run_line(it->line, it->origin, it->account != NULL ?
+	    it->account : w->account, w->peer, &q_sink, it);
 }
 
 static void

@@ -20,7 +20,7 @@
 
 static const struct cmd_ui_ops *ui_ops;
 
-/* Register the front end's window operations (NULL in batch mode). */
+/* Register the front end's operations (NULL in batch mode). */
 void
 cmd_set_ui_ops(const struct cmd_ui_ops *ops)
 {
@@ -164,23 +164,6 @@ cmd_target_account(struct cmd_ctx *ctx, const char *name)
 	return acc;
 }
 
-/* CMD_TUI commands need the front end's operation for them. */
-static bool
-tui_op(const struct cmd_entry *e)
-{
-	if (ui_ops == NULL)
-		return false;
-	if (strcmp(e->name, "win") == 0)
-		return ui_ops->win_select != NULL;
-	if (strcmp(e->name, "wins") == 0)
-		return ui_ops->win_info != NULL;
-	if (strcmp(e->name, "close") == 0)
-		return ui_ops->win_close != NULL;
-	if (strcmp(e->name, "clear") == 0)
-		return ui_ops->win_clear != NULL;
-	return true;
-}
-
 /* CMD_ONLINE: the target account must be connected. */
 static bool
 online(struct cmd_ctx *ctx)
@@ -285,7 +268,7 @@ dispatch(struct cmd_ctx *ctx, const struct cmd_entry *e, struct cmd_args *a)
 		return cmd_usage(ctx);
 	if ((e->flags & CMD_ONLINE) && !online(ctx))
 		return CMD_ERROR;
-	if ((e->flags & CMD_TUI) && !tui_op(e))
+	if ((e->flags & CMD_TUI) && !cmd_ui_windows())
 		return cmd_error(ctx, "/%s works only in the full-screen "
 		    "interface", ctx->name);
 	if (ctx->origin != CMD_FROM_TUI && ctx->origin != CMD_FROM_BATCH &&

@@ -5,9 +5,10 @@
 /*
  * The command layer's public header: the command table (each entry with
  * its help, completion, declared target and options), the parser, the
- * context that routes output, and the ops a front end registers for what
- * only it can answer (its windows, masked prompts). Requests for windows
- * travel as core events instead (see struct cmd_ui_ops).
+ * context that routes output, and the ops front ends register: the
+ * masked prompt (struct cmd_ui_ops) and the control connection's own
+ * commands (struct cmd_control_ops). Windows are a core model read here
+ * and changed through core events (see struct cmd_ui_ops).
  */
 #include <glib.h>
 #include <stdbool.h>
@@ -161,55 +162,46 @@ struct cmd_ctx {
 	struct room		*room;
 };
 
-/* One window, as /wins lists it. */
-struct cmd_win_info {
-	const char	*name;
-	const char	*account;	/* or NULL */
-	guint		 unread;	/* lines added since last read */
-	bool		 highlight;	/* a mention or private message */
-	bool		 current;
-};
-
 /*
- * What only the front end can answer or do, registered at start
- * (cmd_set_ui_ops()). Opening, focusing and scrolling windows is NOT
- * here: commands announce it with core events (EV_WINDOW_OPEN, _JUMP,
- * _HISTORY) that the TUI acts on and batch mode and control clients see,
+ * What only the front end can do, registered at start (cmd_set_ui_ops()).
+ * Everything about windows travels the other ways: commands read the
+ * window list the front end keeps in the core (core/windows.h: /wins,
+ * /unread, the target of queued lines; the TUI hands its current
+ * window's account and peer with each line it runs) and ask for changes
+ * with core events (EV_WINDOW_OPEN, _JUMP, _HISTORY, _SELECT, _CLOSE,
+ * _CLEAR) that the TUI acts on and batch mode and control clients see,
  * as irssi's front end creates a query window when the core announces
- * the query. What stays is what an event cannot do:
- * - target, win_info, theme: queries; the answer is the front end's own
- *   data (the current window; the windows with their unread counts for
- *   /wins and /unread; the theme in use and its elements);
- * - win_select, win_close, win_clear: act on front-end windows named by
- *   front-end data (a number, part of a name, "the current one", "read")
- *   and can fail with a reason the command must report; the console,
- *   the XML console and the mentions window have no account or peer an
- *   event could name;
- * - ask_secret: a masked prompt, whose answer must never travel as an
- *   event (events reach hooks, logs and control clients).
+ * the query; /theme reads and checks themes itself (util/themes.c) and
+ * announces a new one with EV_THEME_LOAD. What stays is what an event
+ * cannot do: ask_secret, a masked prompt, whose answer must never travel
+ * as an event (events reach hooks, logs and control clients).
  */
 typedef void cmd_secret_fn(const char *secret, void *data);
 struct cmd_ui_ops {
 	/* The front end shows windows: window events reach a screen */
 	bool	  shows_windows;
-	bool	(*win_select)(const char *arg, GError **error);
-	/* Window i (0 is the console); false past the last one */
-	bool	(*win_info)(guint i, struct cmd_win_info *out);
-	bool	(*win_close)(const char *arg, GError **error);
-	void	(*win_clear)(void);
 	bool	(*ask_secret)(const char *prompt, cmd_secret_fn *fn,
 		    void *data);
-	/* The target of commands typed now: account and peer, either NULL */
-	void	(*target)(const char **account, const char **peer);
-	/* /theme list|load NAME|show: prints on ctx; false on error */
-	bool	(*theme)(struct cmd_ctx *ctx, const char *op,
-		    const char *name);
+};
+
+/*
+ * What a control connection does for its commands (/subscribe,
+ * /unsubscribe, /format), registered by the control front end
+ * (cmd_set_control_ops()). Dispatch checks the arguments and that the
+ * request came from a control connection (CMD_FROM_CONTROL); the front
+ * end finds the connection from the context's sink_data, its own.
+ */
+struct cmd_control_ops {
+	/* kinds: indexed by enum ev_kind, or NULL for "every kind" */
+	void	(*subscribe)(struct cmd_ctx *ctx, const bool *kinds, bool on);
+	void	(*format)(struct cmd_ctx *ctx, bool text);
 };
 
 extern const struct cmd_entry *const cmd_table[];
 
 void	 cmd_set_ui_ops(const struct cmd_ui_ops *ops);
 const struct cmd_ui_ops *cmd_ui_ops(void);
+void	 cmd_set_control_ops(const struct cmd_control_ops *ops);
 bool	 cmd_ui_windows(void);
 bool	 cmd_parse(const char *line, struct cmd_args *out, GError **error);
 void	 cmd_args_clear(struct cmd_args *a);

@@ -57,6 +57,8 @@ static const char *const f_window_open[] = { "window", "peer", "focus",
 static const char *const f_window_jump[] = { "window", "peer", "id",
 	"message_time", "result", NULL };
 static const char *const f_window_history[] = { "peer", "count", NULL };
+static const char *const f_window_ref[] = { "window", "name", NULL };
+static const char *const f_theme_load[] = { "name", NULL };
 
 static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CONN_STATE, "connection-state",
@@ -135,6 +137,17 @@ static const struct ev_kind_info ev_kinds[] = {
 	{ EV_OTR_SMP, "otr-smp", "OTR authentication (SMP) with a contact: "
 	  "asked (/otr secret), question (/otr answer), succeeded, failed or "
 	  "aborted", f_otr_smp },
+	{ EV_WINDOW_SELECT, "window-select", "/win: the full-screen interface "
+	  "shows window number window; in batch mode window 2 is the /win "
+	  "target, the contact or room later lines act on", f_window_ref },
+	{ EV_WINDOW_CLOSE, "window-close", "/close: the full-screen interface "
+	  "closes window number window, or all of them, or those without "
+	  "unread lines (window all or read)", f_window_ref },
+	{ EV_WINDOW_CLEAR, "window-clear", "/clear: the full-screen interface "
+	  "clears window number window's scrollback", f_window_ref },
+	{ EV_THEME_LOAD, "theme-load", "/theme load: theme name was read and "
+	  "saved as ui.theme; the full-screen interface uses it now",
+	  f_theme_load },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
@@ -160,6 +173,8 @@ G_STATIC_ASSERT(sizeof(struct ev_window_jump) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_history) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_otr_state) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_otr_smp) == 4 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_window_ref) == 2 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_theme_load) == 1 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

@@ -44,6 +44,10 @@ enum ev_kind {
 	EV_WINDOW_HISTORY,
 	EV_OTR_STATE,
 	EV_OTR_SMP,
+	EV_WINDOW_SELECT,
+	EV_WINDOW_CLOSE,
+	EV_WINDOW_CLEAR,
+	EV_THEME_LOAD,
 	EV__COUNT,
 };
 
@@ -266,6 +270,23 @@ struct ev_otr_smp {
 	const char	*text;
 };
 
+/*
+ * A command asks for a window to be shown (/win), closed (/close) or
+ * cleared (/clear): window is its number (1 is the console), or for
+ * /close "all" or "read"; name is its name. The command layer resolved
+ * it against the window list (core/windows.h), so the front end only
+ * acts.
+ */
+struct ev_window_ref {
+	const char	*window;
+	const char	*name;
+};
+
+/* /theme load NAME: the theme was checked; the TUI uses it now. */
+struct ev_theme_load {
+	const char	*name;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -300,6 +321,9 @@ struct ev {
 		struct ev_window_history window_history;
 		struct ev_otr_state	otr_state;
 		struct ev_otr_smp	otr_smp;
+		struct ev_window_ref	window_ref;	/* _SELECT, _CLOSE,
+							   _CLEAR */
+		struct ev_theme_load	theme_load;
 	} u;
 };
 

@@ -295,8 +295,9 @@ def test_tui_with_control_and_unread(home, prosody, make_peer):
             c.items.clear()
             c.send("1 /unread")
             res = c.wait(id=1)
-            return res if res["output"][0] != "total 0" else None
-        res = wait_for(unread, 10, "unread lines")
+            # both messages: the first may be counted before the second
+            return res if res["output"][0] == "total 2" else None
+        res = wait_for(unread, 10, "two unread lines")
         assert res["result"] == "ok"
         assert res["output"][0] == "total 2"
         assert res["output"][1].startswith("2 bob@localhost 2")
@@ -370,3 +371,111 @@ def test_window_requests_are_events_in_batch_and_control(home, prosody,
     assert b.find("window-history") is None
     c.close()
     assert b.close() == 0
+
+
+def test_window_commands_are_events_and_wins_reads_the_window_list(
+        home, prosody, make_peer):
+    """/win, /close and /clear are events (issue 17 item 0), checked by
+    the command layer against the window list. Batch mode has no
+    windows: /win JID makes JID window 2, the target of later lines,
+    which /wins lists; /close and /clear need the full-screen interface."""
+    bob = make_peer("bob")
+    sock = home.root / "ctl.sock"
+    b, alice = login(home, prosody, sock)
+    b.send(f"/win {bob.jid}")
+    b.wait_event("window-select", window="2", name=bob.jid)
+    b.send("/wins")
+    b.wait_event("command-output", text="1: console")
+    b.wait_event("command-output", text=f"2: {bob.jid} (current)")
+    b.send("follows the target")
+    bob.wait("message", body="follows the target")
+    b.send("/win console")
+    b.wait_event("window-select", window="1", name="console")
+    b.send("/wins")
+    b.wait_event("command-output", text="1: console (current)")
+    b.send("/close")
+    b.wait_event("command-result", command="close", status="error")
+    wait_for(lambda: "/close works only in the full-screen interface"
+             in b.stderr, 10, "the error on stderr")
+    assert b.find("window-close") is None
+    assert b.close() == 1
+
+
+def test_tui_window_commands_reach_control_clients(home, prosody, make_peer):
+    """What the TUI does with /win, /clear, /close a control client sees
+    as window-select, window-clear and window-close events; /wins in the
+    TUI reads the window list the TUI keeps in the core."""
+    bob = make_peer("bob")
+    sock = home.root / "ctl.sock"
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    t = Tui(home, "-a", "a", "--control", str(sock))
+    try:
+        t.wait_screen(r"online\]")
+        c = wait_for(lambda: _try_connect(sock), 10, "connect")
+        c.send("1 /subscribe window-select window-close window-clear")
+        assert c.wait(id=1)["result"] == "ok"
+        bob.send(jid, "hello there")
+        t.wait_screen(r"\[2:bob@localhost")
+        t.command("/wins")
+        t.wait_screen(r"2: bob@localhost \(account a, 1 unread line\b")
+        t.command("/win 7")
+        t.wait_screen(r"no window 7 \(/wins lists them\)")
+        t.command("/win bob")
+        ev = c.wait(event="window-select")
+        assert ev["window"] == "2" and ev["name"] == "bob@localhost"
+        t.wait_screen(r"hello there")
+        t.command("/clear")
+        ev = c.wait(event="window-clear")
+        assert ev["window"] == "2" and ev["name"] == "bob@localhost"
+        t.command("/close")
+        ev = c.wait(event="window-close")
+        assert ev["window"] == "2" and ev["name"] == "bob@localhost"
+        t.command("/wins")
+        t.wait_screen(r"1: console \(current\)")
+        assert "bob@localhost" not in t.screen().split("1: console")[-1]
+        c.close()
+        t.command("/quit")
+        t.wait_screen(r"NATTER-EXIT=0")
+    finally:
+        t.close()
+
+
+def test_control_commands_run_through_the_command_table(home):
+    """/subscribe, /unsubscribe and /format are dispatched like every
+    other command (one path): an alias can stand for them, their words
+    are parsed (quotes), and their errors are the command's own."""
+    sock = home.root / "ctl.sock"
+    b = Batch(home, "--control", str(sock))
+    b.send("/alias ex /subscribe exec-output")
+    b.wait_event("command-result", command="alias", status="ok")
+    c = wait_for(lambda: _try_connect(sock), 10, "connect")
+    c.send("1 /ex")
+    assert c.wait(id=1)["result"] == "ok"
+    c.send("2 /exec echo seen")
+    assert c.wait(id=2)["result"] == "ok"
+    assert c.wait(event="exec-output")["line"] == "seen"
+    c.send("3 /subscribe no-such-kind")
+    res = c.wait(id=3)
+    assert res["result"] == "error"
+    assert res["error"] == "unknown event kind 'no-such-kind'"
+    c.send("4 /format yaml")
+    assert c.wait(id=4)["error"] == "usage: /format json|text"
+    c.send('5 /format "text"')
+    text = b""
+
+    def framed():
+        nonlocal text
+        try:
+            text += c.sock.recv(65536)
+        except socket.timeout:
+            pass
+        return b"%end 5\n" in text
+    wait_for(framed, 10, lambda: f"a text frame; got {text!r}")
+    c.close()
+    b.send("/subscribe")
+    b.wait_event("command-result", command="subscribe", status="error")
+    wait_for(lambda: "applies only to a control connection" in b.stderr,
+             10, "the error on stderr")
+    assert b.close() == 1

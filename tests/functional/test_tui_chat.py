@@ -34,6 +34,12 @@ def test_wins_lists_accounts_and_unread_counts(tui, make_peer):
     t.command("/wins")
     t.wait_screen(r"1: console \(current\)$")
     t.wait_screen(r"2: bob@localhost \(account a, 2 unread lines, highlighted\)$")
+    # the window list is the core's: Tab completes /win with its names
+    t.type("/win bo")
+    t.keys("Tab")
+    t.wait_screen(r"^> /win bob@localhost\s*$")
+    t.keys("Enter")
+    t.wait_screen(r"\[2:bob@localhost<\]")
 
 
 def test_typed_line_reaches_peer_and_shows_as_own(tui, make_peer):

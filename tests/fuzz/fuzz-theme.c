@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness of the theme parser (frontend/tui/tui-theme.c),
- * entered as a theme file enters it: the bytes are written as
- * fuzz.theme in a directory on NATTER_THEME_DIR and loaded by name, with
- * no terminal (curses colours are then off, the parsing is the same).
- * Every element must end with a value, and a theme that failed to load
- * leaves the built-in one in use.
+ * libFuzzer harness of the theme parser (util/themes.c, and the TUI's
+ * mapping of its values in frontend/tui/tui-theme.c), entered as a theme
+ * file enters it: the bytes are written as fuzz.theme in a directory on
+ * NATTER_THEME_DIR and loaded by name, with no terminal (curses colours
+ * are then off, the parsing is the same). Every element must end with a
+ * value, a theme that failed to read is the built-in one, and the TUI
+ * agrees on whether it could be used.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "frontend/tui/tui-internal.h"
+#include "util/themes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +27,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+	struct theme t;
 	bool ok;
 	int e;
 
@@ -38,13 +41,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!g_file_set_contents(file, (const char *)data, (gssize)size,
 	    NULL))
 		abort();
-	ok = tui_theme_load("fuzz", warnings);
-	if (ok != (strcmp(tui_theme_current(), "fuzz") == 0))
+	ok = themes_read("fuzz", &t, warnings);
+	if (ok != (strcmp(t.name, "fuzz") == 0))
 		abort();
-	for (e = 0; e < TUI_ELEM__COUNT; e++)
-		if (tui_theme_spec((enum tui_elem)e) == NULL)
+	for (e = 0; e < THEMES_ELEMS; e++)
+		if (t.specs[e] == NULL)
 			abort();
-	tui_theme_free();
+	themes_clear(&t);
+	if (tui_theme_load("fuzz", warnings) != ok)
+		abort();
 	(void)g_unlink(file);
 	return 0;
 }

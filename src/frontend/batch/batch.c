@@ -27,6 +27,7 @@
 #include "core/loop.h"
 #include "core/outbox.h"
 #include "core/prefs.h"
+#include "core/windows.h"
 #include "frontend/text/text.h"
 #include "util/sanitize.h"
 
@@ -119,12 +120,36 @@ track(const struct ev *ev)
 	}
 }
 
+/*
+ * Batch mode has no windows, but /win JID sets the contact or room that
+ * later lines (plain text, /me, /kick ...) act on, like a window would:
+ * it becomes window 2 of the core's window list, whose current window
+ * the command queue hands to each line; /win console (window 1) drops it.
+ */
+static void
+on_window_select(const struct ev *ev)
+{
+	const struct ev_window_ref *r = &ev->u.window_ref;
+	struct window w = { .kind = "target", .name = r->name,
+		.peer = r->name };
+
+	if (g_strcmp0(r->window, "2") != 0 || r->name == NULL) {
+		windows_remove(1);
+		windows_focus(0);
+		return;
+	}
+	windows_set(windows_count() > 1 ? 1 : windows_count(), &w);
+	windows_focus(1);
+}
+
 static void
 on_event(const struct ev *ev, void *data)
 {
 	g_autofree char *line = NULL;
 
 	track(ev);
+	if (ev->kind == EV_WINDOW_SELECT)
+		on_window_select(ev);
 	if ((ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT) && !show_xml)
 		return;
 	line = as_json ? text_event_json(ev) : text_event_line(ev);
@@ -170,45 +195,6 @@ sink_done(struct cmd_ctx *ctx, enum cmd_status status)
 
 static const struct cmd_sink batch_sink = { sink_print, sink_error,
 	sink_done };
-
-/*
- * Batch mode has no windows, but /win JID sets the contact or room that
- * later lines (plain text, /me, /kick ...) act on, like a window would.
- */
-static char *target_peer;
-
-static bool
-win_select(const char *arg, GError **error)
-{
-	g_free(target_peer);
-	target_peer = strcmp(arg, "console") == 0 || strcmp(arg, "1") == 0 ?
-	    NULL : g_strdup(arg);
-	return true;
-}
-
-/* /wins: the console, and the target as a second "window" if set. */
-static bool
-win_info(guint i, struct cmd_win_info *out)
-{
-	if (i > 1 || (i == 1 && target_peer == NULL))
-		return false;
-	memset(out, 0, sizeof(*out));
-	out->name = i == 0 ? "console" : target_peer;
-	out->current = i == 0 ? target_peer == NULL : true;
-	return true;
-}
-
-static void
-target(const char **account, const char **peer)
-{
-	*peer = target_peer;
-}
-
-static const struct cmd_ui_ops batch_ops = {
-	.win_select = win_select,
-	.win_info = win_info,
-	.target = target,
-};
 
 /* A line over BATCH_LINE_MAX is refused whole: none of it runs. */
 static void
@@ -372,7 +358,7 @@ batch_start(bool json, bool xml, int wait,
 	inbuf = g_string_new(NULL);
 	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
 	cmdq_set_sink(&batch_sink, NULL);
-	cmd_set_ui_ops(&batch_ops);
+	windows_reset();
 	if (line_editor != NULL && isatty(STDIN_FILENO)) {
 		editor = line_editor;
 		editor->start(editor_line_cb);
@@ -394,8 +380,7 @@ void
 batch_stop(void)
 {
 	ev_unsubscribe(ev_handle);
-	cmd_set_ui_ops(NULL);
-	g_clear_pointer(&target_peer, g_free);
+	windows_reset();
 	if (editor != NULL)
 		editor->stop();
 	editor = NULL;

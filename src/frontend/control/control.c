@@ -253,65 +253,36 @@ sink_done(struct cmd_ctx *ctx, enum cmd_status status)
 static const struct cmd_sink control_sink = { sink_print, sink_error,
 	sink_done };
 
-/* /subscribe [KIND...], /unsubscribe [KIND...]: the event stream. */
-static bool
-subscribe(struct ctl_client *c, struct ctl_req *r, const char *rest,
-    bool on)
+/*
+ * /subscribe [KIND...], /unsubscribe [KIND...] on the client of ctx's
+ * request (kinds checked by the command; NULL: every kind).
+ */
+static void
+ctl_subscribe(struct cmd_ctx *ctx, const bool *kinds, bool on)
 {
-	g_auto(GStrv) names = g_strsplit_set(rest, " \t", -1);
-	bool want[EV__COUNT] = { false };
-	bool any = false;
+	struct ctl_client *c = ((struct ctl_req *)ctx->sink_data)->client;
 	size_t i;
 
-	for (i = 0; names[i] != NULL; i++) {
-		const struct ev_kind_info *k;
-
-		if (*names[i] == '\0')
-			continue;
-		if ((k = ev_kind_by_name(names[i])) == NULL) {
-			g_autofree char *safe = sanitize_str(names[i]);
-
-			r->error = g_strdup_printf("unknown event kind '%s'",
-			    safe);
-			add_output(r, r->error);
-			return false;
-		}
-		want[k->kind] = any = true;
-	}
-	for (i = 0; i < EV__COUNT; i++) {
+	for (i = 0; c != NULL && i < EV__COUNT; i++) {
 		/* all kinds: raw traffic only when named */
-		if (!any && (i == EV_RAW_IN || i == EV_RAW_OUT) && on)
+		if (kinds == NULL && (i == EV_RAW_IN || i == EV_RAW_OUT) && on)
 			continue;
-		if (!any || want[i])
+		if (kinds == NULL || kinds[i])
 			c->kinds[i] = on;
 	}
-	return true;
 }
 
-/* The control-only commands; false when line is not one of them. */
-static bool
-control_command(struct ctl_client *c, struct ctl_req *r)
+/* /format json|text for the client of ctx's request. */
+static void
+ctl_format(struct cmd_ctx *ctx, bool text)
 {
-	const char *l = r->line;
-	size_t n = strcspn(l, " \t");
-	const char *rest = l + n + strspn(l + n, " \t");
-	bool ok;
+	struct ctl_client *c = ((struct ctl_req *)ctx->sink_data)->client;
 
-	if (n == 10 && strncmp(l, "/subscribe", n) == 0)
-		ok = subscribe(c, r, rest, true);
-	else if (n == 12 && strncmp(l, "/unsubscribe", n) == 0)
-		ok = subscribe(c, r, rest, false);
-	else if (n == 7 && strncmp(l, "/format", n) == 0 &&
-	    (strcmp(rest, "json") == 0 || strcmp(rest, "text") == 0))
-		ok = true, c->text = strcmp(rest, "text") == 0;
-	else if (n == 7 && strncmp(l, "/format", n) == 0)
-		ok = false, r->error = g_strdup("usage: /format json|text"),
-		    add_output(r, r->error);
-	else
-		return false;
-	answer(r, ok);
-	return true;
+	if (c != NULL)
+		c->text = text;
 }
+
+static const struct cmd_control_ops ctl_ops = { ctl_subscribe, ctl_format };
 
 /* Run c's requests in order, each after the one before has finished. */
 static void
@@ -327,7 +298,7 @@ run_queue(struct ctl_client *c)
 			    "%d bytes; refused, none of it was run",
 			    CONTROL_LINE_MAX);
 			answer(r, false);
-		} else if (!control_command(c, r)) {
+		} else {
 			c->running = r;
 			(void)cmd_run_line(r->line, CMD_FROM_CONTROL, NULL,
 			    NULL, &control_sink, r);
@@ -570,6 +541,7 @@ control_start(const char *path, char **error)
 		return false;
 	ev_handle = ev_subscribe(EV_ANY, on_event, NULL);
 	idle_hook = loop_add_idle(idle_cb, NULL);
+	cmd_set_control_ops(&ctl_ops);
 	return true;
 }
 
@@ -578,6 +550,7 @@ void
 control_stop(void)
 {
 	close_socket();
+	cmd_set_control_ops(NULL);
 	if (ev_handle != 0)
 		ev_unsubscribe(ev_handle);
 	ev_handle = 0;

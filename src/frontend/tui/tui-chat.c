@@ -130,6 +130,7 @@ on_message(const struct ev *ev)
 		load_into(w, 50);	/* already holds this message */
 	if (fresh && w->lines.length > 0) {
 		w->unread = in ? 1 : 0;
+		tui_win_publish(w);
 	} else if (m->corrects != NULL &&
 	    tui_win_find_line(w, m->corrects) != NULL) {
 		correct(w, m);

@@ -112,6 +112,7 @@ struct tui_win	*tui_win_open_chat(const char *account, const char *peer,
 struct tui_win	*tui_win_add(struct tui_win *w);
 struct tui_win	*tui_win_new(const char *name);
 void		 tui_win_show(struct tui_win *w);
+void		 tui_win_publish(const struct tui_win *w);
 void		 tui_win_activity(struct tui_win *w, enum tui_activity a);
 void		 tui_win_scroll(int pages);
 bool		 tui_win_scrolled(const struct tui_win *w);
@@ -173,9 +174,5 @@ void		 tui_pane_row(int y, int left, int width, const char *text,
 /* tui-theme.c */
 bool		 tui_theme_load(const char *name, GPtrArray *warnings);
 int		 tui_theme_attr(enum tui_elem e);
-const char	*tui_theme_elem_name(enum tui_elem e);
-const char	*tui_theme_current(void);
-const char	*tui_theme_spec(enum tui_elem e);
-void		 tui_theme_free(void);
 
 #endif

@@ -25,6 +25,7 @@ tui_room_window(const char *account, const char *room, bool focus)
 	if (w == NULL) {
 		w = tui_win_open_chat(account, room, false);
 		w->kind = TUI_WIN_ROOM;
+		tui_win_publish(w);
 	}
 	for (i = 0; focus && i < tui_win_count(); i++)
 		if (tui_win_nth(i) == w)
@@ -45,6 +46,7 @@ tui_mentions_window(bool focus)
 	if (w == NULL) {
 		w = tui_win_add(tui_win_new("mentions"));
 		w->kind = TUI_WIN_MENTIONS;
+		tui_win_publish(w);
 	}
 	if (focus)
 		tui_win_show(w);

@@ -3,50 +3,25 @@
  * Themes (PRODUCT §11): a GLib key file with a [colours] group, one key per
  * element, values "FG [on BG] [bold] [underline] [reverse]" where colours
  * are names, 0-255 or #rrggbb (mapped to what the terminal has). Colour is
- * an attribute given to curses, never bytes inside the text. A bad theme is
- * reported with file:line and the built-in default is used.
- * frontend/tui layer.
+ * an attribute given to curses, never bytes inside the text. Reading and
+ * checking the file is util/themes.c's (a bad value is reported with
+ * file:line and the default used); this file maps values to curses
+ * attributes. frontend/tui layer.
  */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tui-internal.h"
-#include "util/files.h"
 #include "util/themes.h"
 
-static const char *const elem_names[TUI_ELEM__COUNT] = {
-	"text", "time", "info", "error", "own", "other", "title", "status",
-	"status_active", "status_mention", "input", "online", "away", "dnd",
-	"offline", "pane", "pane_group", "xml_punct", "xml_name", "xml_attr",
-	"xml_value", "xml_text", "xml_comment", "xml_elided", "xml_in",
-	"xml_out",
-};
-
-/* Built-in default, also the fallback for keys a theme does not set. */
-static const char *const builtin[TUI_ELEM__COUNT] = {
-	"default", "cyan", "green", "red bold", "yellow bold", "magenta bold",
-	"white on blue bold", "white on blue", "yellow on blue bold",
-	"red on blue bold", "default", "green bold", "yellow", "red bold",
-	"default", "default", "cyan bold", "default", "blue bold", "cyan",
-	"green", "default", "magenta", "yellow reverse", "magenta bold",
-	"yellow bold",
-};
+G_STATIC_ASSERT(TUI_ELEM__COUNT == THEMES_ELEMS);
 
 static int attrs[TUI_ELEM__COUNT];
-static const char *specs[TUI_ELEM__COUNT];	/* borrowed from spec_store */
-static GStringChunk *spec_store;
-static char *current;				/* name of the loaded theme */
+static bool loaded;		/* a theme (or the default) is in attrs */
 
 static const char *const colour_names[] = { "black", "red", "green",
 	"yellow", "blue", "magenta", "cyan", "white" };
-
-/* Name of an element's key. */
-const char *
-tui_theme_elem_name(enum tui_elem e)
-{
-	return elem_names[e];
-}
 
 static int
 rgb_to_colour(unsigned r, unsigned g, unsigned b)
@@ -128,97 +103,43 @@ parse_spec(const char *spec, short pair, int *attr, char **bad)
 	return true;
 }
 
+/* Turn the values of t into curses attributes. */
 static void
-load_builtin(void)
+apply(const struct theme *t)
 {
 	int e;
 
-	if (spec_store != NULL)
-		g_string_chunk_free(spec_store);
-	spec_store = g_string_chunk_new(512);
 	for (e = 0; e < TUI_ELEM__COUNT; e++) {
 		g_autofree char *bad = NULL;
 
-		(void)parse_spec(builtin[e], (short)(e + 1), &attrs[e], &bad);
-		specs[e] = builtin[e];
+		/* themes_read() checked the words: only the colour
+		 * numbers depend on the terminal */
+		if (!parse_spec(t->specs[e], (short)(e + 1), &attrs[e], &bad))
+			attrs[e] = A_NORMAL;
 	}
-}
-
-/* Name of the theme in use ("built-in" when none could be loaded). */
-const char *
-tui_theme_current(void)
-{
-	return current != NULL ? current : "built-in";
-}
-
-/* The value an element has now, as written in the theme. */
-const char *
-tui_theme_spec(enum tui_elem e)
-{
-	return specs[e];
-}
-
-void
-tui_theme_free(void)
-{
-	g_clear_pointer(&spec_store, g_string_chunk_free);
-	g_clear_pointer(&current, g_free);
+	loaded = true;
 }
 
 /*
- * Load theme name (after the built-in defaults). Problems are appended to
- * warnings; returns false when the theme could not be used at all.
+ * Load theme name. Problems are appended to warnings; returns false when
+ * the theme could not be used at all: then the theme in use stays, or
+ * at the start the built-in default is used.
  */
 bool
 tui_theme_load(const char *name, GPtrArray *warnings)
 {
-	g_autofree char *path = themes_find(name);
-	g_autofree char *text = NULL;
-	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GError) err = NULL;
-	int e;
+	struct theme t;
+	bool ok;
 
 	if (has_colors()) {
 		start_color();
 		use_default_colors();
 	}
-	if (path == NULL) {
-		g_ptr_array_add(warnings, g_strdup_printf("theme '%s' not "
-		    "found (/theme list shows the themes)", name));
-		if (current == NULL)
-			load_builtin();
-		return false;
-	}
-	load_builtin();
-	g_free(current);
-	current = NULL;
-	if (!g_file_get_contents(path, &text, NULL, &err) ||
-	    !g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, &err)) {
-		g_ptr_array_add(warnings, g_strdup_printf("%s: %s; using the "
-		    "built-in default", path, err->message));
-		return false;
-	}
-	for (e = 0; e < TUI_ELEM__COUNT; e++) {
-		g_autofree char *v = g_key_file_get_string(kf, "colours",
-		    elem_names[e], NULL);
-		g_autofree char *bad = NULL;
-		int a;
-
-		if (v == NULL)
-			continue;
-		if (!parse_spec(v, (short)(e + 1), &a, &bad)) {
-			g_ptr_array_add(warnings, g_strdup_printf("%s:%d: '%s' "
-			    "is not a colour or attribute; default used",
-			    path, files_keyfile_line(text, "colours", elem_names[e]),
-			    bad));
-			(void)parse_spec(builtin[e], (short)(e + 1), &a, &bad);
-		} else {
-			specs[e] = g_string_chunk_insert(spec_store, v);
-		}
-		attrs[e] = a;
-	}
-	current = g_strdup(name);
-	return true;
+	ok = themes_read(name, &t, warnings);
+	if (ok || !loaded)
+		apply(&t);
+	themes_clear(&t);
+	return ok;
 }
 
 /* curses attributes of an element. */

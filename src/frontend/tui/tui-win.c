@@ -2,9 +2,10 @@
 /*
  * The TUI's windows: a numbered list (1 is the console), each with a
  * bounded queue of sanitized lines (ui.scrollback) and a scroll position.
- * Implements the window operations of the command layer (/win, /wins,
- * /close, /clear) and opens the windows commands ask for with window
- * events. frontend/tui layer.
+ * Keeps the core's window list (core/windows.h) up to date, which the
+ * command layer reads (/wins, /unread, /win and /close check against
+ * it), and acts on the window events commands emit: open, jump, history,
+ * select, close, clear. frontend/tui layer.
  */
 #include <curses.h>
 #include <stdarg.h>
@@ -15,11 +16,11 @@
 #include "core/events.h"
 #include "core/loop.h"
 #include "core/prefs.h"
+#include "core/windows.h"
 #include "core/xmlcon.h"
 #include "tui-internal.h"
 #include "util/errors.h"
 #include "util/sanitize.h"
-#include "util/themes.h"
 
 #define SEARCH_BACK 500		/* lines searched for a message id */
 
@@ -58,6 +59,40 @@ tui_win_new(const char *name)
 	return w;
 }
 
+/* Index of w in the list, or G_MAXUINT. */
+static guint
+index_of(const struct tui_win *w)
+{
+	guint i;
+
+	for (i = 0; wins != NULL && i < wins->len; i++)
+		if (g_ptr_array_index(wins, i) == w)
+			return i;
+	return G_MAXUINT;
+}
+
+/*
+ * Copy w into the core's window list (core/windows.h), which commands
+ * and the control socket read: call after creating w or changing its
+ * kind, unread count or activity.
+ */
+void
+tui_win_publish(const struct tui_win *w)
+{
+	static const char *const kinds[] = { "console", "chat", "room",
+		"xmlconsole", "mentions" };
+	struct window m = { .name = w->name, .account = w->account,
+		.peer = w->peer, .unread = w->unread,
+		.highlight = w->activity == TUI_ACT_MENTION };
+	guint i = index_of(w);
+
+	G_STATIC_ASSERT(G_N_ELEMENTS(kinds) == TUI_WIN_MENTIONS + 1);
+	if (i == G_MAXUINT)
+		return;
+	m.kind = kinds[w->kind];
+	windows_set(i, &m);
+}
+
 /* Create the console window. */
 void
 tui_win_init(void)
@@ -65,6 +100,8 @@ tui_win_init(void)
 	wins = g_ptr_array_new_with_free_func((GDestroyNotify)win_free);
 	g_ptr_array_add(wins, tui_win_new("console"));
 	current = 0;
+	windows_reset();
+	tui_win_publish(tui_win_current());
 }
 
 /* Free every window. */
@@ -72,6 +109,7 @@ void
 tui_win_free_all(void)
 {
 	g_clear_pointer(&wins, g_ptr_array_unref);
+	windows_reset();
 }
 
 /* The window being shown. */
@@ -119,6 +157,8 @@ tui_win_focus(guint i)
 	w = tui_win_current();
 	w->unread = 0;
 	w->activity = TUI_ACT_NONE;
+	tui_win_publish(w);
+	windows_focus(i);
 	tui_mark_dirty();
 }
 
@@ -146,8 +186,10 @@ push(struct tui_win *w, struct tui_line *l, bool prepend)
 		}
 		line_free(g_queue_pop_head(&w->lines));
 	}
-	if (w != tui_win_current())
+	if (w != tui_win_current()) {
 		w->unread++;
+		tui_win_publish(w);
+	}
 	tui_mark_dirty();
 }
 
@@ -157,6 +199,7 @@ tui_win_activity(struct tui_win *w, enum tui_activity a)
 {
 	if (w != tui_win_current() && w->activity < a) {
 		w->activity = a;
+		tui_win_publish(w);
 		tui_mark_dirty();
 	}
 }
@@ -261,6 +304,7 @@ tui_win_open_chat(const char *account, const char *peer, bool focus)
 		w->account = g_strdup(account);
 		w->peer = g_strdup(peer);
 		g_ptr_array_add(wins, w);
+		tui_win_publish(w);
 		tui_mark_dirty();
 	}
 	for (i = 0; focus && i < wins->len; i++)
@@ -274,6 +318,7 @@ struct tui_win *
 tui_win_add(struct tui_win *w)
 {
 	g_ptr_array_add(wins, w);
+	tui_win_publish(w);
 	tui_mark_dirty();
 	return w;
 }
@@ -338,56 +383,6 @@ tui_win_unscroll(struct tui_win *w)
 	tui_mark_dirty();
 }
 
-static bool
-win_select(const char *arg, GError **error)
-{
-	char *end;
-	long n = strtol(arg, &end, 10);
-	guint i, found = G_MAXUINT;
-
-	if (*arg != '\0' && *end == '\0') {
-		if (n < 1 || (guint)n > wins->len) {
-			g_set_error(error, NATTER_CMD_ERROR, 0,
-			    "no window %ld (/wins lists them)", n);
-			return false;
-		}
-		tui_win_focus((guint)n - 1);
-		return true;
-	}
-	for (i = 0; i < wins->len; i++) {
-		if (strstr(tui_win_nth(i)->name, arg) == NULL)
-			continue;
-		if (found != G_MAXUINT) {
-			g_set_error(error, NATTER_CMD_ERROR, 0,
-			    "'%s' matches several windows (/wins)", arg);
-			return false;
-		}
-		found = i;
-	}
-	if (found == G_MAXUINT) {
-		g_set_error(error, NATTER_CMD_ERROR, 0,
-		    "no window named '%s' (/wins lists them)", arg);
-		return false;
-	}
-	tui_win_focus(found);
-	return true;
-}
-
-static bool
-win_info(guint i, struct cmd_win_info *out)
-{
-	struct tui_win *w = i < wins->len ? tui_win_nth(i) : NULL;
-
-	if (w == NULL)
-		return false;
-	out->name = w->name;
-	out->account = w->account;
-	out->unread = w->unread;
-	out->highlight = w->activity == TUI_ACT_MENTION;
-	out->current = i == current;
-	return true;
-}
-
 static void
 close_index(guint i)
 {
@@ -398,58 +393,60 @@ close_index(guint i)
 	if (w->kind == TUI_WIN_CHAT && w->sent_composing)
 		cmd_chat_state(w->account, w->peer, "gone");
 	g_ptr_array_remove_index(wins, i);
+	windows_remove(i);
 	if (current >= i && current > 0)
 		current--;
 	tui_win_focus(current);
 }
 
-static bool
-win_close(const char *arg, GError **error)
+/* EV_WINDOW_CLOSE: window N (checked by /close), all, or read ones. */
+static void
+on_window_close(const struct ev *ev)
 {
-	char *end;
+	const char *arg = ev->u.window_ref.window;
 	long n;
 	guint i;
 
-	if (arg == NULL) {
-		if (current == 0) {
-			g_set_error(error, NATTER_CMD_ERROR, 0,
-			    "the console cannot be closed (/quit leaves)");
-			return false;
-		}
-		close_index(current);
-		return true;
-	}
+	if (arg == NULL)
+		return;
 	if (strcmp(arg, "all") == 0 || strcmp(arg, "read") == 0) {
 		for (i = wins->len; i-- > 1;)
 			if (arg[0] == 'a' || tui_win_nth(i)->unread == 0)
 				close_index(i);
-		return true;
+		return;
 	}
-	n = strtol(arg, &end, 10);
-	if (*end != '\0' || n < 1 || (guint)n > wins->len) {
-		g_set_error(error, NATTER_CMD_ERROR, 0,
-		    "no window '%s' (/wins lists them)", arg);
-		return false;
-	}
-	if (n == 1) {
-		g_set_error(error, NATTER_CMD_ERROR, 0,
-		    "the console cannot be closed (/quit leaves)");
-		return false;
-	}
-	close_index((guint)n - 1);
-	return true;
+	n = strtol(arg, NULL, 10);
+	if (n > 1 && (guint)n <= wins->len)
+		close_index((guint)n - 1);
 }
 
+/* EV_WINDOW_SELECT: show window N (checked by /win). */
 static void
-win_clear(void)
+on_window_select(const struct ev *ev)
 {
-	struct tui_win *w = tui_win_current();
+	const char *arg = ev->u.window_ref.window;
+	long n = arg != NULL ? strtol(arg, NULL, 10) : 0;
 
+	if (n >= 1)
+		tui_win_focus((guint)n - 1);
+}
+
+/* EV_WINDOW_CLEAR: clear window N's scrollback (history stays). */
+static void
+on_window_clear(const struct ev *ev)
+{
+	const char *arg = ev->u.window_ref.window;
+	long n = arg != NULL ? strtol(arg, NULL, 10) : 0;
+	struct tui_win *w = n >= 1 ? tui_win_nth((guint)n - 1) : NULL;
+
+	if (w == NULL)
+		return;
 	if (w->kind == TUI_WIN_XMLCON)
 		xmlcon_clear();		/* what this window shows */
 	tui_win_unscroll(w);
 	g_queue_clear_full(&w->lines, (GDestroyNotify)line_free);
 	g_queue_init(&w->lines);
+	tui_mark_dirty();
 }
 
 static bool
@@ -520,71 +517,29 @@ tui_win_on_event(const struct ev *ev)
 	case EV_WINDOW_JUMP:
 		tui_chat_on_jump(ev);
 		return true;
+	case EV_WINDOW_SELECT:
+		on_window_select(ev);
+		return true;
+	case EV_WINDOW_CLOSE:
+		on_window_close(ev);
+		return true;
+	case EV_WINDOW_CLEAR:
+		on_window_clear(ev);
+		return true;
 	default:
 		return false;
 	}
 }
 
-static bool
-theme_op(struct cmd_ctx *ctx, const char *op, const char *name)
-{
-	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) names = NULL;
-	g_autoptr(GError) err = NULL;
-	bool ok;
-	guint i;
-
-	if (strcmp(op, "list") == 0) {
-		names = themes_list();
-		for (i = 0; i < names->len; i++)
-			cmd_print(ctx, "%s%s", (char *)g_ptr_array_index(names,
-			    i), strcmp(g_ptr_array_index(names, i),
-			    tui_theme_current()) == 0 ? "  (in use)" : "");
-		if (names->len == 0)
-			cmd_print(ctx, "no theme files found");
-		return true;
-	}
-	if (strcmp(op, "show") == 0) {
-		cmd_print(ctx, "theme %s:", tui_theme_current());
-		for (i = 0; i < TUI_ELEM__COUNT; i++)
-			cmd_print(ctx, "  %-16s %s", tui_theme_elem_name(i),
-			    tui_theme_spec(i));
-		return true;
-	}
-	ok = tui_theme_load(name, warnings);
-	for (i = 0; i < warnings->len; i++)
-		cmd_error(ctx, "%s", (char *)g_ptr_array_index(warnings, i));
-	if (!ok)
-		return false;
-	if (!prefs_set("ui.theme", name, &err))
-		cmd_error(ctx, "%s", err->message);
-	clearok(curscr, TRUE);
-	tui_mark_dirty();
-	cmd_print(ctx, "theme %s loaded (saved as ui.theme)", name);
-	return true;
-}
-
-static void
-target(const char **account, const char **peer)
-{
-	struct tui_win *w = tui_win_current();
-
-	*account = w->account;
-	*peer = w->peer;
-}
-
 static const struct cmd_ui_ops ops = {
 	.shows_windows = true,
-	.target = target,
-	.win_select = win_select,
-	.win_info = win_info,
-	.win_close = win_close,
-	.win_clear = win_clear,
 	.ask_secret = ask_secret,
-	.theme = theme_op,
 };
 
-/* Give the command layer the TUI's window operations. */
+/*
+ * Tell the command layer that this front end shows windows, and give it
+ * the masked prompt (the only operation left that is not an event).
+ */
 void
 tui_win_register_ops(void)
 {

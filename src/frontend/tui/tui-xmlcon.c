@@ -246,7 +246,7 @@ tui_xmlcon_open(const char *input)
 	if (w == NULL) {
 		w = tui_win_new("xmlconsole");
 		w->kind = TUI_WIN_XMLCON;
-		tui_win_add(w);
+		tui_win_add(w);		/* published with its kind */
 		tui_win_print(w, TUI_INFO, "XML console: the traffic since "
 		    "connect time is above (PgUp). XML typed here is sent raw "
 		    "once well-formed; /xmlconsole filter|hide-acks|pause|resume|"

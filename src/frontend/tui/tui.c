@@ -840,6 +840,22 @@ on_exec(const struct ev *ev)
 		    x->hook : x->command, x->summary);
 }
 
+/*
+ * EV_THEME_LOAD: /theme load checked the theme (and reported its bad
+ * values) before asking; use it and draw everything again.
+ */
+static void
+on_theme_load(const struct ev *ev)
+{
+	g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+
+	if (ev->u.theme_load.name == NULL ||
+	    !tui_theme_load(ev->u.theme_load.name, warnings))
+		return;
+	clearok(curscr, TRUE);
+	tui_mark_dirty();
+}
+
 static void
 on_event(const struct ev *ev, void *data)
 {
@@ -869,6 +885,9 @@ on_event(const struct ev *ev, void *data)
 	case EV_EXEC_OUTPUT:
 	case EV_EXEC_EXIT:
 		on_exec(ev);
+		break;
+	case EV_THEME_LOAD:
+		on_theme_load(ev);
 		break;
 	default:
 		if (tui_win_on_event(ev))
@@ -952,5 +971,4 @@ tui_stop(void)
 	cmd_set_ui_ops(NULL);
 	endwin();
 	tui_win_free_all();
-	tui_theme_free();
 }

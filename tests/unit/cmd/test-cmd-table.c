@@ -8,6 +8,8 @@
 #include "../helpers/test.h"
 #include "cmd/cmd.h"
 #include "core/account.h"
+#include "core/events.h"
+#include "core/windows.h"
 #include "core/prefs.h"
 
 static bool
@@ -320,7 +322,7 @@ cmd_run_line__usage_help_and_errors(void **state)
 	assert_non_null(strstr(printed->str, "/tls revoke FINGERPRINT"));
 	assert_int_equal(run("/tls"), CMD_ERROR);
 	assert_non_null(strstr(errors->str, "usage: /tls show"));
-	assert_int_equal(run("/win 2"), CMD_ERROR);
+	assert_int_equal(run("/close 2"), CMD_ERROR);
 	assert_non_null(strstr(errors->str, "full-screen"));
 	assert_int_equal(run("/set \"unterminated"), CMD_ERROR);
 	assert_non_null(strstr(errors->str, "unterminated quote"));
@@ -392,6 +394,80 @@ cmd_run_line__target__standard_errors(void **state)
 	g_string_free(errors, TRUE);
 }
 
+static GString *window_evs;
+
+static void
+on_window_ev(const struct ev *ev, void *data)
+{
+	g_string_append_printf(window_evs, "%s %s %s\n",
+	    ev_kind_info(ev->kind)->name, ev->u.window_ref.window,
+	    ev->u.window_ref.name != NULL ? ev->u.window_ref.name : "-");
+}
+
+/*
+ * /win, /close, /clear check their argument against the core's window
+ * list and ask with an event; /wins and /unread read the list.
+ */
+static void
+cmd_win__checks_the_window_list__and_emits_events(void **state)
+{
+	static const struct cmd_ui_ops ui = { .shows_windows = true };
+	struct window bob = { .kind = "chat", .name = "bob@x",
+		.account = "a", .peer = "bob@x", .unread = 3,
+		.highlight = true };
+	struct window den = { .kind = "room", .name = "den@conf",
+		.account = "a", .peer = "den@conf" };
+	guint h[3];
+
+	printed = g_string_new(NULL);
+	errors = g_string_new(NULL);
+	window_evs = g_string_new(NULL);
+	h[0] = ev_subscribe(EV_WINDOW_SELECT, on_window_ev, NULL);
+	h[1] = ev_subscribe(EV_WINDOW_CLOSE, on_window_ev, NULL);
+	h[2] = ev_subscribe(EV_WINDOW_CLEAR, on_window_ev, NULL);
+	cmd_set_ui_ops(&ui);
+	windows_set(1, &bob);
+	windows_set(2, &den);
+	windows_focus(2);
+	assert_int_equal(run("/win 7"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "no window 7 (/wins"));
+	assert_int_equal(run("/win @"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "matches several windows"));
+	assert_int_equal(run("/win bob"), CMD_OK);
+	assert_int_equal(run("/close 1"), CMD_ERROR);
+	assert_non_null(strstr(errors->str, "console cannot be closed"));
+	assert_int_equal(run("/close 4"), CMD_ERROR);
+	assert_int_equal(run("/close"), CMD_OK);
+	assert_int_equal(run("/close read"), CMD_OK);
+	assert_int_equal(run("/clear"), CMD_OK);
+	assert_string_equal(window_evs->str, "window-select 2 bob@x\n"
+	    "window-close 3 den@conf\nwindow-close read -\n"
+	    "window-clear 3 den@conf\n");
+	assert_int_equal(run("/wins"), CMD_OK);
+	assert_string_equal(printed->str, "1: console\n2: bob@x (account a, "
+	    "3 unread lines, highlighted)\n3: den@conf (current, account "
+	    "a)\n");
+	assert_int_equal(run("/unread"), CMD_OK);
+	assert_string_equal(printed->str, "total 3\n2 bob@x 3 highlight\n");
+	{
+		const char *line = "/win de";
+		size_t start;
+		g_autoptr(GPtrArray) c = cmd_complete(line, strlen(line),
+		    &start, NULL, NULL);
+
+		assert_int_equal(c->len, 1);
+		assert_string_equal(g_ptr_array_index(c, 0), "den@conf");
+	}
+	cmd_set_ui_ops(NULL);
+	windows_reset();
+	ev_unsubscribe(h[0]);
+	ev_unsubscribe(h[1]);
+	ev_unsubscribe(h[2]);
+	g_string_free(window_evs, TRUE);
+	g_string_free(printed, TRUE);
+	g_string_free(errors, TRUE);
+}
+
 /* Two windows' unfinished raw XML are kept apart (issue 15, item 18). */
 static void
 cmd_xml__collects__per_target(void **state)
@@ -422,6 +498,8 @@ main(void)
 		cmocka_unit_test(cmd_complete__help_offers_subcommands),
 		cmocka_unit_test(cmd_line_is_secret__only_lines_with_a_secret),
 		cmocka_unit_test(cmd_xml__collects__per_target),
+		cmocka_unit_test(
+		    cmd_win__checks_the_window_list__and_emits_events),
 		cmocka_unit_test(cmd_run_line__suggests__close_commands),
 		cmocka_unit_test(cmd_run_line__target__standard_errors),
 	};
