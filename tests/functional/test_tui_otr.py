@@ -58,7 +58,8 @@ def test_bars_show_otr_state(tui, home2, prosody):
         t.command("/otr start")
         wait_for(lambda: "[OTR untrusted]" in title_line(t), 30,
                  lambda: f"untrusted; title: {title_line(t)}")
-        assert "[OTR untrusted]" in status_line(t)
+        wait_for(lambda: "[OTR untrusted]" in status_line(t), 10,
+                 lambda: f"untrusted; status: {status_line(t)}")
         t.wait_screen(r"OTR: private \(OTR\) conversation with bob@localhost")
         t.command("/otr trust")
         wait_for(lambda: "[OTR trusted]" in title_line(t), 10,
@@ -71,6 +72,7 @@ def test_bars_show_otr_state(tui, home2, prosody):
         t.command("/otr end")
         wait_for(lambda: "[plain]" in title_line(t), 10,
                  lambda: f"plain again; title: {title_line(t)}")
-        assert "OTR" not in status_line(t)
+        wait_for(lambda: "OTR" not in status_line(t), 10,
+                 lambda: f"plain again; status: {status_line(t)}")
     finally:
         b.kill()
