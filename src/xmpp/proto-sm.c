@@ -35,6 +35,7 @@ struct proto_sm {
 	uint32_t	 sent;		/* stanzas sent while counting */
 	uint32_t	 acked;		/* the last h accepted */
 	bool		 after_loss;	/* login follows a lost session */
+	bool		 lost_had_sm;	/* that session had stream management */
 	bool		 resumed;	/* the server said <resumed/> */
 	bool		 handed;	/* libstrophe got the lost session's
 					   state: it resends its unacknowledged
@@ -345,6 +346,10 @@ proto_sm_on_online(struct pconn *pc)
 	if (sm->resumed)
 		ev_emit_text(EV_INFO, pc->acc->name, "session resumed (stream "
 		    "management): nothing sent or received was lost");
+	else if (!sm->lost_had_sm)
+		ev_emit_text(EV_INFO, pc->acc->name, "new session after the "
+		    "loss (the server offers no stream management): presence "
+		    "and rooms are restored");
 	else
 		ev_emit_text(EV_INFO, pc->acc->name, "new session: the "
 		    "previous one could not be resumed; presence and rooms "
@@ -498,8 +503,10 @@ proto_sm_session_over(struct pconn *pc, bool user_quit)
 	xmpp_sm_state_t *st = xmpp_conn_get_sm_state(pc->conn);
 	bool lost = sm->online && !user_quit;
 
-	if (sm->online || user_quit)
+	if (sm->online || user_quit) {
 		sm->after_loss = lost;
+		sm->lost_had_sm = pc->login.sm_enabled;
+	}
 	sm->online = false;
 	if (sm->close_timer != 0)
 		loop_remove_timer(sm->close_timer);
@@ -509,7 +516,10 @@ proto_sm_session_over(struct pconn *pc, bool user_quit)
 	sm->saved = NULL;
 	if (st == NULL)
 		return false;
-	if (!lost || sm->bad_ack) {
+	/* libstrophe keeps a state even for a session without stream
+	 * management: handing it on would make the next one prune its
+	 * queue and say it "could not be resumed" for nothing. */
+	if (!lost || sm->bad_ack || !sm->lost_had_sm) {
 		xmpp_free_sm_state(st);
 		return false;
 	}

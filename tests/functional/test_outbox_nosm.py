@@ -94,6 +94,13 @@ def delivered_once(prosody, b, bob_jid, body, sent_id):
         copies = [e for e in list(bob2.events)
                   if e.get("event") == "message" and e["body"] == body]
         assert len(copies) == 1, copies
+        # The new session is told as what it is: no stream management
+        # state of the lost one was handed on, so nothing "could not be
+        # resumed".
+        assert not of(b, "info", text="new session: the previous one "
+                      "could not be resumed; presence and rooms are restored")
+        assert [e for _, e in of(b, "info")
+                if "offers no stream management" in e["text"]]
         if prosody.has_mam:
             bob2.do("mam", tag="all")
             arch = bob2.wait("mam", 30, tag="all")["messages"]
