@@ -177,7 +177,13 @@ class Proxy:
                 c, _ = self.sock.accept()
             except OSError:
                 return
-            u = socket.create_connection(("127.0.0.1", self.target))
+            try:
+                u = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                # The server is down: natter sees its connection end, as
+                # it would with the server itself, and tries again later.
+                c.close()
+                continue
             with self._lock:
                 self.links += [c, u]
             for a, b, down in ((c, u, False), (u, c, True)):
