@@ -160,6 +160,9 @@ open_log(void)
 		level = LOG_INFO;
 	if (!xdg_ensure_dir(XDG_STATE, &err) || !log_open(path, level, &err))
 		fprintf(stderr, "natter: log: %s\n", err);
+	else
+		log_info("natter %s, libstrophe %s", PACKAGE_VERSION,
+		    proto_version());
 }
 
 static void

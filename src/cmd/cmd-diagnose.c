@@ -604,6 +604,7 @@ report_json(struct diag *d)
 
 	jkey(j, "domain", d->domain);
 	jkey(j, "natter", PACKAGE_VERSION);
+	jkey(j, "libstrophe", proto_version());
 	json_connection(d, j);
 	json_software(d, j);
 	json_compliance(d, j);
@@ -635,8 +636,8 @@ report_text(struct diag *d)
 	g_auto(GStrv) lines = NULL;
 	guint i;
 
-	g_string_append_printf(s, "Diagnosis of %s (natter %s, %s)\n\n",
-	    d->domain, PACKAGE_VERSION, ts);
+	g_string_append_printf(s, "Diagnosis of %s (natter %s, libstrophe %s, "
+	    "%s)\n\n", d->domain, PACKAGE_VERSION, proto_version(), ts);
 	report_connection(d, s);
 	report_software(d, s);
 	report_compliance(d, s);

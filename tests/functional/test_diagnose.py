@@ -5,7 +5,7 @@ import os
 import re
 import stat
 
-from natterlib import Batch, wait_for
+from natterlib import Batch, libstrophe_build, wait_for
 
 
 def diagnose(home, prosody, args=""):
@@ -90,6 +90,13 @@ def test_json_report_is_one_object(home, make_prosody):
     assert len(lines) == 1, lines
     rep = json.loads(lines[0])
     assert rep["domain"] == "localhost"
+    # which libstrophe: natter's hardened build or the stock one, as
+    # --version says, here and in the log
+    build = libstrophe_build()[len("libstrophe "):]
+    assert re.fullmatch(r"0\.14\.\d+ \((natter-hardened: \d+ patches|"
+                        r"stock: hardening patches missing)\)", build), build
+    assert rep["libstrophe"] == build
+    assert f"libstrophe {build}" in home.log()
     assert rep["connection"]["sasl"].startswith("SCRAM-SHA-")
     assert rep["software"]["name"] == "Prosody"
     mam = next(r for r in rep["compliance"] if r["spec"] == "XEP-0313")
