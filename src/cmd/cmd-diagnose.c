@@ -309,10 +309,20 @@ report_connection(struct diag *d, GString *s)
 		return;
 	}
 	mechs = words(f->mechanisms);
-	g_string_append_printf(s, "Connection\n  host %s port %d (%s)\n",
-	    f->host, f->port, f->configured ? "set in the account: no SRV "
-	    "lookup" : "from the SRV record _xmpp-client._tcp, resolved by "
-	    "libstrophe");
+	g_string_append_printf(s, "Connection\n  host %s port %d (",
+	    flat(d, f->host), f->port);
+	if (f->configured)
+		g_string_append(s, "set in the account: no SRV lookup)\n");
+	else if (f->srv_priority >= 0)
+		g_string_append_printf(s, "from the SRV record "
+		    "_xmpp-client._tcp: priority %d, weight %d)\n",
+		    f->srv_priority, f->srv_weight);
+	else if (f->endpoint_known)
+		g_string_append(s, "no SRV record _xmpp-client._tcp: the "
+		    "domain itself)\n");
+	else
+		g_string_append(s, "from the SRV record _xmpp-client._tcp if "
+		    "there is one, resolved by libstrophe)\n");
 	g_string_append_printf(s, "  TLS: %s%s\n", tls_how(f), tls_cert(f));
 	if (f->tls_version != NULL)
 		g_string_append_printf(s, "  TLS version %s, cipher %s\n",
@@ -524,6 +534,12 @@ json_connection(struct diag *d, GString *j)
 		jkey(j, "host", f->host);
 		jkey(j, "port", port);
 		jkey(j, "configured", f->configured ? "yes" : "no");
+		if (f->srv_priority >= 0) {
+			g_snprintf(port, sizeof(port), "%d", f->srv_priority);
+			jkey(j, "srv_priority", port);
+			g_snprintf(port, sizeof(port), "%d", f->srv_weight);
+			jkey(j, "srv_weight", port);
+		}
 		jkey(j, "tls", f->tls);
 		jkey(j, "secured", f->secured ? "yes" : "no");
 		jkey(j, "trust", f->trust_by_user ? "user" : "verified");

@@ -103,6 +103,10 @@ proto_conn_facts(struct account *acc, GError **error)
 {
 	struct pconn *pc = proto_online(acc->name, error);
 	struct proto_facts *out;
+#ifdef NATTER_STROPHE_HARDENED
+	const char *ep_host;
+	unsigned short ep_port;
+#endif
 
 	if (pc == NULL)
 		return NULL;
@@ -120,6 +124,13 @@ proto_conn_facts(struct account *acc, GError **error)
 	if (xmpp_conn_get_sasl_mechanism(pc->conn) != NULL) {
 		g_free(out->sasl);
 		out->sasl = g_strdup(xmpp_conn_get_sasl_mechanism(pc->conn));
+	}
+	if (xmpp_conn_get_endpoint(pc->conn, &ep_host, &ep_port,
+	    &out->srv_priority, &out->srv_weight) == XMPP_EOK) {
+		g_free(out->host);
+		out->host = g_strdup(ep_host);
+		out->port = ep_port;
+		out->endpoint_known = true;
 	}
 	out->tls_version = g_strdup(xmpp_conn_get_tls_version(pc->conn));
 	out->tls_cipher = g_strdup(xmpp_conn_get_tls_cipher(pc->conn));

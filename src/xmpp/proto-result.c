@@ -198,6 +198,7 @@ proto_facts_new(void)
 {
 	struct proto_facts *f = g_new0(struct proto_facts, 1);
 
+	f->srv_priority = f->srv_weight = -1;
 	f->mechanisms = g_ptr_array_new_with_free_func(g_free);
 	f->features = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)stream_feature_free);

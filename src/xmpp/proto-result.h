@@ -139,6 +139,9 @@ struct proto_facts {
 	bool		 secured;	/* the stream is encrypted */
 	bool		 trust_by_user;	/* certificate accepted by the user */
 	char		*sasl;		/* mechanism used, or NULL */
+	int		 srv_priority;	/* the SRV record used, or -1 (none, */
+	int		 srv_weight;	/* or not known: stock libstrophe) */
+	bool		 endpoint_known; /* host/port are libstrophe's own */
 	char		*tls_version;	/* "TLSv1.3", or NULL unknown */
 	char		*tls_cipher;	/* the cipher suite, or NULL */
 	bool		 sm_enabled;	/* XEP-0198 <enabled/> received */

@@ -238,6 +238,9 @@ def test_diagnose_reports_tls_and_sasl(home, prosody):
         assert re.fullmatch(r"TLSv1\.[23]", conn["tls_version"]), conn
         assert re.fullmatch(r"[A-Z0-9_-]+", conn["tls_cipher"]), conn
         assert conn["sasl"].startswith("SCRAM-SHA-"), conn
+        # where libstrophe connected: the account's server, no SRV
+        assert (conn["host"], conn["port"]) == ("127.0.0.1", str(prosody.port))
+        assert "srv_priority" not in conn
         seen = len(b.events)
         b.send("/diagnose")
         wait_for(lambda: [e for e in b.events[seen:]
@@ -247,6 +250,8 @@ def test_diagnose_reports_tls_and_sasl(home, prosody):
                          if e.get("event") == "command-output")
         assert re.search(rf"TLS version {conn['tls_version']}, cipher "
                          rf"{re.escape(conn['tls_cipher'])}", text)
+        assert f"host 127.0.0.1 port {prosody.port} (set in the account: " \
+               "no SRV lookup)" in text
     finally:
         b.close()
 
