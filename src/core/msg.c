@@ -116,9 +116,13 @@ stage_queue(struct msg *m, GError **error)
 static bool
 stage_dedup(struct msg *m, GError **error)
 {
-	if (m->stanza_id == NULL && !m->archived)
+	/* Delayed: delivered again from offline storage (a server that
+	 * ended a session with stanzas it held no ack for): by its ids. */
+	bool by_ids = m->archived || m->delayed;
+
+	if (m->stanza_id == NULL && !by_ids)
 		return true;
-	if (!history_seen(m, m->archived))
+	if (!history_seen(m, by_ids))
 		return true;
 	log_debug("%s: message %s with %s is stored already; not shown again",
 	    m->account, m->stanza_id != NULL ? m->stanza_id : m->id, m->peer);

@@ -254,3 +254,58 @@ def test_dropped_link_is_resumed_and_gap_message_delivered_once(home, prosody,
     finally:
         b.close()
         proxy.close()
+
+
+def test_quit_right_after_messages_does_not_get_them_again(home, prosody,
+                                                          make_peer):
+    """natter acknowledges what it handled before closing the stream, so
+    the server keeps nothing to deliver again at the next login (and a
+    message delivered again from offline storage would not be shown
+    twice)."""
+    from natterlib import login
+    bob = make_peer("bob")
+    b, alice = login(home, prosody)
+    for i in range(30):
+        bob.send(alice, f"burst {i}")
+    b.wait_event("message-received", body="burst 29", timeout=30)
+    assert b.close() == 0
+    b2 = Batch(home, "-c", "/connect a")
+    try:
+        b2.wait_event("connection-state", state="online")
+        b2.send("/ping")                    # after whatever came at login
+        b2.wait_event("command-result", command="ping")
+        again = [e["body"] for e in b2.events
+                 if e.get("event") == "message-received"
+                 and (e.get("body") or "").startswith("burst ")]
+        assert again == [], f"shown again at the next login: {again}"
+    finally:
+        b2.close()
+
+
+def test_message_delivered_again_from_offline_storage_is_shown_once(home):
+    """A server that ended a session with stanzas it held no ack for
+    delivers them again, delayed (XEP-0203), at the next login: the same
+    message (sender, id) is not shown or stored a second time."""
+    from fakeserver import FakeServer
+
+    def online(srv):
+        srv.send("<message from='bob@localhost/x' to='alice@localhost' "
+                 "type='chat' id='m-17'><body>only once</body></message>")
+        srv.send("<message from='bob@localhost/x' to='alice@localhost' "
+                 "type='chat' id='m-17'><body>only once</body>"
+                 "<delay xmlns='urn:xmpp:delay' stamp='2026-01-01T00:00:00Z' "
+                 "from='localhost'/></message>")
+        srv.send("<message from='bob@localhost/x' to='alice@localhost' "
+                 "type='chat' id='m-18'><body>the next one</body></message>")
+    srv = FakeServer(on_online=online)
+    home.add_account("a", "alice@localhost", "pw", port=srv.port,
+                     tls="disable")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        b.wait_event("message-received", body="the next one")
+        shown = [e for e in b.events if e.get("event") == "message-received"
+                 and e.get("body") == "only once"]
+        assert len(shown) == 1, shown
+    finally:
+        b.close()
+        srv.close()
