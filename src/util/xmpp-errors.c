@@ -126,6 +126,8 @@ static const struct xerr_cause causes[] = {
 	{ "service-unavailable", "message", 0, "the account does not exist, "
 	  "or it refuses messages from you" },
 	{ "item-not-found", "message", 0, "the account does not exist" },
+	{ "not-allowed", "message", 0, "your server does not talk to other "
+	  "domains (server-to-server is off), or a rule blocks the message" },
 	{ "not-acceptable", "message", 1, "you are not in the room (or not "
 	  "allowed to speak there)" },
 	{ "forbidden", "message", 1, "you have no voice in the room" },
@@ -228,17 +230,24 @@ xerr_condition_in(const char *xml, int stream)
 }
 
 char *
+xerr_describe(const char *condition, const char *stanza, int muc)
+{
+	const char *means = xerr_stanza_explain(condition);
+	const char *cause = xerr_likely_cause(condition, stanza, muc);
+
+	if (means == NULL)
+		return NULL;
+	return g_strdup_printf("%s%s%s", means, cause != NULL ?
+	    "; likely cause: " : "", cause != NULL ? cause : "");
+}
+
+char *
 xerr_explain_xml(const char *xml, const char *stanza, int muc)
 {
 	int stream = stanza == NULL;
 	g_autofree char *cond = xerr_condition_in(xml, stream);
-	const char *means = stream ? xerr_stream_explain(cond) :
-	    xerr_stanza_explain(cond);
-	const char *cause = stream ? NULL : xerr_likely_cause(cond, stanza,
-	    muc);
+	g_autofree char *what = stream ? g_strdup(xerr_stream_explain(cond)) :
+	    xerr_describe(cond, stanza, muc);
 
-	if (means == NULL)
-		return NULL;
-	return g_strdup_printf("%s: %s%s%s", cond, means,
-	    cause != NULL ? "; likely cause: " : "", cause != NULL ? cause : "");
+	return what != NULL ? g_strdup_printf("%s: %s", cond, what) : NULL;
 }

@@ -24,6 +24,13 @@ const char	*xerr_likely_cause(const char *condition, const char *stanza,
 		    int muc);
 
 /*
+ * "what it means; likely cause: ..." for stanza error condition in that
+ * context (new string), or NULL when the condition is unknown.
+ */
+char		*xerr_describe(const char *condition, const char *stanza,
+		    int muc);
+
+/*
  * The condition of the stanza error (stream: the stream error) in raw
  * XML text, found by its namespace (new string), or NULL.
  */

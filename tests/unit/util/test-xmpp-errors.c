@@ -84,7 +84,9 @@ likely_cause__by_context(void **state)
 	assert_non_null(c);
 	assert_non_null(strstr(c, "other domains"));
 	assert_null(xerr_likely_cause("not-allowed", "presence", 0));
-	assert_null(xerr_likely_cause("not-allowed", "message", 0));
+	assert_non_null(strstr(xerr_likely_cause("not-allowed", "message", 0),
+	    "server-to-server is off"));
+	assert_null(xerr_likely_cause("not-allowed", "iq", 0));
 	assert_string_not_equal(xerr_likely_cause("conflict", "presence", 1),
 	    "");
 	assert_null(xerr_likely_cause("conflict", "iq", 0));
@@ -92,6 +94,20 @@ likely_cause__by_context(void **state)
 	    "message", 0), "does not exist"));
 	assert_null(xerr_likely_cause("no-such-condition", "message", 0));
 	assert_null(xerr_likely_cause(NULL, NULL, 0));
+}
+
+static void
+describe__joins_meaning_and_cause(void **state)
+{
+	g_autofree char *a = xerr_describe("gone", "message", 0);
+	g_autofree char *b = xerr_describe("remote-server-not-found", "iq", 0);
+	g_autofree char *c = xerr_describe("made-up", "iq", 0);
+
+	(void)state;
+	assert_string_equal(a, xerr_stanza_explain("gone"));
+	assert_true(g_str_has_prefix(b, "the recipient's server could not "
+	    "be found or reached; likely cause: the domain has no XMPP"));
+	assert_null(c);
 }
 
 static void
@@ -136,6 +152,7 @@ main(void)
 		cmocka_unit_test(stream_explain__every_condition),
 		cmocka_unit_test(explain__unknown_is_null),
 		cmocka_unit_test(likely_cause__by_context),
+		cmocka_unit_test(describe__joins_meaning_and_cause),
 		cmocka_unit_test(condition_in__finds_the_condition_not_the_text),
 	};
 
