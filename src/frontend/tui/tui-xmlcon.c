@@ -17,7 +17,6 @@
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xmlpretty.h"
-#include "util/xmpp-errors.h"
 
 /* One screen row: text and the colour runs over it. */
 struct run {
@@ -103,36 +102,18 @@ rb_add(struct rowb *b, enum tui_elem e, const char *text)
 }
 
 /* The rows of one recorded stanza: a header, then the pretty XML. */
-/*
- * Under the header of an error stanza or stream error: what its condition
- * means (and its likely cause). A presence error from a full JID comes
- * from a room (a refused join or nick change).
- */
+/* Under the header of an error: what its condition means. */
 static void
 explain_row(const struct xmlcon_entry *e, struct rowb *b)
 {
-	static const char *const kinds[] = { "message", "presence", "iq" };
-	const char *stanza = NULL;
-	g_autofree char *why = NULL, *safe = NULL;
-	guint k;
+	g_autofree char *why = xmlcon_entry_explanation(e);
+	g_autofree char *safe = NULL;
 
-	if (!e->error && (e->kind != XMLCON_STREAM ||
-	    strstr(e->xml, "error") == NULL))
-		return;
-	for (k = 0; k < G_N_ELEMENTS(kinds); k++)
-		if (e->kind == 1u << k)
-			stanza = kinds[k];
-	if (e->error && stanza == NULL)
-		return;
-	why = xerr_explain_xml(e->xml, stanza, stanza != NULL &&
-	    strcmp(stanza, "presence") == 0 && e->from != NULL &&
-	    strchr(e->from, '/') != NULL);
 	if (why == NULL)
 		return;
 	safe = sanitize_str(why);	/* the condition is the server's */
 	b->cont = 6;
 	rb_newrow(b, 2);
-	rb_add(b, TUI_ERROR, "\u2192 ");
 	rb_add(b, TUI_ERROR, safe);
 }
 
