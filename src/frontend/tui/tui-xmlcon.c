@@ -101,7 +101,6 @@ rb_add(struct rowb *b, enum tui_elem e, const char *text)
 	}
 }
 
-/* The rows of one recorded stanza: a header, then the pretty XML. */
 /* Under the header of an error: what its condition means. */
 static void
 explain_row(const struct xmlcon_entry *e, struct rowb *b)
@@ -111,12 +110,16 @@ explain_row(const struct xmlcon_entry *e, struct rowb *b)
 
 	if (why == NULL)
 		return;
-	safe = sanitize_str(why);	/* the condition is the server's */
+	safe = sanitize_str(why);	/* its name came off the wire */
 	b->cont = 6;
 	rb_newrow(b, 2);
 	rb_add(b, TUI_ERROR, safe);
 }
 
+/*
+ * The rows of one recorded stanza: a header, the explanation of an error,
+ * then the pretty XML.
+ */
 static void
 entry_rows(const struct xmlcon_entry *e, struct rowb *b)
 {
