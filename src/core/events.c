@@ -15,7 +15,8 @@ static const char *const f_conn_state[] = { "state", "jid", "reason",
 	"error", NULL };
 static const char *const f_text[] = { "text", NULL };
 static const char *const f_error[] = { "text", "condition", "type",
-	"server_text", "stanza", "id", "peer", "conversation", NULL };
+	"server_text", "stanza", "id", "peer", "conversation", "explanation",
+	"likely_cause", NULL };
 static const char *const f_cert[] = { "host", "reason", "subject", "issuer",
 	"not_before", "not_after", "fingerprint", NULL };
 static const char *const f_raw[] = { "xml", NULL };
@@ -69,7 +70,8 @@ static const struct ev_kind_info ev_kinds[] = {
 	  f_conn_state },
 	{ EV_ERROR, "error", "an error for the user; when it answers a "
 	  "stanza we sent, also its condition, type, the server's text, that "
-	  "stanza's kind and id, the peer and the conversation", f_error },
+	  "stanza's kind and id, the peer, the conversation, what the condition "
+	  "means and, when known, its likely cause", f_error },
 	{ EV_INFO, "info", "a notice for the user", f_text },
 	{ EV_CERT_PROMPT, "certificate-prompt",
 	  "the server's certificate could not be verified: /tls trust or deny",
@@ -152,7 +154,7 @@ static const struct ev_kind_info ev_kinds[] = {
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
 G_STATIC_ASSERT(sizeof(struct ev_conn_state) == 4 * sizeof(char *));
-G_STATIC_ASSERT(sizeof(struct ev_error) == 8 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_error) == 10 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_cert_prompt) == 7 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_roster_item) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_presence) == 5 * sizeof(char *));

@@ -70,7 +70,8 @@ struct ev_text {
  * when the error answers something we sent, tie it to that: the stanza's
  * condition (RFC 6120 §8.3, or "timeout"), error type, the server's own
  * words, the id and kind of the stanza it answers, the JID it was
- * addressed to, and the conversation (chat peer or room JID) it belongs to.
+ * addressed to, the conversation (chat peer or room JID) it belongs to,
+ * and what the condition means (and its usual cause, when known).
  */
 struct ev_error {
 	const char	*text;
@@ -81,6 +82,8 @@ struct ev_error {
 	const char	*id;
 	const char	*peer;
 	const char	*conversation;
+	const char	*explanation;	/* the condition in plain words */
+	const char	*likely_cause;	/* its usual cause here, or NULL */
 };
 
 struct ev_cert_prompt {

@@ -14,6 +14,7 @@
 #include "util/files.h"
 #include "util/jid.h"
 #include "util/xmlpretty.h"
+#include "util/xmpp-errors.h"
 #include "xmlcon.h"
 
 #define PENDING_MAX 4096
@@ -476,15 +477,42 @@ xmlcon_save(const char *path, GError **error)
 
 	for (l = ring.head; l != NULL; l = l->next) {
 		struct xmlcon_entry *e = l->data;
-		g_autofree char *h = NULL, *x = NULL;
+		g_autofree char *h = NULL, *w = NULL, *x = NULL;
 
 		if (!xmlcon_visible(e))
 			continue;
 		h = xmlcon_entry_header(e);
+		w = xmlcon_entry_explanation(e);
 		x = xp_format_text(e->xml, &opts);
-		g_string_append_printf(s, "%s\n%s\n\n", h, x);
+		g_string_append_printf(s, "%s\n%s%s%s%s\n\n", h, w ? "  " : "",
+		    w ? w : "", w ? "\n" : "", x);
 	}
 	ok = files_write_private(path, s->str, s->len, error);
 	g_string_free(s, TRUE);
 	return ok;
+}
+
+/*
+ * "→ condition: what it means; likely cause: ..." for an error stanza or
+ * stream error (new), or NULL: the line under its header. A presence
+ * error from a full JID comes from a room (a refused join or nick).
+ */
+char *
+xmlcon_entry_explanation(const struct xmlcon_entry *e)
+{
+	static const char *const kinds[] = { "message", "presence", "iq" };
+	const char *stanza = NULL;
+	g_autofree char *why = NULL;
+	guint k;
+
+	for (k = 0; k < G_N_ELEMENTS(kinds); k++)
+		if (e->kind == 1u << k)
+			stanza = kinds[k];
+	if (e->error ? stanza == NULL : e->kind != XMLCON_STREAM ||
+	    strstr(e->xml, "error") == NULL)
+		return NULL;
+	why = xerr_explain_xml(e->xml, stanza, stanza != NULL &&
+	    strcmp(stanza, "presence") == 0 && e->from != NULL &&
+	    strchr(e->from, '/') != NULL);
+	return why != NULL ? g_strconcat("\xe2\x86\x92 ", why, NULL) : NULL;
 }

@@ -70,6 +70,7 @@ bool		 xmlcon_visible(const struct xmlcon_entry *e);
 void		 xmlcon_pause(bool pause);
 guint64		 xmlcon_paused_at(void);	/* 0: not paused */
 char		*xmlcon_entry_header(const struct xmlcon_entry *e);
+char		*xmlcon_entry_explanation(const struct xmlcon_entry *e);
 bool		 xmlcon_save(const char *path, GError **error);
 
 #endif

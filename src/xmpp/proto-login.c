@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "proto-internal.h"
+#include "util/xmpp-errors.h"
 
 #define FEATURES_MAX 16384
 
@@ -144,11 +145,16 @@ login_cause(struct pconn *pc, int error, xmpp_stream_error_t *se,
 	const struct login_facts *f = &pc->login;
 
 	if (se != NULL) {
+		const char *cond = (size_t)se->type <
+		    G_N_ELEMENTS(stream_conditions) ?
+		    stream_conditions[se->type] : "unknown";
+		const char *means = xerr_stream_explain(cond);
+
 		*code = "stream";
-		return g_strdup_printf("stream error from server: %s%s%s",
-		    (size_t)se->type < G_N_ELEMENTS(stream_conditions) ?
-		    stream_conditions[se->type] : "unknown",
-		    se->text != NULL ? ": " : "", se->text ? se->text : "");
+		return g_strdup_printf("stream error from server: %s%s%s%s%s%s",
+		    cond, means != NULL ? " (" : "", means != NULL ? means : "",
+		    means != NULL ? ")" : "", se->text != NULL ? ": " : "",
+		    se->text ? se->text : "");
 	}
 	if (pc->prompt != NULL) {
 		*code = "certificate";

@@ -21,6 +21,7 @@
 #include "util/errors.h"
 #include "util/jid.h"
 #include "util/log.h"
+#include "util/xmpp-errors.h"
 
 #define NS_MUC "http://jabber.org/protocol/muc"
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
@@ -142,13 +143,16 @@ static void
 join_error(struct pconn *pc, struct room *r, xmpp_stanza_t *st)
 {
 	struct proto_error e;
-	g_autofree char *why = NULL, *hint = NULL, *msg = NULL;
+	g_autofree char *why = NULL, *hint = NULL, *msg = NULL, *d = NULL;
 
 	proto_error_parse(pc, st, &e);
 	why = proto_error_string(&e);
 	hint = join_hint(r, e.condition);
+	/* no advice of our own: what the condition means, and its cause */
+	d = hint == NULL ? xerr_describe(e.condition, "presence", 1) : NULL;
 	msg = hint != NULL ? g_strdup_printf("%s [%s]", hint, why) :
-	    g_strdup_printf("cannot join: %s", why);
+	    g_strdup_printf("cannot join: %s%s%s%s", why, d != NULL ? " (" :
+	    "", d != NULL ? d : "", d != NULL ? ")" : "");
 	room_clear(r);
 	emit_room(pc, EV_ROOM_LEFT, r->jid, r->nick, msg, e.condition);
 	proto_error_clear(&e);

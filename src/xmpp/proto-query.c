@@ -19,6 +19,7 @@
 #include "util/errors.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "util/xmpp-errors.h"
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
@@ -158,6 +159,11 @@ proto_error_emit(struct pconn *pc, xmpp_stanza_t *st, const char *what,
 	ev.u.error.id = xmpp_stanza_get_id(st);
 	ev.u.error.peer = xmpp_stanza_get_from(st);
 	ev.u.error.conversation = conversation;
+	ev.u.error.explanation = xerr_stanza_explain(e.condition);
+	/* a presence error tied to a conversation comes from a room */
+	ev.u.error.likely_cause = xerr_likely_cause(e.condition,
+	    ev.u.error.stanza, conversation != NULL &&
+	    g_strcmp0(ev.u.error.stanza, "presence") == 0);
 	ev_emit(&ev);
 	proto_error_clear(&e);
 }

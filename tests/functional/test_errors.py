@@ -22,7 +22,56 @@ def test_failed_send_error_is_tied_to_the_message(home, prosody):
     assert err["type"] == "cancel"
     assert "nobody@localhost" in err["text"]
     assert "service-unavailable" in err["text"]
+    assert err["explanation"] == ("the recipient does not offer this service "
+                                  "(or hides that it exists)")
+    assert "account does not exist" in err["likely_cause"]
     b.close()
+
+
+def test_message_to_another_domain_says_the_likely_cause(home, prosody, make_peer):
+    b, alice = login(home, prosody)
+    # the test Prosody has server-to-server off: it refuses other domains
+    b.send("/msg bob@nonexistent.invalid hi")
+    sent = b.wait_event("message-sent", body="hi")
+    err = b.wait_event("error", id=sent["id"], timeout=30)
+    assert err["condition"] == "not-allowed", err
+    assert err["explanation"] == "nobody may do this here"
+    assert "server-to-server is off" in err["likely_cause"]
+    # a federating server's bounce for a domain without XMPP service
+    bob = make_peer("bob")
+    b.send(f"/msg {bob.jid} relay")
+    msg = bob.wait("message", body="relay")
+    bob.do("raw", xml=(
+        f"<message type='error' to='{msg['from']}' id='{msg['id']}'>"
+        "<error type='cancel'><remote-server-not-found "
+        "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>"))
+    err = b.wait_event("error", id=msg["id"])
+    assert err["condition"] == "remote-server-not-found", err
+    assert err["explanation"] == "the recipient's server could not be found or reached"
+    assert "the domain has no XMPP service" in err["likely_cause"]
+    b.close()
+
+
+def test_stream_error_is_explained_in_the_connection_reason(home):
+    from fakeserver import FakeServer
+    ended = []
+
+    def online(s):
+        ended.append(True)
+        s.send("<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+               "</stream:error></stream:stream>")
+
+    # once the stream is over, leave the client's IQs unanswered
+    srv = FakeServer(on_online=online, on_iq=lambda s, text: bool(ended))
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    b = Batch(home, "-c", "/connect a")
+    try:
+        st = b.wait_event("connection-state", state="disconnected", timeout=20)
+        assert st["reason"].startswith(
+            "stream error from server: host-unknown (the server does not serve this domain)"), st
+    finally:
+        b.close()
+        srv.close()
 
 
 def enter(peer, nick, room=ROOM):
@@ -61,6 +110,9 @@ def test_join_error_keeps_the_servers_words_and_is_said_once(home, prosody):
     b.wait_event("command-result", command="join", status="error")
     assert "remote domains" in left["reason"]
     assert "not-allowed" in left["reason"]
+    assert left["reason"].endswith("(nobody may do this here; likely cause: the room "
+                                   "service refuses users from other domains, or the "
+                                   "room is closed)"), left
     assert left["code"] == "not-allowed"
     b.close()
     assert b.stderr.count("remote domains") == 1, b.stderr

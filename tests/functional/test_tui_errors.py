@@ -9,6 +9,9 @@ def test_failed_send_marks_the_line_in_its_chat_window(tui):
     t.command("/msg nobody@localhost hi")
     t.wait_screen(r"natter \S+ - nobody@localhost")
     t.wait_screen(r"<me> hi  ✗ failed: service-unavailable \(cancel\)")
+    t.wait_screen(r"→ the\s+recipient\s+does\s+not\s+offer\s+this\s+service\s+"
+                  r"\(or\s+hides\s+that\s+it\s+exists\);\s+likely\s+cause:\s+the\s+"
+                  r"account\s+does\s+not\s+exist")
     t.keys("M-1")
     t.wait_screen(r"natter \S+ - console")
     assert "nobody@localhost failed" not in t.screen()

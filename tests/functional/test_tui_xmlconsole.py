@@ -100,6 +100,12 @@ def test_error_reply_highlighted(tui):
     esc = t.screen(escapes=True)
     line = next(l for l in esc.splitlines() if "ERROR reply" in l)
     assert "\x1b[1m" in line or re.search(r"\x1b\[[0-9;]*31", line), line
+    # the explanation sits right under that header
+    screen = t.wait_screen(r"→ service-unavailable: the recipient does not").string
+    rows = screen.splitlines()
+    at = next(i for i, l in enumerate(rows) if "ERROR reply" in l)
+    assert "→ service-unavailable: the recipient does not" in rows[at + 1], rows
+    assert "likely cause: the recipien" in rows[at + 1], rows
 
 
 def test_pause_resume_and_scroll_to_the_first_stanza(tui):

@@ -111,6 +111,17 @@ def test_iq_reply_paired_with_request_and_rtt(home, prosody):
     assert re.search(r"answered by #\d+", req1)
     rep2 = next(t for t in lines if "pair2" in t)
     assert "ERROR reply to #" in rep2, rep2
+    # a saved console says what the error means, under its header
+    path = home.root / "pair.xml"
+    b.send("/xmlconsole filter id:pair2")
+    b.send(f"/xmlconsole save {path}")
+    wait_for(lambda: any(str(path) in t for t in outputs(b)), 10, "saved console")
+    rows = path.read_text().splitlines()
+    at = next(i for i, r in enumerate(rows) if "ERROR reply to #" in r)
+    assert rows[at + 1] == ("  \u2192 service-unavailable: the recipient does not offer "
+                            "this service (or hides that it exists); likely cause: the "
+                            "recipient does not support this request or does not exist"), rows
+    assert rows[at + 2].startswith("<iq"), rows
     b.close()
 
 

@@ -257,6 +257,20 @@ tui_notify(const char *from, const char *body)
 }
 
 /*
+ * Under an error in w, what its condition means and its likely cause
+ * (our own words from util/xmpp-errors, so nothing to sanitize).
+ */
+void
+tui_error_explain(struct tui_win *w, const struct ev_error *e)
+{
+	if (e->explanation == NULL)
+		return;
+	tui_win_print(w, TUI_ERROR, "  \u2192 %s%s%s", e->explanation,
+	    e->likely_cause != NULL ? "; likely cause: " : "",
+	    e->likely_cause != NULL ? e->likely_cause : "");
+}
+
+/*
  * An error about something sent in a chat or room: the line of the message
  * it answers (by id) is marked failed in that window, or the error is said
  * there. False when it belongs to no open window (the console shows it).
@@ -282,6 +296,7 @@ tui_chat_on_error(const struct ev *ev)
 		why = sanitize_text(st, strnlen(st, 512), SANITIZE_ONE_LINE);
 		mark_failed(line, e, why);
 	}
+	tui_error_explain(w, e);
 	tui_win_activity(w, TUI_ACT_MENTION);
 	tui_mark_dirty();
 	return true;

@@ -138,6 +138,8 @@ void		 tui_input_set_line(const char *text);
 /* tui-chat.c */
 void		 tui_chat_on_event(const struct ev *ev);
 bool		 tui_chat_on_error(const struct ev *ev);
+void		 tui_error_explain(struct tui_win *w,
+		    const struct ev_error *e);
 void		 tui_chat_typed(void);
 void		 tui_notify(const char *from, const char *body);
 void		 tui_chat_load_history(struct tui_win *w, guint n);

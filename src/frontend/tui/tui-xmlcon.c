@@ -101,7 +101,25 @@ rb_add(struct rowb *b, enum tui_elem e, const char *text)
 	}
 }
 
-/* The rows of one recorded stanza: a header, then the pretty XML. */
+/* Under the header of an error: what its condition means. */
+static void
+explain_row(const struct xmlcon_entry *e, struct rowb *b)
+{
+	g_autofree char *why = xmlcon_entry_explanation(e);
+	g_autofree char *safe = NULL;
+
+	if (why == NULL)
+		return;
+	safe = sanitize_str(why);	/* its name came off the wire */
+	b->cont = 6;
+	rb_newrow(b, 2);
+	rb_add(b, TUI_ERROR, safe);
+}
+
+/*
+ * The rows of one recorded stanza: a header, the explanation of an error,
+ * then the pretty XML.
+ */
 static void
 entry_rows(const struct xmlcon_entry *e, struct rowb *b)
 {
@@ -116,6 +134,7 @@ entry_rows(const struct xmlcon_entry *e, struct rowb *b)
 	rb_newrow(b, 0);
 	rb_add(b, e->error ? TUI_ERROR : e->out ? TUI_XML_OUT : TUI_XML_IN,
 	    hs);
+	explain_row(e, b);
 	for (i = 0; i < lines->len; i++) {
 		struct xp_line *l = g_ptr_array_index(lines, i);
 

@@ -866,9 +866,11 @@ on_event(const struct ev *ev, void *data)
 		on_conn_state(ev);
 		break;
 	case EV_ERROR:
-		if (!tui_chat_on_error(ev))
+		if (!tui_chat_on_error(ev)) {
 			tui_win_print(tui_win_nth(0), TUI_ERROR, "%s",
 			    ev->u.error.text);
+			tui_error_explain(tui_win_nth(0), &ev->u.error);
+		}
 		break;
 	case EV_INFO:
 		tui_win_print(tui_win_nth(0), TUI_INFO, "%s%s%s",

@@ -197,6 +197,30 @@ xmlcon_pause__hides_newer_until_resume(void **state)
 	xmlcon_pause(false);
 	assert_true(xmlcon_visible(xmlcon_nth(1)));
 }
+static void
+xmlcon_entry_explanation__errors_only_with_context(void **state)
+{
+	g_autofree char *st = NULL, *room = NULL, *none = NULL, *fake = NULL;
+
+	raw(false, "<stream:error><system-shutdown "
+	    "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>", 1);
+	raw(false, "<presence type='error' from='r@muc.example/me'><error "
+	    "type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:"
+	    "xmpp-stanzas'/></error></presence>", 2);
+	raw(false, "<iq type='result' id='z'/>", 3);
+	/* an error's name in a message body is not an error */
+	raw(false, "<message><body>&lt;stream:error&gt;</body></message>", 4);
+	st = xmlcon_entry_explanation(xmlcon_nth(0));
+	assert_string_equal(st, "\u2192 system-shutdown: the server is "
+	    "shutting down");
+	room = xmlcon_entry_explanation(xmlcon_nth(1));
+	assert_non_null(strstr(room, "\u2192 conflict: the name or resource "
+	    "is already in use; likely cause: someone in the room"));
+	none = xmlcon_entry_explanation(xmlcon_nth(2));
+	assert_null(none);
+	fake = xmlcon_entry_explanation(xmlcon_nth(3));
+	assert_null(fake);
+}
 
 int
 main(void)
@@ -220,6 +244,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    xmlcon_pause__hides_newer_until_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    xmlcon_entry_explanation__errors_only_with_context, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
