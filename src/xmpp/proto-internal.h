@@ -221,18 +221,10 @@ void	 proto_sm_free(struct pconn *pc);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);
 void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);
-/* One pubsub notification (proto-pubsub.c); strings owned. */
-struct proto_pubsub_event {
-	char		*service;	/* the sender: service or PEP owner */
-	char		*node;
-	const char	*action;	/* published|retracted|deleted|purged */
-	char		*item_id;	/* or NULL */
-	char		*payload;	/* pretty, sanitized XML, or NULL */
-};
-
 GPtrArray *proto_pubsub_event_parse(xmpp_ctx_t *ctx, xmpp_stanza_t *st);
-void	 proto_pubsub_event_free(struct proto_pubsub_event *e);
 bool	 proto_pubsub_message_in(struct pconn *pc, xmpp_stanza_t *st);
+GPtrArray *proto_pubsub_items_parse(xmpp_ctx_t *ctx, xmpp_stanza_t *reply,
+	    struct proto_error *err);
 void	 proto_disco_add_caps(struct pconn *pc, xmpp_stanza_t *presence);
 void	 proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence);
 GPtrArray *proto_disco_features(void);

@@ -3,6 +3,7 @@
 carrying a pubsub <event/> becomes one pubsub-event per item, retraction
 or deletion, with the item's payload pretty-printed; batch mode emits
 them as JSON."""
+import json
 import re
 
 import natterlib
@@ -57,3 +58,86 @@ def test_tui_pubsub_window_shows_the_event(tui, make_peer):
     t.wait_screen(r"^.*<entry xmlns=\"urn:example\">\s*$")
     t.wait_screen(r"^.*  <title>Hello pubsub</title>")
     t.wait_screen(r"retracted node news, item old")
+
+
+def wait_result(b, status="ok"):
+    """The next command-result of /pubsub (each is taken once)."""
+    ev = b.wait_event("command-result", command="pubsub")
+    b.events.remove(ev)
+    assert ev["status"] == status, (ev, b.stderr)
+    return ev
+
+
+def test_pubsub_component_create_publish_list_subscribe_delete(
+        home, make_prosody):
+    prosody = make_prosody(pubsub=True, pubsub_admins=["alice"])
+    b, alice = natterlib.login(home, prosody)
+    svc = "pubsub.localhost"
+    b.send(f"/pubsub create -s {svc} news")
+    wait_result(b)
+    b.send(f"/pubsub subscribe -s {svc} news")
+    wait_result(b)
+    b.send(f"/pubsub publish -s {svc} news <entry xmlns='urn:example'>"
+           "<title>First</title></entry>")
+    wait_result(b)
+    # the subscription brings the notification
+    ev = b.wait_event("pubsub-event", action="published", node="news")
+    assert ev["service"] == svc
+    assert "<title>First</title>" in ev["payload"]
+    b.send(f"/pubsub nodes {svc} --json")
+    out = b.wait_event("command-output", text=re.compile('"jid":"pubsub'))
+    wait_result(b)
+    assert '"node":"news"' in out["text"]
+    b.send(f"/pubsub items -s {svc} --json news")
+    out = b.wait_event("command-output", text=re.compile('"service":'))
+    wait_result(b)
+    j = json.loads(out["text"])
+    assert j["node"] == "news" and j["service"] == svc
+    assert len(j["items"]) == 1 and "First" in j["items"][0]["payload"]
+    b.send(f"/pubsub items -s {svc} news")
+    b.wait_event("command-output", text=re.compile(
+        r"^node news on pubsub\.localhost: 1 item$"))
+    b.wait_event("command-output", text=re.compile(
+        r'<entry xmlns="urn:example">\n  <title>First'))
+    wait_result(b)
+    b.send(f"/pubsub delete -s {svc} news")
+    wait_result(b)
+    b.wait_event("pubsub-event", action="deleted", node="news")
+    b.send(f"/pubsub items -s {svc} news")
+    wait_result(b, "error")
+    assert re.search(r"node news on pubsub\.localhost: item-not-found",
+                     b.stderr), b.stderr
+    b.close()       # non-zero: the last command failed, as it should
+
+
+def test_pubsub_publish_refuses_malformed_xml(home, prosody):
+    b, alice = natterlib.login(home, prosody, xml=True)
+    b.send("/pubsub publish news <entry xmlns='urn:x'><title>x</entry>")
+    wait_result(b, "error")
+    assert re.search(r"the payload is not well-formed XML: .*line 1",
+                     b.stderr, re.I), b.stderr
+    b.send("/pubsub publish news <entry xmlns='urn:x'>")
+    wait_result(b, "error")
+    assert "an element is not closed" in b.stderr
+    # nothing was sent
+    b.send("/pubsub create urn:example:pep")
+    wait_result(b)
+    assert not any("publish" in e.get("xml", "") for e in b.events
+                   if e.get("event") == "raw-out")
+    b.close()
+
+
+def test_pubsub_pep_create_publish_items(home, prosody):
+    b, alice = natterlib.login(home, prosody)
+    b.send("/pubsub publish urn:example:pep <mood xmlns='urn:example:pep'>"
+           "calm</mood>")
+    wait_result(b)
+    b.send("/pubsub nodes --json")
+    out = b.wait_event("command-output", text=re.compile('"to":'))
+    assert '"node":"urn:example:pep"' in out["text"], out
+    b.send("/pubsub items urn:example:pep --json")
+    out = b.wait_event("command-output", text=re.compile('"service":'))
+    j = json.loads(out["text"])
+    assert j["service"] == alice
+    assert "calm" in j["items"][0]["payload"]
+    assert b.close() == 0
