@@ -84,6 +84,24 @@ items_json(const char *service, const char *node, const GPtrArray *items)
 	return g_string_free(j, FALSE);
 }
 
+/* {"service","node","error":{"kind","condition","type","text"}} */
+static char *
+error_json(const char *service, const char *node, const struct proto_error *e)
+{
+	GString *j = g_string_new("{");
+
+	cmd_json_str(j, "service", service);
+	cmd_json_str(j, "node", node);
+	cmd_json_open(j, "error", '{');
+	cmd_json_str(j, "kind", proto_error_kind_name(e->kind));
+	cmd_json_str(j, "condition", e->condition);
+	cmd_json_str(j, "type", e->type);
+	cmd_json_str(j, "text", e->text);
+	cmd_json_close(j, '}');
+	cmd_json_close(j, '}');
+	return g_string_free(j, FALSE);
+}
+
 static const char *const done_words[] = { [PS_ITEMS] = "listed",
 	[PS_CREATE] = "created", [PS_PUBLISH] = "published to",
 	[PS_DELETE] = "deleted", [PS_SUBSCRIBE] = "subscribed to",
@@ -97,6 +115,10 @@ answered(GPtrArray *items, const struct proto_error *err, void *data)
 
 	if (err != NULL) {
 		why = proto_error_string(err);
+		if (p->json) {
+			json = error_json(p->service, p->node, err);
+			cmd_print(p->ctx, "%s", json);
+		}
 		cmd_error(p->ctx, "%s: %s", p->what, why);
 		cmd_done(p->ctx, CMD_ERROR);
 	} else if (p->op == PS_ITEMS && p->json) {
@@ -227,6 +249,11 @@ nodes_answered(struct proto_result *res, const struct proto_error *err,
 
 	if (err != NULL) {
 		why = proto_error_string(err);
+		if (n->json) {
+			json = cmd_result_error_json(n->service,
+			    PQ_DISCO_ITEMS, err);
+			cmd_print(n->ctx, "%s", json);
+		}
 		cmd_error(n->ctx, "%s: %s", n->service, why);
 		cmd_done(n->ctx, CMD_ERROR);
 	} else if (n->json) {

@@ -103,7 +103,10 @@ def test_pubsub_component_create_publish_list_subscribe_delete(
     b.send(f"/pubsub delete -s {svc} news")
     wait_result(b)
     b.wait_event("pubsub-event", action="deleted", node="news")
-    b.send(f"/pubsub items -s {svc} news")
+    b.send(f"/pubsub items -s {svc} --json news")
+    out = b.wait_event("command-output", text=re.compile('"error":'))
+    err = json.loads(out["text"])["error"]
+    assert err["kind"] == "stanza" and err["condition"] == "item-not-found"
     wait_result(b, "error")
     assert re.search(r"node news on pubsub\.localhost: item-not-found",
                      b.stderr), b.stderr

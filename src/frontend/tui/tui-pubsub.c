@@ -3,10 +3,12 @@
  * The "pubsub" window: every publish-subscribe notification (XEP-0060,
  * PEP) of every account, one header line (service, node, what happened,
  * item) and the item's payload pretty-printed below it, as the XML
- * console shows stanzas. Created by the first notification; never
+ * console shows stanzas (already terminal-safe; the rest is sanitized
+ * here). Created by the first notification; never
  * focused by one (they arrive unasked).
  */
 #include "tui-internal.h"
+#include "util/sanitize.h"
 
 /* The pubsub window, created on demand. */
 static struct tui_win *
@@ -32,14 +34,18 @@ tui_pubsub_on_event(const struct ev *ev)
 {
 	const struct ev_pubsub *p = &ev->u.pubsub;
 	struct tui_win *w;
+	g_autofree char *svc = NULL, *node = NULL, *id = NULL;
 
 	if (ev->kind != EV_PUBSUB_EVENT)
 		return false;
 	w = pubsub_window();
+	svc = sanitize_str(p->service);		/* from the network */
+	node = sanitize_str(p->node);
+	id = p->item_id != NULL ? sanitize_str(p->item_id) : NULL;
 	tui_win_print(w, TUI_INFO, "%s%s%s %s node %s%s%s", ev->account != NULL
-	    ? ev->account : "", ev->account != NULL ? ": " : "", p->service,
-	    p->action, p->node, p->item_id != NULL ? ", item " : "",
-	    p->item_id != NULL ? p->item_id : "");
+	    ? ev->account : "", ev->account != NULL ? ": " : "", svc,
+	    p->action, node, id != NULL ? ", item " : "", id != NULL ? id :
+	    "");
 	if (p->payload != NULL)
 		tui_win_print(w, TUI_TEXT, "%s", p->payload);
 	tui_win_activity(w, TUI_ACT_MESSAGE);
