@@ -144,3 +144,40 @@ def test_pubsub_pep_create_publish_items(home, prosody):
     assert j["service"] == alice
     assert "calm" in j["items"][0]["payload"]
     assert b.close() == 0
+
+
+def test_pubsub_subscriber_gets_another_publisher_items(home, make_prosody):
+    """bob (a second natter) publishes; alice, subscribed, gets the
+    notification; after unsubscribing she gets no more."""
+    # the node's default publish model: only owners (admins) publish
+    prosody = make_prosody(pubsub=True, pubsub_admins=["alice", "bob"])
+    svc = "pubsub.localhost"
+    a, alice = natterlib.login(home, prosody)
+    a.send(f"/pubsub create -s {svc} feed")
+    wait_result(a)
+    a.send(f"/pubsub subscribe -s {svc} feed")
+    wait_result(a)
+    home_b = natterlib.Home()
+    try:
+        b, bob = natterlib.login(home_b, prosody, user="bob")
+        b.send(f"/pubsub publish -s {svc} feed <note xmlns='urn:n'>from "
+               "bob</note>")
+        wait_result(b)
+        ev = a.wait_event("pubsub-event", node="feed", action="published")
+        assert ev["service"] == svc and "from bob" in ev["payload"]
+        a.send(f"/pubsub unsubscribe -s {svc} feed")
+        wait_result(a)
+        b.send(f"/pubsub publish -s {svc} feed <note xmlns='urn:n'>unseen"
+               "</note>")
+        wait_result(b)
+        # a round trip to the service after bob's publish: any
+        # notification for it would have come before this answer
+        a.send(f"/pubsub items -s {svc} feed")
+        a.wait_event("command-output", text=re.compile("unseen"))
+        wait_result(a)
+        assert not any("unseen" in (e.get("payload") or "")
+                       for e in a.events if e["event"] == "pubsub-event")
+        assert b.close() == 0
+    finally:
+        home_b.cleanup()
+    assert a.close() == 0
