@@ -60,6 +60,12 @@ def test_tui_pubsub_window_shows_the_event(tui, make_peer):
     t.wait_screen(r"retracted node news, item old")
 
 
+def stderr_says(b, regex):
+    """stderr is read by its own thread: wait for the line."""
+    natterlib.wait_for(lambda: re.search(regex, b.stderr), 10,
+                       lambda: f"stderr to match {regex!r}: {b.stderr}")
+
+
 def wait_result(b, status="ok"):
     """The next command-result of /pubsub (each is taken once)."""
     ev = b.wait_event("command-result", command="pubsub")
@@ -108,8 +114,7 @@ def test_pubsub_component_create_publish_list_subscribe_delete(
     err = json.loads(out["text"])["error"]
     assert err["kind"] == "stanza" and err["condition"] == "item-not-found"
     wait_result(b, "error")
-    assert re.search(r"node news on pubsub\.localhost: item-not-found",
-                     b.stderr), b.stderr
+    stderr_says(b, r"node news on pubsub\.localhost: item-not-found")
     b.close()       # non-zero: the last command failed, as it should
 
 
@@ -117,11 +122,10 @@ def test_pubsub_publish_refuses_malformed_xml(home, prosody):
     b, alice = natterlib.login(home, prosody, xml=True)
     b.send("/pubsub publish news <entry xmlns='urn:x'><title>x</entry>")
     wait_result(b, "error")
-    assert re.search(r"the payload is not well-formed XML: .*line 1",
-                     b.stderr, re.I), b.stderr
+    stderr_says(b, r"the payload is not well-formed XML: .*line 1")
     b.send("/pubsub publish news <entry xmlns='urn:x'>")
     wait_result(b, "error")
-    assert "an element is not closed" in b.stderr
+    stderr_says(b, "an element is not closed")
     # nothing was sent
     b.send("/pubsub create urn:example:pep")
     wait_result(b)
