@@ -62,6 +62,7 @@ extern const struct cmd_entry cmd_xml_entry;
 extern const struct cmd_entry cmd_xmlconsole_entry;
 extern const struct cmd_entry cmd_caps_entry;
 extern const struct cmd_entry cmd_disco_entry;
+extern const struct cmd_entry cmd_pubsub_entry;
 extern const struct cmd_entry cmd_lastactivity_entry;
 extern const struct cmd_entry cmd_ping_entry;
 extern const struct cmd_entry cmd_time_entry;

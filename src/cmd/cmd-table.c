@@ -44,6 +44,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_otr_entry,
 	&cmd_ping_entry,
 	&cmd_priority_entry,
+	&cmd_pubsub_entry,
 	&cmd_quit_entry,
 	&cmd_reconnect_entry,
 	&cmd_register_entry,

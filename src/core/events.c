@@ -59,6 +59,8 @@ static const char *const f_window_jump[] = { "window", "peer", "id",
 	"message_time", "result", NULL };
 static const char *const f_window_history[] = { "peer", "count", NULL };
 static const char *const f_window_ref[] = { "window", "name", NULL };
+static const char *const f_pubsub[] = { "service", "node", "action",
+	"item_id", "payload", NULL };
 static const char *const f_theme_load[] = { "name", NULL };
 
 static const struct ev_kind_info ev_kinds[] = {
@@ -150,6 +152,10 @@ static const struct ev_kind_info ev_kinds[] = {
 	{ EV_THEME_LOAD, "theme-load", "/theme load: theme name was read and "
 	  "saved as ui.theme; the full-screen interface uses it now",
 	  f_theme_load },
+	{ EV_PUBSUB_EVENT, "pubsub-event", "a publish-subscribe notification "
+	  "(XEP-0060, PEP): item item_id published (payload: its XML, "
+	  "pretty-printed) or retracted, or node deleted or purged",
+	  f_pubsub },
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(ev_kinds) == EV__COUNT);
@@ -177,6 +183,7 @@ G_STATIC_ASSERT(sizeof(struct ev_otr_state) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_otr_smp) == 4 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_window_ref) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_theme_load) == 1 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_pubsub) == 5 * sizeof(char *));
 
 struct sink {
 	guint		 handle;

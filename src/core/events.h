@@ -48,6 +48,7 @@ enum ev_kind {
 	EV_WINDOW_CLOSE,
 	EV_WINDOW_CLEAR,
 	EV_THEME_LOAD,
+	EV_PUBSUB_EVENT,
 	EV__COUNT,
 };
 
@@ -290,6 +291,19 @@ struct ev_theme_load {
 	const char	*name;
 };
 
+/*
+ * A publish-subscribe notification (XEP-0060, PEP): an item published
+ * (payload: pretty-printed, terminal-safe XML) or retracted, or the node
+ * deleted or purged (item_id NULL).
+ */
+struct ev_pubsub {
+	const char	*service;
+	const char	*node;
+	const char	*action;	/* published|retracted|deleted|purged */
+	const char	*item_id;
+	const char	*payload;
+};
+
 struct ev_cmd_result {
 	const char	*command;
 	const char	*status;	/* ok|error */
@@ -327,6 +341,7 @@ struct ev {
 		struct ev_window_ref	window_ref;	/* _SELECT, _CLOSE,
 							   _CLEAR */
 		struct ev_theme_load	theme_load;
+		struct ev_pubsub	pubsub;
 	} u;
 };
 

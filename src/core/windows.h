@@ -17,7 +17,8 @@
 
 struct window {
 	const char	*kind;		/* console, chat, room, xmlconsole,
-					   mentions, target (batch /win) */
+					   mentions, pubsub, target (batch
+					   /win) */
 	const char	*name;
 	const char	*account;	/* or NULL */
 	const char	*peer;		/* or NULL */

@@ -99,6 +99,21 @@ bool	 proto_query(struct account *acc, enum proto_query kind,
 	    const char *to, const char *node, proto_query_fn *fn, void *data,
 	    GError **error);
 GPtrArray *proto_caps_of(struct account *acc, const char *jid);
+/* Publish-subscribe requests (XEP-0060; proto-pubsub.c). */
+enum proto_pubsub_op {
+	PS_ITEMS,
+	PS_CREATE,
+	PS_PUBLISH,
+	PS_DELETE,
+	PS_SUBSCRIBE,
+	PS_UNSUBSCRIBE,
+};
+/* items: struct proto_pubsub_event (PS_ITEMS), else NULL; fn owns it. */
+typedef void proto_pubsub_fn(GPtrArray *items, const struct proto_error *err,
+    void *data);
+bool	 proto_pubsub(struct account *acc, enum proto_pubsub_op op,
+	    const char *service, const char *node, const char *xml, int max,
+	    proto_pubsub_fn *fn, void *data, GError **error);
 struct proto_result *proto_caps_own(void);
 struct proto_facts *proto_conn_facts(struct account *acc, GError **error);
 typedef void proto_ready_fn(void *data);

@@ -221,6 +221,10 @@ void	 proto_sm_free(struct pconn *pc);
 void	 proto_raw_emit(const char *account, bool in, const char *safe);
 void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);
+GPtrArray *proto_pubsub_event_parse(xmpp_ctx_t *ctx, xmpp_stanza_t *st);
+bool	 proto_pubsub_message_in(struct pconn *pc, xmpp_stanza_t *st);
+GPtrArray *proto_pubsub_items_parse(xmpp_ctx_t *ctx, xmpp_stanza_t *reply,
+	    struct proto_error *err);
 void	 proto_disco_add_caps(struct pconn *pc, xmpp_stanza_t *presence);
 void	 proto_disco_note_caps(struct pconn *pc, xmpp_stanza_t *presence);
 GPtrArray *proto_disco_features(void);

@@ -387,6 +387,8 @@ proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 		return 1;
 	if (proto_muc_message_in(pc, st))
 		return 1;
+	if (proto_pubsub_message_in(pc, st))	/* usually headlines */
+		return 1;
 	if (g_strcmp0(type, "headline") == 0)
 		return 1;
 	/* Before errors: a carbon's wrapper has the type of what it carries. */

@@ -123,6 +123,19 @@ struct proto_result {
 	} u;
 };
 
+/*
+ * A pubsub item or notification (proto-pubsub.c): an item of /pubsub
+ * items (action "item") or a notification. Strings owned.
+ */
+struct proto_pubsub_event {
+	char		*service;	/* the sender: service or PEP owner */
+	char		*node;
+	const char	*action;	/* item|published|retracted|
+					   deleted|purged */
+	char		*item_id;	/* or NULL */
+	char		*payload;	/* pretty, sanitized XML, or NULL */
+};
+
 /* A feature of the stream (<features/> child): element name, namespace. */
 struct proto_stream_feature {
 	char	*name;
@@ -175,5 +188,6 @@ char	*proto_error_string(const struct proto_error *e);
 void	 proto_error_set(struct proto_error *e, enum proto_error_kind kind,
 	    const char *text);
 const char *proto_error_kind_name(enum proto_error_kind kind);
+void	 proto_pubsub_event_free(struct proto_pubsub_event *e);
 
 #endif

@@ -69,7 +69,8 @@ class Prosody:
 
     def __init__(self, tls=True, plain_only=False, modules=(), disabled=(),
                  domain="localhost", groups=None, muc=True, registration=False,
-                 muc_locking=False, muc_modules=()):
+                 muc_locking=False, muc_modules=(), pubsub=False,
+                 pubsub_admins=()):
         self.root = scratch_dir("prosody-")
         self.domain = domain
         self.port = free_port()
@@ -82,6 +83,8 @@ class Prosody:
         self.muc_locking = muc_locking     # Prosody's default: new rooms locked
         self.muc_modules = list(muc_modules)   # e.g. "muc_mam"
         self.registration = registration
+        self.pubsub = pubsub    # Component "pubsub.DOMAIN" (mod_pubsub)
+        self.pubsub_admins = list(pubsub_admins)  # users: may create nodes
         self.proc = None
         self.cert = self.root / "cert.pem"
         self.key = self.root / "key.pem"
@@ -156,6 +159,10 @@ modules_disabled = {lua(disabled)}
             cfg += '  muc_room_default_public = true\n'
             if self.muc_modules:
                 cfg += f'  modules_enabled = {lua(self.muc_modules)}\n'
+        if self.pubsub:
+            cfg += f'Component "pubsub.{self.domain}" "pubsub"\n'
+            admins = [f"{u}@{self.domain}" for u in self.pubsub_admins]
+            cfg += f'  admins = {lua(admins)}\n'
         self.config.write_text(cfg)
 
     def _chown(self):

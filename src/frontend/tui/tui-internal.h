@@ -66,6 +66,7 @@ enum tui_win_kind {
 	TUI_WIN_ROOM,
 	TUI_WIN_XMLCON,
 	TUI_WIN_MENTIONS,	/* every mention across rooms */
+	TUI_WIN_PUBSUB,		/* pubsub notifications (tui-pubsub.c) */
 };
 
 struct tui_win {
@@ -157,6 +158,9 @@ int		 tui_occupants_width(void);
 void		 tui_occupants_scroll(int pages);
 void		 tui_occupants_draw(struct tui_win *w, int top, int height,
 		    int left, int width);
+
+/* tui-pubsub.c */
+bool		 tui_pubsub_on_event(const struct ev *ev);
 
 /* tui-xmlcon.c */
 void		 tui_xmlcon_open(const char *input);

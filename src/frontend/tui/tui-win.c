@@ -80,13 +80,13 @@ void
 tui_win_publish(const struct tui_win *w)
 {
 	static const char *const kinds[] = { "console", "chat", "room",
-		"xmlconsole", "mentions" };
+		"xmlconsole", "mentions", "pubsub" };
 	struct window m = { .name = w->name, .account = w->account,
 		.peer = w->peer, .unread = w->unread,
 		.highlight = w->activity == TUI_ACT_MENTION };
 	guint i = index_of(w);
 
-	G_STATIC_ASSERT(G_N_ELEMENTS(kinds) == TUI_WIN_MENTIONS + 1);
+	G_STATIC_ASSERT(G_N_ELEMENTS(kinds) == TUI_WIN_PUBSUB + 1);
 	if (i == G_MAXUINT)
 		return;
 	m.kind = kinds[w->kind];

@@ -891,6 +891,9 @@ on_event(const struct ev *ev, void *data)
 	case EV_THEME_LOAD:
 		on_theme_load(ev);
 		break;
+	case EV_PUBSUB_EVENT:
+		(void)tui_pubsub_on_event(ev);
+		break;
 	default:
 		if (tui_win_on_event(ev))
 			break;
