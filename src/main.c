@@ -27,6 +27,7 @@
 #include "core/password.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
+#include "core/xmlrec.h"
 #include "frontend/batch/batch.h"
 #include "frontend/control/control.h"
 #include "frontend/tui/tui.h"
@@ -315,6 +316,7 @@ run(void)
 	bookmarks_free();
 	accounts_free();
 	certstore_free();
+	xmlrec_stop();
 	xmlcon_free();
 	prefs_free();
 	ev_reset();

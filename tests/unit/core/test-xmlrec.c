@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of core/xmlrec.c: the JSON Lines record of the XML console,
+ * fed through the real raw events. */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../helpers/test.h"
+#include "core/events.h"
+#include "core/prefs.h"
+#include "core/xmlcon.h"
+#include "core/xmlrec.h"
+
+static void
+raw(bool out, const char *xml, gint64 t)
+{
+	struct ev ev = { .kind = out ? EV_RAW_OUT : EV_RAW_IN,
+		.account = "a@example.org", .time = t };
+
+	ev.u.raw.xml = xml;
+	ev_emit(&ev);
+}
+
+static int
+setup(void **state)
+{
+	xmlcon_init();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	xmlrec_stop();
+	xmlcon_free();
+	prefs_free();
+	return 0;
+}
+
+static void
+xmlrec_line__escapes_and_utc_time(void **state)
+{
+	g_autofree char *line = NULL;
+
+	raw(false, "<message>\"q\" \\ \n\x01</message>",
+	    G_GINT64_CONSTANT(1767323045000007));
+	line = xmlrec_line(xmlcon_nth(0));
+	assert_string_equal(line, "{\"time\":\"2026-01-02T03:04:05.000007Z\","
+	    "\"account\":\"a@example.org\",\"dir\":\"in\",\"n\":1,"
+	    "\"pair\":null,\"xml\":\"<message>\\\"q\\\" \\\\ \\n\\u0001"
+	    "</message>\"}");
+}
+
+static void
+xmlrec_start__ring_first_then_live_reply_paired(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("xmlrec-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "r.jsonl", NULL);
+	g_autofree char *text = NULL, *req = NULL, *rep = NULL;
+	g_auto(GStrv) lines = NULL;
+	g_autoptr(GError) err = NULL;
+	struct stat st;
+
+	raw(true, "<iq type='get' id='p1'/>", 1000000);
+	assert_true(xmlrec_start(path, &err));
+	assert_string_equal(xmlrec_path(), path);
+	raw(false, "<iq type='result' id='p1'/>", 2000000);
+	assert_int_equal(xmlrec_written(), 2);
+	xmlrec_stop();
+	raw(false, "<presence/>", 3000000);
+	assert_null(xmlrec_path());
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	assert_int_equal(g_strv_length(lines), 3);
+	req = g_strdup_printf("\"dir\":\"out\",\"n\":%" G_GUINT64_FORMAT
+	    ",\"pair\":null,", xmlcon_last_seq() - 2);
+	rep = g_strdup_printf("\"dir\":\"in\",\"n\":%" G_GUINT64_FORMAT
+	    ",\"pair\":%" G_GUINT64_FORMAT ",", xmlcon_last_seq() - 1,
+	    xmlcon_last_seq() - 2);
+	assert_non_null(strstr(lines[0], req));
+	assert_non_null(strstr(lines[1], rep));
+	assert_string_equal(lines[2], "");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
+xmlrec_start__symlink_refused(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("xmlrec-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "l.jsonl", NULL);
+	g_autoptr(GError) err = NULL;
+
+	assert_int_equal(symlink("/dev/null", path), 0);
+	assert_false(xmlrec_start(path, &err));
+	assert_non_null(err);
+	assert_null(xmlrec_path());
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    xmlrec_line__escapes_and_utc_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    xmlrec_start__ring_first_then_live_reply_paired, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    xmlrec_start__symlink_refused, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
