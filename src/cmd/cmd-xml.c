@@ -491,7 +491,8 @@ static const struct cmd_entry xc_record = {
 	    "already holds, so one started after a problem still has it, then "
 	    "follows the traffic until stopped (whatever the filter; FILE is "
 	    "created or emptied, mode 0600). A write error stops it with a "
-	    "message. Alone, says whether a recording is running.",
+	    "message. Alone, says whether a recording is running. "
+	    "natter --replay FILE opens a recording in the console, offline.",
 	.args = (const struct cmd_arg_doc[]){
 	    { "start FILE", "record to FILE (refused if it is a link or "
 	      "not yours)" },

@@ -180,3 +180,74 @@ xmlrec_written(void)
 {
 	return rec_written;
 }
+
+/* A field of a parsed record of the given type ('s', 'n', 'z'), or NULL. */
+static const char *
+field(GHashTable *obj, const char *key, char type)
+{
+	const char *v = g_hash_table_lookup(obj, key);
+
+	return v != NULL && v[0] == type ? v + 1 : NULL;
+}
+
+/* One record into the console ring; false with why when it is not one. */
+static bool
+load_record(GHashTable *obj, const char **why)
+{
+	const char *t = field(obj, "time", 's'), *acct = field(obj, "account",
+	    's'), *dir = field(obj, "dir", 's'), *n = field(obj, "n", 'n'),
+	    *xml = field(obj, "xml", 's');
+	g_autoptr(GDateTime) dt = t != NULL ?
+	    g_date_time_new_from_iso8601(t, NULL) : NULL;
+	guint64 seq = 0;
+
+	*why = "a field is missing or of the wrong type";
+	if (dt == NULL || acct == NULL || n == NULL || xml == NULL ||
+	    dir == NULL || (strcmp(dir, "in") != 0 && strcmp(dir, "out") != 0))
+		return false;
+	if (!g_ascii_string_to_unsigned(n, 10, 1, G_MAXUINT64, &seq, NULL)) {
+		*why = "n is not a stanza number";
+		return false;
+	}
+	if (!xmlcon_renumber(seq)) {
+		*why = "n is not after the previous record's";
+		return false;
+	}
+	xmlcon_add(acct, dir[0] == 'o', xml, g_date_time_to_unix(dt) *
+	    G_USEC_PER_SEC + g_date_time_get_microsecond(dt));
+	return true;
+}
+
+/*
+ * Fill the console from a recording (natter --replay): each malformed line
+ * is reported with its number and skipped. Returns the records loaded, or
+ * -1 with error when the file cannot be read.
+ */
+gint64
+xmlrec_load(const char *path, GError **error)
+{
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	gint64 loaded = 0;
+	guint i;
+
+	if (!g_file_get_contents(path, &text, NULL, error))
+		return -1;
+	lines = g_strsplit(text, "\n", -1);
+	for (i = 0; lines[i] != NULL; i++) {
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GHashTable) obj = NULL;
+		const char *why = "malformed";
+
+		if (lines[i][0] == '\0' && lines[i + 1] == NULL)
+			break;
+		obj = json_flat_parse(lines[i], &err);
+		if (obj != NULL && load_record(obj, &why)) {
+			loaded++;
+			continue;
+		}
+		ev_emit_text(EV_ERROR, NULL, "%s line %u: %s; skipped", path,
+		    i + 1, err != NULL ? err->message : why);
+	}
+	return loaded;
+}

@@ -21,5 +21,6 @@ bool		 xmlrec_start(const char *path, GError **error);
 void		 xmlrec_stop(void);
 const char	*xmlrec_path(void);	/* NULL: not recording */
 guint64		 xmlrec_written(void);
+gint64		 xmlrec_load(const char *path, GError **error);
 
 #endif

@@ -86,3 +86,61 @@ def test_record_refuses_a_device(home, prosody):
     b.send("/xmlconsole record start /dev/full")
     wait_for(lambda: "not a regular file of yours" in b.stderr, 10, "device refused")
     b.close()
+
+
+def _record_ping(home, prosody, path, pid="rp1"):
+    """Record a login and a ping; the live console's search lines for it."""
+    b, alice = natterlib.login(home, prosody, xml=True)
+    b.send(f"/xmlconsole record start {path}")
+    wait_for(lambda: any("Recording the XML console" in t for t in outputs(b)), 10, "started")
+    b.send(f"/xml <iq type='get' id='{pid}' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>")
+    b.wait_event("raw-in", xml=re.compile(rf"""id=["']{pid}["']"""))
+    b.send(f"/xmlconsole search {pid}")
+    live = wait_for(lambda: [t for t in outputs(b) if t.startswith("#") and pid in t]
+                    if len([t for t in outputs(b) if t.startswith("#") and pid in t]) >= 2
+                    else None, 10, "live search")
+    b.close()
+    return live
+
+
+def test_replay_in_tui_same_numbers_filter_and_pairing(home, prosody, tui_factory):
+    path = home.root / "bug.jsonl"
+    live = _record_ping(home, prosody, path)
+    t = tui_factory("--replay", str(path))
+    t.wait_screen(r"XML console")
+    t.command("/xmlconsole filter id:rp1")
+    screen = t.wait_screen(r"reply to #\d+ after \d+\.\d ms").string
+    heads = [l.strip() for l in screen.splitlines() if re.match(r"#\d+ ", l)]
+    assert len(heads) == 2, screen
+    # The same numbers, times and pairing as the live console showed.
+    for h in heads:
+        assert any(l.startswith(h.split("  ")[0]) for l in live), (h, live)
+    req_no = re.match(r"#(\d+)", next(l for l in live if "\u2192" in l)).group(1)
+    assert f"reply to #{req_no} after" in screen
+    assert "<auth" not in screen    # the filter applies to the replayed traffic
+    t.command("/xmlconsole filter text:xmpp-sasl")
+    t.wait_screen(r"<auth mechanism=.*\[redacted\]</auth>")
+
+
+def test_replay_malformed_line_reported_with_number_rest_kept(home, prosody, tmp_path):
+    path = home.root / "bug.jsonl"
+    _record_ping(home, prosody, path, pid="rp2")
+    lines = path.read_text().splitlines()
+    lines.insert(1, '{"time":"2026-01-01T00:00:00Z","dir":"in","n":')
+    lines.insert(3, "\u00e9t\u00e9 not json")
+    path.write_text("\n".join(lines) + "\n")
+    b = natterlib.Batch(home, "--replay", str(path))
+    def errors():
+        return [e.get("text", "") for e in list(b.events) if e.get("event") == "error"]
+    wait_for(lambda: any(re.search(r"bug\.jsonl line 2: .* at column \d+; skipped", t)
+                         for t in errors()), 10, "line 2 reported")
+    wait_for(lambda: any(re.search(r"bug\.jsonl line 4: expected '\{' at column 1; skipped", t)
+                         for t in errors()), 10, "line 4 reported")
+    wait_for(lambda: any(re.search(rf"Replaying .*: {len(lines) - 2} records", e.get("text", ""))
+                         for e in list(b.events)), 10, "replay summary")
+    b.send("/xmlconsole search rp2")
+    wait_for(lambda: len([t for t in outputs(b) if t.startswith("#") and "rp2" in t]) >= 2,
+             10, "replayed stanzas searchable")
+    assert b.proc.poll() is None
+    assert len(errors()) == 2, errors()
+    b.close()
