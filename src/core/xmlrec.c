@@ -105,13 +105,17 @@ on_raw(const struct ev *ev, void *data)
 		fail(errno);
 }
 
-/* Create or truncate path (0600, ours, not a link), ring first. */
+/*
+ * Create or empty path (0600, ours, not a link): emptied only after the
+ * checks, so another user's file we may write to is left alone.
+ */
 static int
 open_private(const char *path, GError **error)
 {
 	struct stat st;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	/* Non-blocking so that a FIFO without a reader fails, not hangs. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK, 0600);
 
 	if (fd < 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
@@ -119,12 +123,14 @@ open_private(const char *path, GError **error)
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || st.st_uid != getuid() ||
-	    !S_ISREG(st.st_mode) || fchmod(fd, 0600) != 0) {
+	    !S_ISREG(st.st_mode) || fchmod(fd, 0600) != 0 ||
+	    ftruncate(fd, 0) != 0) {
 		close(fd);
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
 		    "%s: not a regular file of yours", path);
 		return -1;
 	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
 

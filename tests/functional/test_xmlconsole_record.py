@@ -28,6 +28,8 @@ def test_record_login_and_ping_private_numbered_paired_redacted(home, make_proso
     password = "s3cret-Rec-pw"
     b, alice = natterlib.login(home, prosody, user="alice", password=password, xml=True)
     path = home.root / "rec.jsonl"
+    path.write_text("an older file, emptied\n")   # emptied and made private
+    os.chmod(path, 0o644)
     b.send(f"/xmlconsole record start {path}")
     wait_for(lambda: any("Recording the XML console to" in t for t in outputs(b)), 10, "started")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -80,8 +82,12 @@ def test_record_refuses_a_symlink_and_reports_errors(home, prosody, tmp_path):
     b.close()
 
 
-def test_record_refuses_a_device(home, prosody):
+def test_record_refuses_a_device_or_fifo(home, prosody, tmp_path):
     b, alice = natterlib.login(home, prosody, xml=True)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    b.send(f"/xmlconsole record start {fifo}")     # no reader: must not hang
+    wait_for(lambda: "cannot record the XML console" in b.stderr, 10, "fifo refused")
     # /dev/full is a character device: refused as not a regular file.
     b.send("/xmlconsole record start /dev/full")
     wait_for(lambda: "not a regular file of yours" in b.stderr, 10, "device refused")
