@@ -100,6 +100,54 @@ xmlrec_start__symlink_refused(void **state)
 	rmdir(dir);
 }
 
+static void
+on_error(const struct ev *ev, void *data)
+{
+	g_ptr_array_add(data, g_strdup(ev->u.error.text));
+}
+
+static void
+xmlrec_load__gaps_kept_bad_lines_numbered(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("xmlrec-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "in.jsonl", NULL);
+	g_autoptr(GPtrArray) errs = g_ptr_array_new_with_free_func(g_free);
+	guint64 base = xmlcon_last_seq() + 100;
+	g_autofree char *text = g_strdup_printf(
+	    "{\"time\":\"2026-01-02T03:04:05.5Z\",\"account\":\"a\","
+	    "\"dir\":\"out\",\"n\":%" G_GUINT64_FORMAT ",\"pair\":null,"
+	    "\"xml\":\"<iq type='get' id='r1'/>\"}\n"
+	    "not json\n"
+	    "{\"time\":\"2026-01-02T03:04:05.75Z\",\"account\":\"a\","
+	    "\"dir\":\"in\",\"n\":%" G_GUINT64_FORMAT ",\"pair\":1,"
+	    "\"xml\":\"<iq type='result' id='r1'/>\"}\n"
+	    "{\"time\":\"2026-01-02T03:04:06Z\",\"account\":\"a\","
+	    "\"dir\":\"in\",\"n\":1,\"pair\":null,\"xml\":\"<x/>\"}\n"
+	    "{\"time\":\"2026-01-02T03:04:06Z\",\"dir\":\"up\"}\n",
+	    base, base + 2);
+	const struct xmlcon_entry *req, *rep;
+	guint sub = ev_subscribe(EV_ERROR, on_error, errs);
+
+	assert_true(g_file_set_contents(path, text, -1, NULL));
+	assert_int_equal(xmlrec_load(path, NULL), 2);
+	ev_unsubscribe(sub);
+	req = xmlcon_get(base);
+	rep = xmlcon_get(base + 2);
+	assert_non_null(req);
+	assert_non_null(rep);
+	assert_null(xmlcon_get(base + 1));
+	assert_int_equal(rep->pair, base);
+	assert_int_equal(req->pair, base + 2);
+	assert_int_equal(rep->rtt, 250000);
+	assert_int_equal(errs->len, 3);
+	assert_non_null(strstr(g_ptr_array_index(errs, 0), " line 2: "));
+	assert_non_null(strstr(g_ptr_array_index(errs, 1), " line 4: n is "));
+	assert_non_null(strstr(g_ptr_array_index(errs, 2), " line 5: "));
+	assert_int_equal(xmlrec_load("/nonexistent/x.jsonl", NULL), -1);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -111,6 +159,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    xmlrec_start__symlink_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    xmlrec_load__gaps_kept_bad_lines_numbered, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
