@@ -58,6 +58,11 @@ def test_record_login_and_ping_private_numbered_paired_redacted(home, make_proso
     rep = next(r for r in recs if r["dir"] == "in" and "recping1" in r["xml"])
     assert req["pair"] is None and rep["pair"] == req["n"]
     assert not any("afterstop" in r["xml"] for r in recs)
+    # batch --xml --json raw events carry the same dir, n and pair.
+    out = next(e for e in b.events if e.get("event") == "raw-out" and "recping1" in e["xml"])
+    inn = next(e for e in b.events if e.get("event") == "raw-in" and "recping1" in e["xml"])
+    assert (out["dir"], out["n"], out["pair"], out["xml"]) == ("out", req["n"], None, req["xml"])
+    assert (inn["dir"], inn["n"], inn["pair"], inn["xml"]) == ("in", rep["n"], req["n"], rep["xml"])
     text = path.read_text()
     for s in [password, base64.b64encode(password.encode()).decode(),
               base64.b64encode(b"\0alice\0" + password.encode()).decode()]:
