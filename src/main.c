@@ -27,6 +27,7 @@
 #include "core/password.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
+#include "core/xmlrec.h"
 #include "frontend/batch/batch.h"
 #include "frontend/control/control.h"
 #include "frontend/tui/tui.h"
@@ -47,6 +48,7 @@ struct options {
 	char		*dump;
 	char		*control;
 	int		 wait;
+	char		*replay;
 };
 
 static struct options opt = { .wait = -1 };
@@ -71,6 +73,9 @@ static const GOptionEntry option_entries[] = {
 	{ "wait", 0, 0, G_OPTION_ARG_INT, &opt.wait,
 	  "With --batch: at end of input wait up to SECONDS for the server "
 	  "to confirm messages (default: batch.flush_timeout)", "SECONDS" },
+	{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &opt.replay,
+	  "Open the XML console on a recording (/xmlconsole record), "
+	  "connecting nothing", "FILE" },
 	{ "log-level", 'l', 0, G_OPTION_ARG_STRING, &opt.level,
 	  "Debug log threshold: debug, info, warn or error", "LEVEL" },
 	{ "version", 0, 0, G_OPTION_ARG_NONE, &opt.version,
@@ -197,13 +202,32 @@ open_history(void)
 		    gerr->message);
 }
 
+/* --replay: the console filled from the recording, then opened. */
+static void
+replay(void)
+{
+	g_autoptr(GError) err = NULL;
+	gint64 n = xmlrec_load(opt.replay, &err);
+
+	if (n < 0)
+		ev_emit_text(EV_ERROR, NULL, "--replay: %s", err->message);
+	else
+		ev_emit_text(EV_INFO, NULL, "Replaying %s: %" G_GINT64_FORMAT
+		    " %s, nothing connected.", opt.replay, n,
+		    str_plural((guint64)n, "record", "records"));
+	if (!opt.batch)		/* batch has no window: search, recall... */
+		cmdq_append("/xmlconsole", CMD_FROM_BATCH, NULL, NULL);
+}
+
 static void
 queue_startup(void)
 {
 	g_autoptr(GError) err = NULL;
 	size_t i;
 
-	if (opt.account != NULL) {
+	if (opt.replay != NULL)
+		replay();
+	else if (opt.account != NULL) {
 		g_autofree char *line = g_strdup_printf("/connect \"%s\"",
 		    opt.account);
 
@@ -315,6 +339,7 @@ run(void)
 	bookmarks_free();
 	accounts_free();
 	certstore_free();
+	xmlrec_stop();
 	xmlcon_free();
 	prefs_free();
 	ev_reset();

@@ -15,6 +15,7 @@
 #include "core/account.h"
 #include "core/prefs.h"
 #include "core/xmlcon.h"
+#include "core/xmlrec.h"
 #include "util/str.h"
 #include "util/xmlpretty.h"
 #include "xmpp/proto-conn.h"
@@ -317,6 +318,45 @@ save_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	return CMD_OK;
 }
 
+static enum cmd_status
+record_state(struct cmd_ctx *ctx)
+{
+	guint64 n = xmlrec_written();
+
+	if (xmlrec_path() == NULL)
+		cmd_print(ctx, "Not recording the XML console.");
+	else
+		cmd_print(ctx, "Recording the XML console to %s (%" G_GUINT64_FORMAT
+		    " %s so far).", xmlrec_path(), n, str_plural(n, "record",
+		    "records"));
+	return CMD_OK;
+}
+
+static enum cmd_status
+record_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *path = NULL;
+
+	if (a->argc == 0)
+		return record_state(ctx);
+	if (strcmp(a->argv[0], "stop") == 0 && a->argc == 1) {
+		if (xmlrec_path() == NULL)
+			return cmd_error(ctx, "not recording the XML console");
+		cmd_print(ctx, "Stopped recording the XML console to %s.",
+		    xmlrec_path());
+		xmlrec_stop();
+		return CMD_OK;
+	}
+	if (strcmp(a->argv[0], "start") != 0 || a->argc != 2)
+		return cmd_error(ctx, "usage: /xmlconsole record start FILE|stop");
+	path = cmd_expand_path(a->argv[1]);
+	if (!xmlrec_start(path, &err))
+		return cmd_error(ctx, "cannot record the XML console: %s",
+		    err->message);
+	return record_state(ctx);
+}
+
 #define NOARGS (const struct cmd_arg_doc[]){ { NULL, NULL } }
 #define W CMD_COMPLETE_WORDS
 
@@ -440,12 +480,38 @@ static const struct cmd_entry xc_save = {
 	.flags = CMD_SCRIPT_SAFE, .exec = save_exec,
 };
 
+static const struct cmd_entry xc_record = {
+	.name = "record",
+	.synopsis = (const char *const[]){ "/xmlconsole record start FILE",
+	    "/xmlconsole record stop", "/xmlconsole record", NULL },
+	.description = "Record the traffic to FILE as JSON Lines, one stanza "
+	    "a line: time (UTC), account, direction, number, the request a "
+	    "reply answers, and the XML as the console holds it (credentials "
+	    "redacted). The recording starts with everything the console "
+	    "already holds, so one started after a problem still has it, then "
+	    "follows the traffic until stopped (whatever the filter; FILE is "
+	    "created or emptied, mode 0600). A write error stops it with a "
+	    "message. Alone, says whether a recording is running. "
+	    "natter --replay FILE opens a recording in the console, offline.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "start FILE", "record to FILE (refused if it is a link or "
+	      "not yours)" },
+	    { "stop", "stop and close the file" }, { NULL, NULL } },
+	.examples = (const char *const[]){
+	    "/xmlconsole record start ~/bug.jsonl", "/xmlconsole record stop",
+	    NULL },
+	.min_args = 0, .max_args = 2, .complete = onoff_c,
+	.words = (const char *const[]){ "start", "stop", NULL },
+	.flags = CMD_SCRIPT_SAFE, .exec = record_exec,
+};
+
 const struct cmd_entry cmd_xmlconsole_entry = {
 	.name = "xmlconsole",
 	.synopsis = (const char *const[]){ "/xmlconsole",
 	    "/xmlconsole filter [TERMS]|off", "/xmlconsole hide-acks on|off",
 	    "/xmlconsole pause|resume|clear", "/xmlconsole search WORD",
-	    "/xmlconsole save FILE", "/xmlconsole recall N", NULL },
+	    "/xmlconsole save FILE", "/xmlconsole record start FILE|stop",
+	    "/xmlconsole recall N", NULL },
 	.description = "Open the XML console: every stanza sent and received "
 	    "since connecting, numbered, timed and pretty-printed, with "
 	    "credentials redacted and IQ replies paired with their request. "
@@ -460,7 +526,7 @@ const struct cmd_entry cmd_xmlconsole_entry = {
 	    "/xmlconsole filter iq", "/xmlconsole recall 12", NULL },
 	.subcmds = (const struct cmd_entry *const[]){ &xc_filter, &xc_acks,
 	    &xc_pause, &xc_resume, &xc_clear, &xc_search, &xc_save,
-	    &xc_recall, NULL },
+	    &xc_record, &xc_recall, NULL },
 	.min_args = 0, .max_args = 0,
 	.flags = CMD_SCRIPT_SAFE, .exec = console_exec,
 };

@@ -260,16 +260,38 @@ xmlcon_last_seq(void)
 	return e != NULL ? e->seq : 0;
 }
 
-/* The entry numbered seq, if still kept: seqs are consecutive. */
+/*
+ * The entry numbered seq, if still kept. Live seqs are consecutive; a
+ * replayed recording may have gaps (a malformed line skipped), so the
+ * guess is checked and the ring walked from the end otherwise.
+ */
 const struct xmlcon_entry *
 xmlcon_get(guint64 seq)
 {
-	struct xmlcon_entry *first = g_queue_peek_head(&ring);
+	struct xmlcon_entry *first = g_queue_peek_head(&ring), *e;
+	GList *l;
 
-	if (first == NULL || seq < first->seq || seq - first->seq >=
-	    ring.length)
+	if (first == NULL || seq < first->seq)
 		return NULL;
-	return g_queue_peek_nth(&ring, (guint)(seq - first->seq));
+	e = seq - first->seq < ring.length ?
+	    g_queue_peek_nth(&ring, (guint)(seq - first->seq)) : NULL;
+	if (e != NULL && e->seq == seq)
+		return e;
+	for (l = ring.tail; l != NULL; l = l->prev)
+		if (((struct xmlcon_entry *)l->data)->seq <= seq)
+			return ((struct xmlcon_entry *)l->data)->seq == seq ?
+			    l->data : NULL;
+	return NULL;
+}
+
+/* Replay: the next entry is numbered seq (never going back). */
+bool
+xmlcon_renumber(guint64 seq)
+{
+	if (seq < next_seq)
+		return false;
+	next_seq = seq;
+	return true;
 }
 
 void

@@ -56,6 +56,7 @@ GList		*xmlcon_oldest(void);	/* borrowed links, data: entries */
 GList		*xmlcon_newest(void);
 const struct xmlcon_entry *xmlcon_get(guint64 seq);
 guint64		 xmlcon_last_seq(void);
+bool		 xmlcon_renumber(guint64 seq);
 
 bool		 xmlcon_filter_parse(char **argv, struct xmlcon_filter *f,
 		    GError **error);

@@ -22,6 +22,7 @@ sample() {
 	LEVEL) echo info ;;
 	PATH) echo "$tmp/socket" ;;
 	SECONDS) echo 1 ;;
+	FILE) echo /dev/null ;;
 	*) echo "help: no sample value for $1 in check-help.sh" >&2
 	   echo "" ;;
 	esac

@@ -28,6 +28,7 @@
 #include "core/outbox.h"
 #include "core/prefs.h"
 #include "core/windows.h"
+#include "core/xmlcon.h"
 #include "frontend/text/text.h"
 #include "util/sanitize.h"
 
@@ -142,6 +143,29 @@ on_window_select(const struct ev *ev)
 	windows_focus(1);
 }
 
+/*
+ * A raw event in JSON with the recording's fields (doc/xmlconsole-
+ * record.md): dir, n and pair from the console ring, which numbered it
+ * just before (subscribed first).
+ */
+static char *
+raw_json(const struct ev *ev)
+{
+	g_autofree char *line = text_event_json(ev);
+	GList *l = xmlcon_newest();
+	const struct xmlcon_entry *e = l != NULL ? l->data : NULL;
+	g_autofree char *pair = NULL;
+
+	if (e == NULL || e->out != (ev->kind == EV_RAW_OUT) ||
+	    !g_str_has_suffix(line, "}"))
+		return g_steal_pointer(&line);
+	line[strlen(line) - 1] = '\0';
+	pair = e->pair != 0 && e->rtt >= 0 ? g_strdup_printf("%"
+	    G_GUINT64_FORMAT, e->pair) : g_strdup("null");
+	return g_strdup_printf("%s,\"dir\":\"%s\",\"n\":%" G_GUINT64_FORMAT
+	    ",\"pair\":%s}", line, e->out ? "out" : "in", e->seq, pair);
+}
+
 static void
 on_event(const struct ev *ev, void *data)
 {
@@ -152,7 +176,10 @@ on_event(const struct ev *ev, void *data)
 		on_window_select(ev);
 	if ((ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT) && !show_xml)
 		return;
-	line = as_json ? text_event_json(ev) : text_event_line(ev);
+	if (as_json && (ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT))
+		line = raw_json(ev);
+	else
+		line = as_json ? text_event_json(ev) : text_event_line(ev);
 	write_line(STDOUT_FILENO, line);
 }
 
