@@ -29,7 +29,7 @@ static const char *const f_message[] = { "from", "to", "body", "type", "id",
 	"delay", "carbon", "corrects", "encryption", NULL };
 static const char *const f_receipt[] = { "from", "id", NULL };
 static const char *const f_msg_state[] = { "peer", "id", "type", "body",
-	"reason", NULL };
+	"reason", "explanation", "likely_cause", NULL };
 static const char *const f_state[] = { "from", "state", NULL };
 static const char *const f_sub[] = { "from", "type", "status", NULL };
 static const char *const f_room[] = { "room", "nick", "reason", "code",
@@ -167,7 +167,7 @@ G_STATIC_ASSERT(sizeof(struct ev_presence) == 5 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_cmd_result) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_message) == 9 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_receipt) == 2 * sizeof(char *));
-G_STATIC_ASSERT(sizeof(struct ev_msg_state) == 5 * sizeof(char *));
+G_STATIC_ASSERT(sizeof(struct ev_msg_state) == 7 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_chat_state) == 2 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_subscription) == 3 * sizeof(char *));
 G_STATIC_ASSERT(sizeof(struct ev_room) == 4 * sizeof(char *));

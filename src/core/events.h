@@ -145,6 +145,8 @@ struct ev_msg_state {
 	const char	*type;
 	const char	*body;
 	const char	*reason;
+	const char	*explanation;	/* failed: the condition in plain */
+	const char	*likely_cause;	/* words, its usual cause; or NULL */
 };
 
 struct ev_chat_state {

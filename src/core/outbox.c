@@ -120,11 +120,18 @@ entry_free(struct entry *e)
 	g_free(e);
 }
 
-/* Tell the front ends, and history, where m stands. */
+/*
+ * Tell the front ends, and history, where m stands; a failure may carry
+ * what its error condition means and its usual cause (else NULL).
+ */
 static void
-emit(enum ev_kind kind, const struct msg *m, const char *reason)
+emit_explained(enum ev_kind kind, const struct msg *m, const char *reason,
+    const char *explanation, const char *likely_cause)
 {
 	struct ev ev = { .kind = kind, .account = m->account };
+
+	ev.u.msg_state.explanation = explanation;
+	ev.u.msg_state.likely_cause = likely_cause;
 
 	history_set_state(m->account, m->id, kind == EV_MSG_PENDING ?
 	    "pending" : kind == EV_MSG_CONFIRMED ? "confirmed" : "failed",
@@ -136,6 +143,12 @@ emit(enum ev_kind kind, const struct msg *m, const char *reason)
 	ev.u.msg_state.body = m->body;
 	ev.u.msg_state.reason = reason;
 	ev_emit(&ev);
+}
+
+static void
+emit(enum ev_kind kind, const struct msg *m, const char *reason)
+{
+	emit_explained(kind, m, reason, NULL, NULL);
 }
 
 /* Register the protocol layer's side. */
@@ -543,12 +556,15 @@ outbox_confirm(const char *account, const char *peer, const char *id,
 
 /*
  * The message with that id bounced (waiting or recently confirmed): it is
- * dropped, why is the reason.
+ * dropped, why is the reason; explanation and likely_cause (or NULL) say
+ * what its error condition means.
  */
-bool
-outbox_fail(const char *account, const char *id, const char *why)
+static bool
+fail_explained(const char *account, const char *id, const char *why,
+    const char *explanation, const char *likely_cause)
 {
 	GQueue *q = &entries;
+	struct entry *e;
 	GList *l;
 
 	g_return_val_if_fail(account != NULL, false);
@@ -559,9 +575,18 @@ outbox_fail(const char *account, const char *id, const char *why)
 		l = find(q = &recent, account, id);
 	if (l == NULL)
 		return false;
-	drop(q, l, EV_MSG_FAILED, why);
+	e = l->data;
+	g_queue_delete_link(q, l);
+	emit_explained(EV_MSG_FAILED, e->m, why, explanation, likely_cause);
+	entry_free(e);
 	failures++;
 	return true;
+}
+
+bool
+outbox_fail(const char *account, const char *id, const char *why)
+{
+	return fail_explained(account, id, why, NULL, NULL);
 }
 
 /* Messages that bounced since natter started. */
@@ -652,7 +677,8 @@ on_error(const struct ev *ev, void *data)
 
 	if (ev->account != NULL && e->id != NULL &&
 	    g_strcmp0(e->stanza, "message") == 0)
-		(void)outbox_fail(ev->account, e->id, e->text);
+		(void)fail_explained(ev->account, e->id, e->text,
+		    e->explanation, e->likely_cause);
 }
 
 /* Our own message reflected by the room (XEP-0045 §7.4). */

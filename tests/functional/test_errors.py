@@ -25,6 +25,10 @@ def test_failed_send_error_is_tied_to_the_message(home, prosody):
     assert err["explanation"] == ("the recipient does not offer this service "
                                   "(or hides that it exists)")
     assert "account does not exist" in err["likely_cause"]
+    # the message's own failure says the same (batch scripts read it)
+    failed = b.wait_event("message-failed", id=sent["id"])
+    assert failed["explanation"] == err["explanation"]
+    assert failed["likely_cause"] == err["likely_cause"]
     b.close()
 
 
