@@ -92,12 +92,7 @@ error_json(const char *service, const char *node, const struct proto_error *e)
 
 	cmd_json_str(j, "service", service);
 	cmd_json_str(j, "node", node);
-	cmd_json_open(j, "error", '{');
-	cmd_json_str(j, "kind", proto_error_kind_name(e->kind));
-	cmd_json_str(j, "condition", e->condition);
-	cmd_json_str(j, "type", e->type);
-	cmd_json_str(j, "text", e->text);
-	cmd_json_close(j, '}');
+	cmd_json_error(j, e);
 	cmd_json_close(j, '}');
 	return g_string_free(j, FALSE);
 }

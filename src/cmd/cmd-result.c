@@ -549,18 +549,25 @@ cmd_result_json(const char *who, const struct proto_result *r,
  * The failure e of query kind to who as one JSON object on one line:
  * "query", "to", "error": {"kind", "condition", "type", "text"}.
  */
-char *
-cmd_result_error_json(const char *who, enum proto_query kind,
-    const struct proto_error *e)
+/* "error":{"kind","condition","type","text"} for a typed error. */
+void
+cmd_json_error(GString *j, const struct proto_error *e)
 {
-	GString *j = json_head(who, kind);
-
 	cmd_json_open(j, "error", '{');
 	cmd_json_str(j, "kind", proto_error_kind_name(e->kind));
 	cmd_json_str(j, "condition", e->condition);
 	cmd_json_str(j, "type", e->type);
 	cmd_json_str(j, "text", e->text);
 	cmd_json_close(j, '}');
+}
+
+char *
+cmd_result_error_json(const char *who, enum proto_query kind,
+    const struct proto_error *e)
+{
+	GString *j = json_head(who, kind);
+
+	cmd_json_error(j, e);
 	cmd_json_close(j, '}');
 	return g_string_free(j, FALSE);
 }

@@ -26,6 +26,7 @@ GPtrArray	*cmd_caps_own_text(const struct proto_result *r);
 void		 cmd_print_lines(struct cmd_ctx *ctx, const GPtrArray *lines);
 
 void	 cmd_json_str(GString *j, const char *key, const char *value);
+void	 cmd_json_error(GString *j, const struct proto_error *e);
 void	 cmd_json_raw(GString *j, const char *key, const char *raw);
 void	 cmd_json_open(GString *j, const char *key, char bracket);
 void	 cmd_json_close(GString *j, char bracket);
