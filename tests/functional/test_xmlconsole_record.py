@@ -120,7 +120,9 @@ def test_replay_in_tui_same_numbers_filter_and_pairing(home, prosody, tui_factor
     t = tui_factory("--replay", str(path))
     t.wait_screen(r"XML console")
     t.command("/xmlconsole filter id:rp1")
-    screen = t.wait_screen(r"reply to #\d+ after \d+\.\d ms").string
+    # The unfiltered screen already holds "reply to" headers: wait for the
+    # title to name the filter and for the paired reply under it.
+    screen = t.wait_screen(r"(?s)filter: id:rp1.*reply to #\d+ after \d+\.\d ms").string
     heads = [l.strip() for l in screen.splitlines() if re.match(r"#\d+ ", l)]
     assert len(heads) == 2, screen
     # The same numbers, times and pairing as the live console showed.
