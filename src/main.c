@@ -215,7 +215,9 @@ replay(void)
 		ev_emit_text(EV_INFO, NULL, "Replaying %s: %" G_GINT64_FORMAT
 		    " %s, nothing connected.", opt.replay, n,
 		    str_plural((guint64)n, "record", "records"));
-	if (!opt.batch)		/* batch has no window: search, recall... */
+	if (opt.batch)		/* no window: the records as --xml printed them */
+		batch_print_recording();
+	else
 		cmdq_append("/xmlconsole", CMD_FROM_BATCH, NULL, NULL);
 }
 

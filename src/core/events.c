@@ -78,8 +78,9 @@ static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CERT_PROMPT, "certificate-prompt",
 	  "the server's certificate could not be verified: /tls trust or deny",
 	  f_cert },
-	{ EV_RAW_IN, "raw-in", "an XML element received (SASL redacted)",
-	  f_raw },
+	{ EV_RAW_IN, "raw-in", "an XML element received (SASL redacted); "
+	  "batch output adds its console number and pair and, for an error "
+	  "stanza or stream error, the explanation", f_raw },
 	{ EV_RAW_OUT, "raw-out", "XML sent (SASL redacted)", f_raw },
 	{ EV_ROSTER_ITEM, "roster-item", "a roster item was added or changed",
 	  f_roster },

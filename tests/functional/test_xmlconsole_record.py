@@ -8,6 +8,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 
 import natterlib
 from natterlib import wait_for
@@ -157,3 +158,46 @@ def test_replay_malformed_line_reported_with_number_rest_kept(home, prosody, tmp
     assert b.proc.poll() is None
     assert len(errors()) == 2, errors()
     b.close()
+
+
+def test_replay_in_batch_prints_every_record_as_raw_events(home, prosody):
+    path = home.root / "bug.jsonl"
+    _record_ping(home, prosody, path, pid="rp3")
+    recs = records(path)
+    b = natterlib.Batch(home, "--replay", str(path))
+    # The records, in order, as batch --xml --json printed them live.
+    wait_for(lambda: len([e for e in list(b.events) if e.get("event") in ("raw-in", "raw-out")])
+             >= len(recs), 10, "every record printed")
+    raws = [e for e in list(b.events) if e.get("event") in ("raw-in", "raw-out")]
+    assert [(e["n"], e["dir"], e["pair"], e["xml"]) for e in raws] == \
+        [(r["n"], r["dir"], r["pair"], r["xml"]) for r in recs]
+    assert all(e["account"] == "a" for e in raws)
+    b.close()
+    # Text mode: one line per record, the XML as a field.
+    out = subprocess.run([natterlib.NATTER, "--batch", "--replay", str(path)],
+                         input="", capture_output=True, text=True, env=home.env,
+                         timeout=20).stdout
+    lines = [l for l in out.splitlines() if re.match(r"\d\d:\d\d:\d\d raw-(in|out) ", l)]
+    assert len(lines) == len(recs), out
+    assert any("rp3" in l and " raw-out account=a " in l for l in lines), lines
+
+
+def test_error_stanzas_explained_in_batch_xml_output(home, prosody):
+    b, alice = natterlib.login(home, prosody, xml=True)
+    b.send("/msg nobody@localhost hi")
+    ev = b.wait_event("raw-in", xml=re.compile(r"service-unavailable"))
+    assert ev["explanation"].startswith(
+        "service-unavailable: the recipient does not offer this service"), ev
+    assert "likely cause" in ev["explanation"], ev
+    ok = b.wait_event("raw-in", xml=re.compile(r"<iq "))
+    assert "explanation" not in ok, ok     # only errors are explained
+    b.close()
+    # and in text mode, as a field of the raw-in line
+    p = subprocess.run([natterlib.NATTER, "--batch", "--xml", "-c", "/connect a",
+                        "-c", "/msg nobody@localhost hi", "--wait", "10"],
+                       input="", capture_output=True, text=True, env=home.env,
+                       timeout=40)
+    line = next((l for l in p.stdout.splitlines()
+                 if " raw-in " in l and "service-unavailable" in l), None)
+    assert line is not None, p.stdout
+    assert 'explanation="service-unavailable: the recipient does not offer' in line, line

@@ -30,6 +30,7 @@
 #include "core/windows.h"
 #include "core/xmlcon.h"
 #include "frontend/text/text.h"
+#include "util/json.h"
 #include "util/sanitize.h"
 
 #define BATCH_LINE_MAX 65536
@@ -144,26 +145,65 @@ on_window_select(const struct ev *ev)
 }
 
 /*
- * A raw event in JSON with the recording's fields (doc/xmlconsole-
- * record.md): dir, n and pair from the console ring, which numbered it
- * just before (subscribed first).
+ * A raw event as one line, for entry e of the console ring (which numbered
+ * it: the ring subscribed first). JSON has the recording's fields
+ * (doc/xmlconsole-record.md): dir, n and pair; both forms add the
+ * explanation of an error stanza or stream error.
  */
 static char *
-raw_json(const struct ev *ev)
+raw_line(const struct ev *ev, const struct xmlcon_entry *e)
 {
-	g_autofree char *line = text_event_json(ev);
-	GList *l = xmlcon_newest();
-	const struct xmlcon_entry *e = l != NULL ? l->data : NULL;
-	g_autofree char *pair = NULL;
+	g_autofree char *line = as_json ? text_event_json(ev) :
+	    text_event_line(ev);
+	g_autofree char *why = NULL, *pair = NULL;
+	const char *means;
+	GString *s;
 
 	if (e == NULL || e->out != (ev->kind == EV_RAW_OUT) ||
-	    !g_str_has_suffix(line, "}"))
+	    (as_json && !g_str_has_suffix(line, "}")))
 		return g_steal_pointer(&line);
-	line[strlen(line) - 1] = '\0';
+	why = xmlcon_entry_explanation(e);
+	/* the text after the console's arrow: "condition: what it means" */
+	means = why != NULL ? strchr(why, ' ') + 1 : NULL;
+	s = g_string_new(line);
+	if (!as_json) {
+		if (means != NULL)
+			text_append_field(s, "explanation", means);
+		return g_string_free(s, FALSE);
+	}
+	g_string_truncate(s, s->len - 1);
 	pair = e->pair != 0 && e->rtt >= 0 ? g_strdup_printf("%"
 	    G_GUINT64_FORMAT, e->pair) : g_strdup("null");
-	return g_strdup_printf("%s,\"dir\":\"%s\",\"n\":%" G_GUINT64_FORMAT
-	    ",\"pair\":%s}", line, e->out ? "out" : "in", e->seq, pair);
+	g_string_append_printf(s, ",\"dir\":\"%s\",\"n\":%" G_GUINT64_FORMAT
+	    ",\"pair\":%s", e->out ? "out" : "in", e->seq, pair);
+	if (means != NULL) {
+		g_autofree char *j = json_string(means);
+
+		g_string_append_printf(s, ",\"explanation\":%s", j);
+	}
+	g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * natter --replay FILE --batch: every record of the recording, in order,
+ * as the raw events --xml printed live (JSON with --json).
+ */
+void
+batch_print_recording(void)
+{
+	GList *l;
+
+	for (l = xmlcon_oldest(); l != NULL; l = l->next) {
+		const struct xmlcon_entry *e = l->data;
+		struct ev ev = { .kind = e->out ? EV_RAW_OUT : EV_RAW_IN,
+			.account = e->account, .time = e->time };
+		g_autofree char *line = NULL;
+
+		ev.u.raw.xml = e->xml;
+		line = raw_line(&ev, e);
+		write_line(STDOUT_FILENO, line);
+	}
 }
 
 static void
@@ -176,8 +216,9 @@ on_event(const struct ev *ev, void *data)
 		on_window_select(ev);
 	if ((ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT) && !show_xml)
 		return;
-	if (as_json && (ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT))
-		line = raw_json(ev);
+	if (ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT)
+		line = raw_line(ev, xmlcon_newest() != NULL ?
+		    xmlcon_newest()->data : NULL);
 	else
 		line = as_json ? text_event_json(ev) : text_event_line(ev);
 	write_line(STDOUT_FILENO, line);

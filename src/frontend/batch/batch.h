@@ -36,6 +36,7 @@ void	batch_start(bool json, bool xml, int wait,
 	    const struct batch_line_editor *editor);
 void	batch_stop(void);
 int	batch_exit_status(void);
+void	batch_print_recording(void);
 gint64	batch_deadline_ms(void);
 
 #endif

@@ -32,6 +32,15 @@ append_value(GString *s, const char *v)
 	g_string_append_c(s, '"');
 }
 
+/* Append " key=value" to a line of text_event_line(), value quoted as
+ * needed and sanitized. */
+void
+text_append_field(GString *s, const char *key, const char *value)
+{
+	g_string_append_printf(s, " %s=", key);
+	append_value(s, value);
+}
+
 /* New line of text for ev (no trailing newline). */
 char *
 text_event_line(const struct ev *ev)

@@ -6,5 +6,6 @@
 
 char	*text_event_line(const struct ev *ev);
 char	*text_event_json(const struct ev *ev);
+void	 text_append_field(GString *s, const char *key, const char *value);
 
 #endif
