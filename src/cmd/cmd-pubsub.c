@@ -40,10 +40,74 @@ pending_free(struct pending *p)
 	g_free(p);
 }
 
-/* The items of a node as text: a header line each, payload below. */
+#define COL_WHAT_MAX	36	/* columns of the items table */
+#define COL_TEXT_MAX	40
+
+/* s cut to at most max characters, "…" marking a cut (new string). */
+static char *
+cut(const char *s, glong max)
+{
+	const char *end;
+
+	if (g_utf8_strlen(s, -1) <= max)
+		return g_strdup(s);
+	end = g_utf8_offset_to_pointer(s, max - 1);
+	return g_strdup_printf("%.*s\u2026", (int)(end - s), s);
+}
+
+/*
+ * "element {namespace}" of a payload pretty-printed by xp_format_text
+ * (its first line is the root's start tag), new string.
+ */
+static char *
+payload_root(const char *payload)
+{
+	const char *ns, *nl;
+	size_t n;
+
+	if (*payload != '<')
+		return g_strdup("");
+	n = strcspn(payload + 1, " />\n");
+	ns = strstr(payload, " xmlns=\"");
+	nl = strchr(payload, '\n');
+	if (ns == NULL || (nl != NULL && ns > nl))
+		return g_strndup(payload + 1, n);
+	ns += 8;
+	return g_strdup_printf("%.*s {%.*s}", (int)n, payload + 1,
+	    (int)strcspn(ns, "\""), ns);
+}
+
+/* The first text (not markup) in a pretty payload, one line, new. */
+static char *
+payload_text(const char *payload)
+{
+	const char *p = payload;
+
+	while (*p != '\0') {
+		size_t n;
+
+		if (*p == '<') {	/* libstrophe escapes ">" in values */
+			p += strcspn(p, ">");
+			p += *p != '\0';
+			continue;
+		}
+		p += strspn(p, " \n");
+		n = strcspn(p, "<\n");
+		if (n > 0)
+			return g_strndup(p, n);
+	}
+	return g_strdup("");
+}
+
+/*
+ * The items of a node as text: a table (id, payload element, its first
+ * text), then each payload pretty-printed as the XML console shows it.
+ */
 static void
 items_text(struct cmd_ctx *ctx, const char *what, const GPtrArray *items)
 {
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(g_free);
+	int wid = 2, wwhat = 7;
 	guint i;
 
 	cmd_print(ctx, "%s: %u %s", what, items->len,
@@ -53,10 +117,39 @@ items_text(struct cmd_ctx *ctx, const char *what, const GPtrArray *items)
 		    g_ptr_array_index(items, i);
 		g_autofree char *id = sanitize_str(e->item_id != NULL ?
 		    e->item_id : "");
+		const char *p = e->payload != NULL ? e->payload : "";
+		g_autofree char *root = payload_root(p);
 
-		cmd_print(ctx, "item %s", id);
-		if (e->payload != NULL)
-			cmd_print(ctx, "%s", e->payload);
+		g_ptr_array_add(rows, g_steal_pointer(&id));	/* whole */
+		g_ptr_array_add(rows, cut(*p != '\0' ? root : "(no payload)",
+		    COL_WHAT_MAX));
+		g_ptr_array_add(rows, payload_text(p));
+		wid = MAX(wid, (int)g_utf8_strlen(rows->pdata[3 * i], -1));
+		wwhat = MAX(wwhat, (int)g_utf8_strlen(rows->pdata[3 * i + 1],
+		    -1));
+	}
+	if (items->len > 0)
+		cmd_print(ctx, "  %-*s  %-*s  %s", wid, "id", wwhat, "payload",
+		    "text");
+	for (i = 0; i < items->len; i++) {
+		g_autofree char *text = cut(rows->pdata[3 * i + 2],
+		    COL_TEXT_MAX);
+		const char *id = rows->pdata[3 * i];
+		const char *w = rows->pdata[3 * i + 1];
+
+		/* %-*s pads bytes: pad by characters for UTF-8 cells */
+		cmd_print(ctx, "  %s%*s  %s%*s  %s", id, wid -
+		    (int)g_utf8_strlen(id, -1), "", w, wwhat -
+		    (int)g_utf8_strlen(w, -1), "", text);
+	}
+	for (i = 0; i < items->len; i++) {
+		const struct proto_pubsub_event *e =
+		    g_ptr_array_index(items, i);
+
+		if (e->payload == NULL)
+			continue;
+		cmd_print(ctx, "item %s:", (char *)rows->pdata[3 * i]);
+		cmd_print(ctx, "%s", e->payload);
 	}
 }
 
@@ -315,8 +408,9 @@ static const struct cmd_entry ps_items = {
 	.name = "items",
 	.synopsis = (const char *const[]){
 	    "/pubsub items [-s SERVICE] [--json] NODE [MAX]", NULL },
-	.description = "Show the items of a node, newest MAX of them, each "
-	    "payload pretty-printed like the XML console.",
+	.description = "Show the items of a node, newest MAX of them: a "
+	    "table (item id, the payload's element and namespace, its first "
+	    "text), then each payload pretty-printed like the XML console.",
 	.args = (const struct cmd_arg_doc[]){ { "NODE", "the node's name" },
 	    { "MAX", "at most this many items, 1 to 10000 (default: all the "
 	      "service gives)" }, { NULL, NULL } },

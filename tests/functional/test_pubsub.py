@@ -103,6 +103,10 @@ def test_pubsub_component_create_publish_list_subscribe_delete(
     b.send(f"/pubsub items -s {svc} news")
     b.wait_event("command-output", text=re.compile(
         r"^node news on pubsub\.localhost: 1 item$"))
+    # a table: id, the payload's element and namespace, its first text
+    b.wait_event("command-output", text=re.compile(r"^  id\s+payload\s+text$"))
+    b.wait_event("command-output", text=re.compile(
+        r"^  [0-9a-f-]{8,}  entry \{urn:example\}  First$"))
     b.wait_event("command-output", text=re.compile(
         r'<entry xmlns="urn:example">\n  <title>First'))
     wait_result(b)
