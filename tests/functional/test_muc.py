@@ -334,11 +334,14 @@ def test_room_commands_outside_a_room_say_so(home, prosody, make_peer):
         b.send(line)
         name = line.split()[0][1:]
         b.wait_event("command-result", command=name, status="error")
-        assert f"/{name} works in a room window" in b.stderr
+        # stderr has a reader thread of its own: wait for the line
+        wait_for(lambda: f"/{name} works in a room window" in b.stderr, 10,
+                 lambda: f"/{name} refused; stderr: {b.stderr}")
     b.send(f"/win {bob.jid}")                   # a chat, not a room
     b.send("/leave")
     b.wait_event("command-result", command="leave", status="error")
-    assert "/leave works in a room window" in b.stderr
+    wait_for(lambda: "/leave works in a room window" in b.stderr, 10,
+             lambda: f"/leave refused; stderr: {b.stderr}")
     b.send("/me waves")                         # a conversation: fine
     b.wait_event("command-result", command="me", status="ok")
     b.close()
