@@ -321,6 +321,12 @@ class Batch:
             with self._lock:
                 self.stderr += line
 
+    def wait_stderr(self, text, timeout=10):
+        """Wait for text on stderr: natter writes it before the event
+        that follows, but stderr has a reader thread of its own."""
+        return wait_for(lambda: text in self.stderr, timeout,
+                        lambda: f"stderr to hold {text!r}; stderr: {self.stderr}")
+
     def send(self, line):
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()

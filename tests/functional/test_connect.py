@@ -56,7 +56,7 @@ def test_wrong_password_is_auth_error_and_nonzero_exit(home, prosody):
     assert ev["error"] == "auth"
     assert "authentication failed" in ev["reason"]
     assert b.close() == 3      # never online: the login code
-    assert "connect" in b.stderr
+    b.wait_stderr("connect")
 
 
 def test_no_server_is_refused(home, prosody):
@@ -179,8 +179,8 @@ def test_no_password_is_a_clear_error_in_batch(home, prosody):
     home.add_account("a", "alice@localhost", None, port=prosody.port)
     b = Batch(home, "-c", "/connect a")
     assert b.close() == 1
-    assert "has no password" in b.stderr
-    assert "/account set a password" in b.stderr
+    b.wait_stderr("has no password")
+    b.wait_stderr("/account set a password")
 
 
 def test_one_shot_with_dash_a(home, prosody):

@@ -24,7 +24,7 @@ def test_output_lines_and_exit_status(home):
     assert lines == ["one", "two", "no newline"]
     b.wait_event("command-result", command="exec", status="error")
     assert b.close() != 0                      # the failed command counts
-    assert "exited with status 3" in b.stderr
+    b.wait_stderr("exited with status 3")
 
 
 def test_commands_run_as_typed_never_from_data(home):

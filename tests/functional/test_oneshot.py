@@ -123,7 +123,7 @@ def test_frozen_server_with_wait_2_exits_5(home, prosody, make_peer):
     # --wait 2 bounds the whole exit: the stream close the frozen server
     # never answers is not waited for past it (proto_shutdown)
     assert 1.9 < secs < 3.5, secs
-    assert "not confirmed" in b.stderr
+    b.wait_stderr("not confirmed")
 
 
 def test_quit_leaves_as_soon_as_the_server_closes(home, prosody):

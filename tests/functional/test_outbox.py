@@ -136,7 +136,7 @@ def test_quit_waits_for_confirmation_then_says_how_many(home, prosody, make_peer
     rc = b.wait_exit(timeout=20)
     prosody.thaw()
     assert rc == 5
-    assert "2 messages were not confirmed" in b.stderr
+    b.wait_stderr("2 messages were not confirmed")
 
 
 def test_quit_with_everything_confirmed_leaves_at_once(home, prosody, make_peer):

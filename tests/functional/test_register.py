@@ -59,7 +59,7 @@ def test_register_not_offered(home, prosody):
     b = reg(home, prosody, f"/register x@localhost server 127.0.0.1 port {prosody.port} "
                            "password whatever")
     b.wait_event("command-result", command="register", status="error")
-    assert "does not offer in-band registration (XEP-0077)" in b.stderr
+    b.wait_stderr("does not offer in-band registration (XEP-0077)")
     assert b.close() == 1
 
 
@@ -67,7 +67,7 @@ def test_register_needs_a_password_in_batch(home, prosody):
     b = Batch(home)
     b.send("/register x@localhost")
     b.wait_event("command-result", command="register", status="error")
-    assert "no password: /register x@localhost password PASSWORD" in b.stderr
+    b.wait_stderr("no password: /register x@localhost password PASSWORD")
     assert b.close() == 1
 
 
@@ -112,7 +112,7 @@ def test_quitting_during_a_registration_is_clean(home):
         conn, _ = srv.accept()
         rc = b.close(timeout=30)          # end of input: natter quits
         assert rc == 1                    # failed, no crash, no leak (ASan build)
-        assert "natter is quitting" in b.stderr, b.stderr
+        b.wait_stderr("natter is quitting")
         conn.close()
     finally:
         srv.close()

@@ -36,7 +36,7 @@ def test_alias_expands_arguments_and_is_saved_private(home):
     b = Batch(home, "-c", "/up")
     b.wait_event("command-result", command="up", status="error")
     b.close()
-    assert "unknown command /up" in b.stderr
+    b.wait_stderr("unknown command /up")
 
 
 def test_alias_errors_are_plain(home):
@@ -45,9 +45,9 @@ def test_alias_errors_are_plain(home):
               "-c", "/two one",
               "-c", "/alias a /b", "-c", "/alias b /a", "-c", "/a")
     b.close()
-    assert "/alias: /join is a command of natter's own" in b.stderr
-    assert "/two wants argument $2" in b.stderr
-    assert "aliases nested more than 8 deep" in b.stderr
+    b.wait_stderr("/alias: /join is a command of natter's own")
+    b.wait_stderr("/two wants argument $2")
+    b.wait_stderr("aliases nested more than 8 deep")
     assert outputs(b) == []
 
 
@@ -62,8 +62,8 @@ def test_source_runs_in_place_and_stops_at_a_failing_line(home):
     b.wait_event("command-result", command="source", status="error")
     assert b.close() != 0                       # a line failed
     assert outputs(b) == ["one", "two", "three"]
-    assert f"{inner}:5: unknown command /nosuchcommand" in b.stderr
-    assert f"/source: {inner}:5: unknown command" in b.stderr
+    b.wait_stderr(f"{inner}:5: unknown command /nosuchcommand")
+    b.wait_stderr(f"/source: {inner}:5: unknown command")
 
 
 def test_source_nested_failure_reaches_the_outer_script(home):
@@ -108,7 +108,7 @@ def test_source_of_a_missing_file_fails(home):
     b = Batch(home, "-c", f"/source {home.root}/nothing-here")
     b.wait_event("command-result", command="source", status="error")
     b.close()
-    assert "nothing-here" in b.stderr
+    b.wait_stderr("nothing-here")
 
 
 def test_tab_completes_aliases(tui_factory, home):
@@ -155,9 +155,9 @@ def test_hooks_cannot_run_on_their_own_output_and_can_be_removed(home):
               "-c", "/hook remove 1", "-c", "/hook remove 7", "-c", "/hook")
     b.wait_event("command-output", text="no hooks (/hook add EVENT COMMAND makes one)")
     b.close()
-    assert "'exec-output' is no event a hook can run on" in b.stderr
-    assert "'nonsense' is no event a hook can run on" in b.stderr
-    assert "no hook 7" in b.stderr
+    b.wait_stderr("'exec-output' is no event a hook can run on")
+    b.wait_stderr("'nonsense' is no event a hook can run on")
+    b.wait_stderr("no hook 7")
 
 
 def test_a_flood_of_events_runs_at_most_eight_hooks(home, prosody, make_peer):

@@ -63,9 +63,9 @@ def test_theme_commands_work_without_the_tui_and_load_is_an_event(home):
     b.wait_event("theme-load", name="odd")
     b.send("/theme load no-such-theme")
     wait_for(lambda: b.stderr.count("natter: ") >= 3, 10, "three errors")
-    assert "notakeyfile.theme: " in b.stderr
-    assert "odd.theme:2: '#12345g' is not a colour or attribute" in b.stderr
-    assert "theme 'no-such-theme' not found" in b.stderr
+    b.wait_stderr("notakeyfile.theme: ")
+    b.wait_stderr("odd.theme:2: '#12345g' is not a colour or attribute")
+    b.wait_stderr("theme 'no-such-theme' not found")
     assert [e["name"] for e in b.events if e["event"] == "theme-load"] \
         == ["mono", "odd"]
     assert b.close() == 1
