@@ -64,12 +64,7 @@ static guint next_id = 1;
 static void
 close_input(struct job *j)
 {
-	if (j->in_id != 0)
-		loop_remove_fd(j->in_id);
-	j->in_id = 0;
-	if (j->in_fd >= 0)
-		close(j->in_fd);
-	j->in_fd = -1;
+	loop_close_fd(&j->in_id, &j->in_fd);
 	if (j->input != NULL)
 		g_string_free(j->input, TRUE);
 	j->input = NULL;
@@ -99,10 +94,7 @@ writable_cb(int fd, short revents, void *data)
 static void
 job_free(struct job *j)
 {
-	if (j->fd_id != 0)
-		loop_remove_fd(j->fd_id);
-	if (j->fd >= 0)
-		close(j->fd);
+	loop_close_fd(&j->fd_id, &j->fd);
 	if (j->timer != 0)
 		loop_remove_timer(j->timer);
 	if (j->kill_timer != 0)
@@ -179,17 +171,6 @@ take_lines(struct job *j, bool at_end)
 static void
 stop(struct job *j, enum exec_end end);
 
-static void
-close_pipe(struct job *j)
-{
-	if (j->fd_id != 0)
-		loop_remove_fd(j->fd_id);
-	j->fd_id = 0;
-	if (j->fd >= 0)
-		close(j->fd);
-	j->fd = -1;
-}
-
 /* Read what the pipe holds now; false at end of file or error. */
 static bool
 drain(struct job *j)
@@ -221,7 +202,7 @@ readable_cb(int fd, short revents, void *data)
 
 	if (!drain(j)) {
 		take_lines(j, true);
-		close_pipe(j);		/* the exit finishes the job */
+		loop_close_fd(&j->fd_id, &j->fd);	/* the exit ends the job */
 	}
 }
 
@@ -327,7 +308,7 @@ exited_cb(pid_t pid, int status, void *data)
 	if (j->fd >= 0)
 		(void)drain(j);
 	take_lines(j, true);
-	close_pipe(j);
+	loop_close_fd(&j->fd_id, &j->fd);
 	finish(j, status);
 }
 

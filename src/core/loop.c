@@ -241,6 +241,19 @@ loop_remove_fd(guint id)
 		f->dead = true;
 }
 
+/* Stop watching *fd and close it; both are reset (0 and -1), either may
+ * be unset already. */
+void
+loop_close_fd(guint *id, int *fd)
+{
+	if (*id != 0)
+		loop_remove_fd(*id);
+	*id = 0;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 static gint
 timer_cmp(gconstpointer a, gconstpointer b)
 {

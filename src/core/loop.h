@@ -17,6 +17,7 @@ void	 loop_free(void);
 guint	 loop_add_fd(int fd, short events, loop_fd_fn *fn, void *data);
 void	 loop_set_fd_events(guint id, short events);
 void	 loop_remove_fd(guint id);
+void	 loop_close_fd(guint *id, int *fd);
 guint	 loop_add_timer(gint64 delay_ms, loop_timer_fn *fn, void *data);
 void	 loop_remove_timer(guint id);
 guint	 loop_add_prepare(loop_hook_fn *fn, void *data);

@@ -33,8 +33,6 @@ struct job {
 
 static GPtrArray *jobs;
 
-static void close_pipe(struct job *j);
-
 static void
 wipe_free(GString *s)
 {
@@ -47,7 +45,7 @@ wipe_free(GString *s)
 static void
 job_free(struct job *j)
 {
-	close_pipe(j);
+	loop_close_fd(&j->fd_id, &j->fd);
 	if (j->timer != 0)
 		loop_remove_timer(j->timer);
 	wipe_free(j->out);
@@ -97,23 +95,12 @@ drain(struct job *j)
 }
 
 static void
-close_pipe(struct job *j)
-{
-	if (j->fd_id != 0)
-		loop_remove_fd(j->fd_id);
-	j->fd_id = 0;
-	if (j->fd >= 0)
-		close(j->fd);
-	j->fd = -1;
-}
-
-static void
 readable(int fd, short revents, void *data)
 {
 	struct job *j = data;
 
 	if (!drain(j))
-		close_pipe(j);	/* EOF: the exit finishes the job */
+		loop_close_fd(&j->fd_id, &j->fd);	/* EOF: the exit finishes the job */
 	if (j->too_long)
 		kill(j->pid, SIGTERM);
 }
@@ -130,7 +117,7 @@ exited(pid_t pid, int status, void *data)
 	j->failed = !g_spawn_check_wait_status(status, NULL);
 	if (j->fd >= 0)
 		(void)drain(j);
-	close_pipe(j);
+	loop_close_fd(&j->fd_id, &j->fd);
 	finish(j);
 }
 
