@@ -214,3 +214,27 @@ def test_console_shows_raw_by_default_parsed_one_key_away(home,
         t.wait_screen(r"xml:lang='de' type='chat' id='split-1'>$")
     finally:
         srv.close()
+
+
+@pytest.mark.skipif("natter-hardened" in libstrophe_build(),
+                    reason="natter's libstrophe hands over the bytes: "
+                           "nothing falls back")
+def test_stock_libstrophe_falls_back_to_parsed_and_says_so(home,
+                                                           tui_factory):
+    srv = start_server()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port,
+                     tls="disable")
+    t = tui_factory("-a", "a", width=200, height=60)
+    try:
+        t.wait_screen(r"\[alice@localhost online\]")
+        t.command("/xmlconsole")
+        t.wait_screen(r"view: raw \(exact bytes unavailable with this "
+                      r"libstrophe\)")
+        t.command("/xmlconsole filter stream in")
+        t.wait_screen(r"^  <features xmlns=")
+        t.wait_screen(r"\(parsed: no exact bytes\)")
+        t.command("/xmlconsole view raw")
+        t.wait_screen(r"raw, but exact bytes unavailable with this "
+                      r"libstrophe")
+    finally:
+        srv.close()
