@@ -123,7 +123,9 @@ emit(struct xsplit *s, enum xsplit_kind kind, const char *name)
 
 	p->kind = kind;
 	p->len = s->buf->len;
-	p->bytes = g_strndup(s->buf->str, s->buf->len);
+	p->bytes = g_malloc(s->buf->len + 1);	/* every byte, NULs too */
+	memcpy(p->bytes, s->buf->str, s->buf->len);
+	p->bytes[s->buf->len] = '\0';
 	p->dropped = s->dropped;
 	p->name = g_strdup(name);
 	g_queue_push_tail(&s->out, p);
