@@ -489,9 +489,10 @@ static const struct cmd_entry xc_search = {
 static const struct cmd_entry xc_save = {
 	.name = "save",
 	.synopsis = (const char *const[]){ "/xmlconsole save FILE", NULL },
-	.description = "Write the stanzas the filter shows, pretty-printed "
-	    "with numbers and times, to FILE (created mode 0600: it holds "
-	    "your messages).",
+	.description = "Write the stanzas the filter shows, with numbers and "
+	    "times, to FILE as the view shows them (received ones as the "
+	    "exact bytes in the raw view, pretty-printed otherwise; created "
+	    "mode 0600: it holds your messages).",
 	.args = (const struct cmd_arg_doc[]){ { "FILE", "path of the file" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/xmlconsole save ~/login.xml",
@@ -508,7 +509,7 @@ static const struct cmd_entry xc_view = {
 	    "sent (raw, the default: prefixes such as stream:, xml:lang, "
 	    "attribute order, quoting and line breaks as they came) or as "
 	    "libstrophe parsed them (parsed, pretty-printed). Sent stanzas are "
-	    "always shown as sent. Alt-v in the console window switches "
+	    "pretty-printed in both views. Alt-v in the console window switches "
 	    "between the two; the title bar names the view. /xmlconsole save "
 	    "writes what the view shows. Alone, says which view is on. The "
 	    "raw view needs natter's libstrophe (its patch 0012); with another "

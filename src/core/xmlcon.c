@@ -529,7 +529,7 @@ xmlcon_entry_header(const struct xmlcon_entry *e)
 	return g_string_free(s, FALSE);
 }
 
-/* Write the entries the view shows to path (0600), pretty-printed. */
+/* Write the entries the view shows to path (0600), as the view shows them. */
 bool
 xmlcon_save(const char *path, GError **error)
 {
