@@ -300,6 +300,16 @@ step(struct xsplit *s, char c)
 	s->tail[1] = c;
 }
 
+/* Keep n bytes of the piece under way, up to the bound. */
+static void
+keep(struct xsplit *s, const char *p, size_t n)
+{
+	size_t room = s->max - MIN(s->buf->len, s->max);
+
+	g_string_append_len(s->buf, p, (gssize)MIN(n, room));
+	s->dropped += n - MIN(n, room);
+}
+
 void
 xsplit_feed(struct xsplit *s, const char *data, size_t len)
 {
@@ -307,6 +317,22 @@ xsplit_feed(struct xsplit *s, const char *data, size_t len)
 
 	for (i = 0; i < len; i++) {
 		char c = data[i];
+
+		/*
+		 * Character data in a piece, or an attribute value: up to the
+		 * next '<' or closing quote at once (no state changes inside).
+		 */
+		if ((s->started && s->st == XS_TEXT && c != '<') ||
+		    (s->st == XS_STAG && s->quote != 0 && c != s->quote)) {
+			const char *end = memchr(data + i, s->st == XS_TEXT ?
+			    '<' : s->quote, len - i);
+			size_t n = end != NULL ? (size_t)(end - (data + i)) :
+			    len - i;
+
+			keep(s, data + i, n);
+			i += n - 1;
+			continue;
+		}
 
 		/* Whitespace between pieces belongs to none. */
 		if (!s->started && s->st == XS_TEXT && s->level <= 1 &&
