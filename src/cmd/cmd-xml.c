@@ -319,6 +319,26 @@ save_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 }
 
 static enum cmd_status
+view_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
+{
+	if (a->argc == 1 && strcmp(a->argv[0], "raw") != 0 &&
+	    strcmp(a->argv[0], "parsed") != 0)
+		return cmd_error(ctx, "usage: /xmlconsole view raw|parsed");
+	if (a->argc == 1)
+		xmlcon_set_view_raw(strcmp(a->argv[0], "raw") == 0);
+	if (!xmlcon_view_raw())
+		cmd_print(ctx, "XML console view: parsed (received stanzas as "
+		    "libstrophe parsed them)");
+	else if (xmlcon_raw_available())
+		cmd_print(ctx, "XML console view: raw (received stanzas as the "
+		    "server sent them)");
+	else
+		cmd_print(ctx, "XML console view: raw, but %s: received stanzas "
+		    "are shown as parsed", XMLCON_RAW_UNAVAILABLE);
+	return CMD_OK;
+}
+
+static enum cmd_status
 record_state(struct cmd_ctx *ctx)
 {
 	guint64 n = xmlrec_written();
@@ -469,9 +489,10 @@ static const struct cmd_entry xc_search = {
 static const struct cmd_entry xc_save = {
 	.name = "save",
 	.synopsis = (const char *const[]){ "/xmlconsole save FILE", NULL },
-	.description = "Write the stanzas the filter shows, pretty-printed "
-	    "with numbers and times, to FILE (created mode 0600: it holds "
-	    "your messages).",
+	.description = "Write the stanzas the filter shows, with numbers and "
+	    "times, to FILE as the view shows them (received ones as the "
+	    "exact bytes in the raw view, pretty-printed otherwise; created "
+	    "mode 0600: it holds your messages).",
 	.args = (const struct cmd_arg_doc[]){ { "FILE", "path of the file" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/xmlconsole save ~/login.xml",
@@ -480,14 +501,38 @@ static const struct cmd_entry xc_save = {
 	.flags = CMD_SCRIPT_SAFE, .exec = save_exec,
 };
 
+static const struct cmd_entry xc_view = {
+	.name = "view",
+	.synopsis = (const char *const[]){ "/xmlconsole view raw|parsed",
+	    "/xmlconsole view", NULL },
+	.description = "Show received stanzas as the exact bytes the server "
+	    "sent (raw, the default: prefixes such as stream:, xml:lang, "
+	    "attribute order, quoting and line breaks as they came) or as "
+	    "libstrophe parsed them (parsed, pretty-printed). Sent stanzas are "
+	    "pretty-printed in both views. Alt-v in the console window switches "
+	    "between the two; the title bar names the view. /xmlconsole save "
+	    "writes what the view shows. Alone, says which view is on. The "
+	    "raw view needs natter's libstrophe (its patch 0012); with another "
+	    "build received stanzas are shown as parsed.",
+	.args = (const struct cmd_arg_doc[]){
+	    { "raw", "the bytes received, verbatim (credentials redacted)" },
+	    { "parsed", "the parsed stanza, pretty-printed" },
+	    { NULL, NULL } },
+	.examples = (const char *const[]){ "/xmlconsole view parsed",
+	    "/xmlconsole view raw", NULL },
+	.min_args = 0, .max_args = 1, .complete = onoff_c,
+	.words = (const char *const[]){ "raw", "parsed", NULL },
+	.flags = CMD_SCRIPT_SAFE, .exec = view_exec,
+};
+
 static const struct cmd_entry xc_record = {
 	.name = "record",
 	.synopsis = (const char *const[]){ "/xmlconsole record start FILE",
 	    "/xmlconsole record stop", "/xmlconsole record", NULL },
 	.description = "Record the traffic to FILE as JSON Lines, one stanza "
 	    "a line: time (UTC), account, direction, number, the request a "
-	    "reply answers, and the XML as the console holds it (credentials "
-	    "redacted). The recording starts with everything the console "
+	    "reply answers, the XML as parsed and, for a received stanza, the "
+	    "exact bytes (credentials redacted in both). The recording starts with everything the console "
 	    "already holds, so one started after a problem still has it, then "
 	    "follows the traffic until stopped (whatever the filter; FILE is "
 	    "created or emptied, mode 0600). A write error stops it with a "
@@ -511,10 +556,12 @@ const struct cmd_entry cmd_xmlconsole_entry = {
 	    "/xmlconsole filter [TERMS]|off", "/xmlconsole hide-acks on|off",
 	    "/xmlconsole pause|resume|clear", "/xmlconsole search WORD",
 	    "/xmlconsole save FILE", "/xmlconsole record start FILE|stop",
-	    "/xmlconsole recall N", NULL },
+	    "/xmlconsole recall N", "/xmlconsole view raw|parsed", NULL },
 	.description = "Open the XML console: every stanza sent and received "
-	    "since connecting, numbered, timed and pretty-printed, with "
-	    "credentials redacted and IQ replies paired with their request. "
+	    "since connecting, numbered and timed, received ones as the exact "
+	    "bytes the server sent (or pretty-printed as parsed: /xmlconsole "
+	    "view), with credentials redacted and IQ replies paired with their "
+	    "request. "
 	    "XML typed in its window is sent raw after a well-formedness "
 	    "check; lines are collected until the element closes.",
 	.args = (const struct cmd_arg_doc[]){
@@ -526,7 +573,7 @@ const struct cmd_entry cmd_xmlconsole_entry = {
 	    "/xmlconsole filter iq", "/xmlconsole recall 12", NULL },
 	.subcmds = (const struct cmd_entry *const[]){ &xc_filter, &xc_acks,
 	    &xc_pause, &xc_resume, &xc_clear, &xc_search, &xc_save,
-	    &xc_record, &xc_recall, NULL },
+	    &xc_record, &xc_recall, &xc_view, NULL },
 	.min_args = 0, .max_args = 0,
 	.flags = CMD_SCRIPT_SAFE, .exec = console_exec,
 };

@@ -19,7 +19,7 @@ static const char *const f_error[] = { "text", "condition", "type",
 	"likely_cause", NULL };
 static const char *const f_cert[] = { "host", "reason", "subject", "issuer",
 	"not_before", "not_after", "fingerprint", NULL };
-static const char *const f_raw[] = { "xml", NULL };
+static const char *const f_raw[] = { "xml", "raw", NULL };
 static const char *const f_roster[] = { "jid", "name", "subscription",
 	"groups", NULL };
 static const char *const f_presence[] = { "from", "type", "show", "status",
@@ -78,9 +78,10 @@ static const struct ev_kind_info ev_kinds[] = {
 	{ EV_CERT_PROMPT, "certificate-prompt",
 	  "the server's certificate could not be verified: /tls trust or deny",
 	  f_cert },
-	{ EV_RAW_IN, "raw-in", "an XML element received (SASL redacted); "
-	  "batch output adds its console number and pair and, for an error "
-	  "stanza or stream error, the explanation", f_raw },
+	{ EV_RAW_IN, "raw-in", "an XML element received: xml as parsed, "
+	  "raw the exact bytes when available (SASL redacted in both); batch "
+	  "output adds its console number and pair and, for an error stanza "
+	  "or stream error, the explanation", f_raw },
 	{ EV_RAW_OUT, "raw-out", "XML sent (SASL redacted)", f_raw },
 	{ EV_ROSTER_ITEM, "roster-item", "a roster item was added or changed",
 	  f_roster },

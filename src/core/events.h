@@ -98,7 +98,8 @@ struct ev_cert_prompt {
 };
 
 struct ev_raw {
-	const char	*xml;
+	const char	*xml;		/* as libstrophe logs it (parsed) */
+	const char	*raw;		/* received: the exact bytes, or NULL */
 };
 
 struct ev_roster_item {

@@ -7,6 +7,8 @@
  * note). IQ get/set are paired with their result/error by account,
  * direction and id; the pending table is bounded too. core layer.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "events.h"
@@ -32,12 +34,14 @@ static GHashTable *pending;	/* "account\x1fdir\x1fid" -> struct pending */
 static guint sub_in, sub_out;
 static struct xmlcon_filter view_filter;
 static guint64 paused_at;
+static bool view_parsed;	/* false: the raw view, the default */
 
 static void
 entry_free(struct xmlcon_entry *e)
 {
 	g_free(e->account);
 	g_free(e->xml);
+	g_free(e->raw);
 	g_free(e->from);
 	g_free(e->to);
 	g_free(e->id);
@@ -48,7 +52,8 @@ entry_free(struct xmlcon_entry *e)
 static size_t
 entry_size(const struct xmlcon_entry *e)
 {
-	return sizeof(*e) + strlen(e->xml) + 64;
+	return sizeof(*e) + strlen(e->xml) + (e->raw != NULL ?
+	    strlen(e->raw) : 0) + 64;
 }
 
 static size_t
@@ -151,9 +156,13 @@ bounded_copy(const char *xml)
 	    (int)keep, xml, len - keep);
 }
 
-/* Record one piece of traffic (xml already redacted). */
+/*
+ * Record one piece of traffic (already redacted): xml as logged, raw the
+ * exact bytes of a received element or NULL.
+ */
 void
-xmlcon_add(const char *account, bool out, const char *xml, gint64 time)
+xmlcon_add(const char *account, bool out, const char *xml, const char *raw,
+    gint64 time)
 {
 	struct xmlcon_entry *e = g_new0(struct xmlcon_entry, 1);
 	struct xp_top top;
@@ -163,6 +172,7 @@ xmlcon_add(const char *account, bool out, const char *xml, gint64 time)
 	e->account = g_strdup(account);
 	e->out = out;
 	e->xml = bounded_copy(xml);
+	e->raw = raw != NULL ? bounded_copy(raw) : NULL;
 	e->rtt = -1;
 	xp_top_parse(e->xml, &top);
 	e->kind = classify(&top, &e->ack);
@@ -182,7 +192,7 @@ static void
 on_raw(const struct ev *ev, void *data)
 {
 	xmlcon_add(ev->account, ev->kind == EV_RAW_OUT, ev->u.raw.xml,
-	    ev->time);
+	    ev->u.raw.raw, ev->time);
 	(void)data;
 }
 
@@ -218,6 +228,37 @@ xmlcon_free(void)
 	g_clear_pointer(&pending, g_hash_table_unref);
 	xmlcon_filter_clear(&view_filter);
 	paused_at = 0;
+	view_parsed = false;
+}
+
+void
+xmlcon_set_view_raw(bool raw)
+{
+	view_parsed = !raw;
+}
+
+bool
+xmlcon_view_raw(void)
+{
+	return !view_parsed;
+}
+
+/* Whether live traffic comes with its exact bytes (a build fact). */
+bool
+xmlcon_raw_available(void)
+{
+#ifdef HAVE_STROPHE_RAW_RECV
+	return true;
+#else
+	return false;
+#endif
+}
+
+/* What the view shows of e: its exact bytes in the raw view, if kept. */
+const char *
+xmlcon_entry_shown(const struct xmlcon_entry *e)
+{
+	return !view_parsed && e->raw != NULL ? e->raw : e->xml;
 }
 
 guint
@@ -429,7 +470,8 @@ xmlcon_match(const struct xmlcon_filter *f, bool hide_acks,
 		return false;
 	if (f->ns != NULL && !xp_has_ns(e->xml, f->ns))
 		return false;
-	if (f->text != NULL && !text_contains(e->xml, f->text))
+	if (f->text != NULL && !text_contains(e->xml, f->text) &&
+	    (e->raw == NULL || !text_contains(e->raw, f->text)))
 		return false;
 	return true;
 }
@@ -487,7 +529,7 @@ xmlcon_entry_header(const struct xmlcon_entry *e)
 	return g_string_free(s, FALSE);
 }
 
-/* Write the entries the view shows to path (0600), pretty-printed. */
+/* Write the entries the view shows to path (0600), as the view shows them. */
 bool
 xmlcon_save(const char *path, GError **error)
 {
@@ -505,7 +547,9 @@ xmlcon_save(const char *path, GError **error)
 			continue;
 		h = xmlcon_entry_header(e);
 		w = xmlcon_entry_explanation(e);
-		x = xp_format_text(e->xml, &opts);
+		/* The raw view saves the bytes as they came. */
+		x = e->raw != NULL && !view_parsed ? g_strdup(e->raw) :
+		    xp_format_text(e->xml, &opts);
 		g_string_append_printf(s, "%s\n%s%s%s%s\n\n", h, w ? "  " : "",
 		    w ? w : "", w ? "\n" : "", x);
 	}

@@ -28,7 +28,9 @@ struct xmlcon_entry {
 	bool		 ack;		/* stream-management <r/> or <a/> */
 	bool		 error;		/* type='error' */
 	enum xmlcon_kind kind;
-	char		*xml;		/* owned, redacted */
+	char		*xml;		/* owned, redacted; received: as parsed */
+	char		*raw;		/* received: the exact bytes, redacted,
+					   or NULL (owned) */
 	char		*from, *to, *id, *type;	/* owned, or NULL */
 	guint64		 pair;		/* seq of the request/reply, or 0 */
 	gint64		 rtt;		/* reply: round trip in us, or -1 */
@@ -47,7 +49,7 @@ struct xmlcon_filter {
 void		 xmlcon_init(void);
 void		 xmlcon_free(void);
 void		 xmlcon_add(const char *account, bool out, const char *xml,
-		    gint64 time);
+		    const char *raw, gint64 time);
 void		 xmlcon_clear(void);
 guint		 xmlcon_count(void);
 size_t		 xmlcon_bytes(void);
@@ -72,6 +74,19 @@ void		 xmlcon_pause(bool pause);
 guint64		 xmlcon_paused_at(void);	/* 0: not paused */
 char		*xmlcon_entry_header(const struct xmlcon_entry *e);
 char		*xmlcon_entry_explanation(const struct xmlcon_entry *e);
+
+/*
+ * Received stanzas are shown as the exact bytes (the raw view, default)
+ * or as parsed. The raw view needs a libstrophe that hands the bytes
+ * over; without one (or for an entry without bytes) the parsed form is
+ * shown.
+ */
+void		 xmlcon_set_view_raw(bool raw);
+bool		 xmlcon_view_raw(void);
+bool		 xmlcon_raw_available(void);
+const char	*xmlcon_entry_shown(const struct xmlcon_entry *e);
+#define XMLCON_RAW_UNAVAILABLE "exact bytes unavailable with this libstrophe"
+
 bool		 xmlcon_save(const char *path, GError **error);
 
 #endif

@@ -45,13 +45,15 @@ xmlrec_line(const struct xmlcon_entry *e)
 	g_autofree char *acct = json_string(e->account ? e->account : "");
 	g_autofree char *xml = json_string(e->xml);
 	g_autofree char *pair = NULL;
+	g_autofree char *raw = e->raw != NULL ? json_string(e->raw) : NULL;
 
 	/* Only a reply names its pair: it is known when the line is written. */
 	pair = e->pair != 0 && e->rtt >= 0 ?
 	    g_strdup_printf("%" G_GUINT64_FORMAT, e->pair) : g_strdup("null");
 	return g_strdup_printf("{\"time\":\"%s\",\"account\":%s,\"dir\":\"%s\","
-	    "\"n\":%" G_GUINT64_FORMAT ",\"pair\":%s,\"xml\":%s}", t, acct,
-	    e->out ? "out" : "in", e->seq, pair, xml);
+	    "\"n\":%" G_GUINT64_FORMAT ",\"pair\":%s,\"xml\":%s%s%s}", t,
+	    acct, e->out ? "out" : "in", e->seq, pair, xml, raw != NULL ?
+	    ",\"raw\":" : "", raw != NULL ? raw : "");
 }
 
 static bool
@@ -202,7 +204,7 @@ load_record(GHashTable *obj, const char **why)
 {
 	const char *t = field(obj, "time", 's'), *acct = field(obj, "account",
 	    's'), *dir = field(obj, "dir", 's'), *n = field(obj, "n", 'n'),
-	    *xml = field(obj, "xml", 's');
+	    *xml = field(obj, "xml", 's'), *raw = field(obj, "raw", 's');
 	g_autoptr(GDateTime) dt = t != NULL ?
 	    g_date_time_new_from_iso8601(t, NULL) : NULL;
 	guint64 seq = 0;
@@ -219,7 +221,7 @@ load_record(GHashTable *obj, const char **why)
 		*why = "n is not after the previous record's";
 		return false;
 	}
-	xmlcon_add(acct, dir[0] == 'o', xml, g_date_time_to_unix(dt) *
+	xmlcon_add(acct, dir[0] == 'o', xml, raw, g_date_time_to_unix(dt) *
 	    G_USEC_PER_SEC + g_date_time_get_microsecond(dt));
 	return true;
 }

@@ -290,6 +290,7 @@ proto_conn_restart(struct pconn *pc)
 	xmpp_conn_set_flags(pc->conn, tls_flags(pc->tls));
 	xmpp_conn_set_certfail_handler(pc->conn, proto_tls_certfail_cb);
 	xmpp_conn_set_sockopt_callback(pc->conn, proto_socket_opened);
+	proto_capture_attach(pc);
 	proto_lifecycle_auth_policy(pc);
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
@@ -345,6 +346,7 @@ pconn_free(struct pconn *pc)
 	if (pc->conn != NULL)
 		xmpp_conn_release(pc->conn);
 	proto_sm_free(pc);
+	proto_capture_free(pc);
 	if (pc->ctx != NULL)
 		xmpp_ctx_free(pc->ctx);
 	proto_secret_free(&pc->password);

@@ -68,6 +68,8 @@ struct pconn {
 	/* proto-capture.c: the log handler all traffic comes through */
 	xmpp_log_t	 log;
 	unsigned long	 recv_count;	/* elements received, never reset */
+	struct xsplit	*split;		/* received bytes, at element ends */
+	GQueue		 raw_in;	/* struct xsplit_piece not yet paired */
 	/* proto-login.c: proto_login_forget() */
 	struct login_facts login;
 	/* proto-tls.c: proto_tls_forget() */
@@ -137,6 +139,8 @@ bool	 proto_host_lookup(const char *host, proto_host_fn *fn, void *data,
 void	 proto_host_cancel_all(void);
 extern bool (*proto_host_resolve_hook)(const char *host);
 const xmpp_log_t *proto_capture_logger(struct pconn *pc);
+void	 proto_capture_attach(struct pconn *pc);
+void	 proto_capture_free(struct pconn *pc);
 void	 proto_login_note_traffic(struct pconn *pc, bool in,
 	    const char *xml);
 void	 proto_login_note_log(struct pconn *pc, xmpp_log_level_t level,
@@ -218,7 +222,8 @@ bool	 proto_sm_may_resume(struct pconn *pc);
 bool	 proto_sm_resumed(struct pconn *pc);
 bool	 proto_sm_session_over(struct pconn *pc, bool user_quit);
 void	 proto_sm_free(struct pconn *pc);
-void	 proto_raw_emit(const char *account, bool in, const char *safe);
+void	 proto_raw_emit(const char *account, bool in, const char *safe,
+	    const char *raw);
 void	 proto_register_cancel_all(void);
 bool	 proto_disco_answer(struct pconn *pc, xmpp_stanza_t *st);
 GPtrArray *proto_pubsub_event_parse(xmpp_ctx_t *ctx, xmpp_stanza_t *st);

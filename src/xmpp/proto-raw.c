@@ -64,6 +64,29 @@ tag_end(const char *p)
 }
 
 /*
+ * The first end tag at or after p that is markup: "</" inside a CDATA
+ * section or a comment is text (the exact bytes a server sent may hold
+ * them), so the content hidden runs past it. NULL when there is none.
+ */
+static const char *
+content_end(const char *p)
+{
+	for (;;) {
+		const char *lt = strchr(p, '<'), *end;
+
+		if (lt == NULL)
+			return NULL;
+		if (lt[1] == '/')
+			return lt;
+		end = g_str_has_prefix(lt, "<![CDATA[") ? strstr(lt, "]]>") :
+		    g_str_has_prefix(lt, "<!--") ? strstr(lt + 4, "-->") : NULL;
+		if (end == NULL && lt[1] == '!')
+			return NULL;	/* unterminated: hide the rest */
+		p = end != NULL ? end + 3 : lt + 1;
+	}
+}
+
+/*
  * Return a new copy of xml in which the content of every secret element is
  * replaced by "[redacted]". Unterminated content is redacted to the end.
  */
@@ -94,7 +117,7 @@ proto_raw_redact(const char *xml)
 		if (lt[1] == '/' || lt[1] == '?' || lt[1] == '!' ||
 		    end[-1] == '/' || !is_secret(local, llen))
 			continue;
-		close = strstr(p, "</");
+		close = content_end(p);
 		if (close == p)
 			continue;	/* empty element: nothing to hide */
 		g_string_append(out, REDACTED);

@@ -110,7 +110,7 @@ log_cb(void *userdata, xmpp_log_level_t level, const char *area,
 	if (!in && strncmp(msg, "SENT: ", 6) != 0)
 		return;
 	safe = proto_raw_redact(msg + 6);
-	proto_raw_emit("register", in, safe);
+	proto_raw_emit("register", in, safe, NULL);
 	(void)r;
 	(void)level;
 	(void)area;

@@ -26,7 +26,8 @@ def test_console_opened_after_login_shows_login_redacted(tui):
     t.wait_screen(r"natter \S+ - XML console")
     t.command("/xmlconsole filter text:xmpp-sasl")
     t.wait_screen(r"<auth mechanism=\"SCRAM-SHA-1\" xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">\[redacted\]</auth>")
-    screen = t.wait_screen(r"<success xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">\[redacted\]</success>").string
+    # received: the server's bytes (raw view, default), redacted
+    screen = t.wait_screen(r"<success xmlns=[\"']urn:ietf:params:xml:ns:xmpp-sasl[\"']>\[redacted\]</success>").string
     assert "Very-Secret-pw1" not in screen
     assert re.search(r"^#\d+ \d\d:\d\d:\d\d\.\d{3} \u2192 a", screen, re.M)
     assert re.search(r"^#\d+ \d\d:\d\d:\d\d\.\d{3} \u2190 a", screen, re.M)
@@ -37,6 +38,8 @@ def test_console_shows_peer_stanza_with_exact_attributes(tui, make_peer):
     t, alice = tui()
     t.command("/xmlconsole")
     t.wait_screen(r"XML console")
+    t.command("/xmlconsole view parsed")    # pretty-printed, as parsed
+    t.wait_screen(r"XML console  view: parsed")
     bob.do("raw", xml=f"<message to='{alice}' type='chat' id='exact-1'><body>attr test</body>"
                       "<x xmlns='urn:example:test' a='1' b='two words'/></message>")
     t.wait_screen(r"<body>attr test</body>")
@@ -60,6 +63,9 @@ def test_raw_xml_typed_in_console_multiline_paired_reply(tui):
     t, alice = tui()
     t.command("/xmlconsole")
     t.wait_screen(r"XML console")
+    # pretty-printed: the reply's elements on rows of their own (the
+    # server's bytes are one long line that wraps anywhere)
+    t.command("/xmlconsole view parsed")
     t.command("<iq type='get' id='tui-v1' to='localhost'>")
     t.wait_screen(r"element not closed yet")
     t.wait_screen(r"\[collecting raw XML\]")

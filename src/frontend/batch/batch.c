@@ -201,6 +201,7 @@ batch_print_recording(void)
 		g_autofree char *line = NULL;
 
 		ev.u.raw.xml = e->xml;
+		ev.u.raw.raw = e->raw;
 		line = raw_line(&ev, e);
 		write_line(STDOUT_FILENO, line);
 	}

@@ -21,6 +21,7 @@
 
 #include "cmd/cmd.h"
 #include "core/loop.h"
+#include "core/xmlcon.h"
 #include "tui-internal.h"
 #include "util/sanitize.h"
 #include "util/xdg.h"
@@ -335,6 +336,17 @@ fn_jump(int count, int key)
 	return 0;
 }
 
+/* Alt-v in the XML console: received stanzas as sent or as parsed. */
+static int
+fn_xml_view(int count, int key)
+{
+	if (tui_win_current()->kind != TUI_WIN_XMLCON)
+		return 0;
+	tui_run_line(xmlcon_view_raw() ? "/xmlconsole view parsed" :
+	    "/xmlconsole view raw");
+	return 0;
+}
+
 static int
 fn_newline(int count, int key)
 {
@@ -367,6 +379,7 @@ bind_keys(void)
 		"\033\033[6~", NULL };
 	static const char *const next_active[] = { "\033a", "\033A", NULL };
 	static const char *const jump[] = { "\033j", NULL };
+	static const char *const xml_view[] = { "\033v", NULL };
 	/* readline keeps the name pointers: they must outlive it. */
 	static char names[10][24];
 	char seq[3];
@@ -382,6 +395,7 @@ bind_keys(void)
 	bind("natter-roster-down", fn_roster_down, roster_down);
 	bind("natter-next-active", fn_next_active, next_active);
 	bind("natter-jump-window", fn_jump, jump);
+	bind("natter-xmlconsole-view", fn_xml_view, xml_view);
 	for (i = 0; i < 10; i++) {
 		const char *const seqs[] = { seq, NULL };
 

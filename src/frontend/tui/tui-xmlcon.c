@@ -116,9 +116,75 @@ explain_row(const struct xmlcon_entry *e, struct rowb *b)
 	rb_add(b, TUI_ERROR, safe);
 }
 
+/* Colour of the byte at p in raw XML, given the state before it. */
+static enum tui_elem
+raw_colour(const char *p, int *st, char *quote)
+{
+	enum { OUT, NAME, IN, COMMENT };
+
+	if (*st == COMMENT) {
+		/* p is at least four bytes past the "<!--" */
+		if (*p == '>' && p[-1] == '-' && p[-2] == '-')
+			*st = OUT;
+		return TUI_XML_COMMENT;
+	}
+	if (*quote != 0) {
+		if (*p == *quote)
+			*quote = 0;
+		return TUI_XML_VALUE;
+	}
+	if (*st == OUT) {
+		if (*p != '<')
+			return TUI_XML_TEXT;
+		*st = g_str_has_prefix(p, "<!--") ? COMMENT : NAME;
+		return *st == COMMENT ? TUI_XML_COMMENT : TUI_XML_PUNCT;
+	}
+	if (*p == '>') {
+		*st = OUT;
+		return TUI_XML_PUNCT;
+	}
+	if (*p == '"' || *p == '\'') {
+		*quote = *p;
+		return TUI_XML_VALUE;
+	}
+	if (*p == '/' || *p == '=' || *p == '?' || g_ascii_isspace(*p)) {
+		if (*st == NAME && *p != '/' && *p != '?')
+			*st = IN;
+		return TUI_XML_PUNCT;
+	}
+	return *st == NAME ? TUI_XML_NAME : TUI_XML_ATTR;
+}
+
+/* The exact bytes of a received stanza, as they came (line breaks kept). */
+static void
+raw_rows(const char *raw, struct rowb *b)
+{
+	g_autofree char *safe = sanitize_text(raw, (size_t)-1,
+	    SANITIZE_KEEP_NEWLINE);
+	const char *p = safe, *run = safe;
+	enum tui_elem cur = TUI_XML_TEXT, c;
+	int st = 0;
+	char quote = 0;
+
+	b->cont = 2;	/* the server's own line breaks, kept as they are */
+	rb_newrow(b, 2);
+	for (; *p != '\0'; p++) {
+		c = *p == '\n' ? cur : raw_colour(p, &st, &quote);
+		if (c != cur && p > run) {
+			g_autofree char *part = g_strndup(run, (gsize)(p - run));
+
+			rb_add(b, cur, part);
+			run = p;
+		}
+		cur = c;
+	}
+	if (p > run)
+		rb_add(b, cur, run);
+}
+
 /*
  * The rows of one recorded stanza: a header, the explanation of an error,
- * then the pretty XML.
+ * then the pretty XML, or for a received stanza in the raw view its bytes.
  */
 static void
 entry_rows(const struct xmlcon_entry *e, struct rowb *b)
@@ -127,14 +193,20 @@ entry_rows(const struct xmlcon_entry *e, struct rowb *b)
 		16 };
 	g_autofree char *h = xmlcon_entry_header(e);
 	g_autofree char *hs = sanitize_str(h);
-	g_autoptr(GPtrArray) lines = xp_format(e->xml, strlen(e->xml), &o);
+	bool raw = xmlcon_view_raw() && e->raw != NULL;
+	g_autoptr(GPtrArray) lines = raw ? g_ptr_array_new() :
+	    xp_format(e->xml, strlen(e->xml), &o);
 	guint i, j;
 
 	b->cont = 4;
 	rb_newrow(b, 0);
 	rb_add(b, e->error ? TUI_ERROR : e->out ? TUI_XML_OUT : TUI_XML_IN,
 	    hs);
+	if (!e->out && xmlcon_view_raw() && e->raw == NULL)
+		rb_add(b, TUI_INFO, "  (parsed: no exact bytes)");
 	explain_row(e, b);
+	if (raw)
+		raw_rows(e->raw, b);
 	for (i = 0; i < lines->len; i++) {
 		struct xp_line *l = g_ptr_array_index(lines, i);
 
@@ -269,7 +341,9 @@ tui_xmlcon_open(const char *input)
 		tui_win_print(w, TUI_INFO, "XML console: the traffic since "
 		    "connect time is above (PgUp). XML typed here is sent raw "
 		    "once well-formed; /xmlconsole filter|hide-acks|pause|resume|"
-		    "search|save|recall|clear control this window.");
+		    "search|save|recall|clear|view control this window; "
+		    "Alt-v switches between the bytes received (raw) and the "
+		    "parsed form.");
 	}
 	tui_win_show(w);
 	if (input != NULL) {
@@ -318,7 +392,9 @@ tui_xmlcon_title(struct tui_win *w, GString *out)
 {
 	g_autofree char *f = xmlcon_filter_describe(xmlcon_view_filter());
 
-	g_string_append_printf(out, "XML console  filter: %s%s", f,
+	g_string_append_printf(out, "XML console  view: %s  filter: %s%s",
+	    !xmlcon_view_raw() ? "parsed" : xmlcon_raw_available() ? "raw" :
+	    "raw (" XMLCON_RAW_UNAVAILABLE ")", f,
 	    prefs_get_bool("xmlconsole.hide_acks") ? " (acks hidden)" : "");
 	if (xmlcon_paused_at() != 0)
 		g_string_append_printf(out, "  PAUSED at #%" G_GUINT64_FORMAT,

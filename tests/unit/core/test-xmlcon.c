@@ -222,6 +222,35 @@ xmlcon_entry_explanation__errors_only_with_context(void **state)
 	assert_null(fake);
 }
 
+/* Both forms kept; the view picks one; the text filter sees both. */
+static void
+xmlcon_view__raw_default_parsed_on_request(void **state)
+{
+	struct ev ev = { .kind = EV_RAW_IN, .account = "acc", .time = 5 };
+	struct xmlcon_filter f = { 0 };
+	const struct xmlcon_entry *e;
+
+	ev.u.raw.xml = "<features xmlns=\"http://etherx.jabber.org/streams\"/>";
+	ev.u.raw.raw = "<stream:features/>";
+	ev_emit(&ev);
+	raw(false, "<presence/>", 6);
+	e = xmlcon_nth(0);
+	assert_string_equal(e->raw, "<stream:features/>");
+	assert_true(xmlcon_view_raw());
+	assert_string_equal(xmlcon_entry_shown(e), "<stream:features/>");
+	assert_string_equal(xmlcon_entry_shown(xmlcon_nth(1)), "<presence/>");
+	assert_null(xmlcon_nth(1)->raw);
+	f.text = (char *)"stream:features";
+	assert_true(xmlcon_match(&f, false, e));
+	f.text = (char *)"etherx";
+	assert_true(xmlcon_match(&f, false, e));
+	xmlcon_set_view_raw(false);
+	assert_false(xmlcon_view_raw());
+	assert_string_equal(xmlcon_entry_shown(e), ev.u.raw.xml);
+	xmlcon_set_view_raw(true);
+	assert_string_equal(xmlcon_entry_shown(e), "<stream:features/>");
+}
+
 int
 main(void)
 {
@@ -246,6 +275,9 @@ main(void)
 		    xmlcon_pause__hides_newer_until_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    xmlcon_entry_explanation__errors_only_with_context, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    xmlcon_view__raw_default_parsed_on_request, setup,
 		    teardown),
 	};
 

@@ -50,6 +50,36 @@ xmlrec_line__escapes_and_utc_time(void **state)
 	    "</message>\"}");
 }
 
+/* A received element's exact bytes go in "raw", and come back on load. */
+static void
+xmlrec_line__raw_bytes_round_trip(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("xmlrec-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "raw.jsonl", NULL);
+	g_autofree char *line = NULL, *text = NULL;
+	struct ev ev = { .kind = EV_RAW_IN, .account = "a",
+		.time = G_GINT64_CONSTANT(1767323045000000) };
+	const struct xmlcon_entry *e;
+
+	ev.u.raw.xml = "<message lang=\"de\"/>";
+	ev.u.raw.raw = "<message xml:lang='de'\n/>";
+	ev_emit(&ev);
+	line = xmlrec_line(xmlcon_nth(0));
+	assert_non_null(strstr(line, ",\"xml\":\"<message lang=\\\"de\\\"/>\","
+	    "\"raw\":\"<message xml:lang='de'\\n/>\"}"));
+	/* replayed as a later stanza */
+	text = g_strconcat(line, "\n", NULL);
+	memcpy(strstr(text, "\"n\":"), "\"n\":9", 5);
+	assert_true(g_file_set_contents(path, text, -1, NULL));
+	xmlcon_clear();
+	assert_int_equal(xmlrec_load(path, NULL), 1);
+	e = xmlcon_nth(0);
+	assert_string_equal(e->raw, "<message xml:lang='de'\n/>");
+	assert_string_equal(e->xml, "<message lang=\"de\"/>");
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 xmlrec_start__ring_first_then_live_reply_paired(void **state)
 {
@@ -154,6 +184,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    xmlrec_line__escapes_and_utc_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    xmlrec_line__raw_bytes_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    xmlrec_start__ring_first_then_live_reply_paired, setup,
 		    teardown),

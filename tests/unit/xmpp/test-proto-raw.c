@@ -42,6 +42,15 @@ static const struct redact_case cases[] = {
 	  "<message to='a@b'><body>authentic response</body></message>",
 	  "<message to='a@b'><body>authentic response</body></message>" },
 	{ "authx is not auth", "<authx>keep</authx>", "<authx>keep</authx>" },
+	/* The exact bytes a server sent may hide "</" in CDATA or comments. */
+	{ "end tag inside CDATA is text",
+	  "<challenge><![CDATA[c2Vj</x>cmV0]]>dA==</challenge>",
+	  "<challenge>[redacted]</challenge>" },
+	{ "end tag inside a comment is text",
+	  "<success>c2Vj<!-- </x> -->cmV0</success><r/>",
+	  "<success>[redacted]</success><r/>" },
+	{ "unterminated CDATA hides the rest",
+	  "<auth><![CDATA[c2Vj</auth>", "<auth>[redacted]" },
 };
 
 static void
