@@ -78,6 +78,13 @@ flat(struct diag *d, const char *s)
 	return f;
 }
 
+/* flat() for the other report files. */
+const char *
+diag_flat(struct diag *d, const char *s)
+{
+	return flat(d, s);
+}
+
 /* True when the disco#info answer r (may be NULL) lists feature var. */
 static bool
 has_feature(const struct proto_result *r, const char *var)
@@ -206,21 +213,6 @@ tls_cert(const struct proto_facts *f)
 	return ", certificate verified";
 }
 
-static void
-report_cert(struct diag *d, GString *s)
-{
-	g_autofree char *cert = proto_conn_describe_cert(d->acc, NULL);
-	g_auto(GStrv) lines = NULL;
-	guint i;
-
-	if (cert == NULL)
-		return;
-	lines = g_strsplit(cert, "\n", -1);
-	for (i = 0; lines[i] != NULL; i++)
-		if (*lines[i] != '\0')
-			g_string_append_printf(s, "    %s\n", lines[i]);
-}
-
 /* The strings of a joined with spaces (new string). */
 static char *
 words(const GPtrArray *a)
@@ -262,11 +254,7 @@ report_connection(struct diag *d, GString *s)
 		g_string_append(s, "from the SRV record _xmpp-client._tcp if "
 		    "there is one, resolved by libstrophe)\n");
 	g_string_append_printf(s, "  TLS: %s%s\n", tls_how(f), tls_cert(f));
-	if (f->tls_version != NULL)
-		g_string_append_printf(s, "  TLS version %s, cipher %s\n",
-		    flat(d, f->tls_version), f->tls_cipher != NULL ?
-		    flat(d, f->tls_cipher) : "unknown");
-	report_cert(d, s);
+	diag_tls_text(d, s);
 	g_string_append_printf(s, "  SASL mechanism: %s (offered: %s)\n",
 	    f->sasl != NULL && *f->sasl != '\0' ? flat(d, f->sasl) : "unknown",
 	    *mechs != '\0' ? flat(d, mechs) : "unknown");
@@ -482,10 +470,7 @@ json_connection(struct diag *d, GString *j)
 		jkey(j, "secured", f->secured ? "yes" : "no");
 		jkey(j, "trust", f->trust_by_user ? "user" : "verified");
 		jkey(j, "sasl", f->sasl);
-		if (f->tls_version != NULL)
-			jkey(j, "tls_version", f->tls_version);
-		if (f->tls_cipher != NULL)
-			jkey(j, "tls_cipher", f->tls_cipher);
+		diag_tls_json(d, j);
 		jkey(j, "sm", f->sm_enabled ? "enabled" : "no");
 		cmd_json_strings(j, "mechanisms", f->mechanisms);
 	}
@@ -560,6 +545,7 @@ diag_report_json(struct diag *d)
 	jkey(j, "natter", PACKAGE_VERSION);
 	jkey(j, "libstrophe", proto_version());
 	json_connection(d, j);
+	diag_dns_json(d, j);
 	json_software(d, j);
 	json_compliance(d, j);
 	json_features(j, "server_features", d->info);
@@ -593,6 +579,7 @@ diag_report_text(struct diag *d)
 	g_string_append_printf(s, "Diagnosis of %s (natter %s, libstrophe %s, "
 	    "%s)\n\n", d->domain, PACKAGE_VERSION, proto_version(), ts);
 	report_connection(d, s);
+	diag_dns_text(d, s);
 	report_software(d, s);
 	report_compliance(d, s);
 	report_services(d, s);
