@@ -244,12 +244,13 @@ report_connection(struct diag *d, GString *s)
 	if (f->configured)
 		g_string_append(s, "set in the account: no SRV lookup)\n");
 	else if (f->srv_priority >= 0)
-		g_string_append_printf(s, "from the SRV record "
-		    "_xmpp-client._tcp: priority %d, weight %d)\n",
-		    f->srv_priority, f->srv_weight);
+		g_string_append_printf(s, "from the SRV record %s: priority "
+		    "%d, weight %d)\n", f->srv_service != NULL ? f->srv_service :
+		    "_xmpp-client._tcp", f->srv_priority, f->srv_weight);
 	else if (f->endpoint_known)
-		g_string_append(s, "no SRV record _xmpp-client._tcp: the "
-		    "domain itself)\n");
+		g_string_append_printf(s, "no SRV record %s: the domain "
+		    "itself)\n", f->srv_service != NULL ? f->srv_service :
+		    "_xmpp-client._tcp");
 	else
 		g_string_append(s, "from the SRV record _xmpp-client._tcp if "
 		    "there is one, resolved by libstrophe)\n");
@@ -460,6 +461,8 @@ json_connection(struct diag *d, GString *j)
 		jkey(j, "host", f->host);
 		jkey(j, "port", port);
 		jkey(j, "configured", f->configured ? "yes" : "no");
+		if (f->srv_service != NULL)
+			jkey(j, "srv_service", f->srv_service);
 		if (f->srv_priority >= 0) {
 			g_snprintf(port, sizeof(port), "%d", f->srv_priority);
 			jkey(j, "srv_priority", port);

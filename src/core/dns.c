@@ -186,7 +186,7 @@ answered(struct dns_req *r)
 static void
 set_error(struct dns_req *r, int status)
 {
-	r->error = g_strdup(status == ARES_EDESTRUCTION ? "cancelled" :
+	r->error = g_strdup(status == ARES_EDESTRUCTION ? DNS_CANCELLED :
 	    ares_strerror(status));
 }
 

@@ -23,6 +23,9 @@ typedef void dns_srv_fn(GPtrArray *recs, const char *error, void *data);
  * or NULL and error. */
 typedef void dns_addr_fn(GPtrArray *addrs, const char *error, void *data);
 
+/* The error of a lookup ended by dns_shutdown(). */
+#define DNS_CANCELLED "cancelled"
+
 struct dns_req;
 
 struct dns_req	*dns_srv(const char *name, dns_srv_fn *fn, void *data,

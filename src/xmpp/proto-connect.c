@@ -150,6 +150,12 @@ proto_conn_disconnect(struct account *acc, GError **error)
 
 	if (pc != NULL && proto_lifecycle_stop(pc))
 		return true;
+	if (pc != NULL && proto_resolve_pending(pc)) {	/* waits on DNS */
+		proto_resolve_forget(pc);
+		pc->user_quit = true;
+		proto_conn_not_dialled(pc, "disconnected", NULL);
+		return true;
+	}
 	if (pc == NULL || pc->conn == NULL || acc->state == ACCOUNT_OFFLINE) {
 		g_set_error(error, NATTER_PROTO_ERROR, 0,
 		    "account '%s' is not connected", acc->name);

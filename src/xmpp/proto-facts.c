@@ -164,6 +164,7 @@ proto_conn_facts(struct account *acc, GError **error)
 	out->tls_version = g_strdup(xmpp_conn_get_tls_version(pc->conn));
 	out->tls_cipher = g_strdup(xmpp_conn_get_tls_cipher(pc->conn));
 #endif
+	proto_resolve_facts(pc, out);	/* natter chose the host itself */
 	out->sm_enabled = pc->login.sm_enabled;
 	if (out->secured)
 		cert_facts(pc, out);

@@ -48,9 +48,11 @@ def connect(home, prosody, d, server="127.0.0.1"):
 
 
 def diagnose(b, args=""):
+    n = len(b.events)
     b.send(f"/diagnose {args}".strip())
-    b.wait_event("command-result", command="diagnose", timeout=40)
-    out = [e["text"] for e in b.events if e.get("event") == "command-output"]
+    wait_for(lambda: any(e.get("event") == "command-result" and e.get("command") == "diagnose"
+                         for e in b.events[n:]), 40, "the report")
+    out = [e["text"] for e in b.events[n:] if e.get("event") == "command-output"]
     return out[-1] if "--json" in args else "\n".join(out)
 
 
@@ -145,3 +147,63 @@ def test_stalled_dns_leaves_the_tui_responsive(home, prosody, dns, tui):
     # the report is still waiting on DNS
     assert "Diagnosis of localhost" not in t.screen()
     t.wait_screen(r"no answer: .*[Tt]imeout", timeout=40)
+
+
+def test_own_connection_takes_its_host_from_srv(home, prosody, dns):
+    d = dns()
+    # priority order: 5 has no address, so 10 is dialled; 20 never
+    d.srv("_xmpp-client._tcp.localhost", 20, 0, 5999, "backup.localhost")
+    d.srv("_xmpp-client._tcp.localhost", 5, 0, 5998, "dead.localhost")
+    d.srv("_xmpp-client._tcp.localhost", 10, 5, prosody.port, "xmpp.localhost")
+    d.srv("_xmpps-client._tcp.localhost", 5, 0, 5223, "direct.localhost")
+    d.a("xmpp.localhost", "127.0.0.1")
+    b = connect(home, prosody, d, server=None)
+    assert d.asked("_xmpp-client._tcp.localhost", "SRV")
+    assert d.asked("dead.localhost", "A") and d.asked("xmpp.localhost", "A")
+    assert not d.asked("backup.localhost", "A")
+    text = diagnose(b)
+    rep = json.loads(diagnose(b, "--json"))
+    b.close()
+    assert re.search(rf"^  host xmpp\.localhost port {prosody.port} \(from the SRV record "
+                     r"_xmpp-client\._tcp: priority 10, weight 5\)$", text, re.M), text
+    assert re.search(rf"^    priority 10 weight 5: xmpp\.localhost port {prosody.port}, "
+                     r"addresses 127\.0\.0\.1  <- used by this connection$", text, re.M), text
+    assert text.count("used by this connection") == 1
+    used = [r for r in rep["srv"]["records"] if r["used"]]
+    assert [(r["service"], r["target"], r["port"]) for r in used] == [
+        ("_xmpp-client._tcp.localhost", "xmpp.localhost", prosody.port)]
+    assert rep["connection"]["srv_service"] == "_xmpp-client._tcp"
+    assert rep["connection"]["srv_priority"] == "10"
+
+
+def test_no_srv_record_dials_the_domain(home, make_prosody, dns):
+    prosody = make_prosody(domain="example.test")
+    d = dns()
+    d.a("example.test", "127.0.0.1")
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", server=None, port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "-c", f"/set dns.servers {d.address}", "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    text = diagnose(b)
+    b.close()
+    assert d.asked("_xmpp-client._tcp.example.test", "SRV")
+    assert re.search(rf"^  host example\.test port {prosody.port} \(no SRV record "
+                     r"_xmpp-client\._tcp: the domain itself\)$", text, re.M), text
+
+
+def test_stalled_dns_connect_leaves_the_tui_responsive(home, prosody, dns, tui_factory):
+    d = dns(stalled=True)
+    prosody.register("alice", "pw")
+    home.add_account("a", "alice@localhost", "pw", server=None, port=prosody.port)
+    t = tui_factory("-c", f"/set dns.servers {d.address}", "-c", "/connect a")
+    wait_for(lambda: d.asked("_xmpp-client._tcp.localhost", "SRV"), 10, "the SRV question")
+    t.type("typing works")
+    t.wait_screen(r"> typing works\s*$", timeout=2)
+    t.keys("C-u")
+    t.command("/help diagnose")
+    t.wait_screen(r"/diagnose \[DOMAIN\] \[--json\]", timeout=2)
+    # /disconnect ends the attempt that waits on DNS
+    t.command("/disconnect")
+    t.wait_screen(r"alice@localhost.*disconnected|a: disconnected|disconnected", timeout=5)
+    assert "online" not in t.screen().splitlines()[-2]
