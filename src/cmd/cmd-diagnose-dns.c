@@ -264,6 +264,15 @@ diag_dns_text(struct diag *d, GString *s)
 	g_string_append(s, "\n");
 }
 
+/* Does DNS list a direct-TLS endpoint (an _xmpps-client record)? */
+bool
+diag_dns_has_direct(struct diag *d)
+{
+	const struct srvset *s = d->dns != NULL ? &d->dns->sets[1] : NULL;
+
+	return s != NULL && s->recs != NULL && s->recs->len > 0;
+}
+
 static void
 json_number(GString *j, const char *key, int n)
 {

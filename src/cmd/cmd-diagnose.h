@@ -47,6 +47,7 @@ void	 diag_dns_start(struct diag *d);
 void	 diag_dns_free(struct diag_dns *dns);
 void	 diag_dns_text(struct diag *d, GString *s);
 void	 diag_dns_json(struct diag *d, GString *j);
+bool	 diag_dns_has_direct(struct diag *d);
 void	 diag_tls_text(struct diag *d, GString *s);
 void	 diag_tls_json(struct diag *d, GString *j);
 

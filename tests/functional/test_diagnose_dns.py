@@ -56,6 +56,13 @@ def diagnose(b, args=""):
     return out[-1] if "--json" in args else "\n".join(out)
 
 
+def suite_row(text, feature):
+    m = re.search(rf"^  {re.escape(feature)}\s+(RFC \d+|XEP-\d+)\s+(Core|IM|Advanced IM|Mobile|"
+                  rf"Adv\. Mobile|not required)\s+(supported|MISSING)[ ]*(.*)$", text, re.M)
+    assert m, f"no row for {feature} in:\n{text}"
+    return m.groups()
+
+
 def test_srv_records_of_both_kinds_listed(home, prosody, dns):
     d = dns()
     records(d, prosody)
@@ -73,6 +80,8 @@ def test_srv_records_of_both_kinds_listed(home, prosody, dns):
                      r"  _xmpps-client\._tcp\.localhost \(direct TLS, XEP-0368\)\n"
                      r"    priority 5 weight 0: direct\.localhost port 5223 \(direct TLS\), "
                      r"addresses 127\.0\.0\.2$", text, re.M), text
+    # XEP-0479 §2.1: direct TLS is an Advanced Server feature, seen in DNS
+    assert suite_row(text, "Direct TLS") == ("XEP-0368", "Advanced IM", "supported", "DNS _xmpps-client")
     # the account names its server: no record was used
     assert "used by this connection" not in text
     assert re.search(r"^  host 127\.0\.0\.1 port \d+ \(set in the account", text, re.M)
@@ -93,6 +102,29 @@ def test_tls_version_cipher_and_certificate(home, prosody, dns):
     assert re.search(r"^  certificate chain: the certificates past the server's are unknown", text, re.M)
     # no record at all: said so, both kinds
     assert text.count("    no record\n") == 2, text
+    assert suite_row(text, "Direct TLS")[2:] == ("MISSING", "")
+
+
+def test_compliance_levels_as_xep_0479_says(home, make_prosody, dns):
+    d = dns()
+    b = connect(home, make_prosody(modules=["mam", "vcard"]), d)
+    text = diagnose(b)
+    b.close()
+    # XEP-0479 (2023) §2.1: caps and PEP only at Advanced Server;
+    # §2.3: blocking, SM, MAM, bookmarks 2 only at Advanced Server,
+    # vcard-temp at Server; §2.4: CSI is the Mobile suite's
+    levels = {"Entity capabilities": "Advanced IM", "Personal eventing (PEP)": "Advanced IM",
+              "Blocking": "Advanced IM", "Stream management": "Advanced IM",
+              "Message archive (MAM)": "Advanced IM", "Bookmarks": "Advanced IM",
+              "Message carbons": "IM", "Multi-user chat service": "IM",
+              "HTTP file upload": "IM", "vcard-temp": "IM", "Service discovery": "Core",
+              "Client state indication": "Mobile", "Push notifications": "Adv. Mobile",
+              "In-band registration": "not required"}
+    for feature, suite in levels.items():
+        assert suite_row(text, feature)[1] == suite, (feature, text)
+    assert suite_row(text, "vcard-temp")[2] == "supported"
+    # upload missing: Core, whatever the advanced features
+    assert re.search(r"^  level reached: Core$", text, re.M)
 
 
 def test_json_srv_and_tls(home, prosody, dns):
