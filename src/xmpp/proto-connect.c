@@ -182,5 +182,13 @@ proto_conn_reconnect(struct account *acc, GError **error)
 		    "not logged in yet: /connect %s", acc->name, acc->name);
 		return false;
 	}
+	if (proto_resolve_pending(pc)) {	/* waits on DNS: ask again */
+		proto_resolve_forget(pc);
+		xmpp_conn_release(pc->conn);
+		pc->conn = NULL;
+		pc->lc.attempt = 0;
+		proto_conn_restart(pc);
+		return true;
+	}
 	return proto_lifecycle_reconnect(pc, error);
 }

@@ -235,7 +235,11 @@ def test_stalled_dns_connect_leaves_the_tui_responsive(home, prosody, dns, tui_f
     t.keys("C-u")
     t.command("/help diagnose")
     t.wait_screen(r"/diagnose \[DOMAIN\] \[--json\]", timeout=2)
-    # /disconnect ends the attempt that waits on DNS
+    # /reconnect asks again, /disconnect ends the attempt that waits on DNS
+    t.command("/reconnect")
     t.command("/disconnect")
-    t.wait_screen(r"alice@localhost.*disconnected|a: disconnected|disconnected", timeout=5)
-    assert "online" not in t.screen().splitlines()[-2]
+    t.wait_screen(r"^\S+ a: disconnected$", timeout=5)
+    assert t.screen().count(" a: connecting") == 2      # the first, the /reconnect
+    assert "[alice@localhost disconnected]" in t.screen()
+    t.command("/help connect")
+    t.wait_screen(r"/connect \[ACCOUNT", timeout=2)
