@@ -18,6 +18,7 @@
 #include "core/chat.h"
 #include "core/history.h"
 #include "core/room.h"
+#include "core/dns.h"
 #include "core/events.h"
 #include "core/exec.h"
 #include "core/hook.h"
@@ -332,6 +333,7 @@ run(void)
 	cmd_alias_free();
 	hook_free_all();
 	password_cancel_all();
+	dns_shutdown();		/* lookups still waiting: "cancelled" */
 	proto_shutdown(close_by);
 	otr_free();
 	outbox_free();

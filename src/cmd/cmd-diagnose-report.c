@@ -18,12 +18,21 @@ enum where {
 	AT_ITEM_IDENTITY,	/* identity category/type of a service */
 	AT_ACCOUNT_IDENTITY,	/* identity category/type of our bare JID */
 	AT_SECURED,	/* the connection is encrypted */
+	AT_DIRECT_TLS,	/* DNS has an _xmpps-client record (XEP-0368) */
 };
 
 /*
- * The features the report checks, grouped by the XEP-0479 (compliance
- * suites 2023) level that requires them of an IM server. Where a feature
- * has two valid advertisements both are listed as separate rows' "alt".
+ * The features the report checks, with the level of XEP-0479 (XMPP
+ * Compliance Suites 2023, version 0.1.0) that requires them of a server.
+ * natter's levels are a ladder: "Core" is the Server column of the Core
+ * suite (section 2.1); "IM" adds the Server column of the IM suite
+ * (section 2.3: "all features from the core compliance category must be
+ * met"); "Advanced IM" is the Advanced Server column of both. "Mobile" and
+ * "Adv. Mobile" are the Server and Advanced Server columns of the Mobile
+ * suite (section 2.4), shown but not on the ladder; "not required" are
+ * specifications the suites only mention or no longer list. Server
+ * extensibility (XEP-0114, section 2.1) cannot be seen from a client.
+ * Where a feature has two valid advertisements the second is "alt".
  */
 static const struct feature {
 	const char	*name;
@@ -33,33 +42,47 @@ static const struct feature {
 	const char	*what;
 	const char	*alt;	/* another namespace that also counts */
 } feats[] = {
+	/* §2.1 Core suite, Server column */
 	{ "TLS", "RFC 7590", "Core", AT_SECURED, NULL, NULL },
 	{ "Service discovery", "XEP-0030", "Core", AT_SERVER,
 	  "http://jabber.org/protocol/disco#info", NULL },
-	{ "Entity capabilities", "XEP-0115", "Core", AT_STREAM,
-	  "http://jabber.org/protocol/caps", NULL },
-	{ "Personal eventing (PEP)", "XEP-0163", "Core", AT_ACCOUNT_IDENTITY,
-	  "pubsub/pep", NULL },
+	/* §2.3 IM suite, Server column ("Group Chat": XEP-0045; "Outbound
+	 * Message Synchronization": XEP-0280; "File Upload"; "vcard-temp") */
 	{ "Multi-user chat service", "XEP-0045", "IM", AT_ITEM_IDENTITY,
 	  "conference/text", NULL },
-	{ "Blocking", "XEP-0191", "IM", AT_SERVER, "urn:xmpp:blocking", NULL },
-	{ "Stream management", "XEP-0198", "IM", AT_STREAM, "urn:xmpp:sm:3",
-	  NULL },
 	{ "Message carbons", "XEP-0280", "IM", AT_SERVER, "urn:xmpp:carbons:2",
 	  NULL },
-	{ "Message archive (MAM)", "XEP-0313", "IM", AT_ACCOUNT,
-	  "urn:xmpp:mam:2", NULL },
-	{ "Bookmarks", "XEP-0402", "IM", AT_ACCOUNT,
-	  "urn:xmpp:bookmarks:1#compat", "urn:xmpp:bookmarks:1#compat-pep" },
 	{ "HTTP file upload", "XEP-0363", "IM", AT_ITEM_FEATURE,
 	  "urn:xmpp:http:upload:0", NULL },
-	{ "Client state indication", "XEP-0352", "Advanced IM", AT_STREAM,
+	{ "vcard-temp", "XEP-0054", "IM", AT_SERVER, "vcard-temp", NULL },
+	/* §2.1 Advanced Server only: "Direct TLS", "Feature broadcasts",
+	 * "Event publishing" (both were "Core" here before) */
+	{ "Direct TLS", "XEP-0368", "Advanced IM", AT_DIRECT_TLS, NULL, NULL },
+	{ "Entity capabilities", "XEP-0115", "Advanced IM", AT_STREAM,
+	  "http://jabber.org/protocol/caps", NULL },
+	{ "Personal eventing (PEP)", "XEP-0163", "Advanced IM",
+	  AT_ACCOUNT_IDENTITY, "pubsub/pep", NULL },
+	/* §2.3 Advanced Server only: "User Blocking", "Stream Management",
+	 * "History Storage / Retrieval", "Advanced Group Chat" (XEP-0402; all
+	 * four were "IM" here before) */
+	{ "Blocking", "XEP-0191", "Advanced IM", AT_SERVER, "urn:xmpp:blocking",
+	  NULL },
+	{ "Stream management", "XEP-0198", "Advanced IM", AT_STREAM,
+	  "urn:xmpp:sm:3", NULL },
+	{ "Message archive (MAM)", "XEP-0313", "Advanced IM", AT_ACCOUNT,
+	  "urn:xmpp:mam:2", NULL },
+	{ "Bookmarks", "XEP-0402", "Advanced IM", AT_ACCOUNT,
+	  "urn:xmpp:bookmarks:1#compat", "urn:xmpp:bookmarks:1#compat-pep" },
+	/* §2.4 Mobile suite: CSI at Server, push at Advanced Server */
+	{ "Client state indication", "XEP-0352", "Mobile", AT_STREAM,
 	  "urn:xmpp:csi:0", NULL },
-	{ "Push notifications", "XEP-0357", "Advanced IM", AT_ACCOUNT,
+	{ "Push notifications", "XEP-0357", "Adv. Mobile", AT_ACCOUNT,
 	  "urn:xmpp:push:0", NULL },
-	{ "SOCKS5 proxy", "XEP-0065", "Advanced IM", AT_ITEM_IDENTITY,
+	/* §2.3 "further specifications of note" (XEP-0077); XEP-0065 is not
+	 * in the 2023 suites */
+	{ "SOCKS5 proxy", "XEP-0065", "not required", AT_ITEM_IDENTITY,
 	  "proxy/bytestreams", NULL },
-	{ "In-band registration", "XEP-0077", "Advanced IM", AT_STREAM,
+	{ "In-band registration", "XEP-0077", "not required", AT_STREAM,
 	  "http://jabber.org/features/iq-register", "jabber:iq:register" },
 };
 
@@ -76,6 +99,13 @@ flat(struct diag *d, const char *s)
 
 	g_ptr_array_add(d->scratch, f);
 	return f;
+}
+
+/* flat() for the other report files. */
+const char *
+diag_flat(struct diag *d, const char *s)
+{
+	return flat(d, s);
 }
 
 /* True when the disco#info answer r (may be NULL) lists feature var. */
@@ -137,6 +167,9 @@ supported_one(struct diag *d, const struct feature *f, const char *what,
 	case AT_SECURED:
 		*where = "connection";
 		return d->facts->secured;
+	case AT_DIRECT_TLS:
+		*where = "DNS _xmpps-client";
+		return diag_dns_has_direct(d);
 	case AT_SERVER:
 		*where = d->domain;
 		return has_feature(d->info, what);
@@ -206,21 +239,6 @@ tls_cert(const struct proto_facts *f)
 	return ", certificate verified";
 }
 
-static void
-report_cert(struct diag *d, GString *s)
-{
-	g_autofree char *cert = proto_conn_describe_cert(d->acc, NULL);
-	g_auto(GStrv) lines = NULL;
-	guint i;
-
-	if (cert == NULL)
-		return;
-	lines = g_strsplit(cert, "\n", -1);
-	for (i = 0; lines[i] != NULL; i++)
-		if (*lines[i] != '\0')
-			g_string_append_printf(s, "    %s\n", lines[i]);
-}
-
 /* The strings of a joined with spaces (new string). */
 static char *
 words(const GPtrArray *a)
@@ -252,21 +270,18 @@ report_connection(struct diag *d, GString *s)
 	if (f->configured)
 		g_string_append(s, "set in the account: no SRV lookup)\n");
 	else if (f->srv_priority >= 0)
-		g_string_append_printf(s, "from the SRV record "
-		    "_xmpp-client._tcp: priority %d, weight %d)\n",
-		    f->srv_priority, f->srv_weight);
+		g_string_append_printf(s, "from the SRV record %s: priority "
+		    "%d, weight %d)\n", f->srv_service != NULL ? f->srv_service :
+		    "_xmpp-client._tcp", f->srv_priority, f->srv_weight);
 	else if (f->endpoint_known)
-		g_string_append(s, "no SRV record _xmpp-client._tcp: the "
-		    "domain itself)\n");
+		g_string_append_printf(s, "no SRV record %s: the domain "
+		    "itself)\n", f->srv_service != NULL ? f->srv_service :
+		    "_xmpp-client._tcp");
 	else
 		g_string_append(s, "from the SRV record _xmpp-client._tcp if "
 		    "there is one, resolved by libstrophe)\n");
 	g_string_append_printf(s, "  TLS: %s%s\n", tls_how(f), tls_cert(f));
-	if (f->tls_version != NULL)
-		g_string_append_printf(s, "  TLS version %s, cipher %s\n",
-		    flat(d, f->tls_version), f->tls_cipher != NULL ?
-		    flat(d, f->tls_cipher) : "unknown");
-	report_cert(d, s);
+	diag_tls_text(d, s);
 	g_string_append_printf(s, "  SASL mechanism: %s (offered: %s)\n",
 	    f->sasl != NULL && *f->sasl != '\0' ? flat(d, f->sasl) : "unknown",
 	    *mechs != '\0' ? flat(d, mechs) : "unknown");
@@ -299,6 +314,7 @@ row_status(struct diag *d, size_t i, const char **where)
 {
 	/* Only our own server shows us its stream and accounts. */
 	bool known = d->own || feats[i].where == AT_SERVER ||
+	    feats[i].where == AT_DIRECT_TLS ||
 	    feats[i].where == AT_ITEM_FEATURE ||
 	    feats[i].where == AT_ITEM_IDENTITY;
 
@@ -472,6 +488,8 @@ json_connection(struct diag *d, GString *j)
 		jkey(j, "host", f->host);
 		jkey(j, "port", port);
 		jkey(j, "configured", f->configured ? "yes" : "no");
+		if (f->srv_service != NULL)
+			jkey(j, "srv_service", f->srv_service);
 		if (f->srv_priority >= 0) {
 			g_snprintf(port, sizeof(port), "%d", f->srv_priority);
 			jkey(j, "srv_priority", port);
@@ -482,10 +500,7 @@ json_connection(struct diag *d, GString *j)
 		jkey(j, "secured", f->secured ? "yes" : "no");
 		jkey(j, "trust", f->trust_by_user ? "user" : "verified");
 		jkey(j, "sasl", f->sasl);
-		if (f->tls_version != NULL)
-			jkey(j, "tls_version", f->tls_version);
-		if (f->tls_cipher != NULL)
-			jkey(j, "tls_cipher", f->tls_cipher);
+		diag_tls_json(d, j);
 		jkey(j, "sm", f->sm_enabled ? "enabled" : "no");
 		cmd_json_strings(j, "mechanisms", f->mechanisms);
 	}
@@ -560,6 +575,7 @@ diag_report_json(struct diag *d)
 	jkey(j, "natter", PACKAGE_VERSION);
 	jkey(j, "libstrophe", proto_version());
 	json_connection(d, j);
+	diag_dns_json(d, j);
 	json_software(d, j);
 	json_compliance(d, j);
 	json_features(j, "server_features", d->info);
@@ -593,6 +609,7 @@ diag_report_text(struct diag *d)
 	g_string_append_printf(s, "Diagnosis of %s (natter %s, libstrophe %s, "
 	    "%s)\n\n", d->domain, PACKAGE_VERSION, proto_version(), ts);
 	report_connection(d, s);
+	diag_dns_text(d, s);
 	report_software(d, s);
 	report_compliance(d, s);
 	report_services(d, s);

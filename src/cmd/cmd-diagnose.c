@@ -46,6 +46,7 @@ diag_free(struct diag *d)
 	g_array_unref(d->rtts);
 	g_ptr_array_unref(d->errors);
 	g_ptr_array_unref(d->scratch);
+	diag_dns_free(d->dns);
 	g_free(d);
 }
 
@@ -124,6 +125,13 @@ round_done(struct diag *d)
 		return;
 	d->pending = DIAG_PINGS;
 	ping_next(d);
+}
+
+/* One query of the first round (e.g. a DNS lookup) has been answered. */
+void
+diag_step_done(struct diag *d)
+{
+	round_done(d);
 }
 
 struct answer {
@@ -240,10 +248,12 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	d->errors = g_ptr_array_new_with_free_func(g_free);
 	d->scratch = g_ptr_array_new_with_free_func(g_free);
 	if (!json)
-		cmd_print(ctx, "diagnosing %s: asking for its features, "
-		    "services, software and uptime, then 10 pings...",
+		cmd_print(ctx, "diagnosing %s: asking DNS for its SRV "
+		    "records and the server for its features, services, "
+		    "software and uptime, then 10 pings...",
 		    d->domain);
 	d->pending = 1;		/* held until every first-round query is out */
+	diag_dns_start(d);
 	ask(d, PQ_DISCO_INFO, d->domain, &d->info, "disco#info");
 	ask(d, PQ_VERSION, d->domain, &d->version, "software version");
 	ask(d, PQ_LAST, d->domain, &d->last, "uptime (last activity)");
@@ -266,7 +276,10 @@ const struct cmd_entry cmd_diagnose_entry = {
 	.synopsis = (const char *const[]){
 	    "/diagnose [DOMAIN] [--json] [-o FILE]", NULL },
 	.description = "One report on a server: how natter is connected (host, "
-	    "port, TLS and certificate, SASL mechanism, stream management), "
+	    "port, the SRV record used, TLS version, cipher and certificate, "
+	    "SASL mechanism, stream management), the SRV records DNS gives "
+	    "(_xmpp-client and, for direct TLS, _xmpps-client of XEP-0368) "
+	    "with the addresses of each target, "
 	    "server software and uptime, a compliance table of the features "
 	    "of the XEP-0479 suites (supported only when advertised) with the "
 	    "level reached, contact addresses, services, and ping latency "

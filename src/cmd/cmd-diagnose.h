@@ -34,9 +34,21 @@ struct diag {
 	GArray			*rtts;		/* double, ms */
 	GPtrArray		*errors;	/* strings */
 	GPtrArray		*scratch;	/* strings flat() made */
+	struct diag_dns		*dns;		/* cmd-diagnose-dns.c's */
 };
 
 char	*diag_report_text(struct diag *d);
 char	*diag_report_json(struct diag *d);
+const char *diag_flat(struct diag *d, const char *s);
+void	 diag_step_done(struct diag *d);
+
+/* cmd-diagnose-dns.c: SRV records (XEP-0368) and TLS */
+void	 diag_dns_start(struct diag *d);
+void	 diag_dns_free(struct diag_dns *dns);
+void	 diag_dns_text(struct diag *d, GString *s);
+void	 diag_dns_json(struct diag *d, GString *j);
+bool	 diag_dns_has_direct(struct diag *d);
+void	 diag_tls_text(struct diag *d, GString *s);
+void	 diag_tls_json(struct diag *d, GString *j);
 
 #endif

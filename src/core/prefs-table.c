@@ -53,6 +53,11 @@ const struct pref_def pref_table[] = {
 	  "Path of a UNIX socket (mode 0600) on which natter takes command "
 	  "lines from other programs, like --control; empty: none. Applied "
 	  "when set." },
+	{ "dns.servers", PREF_STRING, "", 0, 0, NULL,
+	  "The DNS servers natter asks for SRV records and addresses (its own "
+	  "connections and /diagnose), as IP or IP:PORT separated by commas, "
+	  "e.g. 127.0.0.1:5353; empty: those of /etc/resolv.conf. Taken at "
+	  "the next lookup." },
 	{ "exec.max_output", PREF_INT, "1024", 1, 1048576, NULL,
 	  "KiB of output a /exec job may print (all lines together); past "
 	  "it the job is stopped, so a flood cannot fill memory." },

@@ -295,17 +295,41 @@ proto_conn_restart(struct pconn *pc)
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
 	attempt_starts(pc);
-	if ((pc->server != NULL && !proto_host_resolvable(pc->server)) ||
-	    xmpp_connect_client(pc->conn, pc->server,
-	    (unsigned short)pc->port, conn_cb, pc) != XMPP_EOK) {
-		/* Reported like any failed attempt, once: event and done. */
-		g_autofree char *msg = g_strdup_printf(
-		    "unknown host %s (no address found)", pc->host);
+	if (proto_resolve_start(pc, j->domain))
+		return;		/* proto_conn_dial() once DNS has answered */
+	proto_conn_dial(pc, pc->server, pc->port);
+}
 
-		proto_lifecycle_emit(pc, "failed", msg, "unknown-host");
-		session_ended(pc);
-		finish(pc, false, msg);
-		proto_lifecycle_ended(pc, "unknown-host", false);
+/*
+ * pc's attempt ends before a stream was opened: no address was found
+ * (code "unknown-host": failed like any attempt, reconnects as usual),
+ * or it was stopped (code NULL, why: "disconnected", ...; no reconnect).
+ * Reported once: event and done.
+ */
+void
+proto_conn_not_dialled(struct pconn *pc, const char *why, const char *code)
+{
+	g_autofree char *msg = code != NULL ? g_strdup_printf(
+	    "unknown host %s (no address found)", pc->host) : g_strdup(why);
+
+	proto_lifecycle_emit(pc, code != NULL ? "failed" : "disconnected",
+	    code != NULL ? msg : NULL, code);
+	session_ended(pc);
+	finish(pc, false, msg);
+	proto_lifecycle_ended(pc, code, code == NULL);
+}
+
+/*
+ * Open pc's stream to host and port (host NULL: libstrophe finds them
+ * through DNS itself, port unused).
+ */
+void
+proto_conn_dial(struct pconn *pc, const char *host, int port)
+{
+	if ((host != NULL && !proto_host_resolvable(host)) ||
+	    xmpp_connect_client(pc->conn, host, (unsigned short)port, conn_cb,
+	    pc) != XMPP_EOK) {
+		proto_conn_not_dialled(pc, NULL, "unknown-host");
 		return;
 	}
 	proto_lifecycle_login_started(pc);
@@ -340,6 +364,7 @@ pconn_free(struct pconn *pc)
 {
 	finish(pc, false, "account removed");
 	proto_lifecycle_free(pc);
+	proto_resolve_forget(pc);
 	proto_socket_closed(pc);
 	if (pc->free_timer != 0)
 		loop_remove_timer(pc->free_timer);

@@ -150,6 +150,12 @@ proto_conn_disconnect(struct account *acc, GError **error)
 
 	if (pc != NULL && proto_lifecycle_stop(pc))
 		return true;
+	if (pc != NULL && proto_resolve_pending(pc)) {	/* waits on DNS */
+		proto_resolve_forget(pc);
+		pc->user_quit = true;
+		proto_conn_not_dialled(pc, "disconnected", NULL);
+		return true;
+	}
 	if (pc == NULL || pc->conn == NULL || acc->state == ACCOUNT_OFFLINE) {
 		g_set_error(error, NATTER_PROTO_ERROR, 0,
 		    "account '%s' is not connected", acc->name);
@@ -175,6 +181,14 @@ proto_conn_reconnect(struct account *acc, GError **error)
 		g_set_error(error, NATTER_PROTO_ERROR, 0, "account '%s' has "
 		    "not logged in yet: /connect %s", acc->name, acc->name);
 		return false;
+	}
+	if (proto_resolve_pending(pc)) {	/* waits on DNS: ask again */
+		proto_resolve_forget(pc);
+		xmpp_conn_release(pc->conn);
+		pc->conn = NULL;
+		pc->lc.attempt = 0;
+		proto_conn_restart(pc);
+		return true;
 	}
 	return proto_lifecycle_reconnect(pc, error);
 }

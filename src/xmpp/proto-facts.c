@@ -53,6 +53,35 @@ proto_conn_describe_cert(struct account *acc, GError **error)
 	return g_string_free(s, FALSE);
 }
 
+static char *
+cert_string(const xmpp_tlscert_t *cert, xmpp_cert_element_t el)
+{
+	const char *v = xmpp_tlscert_get_string(cert, el);
+
+	return v != NULL && *v != '\0' ? g_strdup(v) : NULL;
+}
+
+/* The certificates libstrophe gives of pc's connection: the server's. */
+static void
+cert_facts(struct pconn *pc, struct proto_facts *out)
+{
+	xmpp_tlscert_t *cert = xmpp_conn_get_peer_cert(pc->conn);
+	struct proto_cert *c;
+
+	if (cert == NULL)
+		return;
+	c = g_new0(struct proto_cert, 1);
+	c->subject = cert_string(cert, XMPP_CERT_SUBJECT);
+	c->issuer = cert_string(cert, XMPP_CERT_ISSUER);
+	c->not_before = cert_string(cert, XMPP_CERT_NOTBEFORE);
+	c->not_after = cert_string(cert, XMPP_CERT_NOTAFTER);
+	c->key_alg = cert_string(cert, XMPP_CERT_KEYALG);
+	c->sha1 = cert_string(cert, XMPP_CERT_FINGERPRINT_SHA1);
+	c->sha256 = cert_string(cert, XMPP_CERT_FINGERPRINT_SHA256);
+	g_ptr_array_add(out->certs, c);
+	xmpp_tlscert_free(cert);
+}
+
 /* Child elements of a saved <features/>, with the SASL mechanisms offered. */
 static void
 feature_facts(struct pconn *pc, const char *xml, struct proto_facts *out)
@@ -135,7 +164,10 @@ proto_conn_facts(struct account *acc, GError **error)
 	out->tls_version = g_strdup(xmpp_conn_get_tls_version(pc->conn));
 	out->tls_cipher = g_strdup(xmpp_conn_get_tls_cipher(pc->conn));
 #endif
+	proto_resolve_facts(pc, out);	/* natter chose the host itself */
 	out->sm_enabled = pc->login.sm_enabled;
+	if (out->secured)
+		cert_facts(pc, out);
 	feature_facts(pc, pc->login.features_auth, out);
 	feature_facts(pc, pc->login.features_bound, out);
 	return out;

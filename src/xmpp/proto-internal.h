@@ -54,6 +54,7 @@ struct pconn {
 	int		 port;
 	char		*tls;		/* owned */
 	char		*host;		/* what we connect to, for messages */
+	struct proto_resolve *resolve;	/* proto-resolve.c's, or NULL */
 	bool		 online;
 	bool		 user_quit;
 	bool		 rooms_kept;	/* lost, may be resumed: the rooms
@@ -124,6 +125,14 @@ struct pconn *proto_conn_of_ctx(const xmpp_ctx_t *ctx);
 int	 proto_tls_certfail_cb(const xmpp_tlscert_t *cert,
 	    const char *const errormsg);
 void	 proto_conn_restart(struct pconn *pc);
+void	 proto_conn_dial(struct pconn *pc, const char *host, int port);
+void	 proto_conn_not_dialled(struct pconn *pc, const char *why,
+	    const char *code);
+/* proto-resolve.c: the host of an account that names no server */
+bool	 proto_resolve_start(struct pconn *pc, const char *domain);
+bool	 proto_resolve_pending(const struct pconn *pc);
+void	 proto_resolve_forget(struct pconn *pc);
+void	 proto_resolve_facts(const struct pconn *pc, struct proto_facts *f);
 struct pconn *proto_conn_get(struct account *acc);
 void	 proto_secret_free(char **s);
 bool	 proto_host_resolvable(const char *host);

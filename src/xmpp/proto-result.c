@@ -192,6 +192,19 @@ proto_result_free(struct proto_result *r)
 	g_free(r);
 }
 
+static void
+cert_free(struct proto_cert *c)
+{
+	g_free(c->subject);
+	g_free(c->issuer);
+	g_free(c->not_before);
+	g_free(c->not_after);
+	g_free(c->key_alg);
+	g_free(c->sha1);
+	g_free(c->sha256);
+	g_free(c);
+}
+
 /* New connection facts with empty lists. */
 struct proto_facts *
 proto_facts_new(void)
@@ -202,6 +215,7 @@ proto_facts_new(void)
 	f->mechanisms = g_ptr_array_new_with_free_func(g_free);
 	f->features = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)stream_feature_free);
+	f->certs = g_ptr_array_new_with_free_func((GDestroyNotify)cert_free);
 	return f;
 }
 
@@ -219,6 +233,9 @@ proto_facts_free(struct proto_facts *f)
 	g_free(f->tls_cipher);
 	g_ptr_array_unref(f->mechanisms);
 	g_ptr_array_unref(f->features);
+	g_ptr_array_unref(f->certs);
+	g_free(f->srv_service);
+	g_free(f->srv_target);
 	g_free(f);
 }
 

@@ -142,6 +142,18 @@ struct proto_stream_feature {
 	char	*ns;		/* "" when none */
 };
 
+/* A certificate of the server's chain as libstrophe shows it (NULL or
+ * "": not told). */
+struct proto_cert {
+	char	*subject;
+	char	*issuer;
+	char	*not_before;
+	char	*not_after;
+	char	*key_alg;
+	char	*sha1;		/* fingerprints, hex */
+	char	*sha256;
+};
+
 /* What the login of a connection showed (proto_conn_facts()). */
 struct proto_facts {
 	char		*jid;		/* bound JID */
@@ -160,6 +172,10 @@ struct proto_facts {
 	bool		 sm_enabled;	/* XEP-0198 <enabled/> received */
 	GPtrArray	*mechanisms;	/* char *, SASL mechanisms offered */
 	GPtrArray	*features;	/* struct proto_stream_feature */
+	char		*srv_service;	/* SRV name natter chose the host from */
+	char		*srv_target;	/* ("_xmpps-client._tcp"), its target; */
+					/* NULL: libstrophe's own or none */
+	GPtrArray	*certs;		/* struct proto_cert, server's first */
 };
 
 /*

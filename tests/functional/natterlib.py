@@ -267,7 +267,9 @@ class Home:
                     port=None, **keys):
         path = self.config / "natter" / "accounts"
         path.parent.mkdir(exist_ok=True)
-        lines = [f"[{name}]", f"jid={jid}", f"server={server}"]
+        lines = [f"[{name}]", f"jid={jid}"]
+        if server is not None:      # None: the server is found through DNS
+            lines.append(f"server={server}")
         if port:
             lines.append(f"port={port}")
         if password is not None:

@@ -22,7 +22,7 @@ def diagnose(home, prosody, args=""):
 
 
 def row(text, feature):
-    m = re.search(rf"^  {re.escape(feature)}\s+(RFC \d+|XEP-\d+)\s+(Core|IM|Advanced IM)\s+(supported|MISSING)[ ]*(.*)$",
+    m = re.search(rf"^  {re.escape(feature)}\s+(RFC \d+|XEP-\d+)\s+(Core|IM|Advanced IM|Mobile|Adv\. Mobile|not required)\s+(supported|MISSING)[ ]*(.*)$",
                   text, re.M)
     assert m, f"no row for {feature} in:\n{text}"
     return m.group(3), m.group(4)

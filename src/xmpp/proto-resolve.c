@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where a connection goes, found without blocking the loop (PRODUCT
+ * §12): when the account names no server, the SRV records of its domain
+ * (_xmpp-client._tcp, or _xmpps-client._tcp for tls direct, XEP-0368)
+ * come from core/dns.c (c-ares in the loop), in RFC 2782 order; the
+ * first record whose target has an address is dialled, by address, with
+ * its port (libstrophe's own SRV lookup, res_query(), blocks, and is
+ * skipped: it is given a host). No record, or no answer from DNS: the
+ * domain itself on port 5222 (5223 for direct TLS; RFC 6120 §3.2.2).
+ * libstrophe checks the certificate against the domain whatever it is
+ * given. xmpp layer; never prints.
+ */
+#include <string.h>
+
+#include "core/dns.h"
+#include "proto-internal.h"
+#include "util/log.h"
+
+struct proto_resolve {
+	struct pconn	*pc;
+	struct dns_req	*req;
+	char		*domain;
+	const char	*service;	/* "_xmpp-client._tcp" */
+	GPtrArray	*recs;		/* struct dns_srv, or NULL: none */
+	guint		 next;		/* the record being tried */
+	/* what was dialled, for proto_conn_facts() */
+	char		*target;	/* SRV target, or the domain */
+	int		 port;
+	int		 priority;	/* -1: not from a record */
+	int		 weight;
+};
+
+static void
+forget_choice(struct proto_resolve *r)
+{
+	dns_cancel(r->req);
+	r->req = NULL;
+	g_clear_pointer(&r->recs, g_ptr_array_unref);
+	g_clear_pointer(&r->target, g_free);
+	g_clear_pointer(&r->domain, g_free);
+	r->next = 0;
+	r->priority = r->weight = -1;
+}
+
+/* Forget pc's lookup (its answer is never used); at free too. */
+void
+proto_resolve_forget(struct pconn *pc)
+{
+	struct proto_resolve *r = pc->resolve;
+
+	if (r == NULL)
+		return;
+	forget_choice(r);
+	g_free(r);
+	pc->resolve = NULL;
+}
+
+/* Is pc waiting on DNS before it can dial? */
+bool
+proto_resolve_pending(const struct pconn *pc)
+{
+	return pc->resolve != NULL && pc->resolve->req != NULL;
+}
+
+static void try_next(struct proto_resolve *r);
+
+static void
+addrs_answered(GPtrArray *addrs, const char *error, void *data)
+{
+	struct proto_resolve *r = data;
+	struct pconn *pc = r->pc;
+	g_autofree char *addr = NULL;
+
+	r->req = NULL;
+	if (error != NULL && strcmp(error, DNS_CANCELLED) == 0) {
+		proto_conn_not_dialled(pc, "natter is quitting", NULL);
+		return;
+	}
+	if (addrs != NULL && addrs->len > 0)
+		addr = g_strdup(g_ptr_array_index(addrs, 0));
+	if (addrs != NULL)
+		g_ptr_array_unref(addrs);
+	if (addr == NULL) {
+		log_info("%s: %s has no address (%s)", pc->acc->name,
+		    r->target, error != NULL ? error : "none");
+		if (r->recs != NULL && ++r->next < r->recs->len) {
+			try_next(r);
+			return;
+		}
+		proto_conn_not_dialled(pc, NULL, "unknown-host");
+		return;
+	}
+	log_info("%s: connecting to %s (%s) port %d%s", pc->acc->name,
+	    r->target, addr, r->port, r->priority >= 0 ? ", from SRV" : "");
+	proto_conn_dial(pc, addr, r->port);
+}
+
+/* Look up the address of the record r->next (or the domain). */
+static void
+try_next(struct proto_resolve *r)
+{
+	struct pconn *pc = r->pc;
+	g_autoptr(GError) err = NULL;
+
+	g_free(r->target);
+	if (r->recs != NULL && r->next < r->recs->len) {
+		const struct dns_srv *s = g_ptr_array_index(r->recs, r->next);
+
+		r->target = g_strdup(s->target);
+		r->port = s->port;
+		r->priority = s->priority;
+		r->weight = s->weight;
+	} else {
+		r->target = g_strdup(r->domain);
+		r->port = pc->port > 0 ? pc->port : strcmp(pc->tls,
+		    "direct") == 0 ? 5223 : 5222;
+		r->priority = r->weight = -1;
+	}
+	g_free(pc->host);
+	pc->host = g_strdup(r->target);
+	r->req = dns_addrs(r->target, addrs_answered, r, &err);
+	if (r->req == NULL)	/* c-ares gone: libstrophe resolves it */
+		proto_conn_dial(pc, r->target, r->port);
+}
+
+static void
+srv_answered(GPtrArray *recs, const char *error, void *data)
+{
+	struct proto_resolve *r = data;
+
+	r->req = NULL;
+	if (error != NULL && strcmp(error, DNS_CANCELLED) == 0) {
+		proto_conn_not_dialled(r->pc, "natter is quitting", NULL);
+		return;
+	}
+	if (error != NULL)
+		log_warn("%s: no answer for %s.%s (%s): trying the domain",
+		    r->pc->acc->name, r->service, r->domain, error);
+	if (recs != NULL && recs->len == 0)
+		g_clear_pointer(&recs, g_ptr_array_unref);
+	r->recs = recs;
+	r->next = 0;
+	try_next(r);
+}
+
+/*
+ * pc's attempt has started and names no server: ask DNS for the SRV
+ * records of domain; proto_conn_dial() (or proto_conn_not_dialled())
+ * follows from the loop. False when there is nothing to look up (a
+ * server is given) or DNS cannot be asked: dial as before.
+ */
+bool
+proto_resolve_start(struct pconn *pc, const char *domain)
+{
+	struct proto_resolve *r;
+	g_autoptr(GError) err = NULL;
+	g_autofree char *name = NULL;
+
+	if (pc->resolve == NULL) {
+		pc->resolve = g_new0(struct proto_resolve, 1);
+		pc->resolve->pc = pc;
+	}
+	r = pc->resolve;
+	forget_choice(r);
+	if (pc->server != NULL || domain == NULL)
+		return false;
+	r->domain = g_strdup(domain);
+	r->service = strcmp(pc->tls, "direct") == 0 ? "_xmpps-client._tcp" :
+	    "_xmpp-client._tcp";
+	name = g_strdup_printf("%s.%s", r->service, domain);
+	r->req = dns_srv(name, srv_answered, r, &err);
+	if (r->req == NULL) {
+		log_warn("%s: cannot ask DNS for %s: %s", pc->acc->name, name,
+		    err->message);
+		g_clear_pointer(&r->domain, g_free);
+		return false;
+	}
+	return true;
+}
+
+/* The SRV record (or the domain) natter dialled, into f. */
+void
+proto_resolve_facts(const struct pconn *pc, struct proto_facts *f)
+{
+	const struct proto_resolve *r = pc->resolve;
+
+	if (r == NULL || r->target == NULL)
+		return;
+	g_free(f->host);
+	f->host = g_strdup(r->target);
+	f->port = r->port;
+	f->endpoint_known = true;
+	f->srv_priority = r->priority;
+	f->srv_weight = r->weight;
+	g_free(f->srv_service);
+	f->srv_service = g_strdup(r->service);
+	if (r->priority >= 0) {
+		g_free(f->srv_target);
+		f->srv_target = g_strdup(r->target);
+	}
+}
