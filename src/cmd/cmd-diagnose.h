@@ -20,6 +20,8 @@ struct item {
 	struct proto_result	*info;	/* disco#info, or NULL */
 };
 
+struct diag_meta;
+
 struct diag {
 	struct cmd_ctx		*ctx;
 	struct account		*acc;
@@ -34,9 +36,19 @@ struct diag {
 	GArray			*rtts;		/* double, ms */
 	GPtrArray		*errors;	/* strings */
 	GPtrArray		*scratch;	/* strings flat() made */
+	struct diag_meta	*meta;		/* host-meta fetches */
+	bool			 finishing;	/* report waits for meta */
 };
 
 char	*diag_report_text(struct diag *d);
 char	*diag_report_json(struct diag *d);
+void	 diag_resume(struct diag *d);
+
+/* cmd-diagnose-meta.c: XEP-0156 host-meta over HTTPS */
+struct diag_meta *diag_meta_start(struct diag *d);
+bool	 diag_meta_busy(const struct diag_meta *m);
+void	 diag_meta_free(struct diag_meta *m);
+void	 diag_meta_text(struct diag *d, GString *s);
+void	 diag_meta_json(struct diag *d, GString *j);
 
 #endif
