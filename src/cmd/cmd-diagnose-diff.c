@@ -43,16 +43,19 @@ static const struct { const char *path, *label; } labels[] = {
 	{ "ping_ms.median", "ping median (ms)" },
 };
 
+/* True for a member not compared: a listed path, or a time value. */
 static bool
-is_ignored(const char *path, const char *key)
+is_ignored(const char *path, const char *key, const struct json_node *n)
 {
 	size_t i;
 
 	for (i = 0; ignored[i] != NULL; i++)
 		if (strcmp(path, ignored[i]) == 0)
 			return true;
-	return key != NULL && (strcmp(key, "time") == 0 ||
-	    g_str_has_suffix(key, "_ms") || g_str_has_suffix(key, "_time"));
+	if (key == NULL || n->type == JSON_OBJECT || n->type == JSON_ARRAY)
+		return false;
+	return strcmp(key, "time") == 0 || g_str_has_suffix(key, "_ms") ||
+	    g_str_has_suffix(key, "_time");
 }
 
 static const char *
@@ -205,7 +208,7 @@ diff_object(GPtrArray *out, const char *path, const struct json_node *a,
 		g_autofree char *sub = *path != '\0' ? g_strdup_printf("%s.%s",
 		    path, y->key) : g_strdup(y->key);
 
-		if (json_get(a, y->key) == NULL && !is_ignored(sub, y->key))
+		if (json_get(a, y->key) == NULL && !is_ignored(sub, y->key, y))
 			added(out, '+', sub, y);
 	}
 }
@@ -231,7 +234,7 @@ diff_node(GPtrArray *out, const char *path, const char *key,
 {
 	g_autofree char *va = NULL, *vb = NULL;
 
-	if (is_ignored(path, key))
+	if (is_ignored(path, key, a))
 		return;
 	if (b == NULL) {
 		added(out, '-', path, a);
