@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd-diagnose.h"
+#include "cmd-disco.h"
 #include "cmd-result.h"
 #include "core/http.h"
 #include "core/prefs.h"
@@ -107,7 +108,8 @@ diag_meta_start(struct diag *d)
 	struct diag_meta *m = g_new0(struct diag_meta, 1);
 	const char *host = prefs_get("diagnose.http_host");
 	long port = prefs_get_int("diagnose.http_port");
-	const char *ca = prefs_get("diagnose.http_ca_file");
+	g_autofree char *ca = cmd_expand_path(prefs_get(
+	    "diagnose.http_ca_file"));
 	struct http_opts o = { 0 };
 
 	m->d = d;

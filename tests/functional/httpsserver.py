@@ -24,7 +24,8 @@ def make_cert(root, name="localhost"):
 
 
 class HttpsServer:
-    """files: {"/path": (status, content_type, body)}; anything else 404.
+    """files: {"/path": (status, content_type, body[, {header: value}])};
+    anything else 404.
     stall=True: TLS is never even started, connections just hang."""
 
     def __init__(self, files=None, stall=False):
@@ -45,11 +46,13 @@ class HttpsServer:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 outer.requests.append(self.path)
-                status, ctype, body = outer.files.get(
+                status, ctype, body, *extra = outer.files.get(
                     self.path, (404, "text/plain", b"not here\n"))
                 if isinstance(body, str):
                     body = body.encode()
                 self.send_response(status)
+                for k, v in (extra[0] if extra else {}).items():
+                    self.send_header(k, v)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -152,6 +152,28 @@ def test_untrusted_certificate_is_a_tls_failure(home, prosody, https):
     assert srv.requests == []       # nothing was asked over an unverified connection
 
 
+def test_redirects_only_to_https_and_bodies_are_bounded(home, prosody, https):
+    srv = https(files={
+        "/.well-known/host-meta": (301, "text/plain", "", {"Location": "http://127.0.0.1:9/x"}),
+        "/.well-known/host-meta.json": (302, "text/plain", "", {"Location": "/moved.json"}),
+        "/moved.json": (200, "application/json", json.dumps(JRD)),
+    })
+    rep = json.loads(diagnose(home, prosody, srv, "--json"))["host_meta"]
+    assert rep["xrd"]["status"] == "redirect", rep
+    assert "only https" in rep["xrd"]["error"]
+    assert rep["jrd"]["status"] == "ok" and rep["websocket"] == [WS]     # https redirect followed
+    srv.files = {"/.well-known/host-meta": (200, "application/xrd+xml", "<XRD>" + " " * 100000 + "</XRD>"),
+                 "/.well-known/host-meta.json": (200, "application/json", "{\"links\": [")}
+    home2 = type(home)()
+    try:
+        rep = json.loads(diagnose(home2, prosody, srv, "--json"))["host_meta"]
+    finally:
+        home2.cleanup()
+    assert rep["xrd"]["status"] == "too-big", rep
+    assert rep["xrd"]["error"] == "the answer is larger than 65536 bytes"
+    assert rep["jrd"]["status"] == "invalid" and rep["jrd"]["error"].startswith("not a valid JRD document")
+
+
 def test_stalled_server_leaves_the_interface_responsive(home, prosody, https, tui):
     srv = https(stall=True)
     t, _ = tui(*srv.prefs(), "-c", "/set diagnose.http_timeout 15")
