@@ -79,7 +79,7 @@ def run(b, line, timeout=40):
 def diagnose(home, prosody, server, args="", extra=()):
     b = online(home, prosody, *server.prefs(), *extra)
     text = run(b, f"/diagnose {args}".strip())
-    b.close()
+    assert b.close() == 0, b.stderr      # (86: the sanitizers found a leak)
     return text
 
 
@@ -118,7 +118,7 @@ def test_no_host_meta_is_reported_as_not_published(home, prosody, https):
     b = online(home, prosody, *srv.prefs())
     text = run(b, "/diagnose")
     rep = json.loads(run(b, "/diagnose --json"))
-    b.close()
+    assert b.close() == 0, b.stderr      # (86: the sanitizers found a leak)
     assert re.search(r"^  host-meta\s+\S+: not published \(HTTP 404\)$", text, re.M), text
     assert re.search(r"^  host-meta\.json\s+\S+: not published \(HTTP 404\)$", text, re.M), text
     assert re.search(r"^  BOSH\s+none advertised$", text, re.M), text
@@ -145,7 +145,7 @@ def test_untrusted_certificate_is_a_tls_failure(home, prosody, https):
                "-c", f"/set diagnose.http_port {srv.port}")
     text = run(b, "/diagnose")
     rep = json.loads(run(b, "/diagnose --json"))
-    b.close()
+    assert b.close() == 0, b.stderr      # (86: the sanitizers found a leak)
     assert re.search(r"^  host-meta\s+\S+: FAILED: TLS failed: .*certificate", text, re.M), text
     assert rep["host_meta"]["xrd"]["status"] == "tls"
     assert rep["host_meta"]["bosh"] == [] and rep["host_meta"]["agree"] == "unknown"
@@ -250,6 +250,6 @@ def test_diff_of_edited_and_identical_reports(home, prosody, https, tmp_path):
     bt.send(f"/diagnose compare {a} {b}")
     bt.wait_event("command-result", command="diagnose")
     text = "\n".join(e["text"] for e in bt.events if e.get("event") == "command-output")
-    bt.close()
+    assert bt.close() == 0, bt.stderr
     assert f"2 differences from {a} to {b}:" in text, text
     assert "  - server feature: urn:xmpp:carbons:2" in text
