@@ -12,7 +12,7 @@ libglib2.0-dev libncurses-dev libreadline-dev libotr5-dev libsqlite3-dev
 libcmocka-dev libssl-dev prosody python3-slixmpp python3-potr python3-pytest
 python3-pytest-xdist tmux openssl lua-unbound ca-certificates clang
 procps iproute2 strace libexpat1-dev zlib1g-dev xz-utils libc-ares-dev
-python3-dnslib"
+python3-dnslib libcurl4-openssl-dev"
 
 # natter's hardened libstrophe is built from this upstream release tarball
 # (patches/libstrophe/), fetched from Debian's archive and checked here and

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd-diagnose-diff.h"
 #include "core/account.h"
 #include "core/bookmark.h"
 #include "core/certstore.h"
@@ -22,6 +23,7 @@
 #include "core/events.h"
 #include "core/exec.h"
 #include "core/hook.h"
+#include "core/http.h"
 #include "core/loop.h"
 #include "core/otr.h"
 #include "core/outbox.h"
@@ -33,6 +35,7 @@
 #include "frontend/control/control.h"
 #include "frontend/tui/tui.h"
 #include "util/log.h"
+#include "util/sanitize.h"
 #include "util/str.h"
 #include "util/xdg.h"
 #include "xmpp/proto-conn.h"
@@ -50,6 +53,7 @@ struct options {
 	char		*control;
 	int		 wait;
 	char		*replay;
+	gboolean	 diff;
 };
 
 static struct options opt = { .wait = -1 };
@@ -77,6 +81,10 @@ static const GOptionEntry option_entries[] = {
 	{ "replay", 0, 0, G_OPTION_ARG_FILENAME, &opt.replay,
 	  "Open the XML console on a recording (/xmlconsole record), "
 	  "connecting nothing", "FILE" },
+	{ "diff", 0, 0, G_OPTION_ARG_NONE, &opt.diff,
+	  "Compare two saved /diagnose --json reports OLD NEW (the two "
+	  "arguments): exit 0 when they agree, 1 when they differ, 2 on "
+	  "error", NULL },
 	{ "log-level", 'l', 0, G_OPTION_ARG_STRING, &opt.level,
 	  "Debug log threshold: debug, info, warn or error", "LEVEL" },
 	{ "version", 0, 0, G_OPTION_ARG_NONE, &opt.version,
@@ -109,7 +117,12 @@ parse_args(int *argc, char ***argv, char **error)
 		*error = g_strdup(err->message);
 		return false;
 	}
-	if (*argc > 1) {
+	if (opt.diff && *argc != 3) {
+		*error = g_strdup("--diff takes two reports: --diff OLD.json "
+		    "NEW.json");
+		return false;
+	}
+	if (*argc > 1 && !opt.diff) {
 		*error = g_strdup_printf("unexpected argument '%s' (commands "
 		    "go after -c)", (*argv)[1]);
 		return false;
@@ -201,6 +214,33 @@ open_history(void)
 	if (!history_open(path, &gerr))
 		ev_emit_text(EV_ERROR, NULL, "%s; natter runs without history",
 		    gerr->message);
+}
+
+/*
+ * --diff A B: the differences between two saved /diagnose --json
+ * reports on stdout; 0 when none, 1 when some, 2 when a file is bad.
+ */
+static int
+diff_reports(const char *a, const char *b)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) lines = diag_diff_files(a, b, &err);
+	guint i;
+
+	if (lines == NULL) {
+		fprintf(stderr, "natter: --diff: %s\n", err->message);
+		return 2;
+	}
+	for (i = 0; i < lines->len; i++) {
+		g_autofree char *safe = sanitize_str(g_ptr_array_index(lines,
+		    i));
+
+		printf("%s\n", safe);
+	}
+	if (lines->len == 0)
+		printf("no differences (times, uptime and ping minimum/maximum "
+		    "are not compared)\n");
+	return lines->len > 0 ? 1 : 0;
 }
 
 /* --replay: the console filled from the recording, then opened. */
@@ -335,6 +375,7 @@ run(void)
 	password_cancel_all();
 	dns_shutdown();		/* lookups still waiting: "cancelled" */
 	proto_shutdown(close_by);
+	http_shutdown();
 	otr_free();
 	outbox_free();
 	history_close();
@@ -367,6 +408,8 @@ main(int argc, char **argv)
 		print_version();
 		return 0;
 	}
+	if (opt.diff)
+		return diff_reports(argv[1], argv[2]);
 	if (opt.dump != NULL) {
 		GString *s = g_string_new(NULL);
 

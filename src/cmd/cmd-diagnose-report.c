@@ -581,6 +581,7 @@ diag_report_json(struct diag *d)
 	json_features(j, "server_features", d->info);
 	json_features(j, "account_features", d->account_info);
 	json_services(d, j);
+	diag_meta_json(d, j);
 	g_string_append_printf(j, ",\"ping_ms\":{\"answered\":%u",
 	    d->rtts->len);
 	if (ping_stats(d, &min, &med, &max))
@@ -613,6 +614,7 @@ diag_report_text(struct diag *d)
 	report_software(d, s);
 	report_compliance(d, s);
 	report_services(d, s);
+	diag_meta_text(d, s);
 	report_ping(d, s);
 	for (i = 0; i < d->errors->len; i++)
 		g_string_append_printf(s, "%s%s\n", i == 0 ? "\nNot answered\n" :

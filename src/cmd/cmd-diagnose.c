@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd-diagnose.h"
+#include "cmd-diagnose-diff.h"
 #include "cmd-disco.h"
 #include "cmd-result.h"
 #include "cmd-entries.h"
@@ -47,6 +48,7 @@ diag_free(struct diag *d)
 	g_ptr_array_unref(d->errors);
 	g_ptr_array_unref(d->scratch);
 	diag_dns_free(d->dns);
+	diag_meta_free(d->meta);
 	g_free(d);
 }
 
@@ -54,10 +56,15 @@ diag_free(struct diag *d)
 static void
 finish(struct diag *d)
 {
-	g_autofree char *text = d->json ? diag_report_json(d) : diag_report_text(d);
+	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
 	guint i;
 
+	if (diag_meta_busy(d->meta)) {	/* diag_resume() comes back here */
+		d->finishing = true;
+		return;
+	}
+	text = d->json ? diag_report_json(d) : diag_report_text(d);
 	if (d->file != NULL) {
 		g_autoptr(GError) err = NULL;
 		g_autofree char *out = d->json ? g_strconcat(text, "\n", NULL) :
@@ -79,6 +86,14 @@ finish(struct diag *d)
 	}
 	cmd_done(d->ctx, d->ctx->errored ? CMD_ERROR : CMD_OK);
 	diag_free(d);
+}
+
+/* The host-meta fetches are in: finish a report that waited for them. */
+void
+diag_resume(struct diag *d)
+{
+	if (d->finishing)
+		finish(d);
 }
 
 static void ping_next(struct diag *d);
@@ -250,8 +265,9 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	if (!json)
 		cmd_print(ctx, "diagnosing %s: asking DNS for its SRV "
 		    "records and the server for its features, services, "
-		    "software and uptime, then 10 pings...",
-		    d->domain);
+		    "software and uptime, fetching its host-meta files, then "
+		    "10 pings...", d->domain);
+	d->meta = diag_meta_start(d);
 	d->pending = 1;		/* held until every first-round query is out */
 	diag_dns_start(d);
 	ask(d, PQ_DISCO_INFO, d->domain, &d->info, "disco#info");
@@ -274,7 +290,8 @@ diagnose_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 const struct cmd_entry cmd_diagnose_entry = {
 	.name = "diagnose",
 	.synopsis = (const char *const[]){
-	    "/diagnose [DOMAIN] [--json] [-o FILE]", NULL },
+	    "/diagnose [DOMAIN] [--json] [-o FILE]",
+	    "/diagnose compare OLD NEW", NULL },
 	.description = "One report on a server: how natter is connected (host, "
 	    "port, the SRV record used, TLS version, cipher and certificate, "
 	    "SASL mechanism, stream management), the SRV records DNS gives "
@@ -283,8 +300,12 @@ const struct cmd_entry cmd_diagnose_entry = {
 	    "server software and uptime, a compliance table of the features "
 	    "of the XEP-0479 suites (supported only when advertised) with the "
 	    "level reached, contact addresses, services, and ping latency "
-	    "(min/median/max of 10). --json gives the same as one JSON "
-	    "object on one line, for scripts and batch mode.",
+	    "(min/median/max of 10), and the BOSH, WebSocket and other "
+	    "endpoints its host-meta files advertise (XEP-0156, XEP-0487; "
+	    "fetched over HTTPS, see the diagnose.* preferences). --json "
+	    "gives the same as one JSON object on one line, for scripts and "
+	    "batch mode (its keys: natter(1), DIAGNOSE REPORT); /diagnose "
+	    "compare lists what changed between two saved ones.",
 	.options = (const struct cmd_option[]){
 	    { 0, "json", NULL, 0, 0, "the report as one JSON object" },
 	    { 'o', NULL, "FILE", 0, 0, "write the report there (mode 0600) "
@@ -292,10 +313,15 @@ const struct cmd_entry cmd_diagnose_entry = {
 	    { 0 } },
 	.args = (const struct cmd_arg_doc[]){
 	    { "DOMAIN", "the server (default: your account's)" },
+	    { "OLD", "a report saved with --json -o FILE" },
+	    { "NEW", "a later one, compared with OLD" },
 	    { NULL, NULL } },
 	.examples = (const char *const[]){ "/diagnose", "/diagnose --json",
 	    "/diagnose example.org -o ~/example-report.txt",
-	    "/diagnose --json -o ~/report.json", NULL },
+	    "/diagnose --json -o ~/report.json",
+	    "/diagnose compare ~/before.json ~/after.json", NULL },
+	.subcmds = (const struct cmd_entry *const[]){
+	    &cmd_diagnose_compare_entry, NULL },
 	.min_args = 0, .max_args = 1,
 	.flags = CMD_SCRIPT_SAFE | CMD_ONLINE | CMD_OPTS_ANYWHERE,
 	.target = CMD_TARGET_ACCOUNT, .exec = diagnose_exec,

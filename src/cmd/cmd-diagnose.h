@@ -20,6 +20,8 @@ struct item {
 	struct proto_result	*info;	/* disco#info, or NULL */
 };
 
+struct diag_meta;
+
 struct diag {
 	struct cmd_ctx		*ctx;
 	struct account		*acc;
@@ -35,12 +37,15 @@ struct diag {
 	GPtrArray		*errors;	/* strings */
 	GPtrArray		*scratch;	/* strings flat() made */
 	struct diag_dns		*dns;		/* cmd-diagnose-dns.c's */
+	struct diag_meta	*meta;		/* host-meta fetches */
+	bool			 finishing;	/* report waits for meta */
 };
 
 char	*diag_report_text(struct diag *d);
 char	*diag_report_json(struct diag *d);
 const char *diag_flat(struct diag *d, const char *s);
 void	 diag_step_done(struct diag *d);
+void	 diag_resume(struct diag *d);
 
 /* cmd-diagnose-dns.c: SRV records (XEP-0368) and TLS */
 void	 diag_dns_start(struct diag *d);
@@ -50,5 +55,12 @@ void	 diag_dns_json(struct diag *d, GString *j);
 bool	 diag_dns_has_direct(struct diag *d);
 void	 diag_tls_text(struct diag *d, GString *s);
 void	 diag_tls_json(struct diag *d, GString *j);
+
+/* cmd-diagnose-meta.c: XEP-0156 host-meta over HTTPS */
+struct diag_meta *diag_meta_start(struct diag *d);
+bool	 diag_meta_busy(const struct diag_meta *m);
+void	 diag_meta_free(struct diag_meta *m);
+void	 diag_meta_text(struct diag *d, GString *s);
+void	 diag_meta_json(struct diag *d, GString *j);
 
 #endif

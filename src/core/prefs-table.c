@@ -53,6 +53,20 @@ const struct pref_def pref_table[] = {
 	  "Path of a UNIX socket (mode 0600) on which natter takes command "
 	  "lines from other programs, like --control; empty: none. Applied "
 	  "when set." },
+	{ "diagnose.http_ca_file", PREF_STRING, "", 0, 0, NULL,
+	  "CA bundle (PEM file) that /diagnose checks the certificates of "
+	  "host-meta web servers against; empty: the system's (or "
+	  "$CURL_CA_BUNDLE when set). Certificates are always verified." },
+	{ "diagnose.http_host", PREF_STRING, "", 0, 0, NULL,
+	  "Host /diagnose connects to for the host-meta files instead of the "
+	  "domain itself (the certificate is still checked against the "
+	  "domain); empty: the domain. For testing a web server before "
+	  "DNS points at it." },
+	{ "diagnose.http_port", PREF_INT, "443", 1, 65535, NULL,
+	  "Port /diagnose connects to for the host-meta files (HTTPS)." },
+	{ "diagnose.http_timeout", PREF_INT, "10", 1, 300, NULL,
+	  "Seconds /diagnose waits for each host-meta file before it reports "
+	  "a timeout." },
 	{ "dns.servers", PREF_STRING, "", 0, 0, NULL,
 	  "The DNS servers natter asks for SRV records and addresses (its own "
 	  "connections and /diagnose), as IP or IP:PORT separated by commas, "

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A strict parser for flat JSON objects, enough for natter's own JSON
- * Lines (XML console recordings) without a JSON library. Input is
- * untrusted: every byte is checked, nothing is assumed. util layer.
+ * Strict JSON parsers without a JSON library: flat objects for natter's
+ * own JSON Lines (XML console recordings), and whole documents as trees
+ * (saved /diagnose reports, host-meta.json). Input is untrusted: every
+ * byte is checked, nesting is bounded, nothing is assumed. util layer.
  */
 #include <string.h>
 
@@ -236,4 +237,174 @@ json_flat_parse(const char *text, GError **error)
 		return NULL;
 	}
 	return obj;
+}
+
+/* The tree parser: any JSON value, nested at most JSON_DEPTH_MAX deep. */
+
+static struct json_node *tree_value(struct jp *j, int depth);
+
+static struct json_node *
+node_new(enum json_type type, char *text)
+{
+	struct json_node *n = g_new0(struct json_node, 1);
+
+	n->type = type;
+	n->text = text;
+	if (type == JSON_ARRAY || type == JSON_OBJECT)
+		n->items = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)json_node_free);
+	return n;
+}
+
+/* Free n and everything under it; NULL is a no-op. */
+void
+json_node_free(struct json_node *n)
+{
+	if (n == NULL)
+		return;
+	g_free(n->key);
+	g_free(n->text);
+	if (n->items != NULL)
+		g_ptr_array_unref(n->items);
+	g_free(n);
+}
+
+/* The elements of an array or the members of an object after '[' / '{'. */
+static bool
+tree_items(struct jp *j, struct json_node *n, char close, int depth)
+{
+	skip_ws(j);
+	if (*j->p == close) {
+		j->p++;
+		return true;
+	}
+	for (;;) {
+		g_autoptr(GString) key = NULL;
+		struct json_node *v;
+
+		skip_ws(j);
+		if (close == '}') {
+			key = g_string_new(NULL);
+			if (*j->p != '"')
+				return jp_fail(j, "expected a key");
+			j->p++;
+			if (!string(j, key))
+				return false;
+			if (json_get(n, key->str) != NULL)
+				return jp_fail(j, "duplicate key");
+			skip_ws(j);
+			if (*j->p != ':')
+				return jp_fail(j, "expected ':'");
+			j->p++;
+			skip_ws(j);
+		}
+		if ((v = tree_value(j, depth + 1)) == NULL)
+			return false;
+		if (key != NULL)
+			v->key = g_string_free(g_steal_pointer(&key), FALSE);
+		g_ptr_array_add(n->items, v);
+		skip_ws(j);
+		if (*j->p == close)
+			break;
+		if (*j->p != ',')
+			return jp_fail(j, close == '}' ? "expected ',' or '}'" :
+			    "expected ',' or ']'");
+		j->p++;
+	}
+	j->p++;
+	return true;
+}
+
+static struct json_node *
+tree_value(struct jp *j, int depth)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	struct json_node *n;
+	char open = *j->p;
+
+	if (depth > JSON_DEPTH_MAX) {
+		jp_fail(j, "nested too deeply");
+		return NULL;
+	}
+	if (open == '[' || open == '{') {
+		j->p++;
+		n = node_new(open == '[' ? JSON_ARRAY : JSON_OBJECT, NULL);
+		if (!tree_items(j, n, open == '[' ? ']' : '}', depth)) {
+			json_node_free(n);
+			return NULL;
+		}
+		return n;
+	}
+	if (!value(j, s))
+		return NULL;
+	switch (s->str[0]) {
+	case 's':
+		return node_new(JSON_STRING, g_strdup(s->str + 1));
+	case 'n':
+		return node_new(JSON_NUMBER, g_strdup(s->str + 1));
+	case 'b':
+		return node_new(JSON_BOOL, g_strdup(s->str + 1));
+	default:
+		return node_new(JSON_NULL, NULL);
+	}
+}
+
+/* Parse one JSON document (any value at the top) into a tree. */
+struct json_node *
+json_parse(const char *text, GError **error)
+{
+	struct jp j = { text, text, error };
+	struct json_node *n;
+
+	g_return_val_if_fail(text != NULL, NULL);
+	skip_ws(&j);
+	if ((n = tree_value(&j, 0)) == NULL)
+		return NULL;
+	skip_ws(&j);
+	if (*j.p != '\0') {
+		jp_fail(&j, "text after the value");
+		json_node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* The member key of object o, or NULL (also when o is not an object). */
+const struct json_node *
+json_get(const struct json_node *o, const char *key)
+{
+	guint i;
+
+	if (o == NULL || o->type != JSON_OBJECT)
+		return NULL;
+	for (i = 0; i < o->items->len; i++) {
+		const struct json_node *m = g_ptr_array_index(o->items, i);
+
+		if (strcmp(m->key, key) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* The string member key of o, or NULL when absent or not a string. */
+const char *
+json_get_str(const struct json_node *o, const char *key)
+{
+	const struct json_node *m = json_get(o, key);
+
+	return m != NULL && m->type == JSON_STRING ? m->text : NULL;
+}
+
+/* The integer member key of o, or dflt when absent or not an integer. */
+gint64
+json_get_int(const struct json_node *o, const char *key, gint64 dflt)
+{
+	const struct json_node *m = json_get(o, key);
+	gint64 v;
+
+	if (m == NULL || m->type != JSON_NUMBER ||
+	    !g_ascii_string_to_signed(m->text, 10, G_MININT64, G_MAXINT64, &v,
+	    NULL))
+		return dflt;
+	return v;
 }

@@ -166,7 +166,7 @@ def test_dns_failure_reported_not_fatal(home, prosody, dns):
 
 def test_stalled_dns_leaves_the_tui_responsive(home, prosody, dns, tui):
     d = dns(stalled=True)
-    t, _ = tui()
+    t, _ = tui(height=100)   # the whole report on one screen
     t.command(f"/set dns.servers {d.address}")
     t.command("/diagnose")
     t.wait_screen(r"diagnosing localhost: asking DNS")

@@ -34,7 +34,11 @@ sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}--\([a-z][a-z-]*\)\(=\([A-Z_]*\)\)\{0,1\} .*/
 [ -s "$tmp/opts" ] || { echo "help: no options found in natter --help"; exit 1; }
 while read -r name meta; do
 	case $name in help|help-all) continue ;; esac
-	if [ -n "$meta" ]; then
+	if [ "$name" = diff ]; then	# two reports as arguments
+		echo '{"domain":"x"}' > "$tmp/report.json"
+		"$bin" --diff "$tmp/report.json" "$tmp/report.json" > /dev/null \
+		    2> "$tmp/err"
+	elif [ -n "$meta" ]; then
 		val=$(sample "$meta")
 		[ -n "$val" ] || { fail=1; continue; }
 		"$bin" --batch "--$name=$val" < /dev/null > /dev/null \
