@@ -19,6 +19,7 @@
 extern OtrlUserState otr_us;
 extern const OtrlMessageAppOps otr_ops;
 
+void		 otr_load(void);
 char		*otr_account_id(const char *account);
 const char	*otr_account_name(const char *otr_account);
 ConnContext	*otr_context(const char *account, const char *peer,
