@@ -11,6 +11,8 @@
 #include <libotr/privkey.h>
 #include <libotr/userstate.h>
 
+#include "otr-dl.h"
+
 #include "otr.h"
 
 /* libotr's protocol name for every context, key and fingerprint. */

@@ -36,6 +36,7 @@ static const struct otr_transport *transport;
 /* "account\npeer" -> enum otr_state last announced (otr-state) */
 static GHashTable *states;
 static bool enabled;		/* between otr_init() and otr_free() */
+static char *unavailable;	/* why libotr could not be opened */
 static guint poll_timer;
 static unsigned poll_interval;	/* seconds; 0: libotr needs no timer */
 /*
@@ -585,6 +586,13 @@ otr_encrypt(struct msg *m, GError **error)
 
 	if (m->dir == MSG_OUT && !msg_is_room(m))
 		otr_load();
+	if (otr_us == NULL && unavailable != NULL && m->dir == MSG_OUT &&
+	    !msg_is_room(m) && !is_room_peer(m->account, m->peer) &&
+	    strcmp(otr_policy_of(m->account, m->peer), "always") == 0) {
+		g_set_error(error, G_FILE_ERROR, 0, "OTR policy 'always' "
+		    "forbids plain text to %s, and %s", m->peer, unavailable);
+		return false;
+	}
 	if (otr_us == NULL || m->dir != MSG_OUT || msg_is_room(m) ||
 	    is_room_peer(m->account, m->peer) ||
 	    (id = otr_account_id(m->account)) == NULL)
@@ -781,8 +789,14 @@ otr_load(void)
 	static bool library_ready;	/* otrl_init allocates globals */
 	g_autoptr(GError) err = NULL;
 
-	if (otr_us != NULL || !enabled)
+	if (otr_us != NULL || !enabled || unavailable != NULL)
 		return;
+	if (!otr_dl_open(&err)) {
+		unavailable = g_strdup(err->message);
+		log_error("%s", unavailable);
+		ev_emit_text(EV_ERROR, NULL, "%s", unavailable);
+		return;
+	}
 	if (!library_ready)
 		OTRL_INIT;
 	library_ready = true;
@@ -813,6 +827,7 @@ otr_free(void)
 	poll_timer = 0;
 	g_clear_pointer(&states, g_hash_table_unref);
 	g_clear_pointer(&cur_unencrypted, g_free);
+	g_clear_pointer(&unavailable, g_free);
 	transport = NULL;
 	if (otr_us == NULL)
 		return;

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from natterlib import NATTER
+from natterlib import NATTER, Batch
 
 
 def read_until(proc, needle, timeout=15):
@@ -42,3 +42,24 @@ def test_first_start_does_not_sync_the_new_history(home):
     assert "history.db" in before_exit, before_exit
     assert not re.search(r"\bf(data)?sync\(", before_exit), before_exit
     assert (home.data / "natter" / "history.db").exists()
+
+
+def maps(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return f.read()
+
+
+def test_libotr_is_opened_on_first_use(home):
+    """libotr and libgcrypt are not linked: a session that uses no OTR
+    never maps them (memory after login, start time); the first OTR
+    command opens them."""
+    home.add_account("a", "alice@localhost", "pw")
+    b = Batch(home, "--json")
+    b.send("/help quit")
+    b.wait_event("command-output", text=re.compile("/quit"))
+    assert "libotr" not in maps(b.proc.pid)
+    assert "libgcrypt" not in maps(b.proc.pid)
+    b.send("/otr myfp a")
+    b.wait_event("command-result", command="otr")
+    assert "libotr" in maps(b.proc.pid)
+    assert b.close() == 1       # no key yet: the command failed
