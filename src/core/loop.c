@@ -502,3 +502,10 @@ loop_wakeups(void)
 {
 	return wakeups;
 }
+
+/* Number of timers waiting (checks that nothing deferred is left). */
+guint
+loop_timers_pending(void)
+{
+	return g_list_length(timers);
+}

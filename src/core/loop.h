@@ -32,5 +32,6 @@ bool	 loop_quitting(void);
 gint64	 loop_now_ms(void);
 void	 loop_set_clock(gint64 (*now_ms)(void));
 unsigned long loop_wakeups(void);
+guint	 loop_timers_pending(void);
 
 #endif

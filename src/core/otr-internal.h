@@ -11,6 +11,8 @@
 #include <libotr/privkey.h>
 #include <libotr/userstate.h>
 
+#include "otr-dl.h"
+
 #include "otr.h"
 
 /* libotr's protocol name for every context, key and fingerprint. */
@@ -19,6 +21,7 @@
 extern OtrlUserState otr_us;
 extern const OtrlMessageAppOps otr_ops;
 
+void		 otr_load(void);
 char		*otr_account_id(const char *account);
 const char	*otr_account_name(const char *otr_account);
 ConnContext	*otr_context(const char *account, const char *peer,

@@ -180,7 +180,8 @@ otr_fingerprint_mine(const char *account, GError **error)
 	g_autofree char *id = otr_account_id(account);
 	char buf[OTRL_PRIVKEY_FPRINT_HUMAN_LEN];
 
-	if (id == NULL || otrl_privkey_fingerprint(otr_us, buf, id,
+	otr_load();
+	if (id == NULL || otr_us == NULL || otrl_privkey_fingerprint(otr_us, buf, id,
 	    OTR_PROTOCOL) == NULL) {
 		g_set_error(error, G_FILE_ERROR, 0, "account '%s' has no OTR "
 		    "key yet (/otr gen)%s", account, otr_keygen_running(account)
@@ -327,6 +328,11 @@ otr_keygen(const char *account, GError **error)
 	if (id == NULL) {
 		g_set_error(error, G_FILE_ERROR, 0, "no account '%s'",
 		    account);
+		return false;
+	}
+	otr_load();
+	if (otr_us == NULL) {
+		g_set_error(error, G_FILE_ERROR, 0, "OTR is not available");
 		return false;
 	}
 	if (otr_keygen_running(account)) {

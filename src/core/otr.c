@@ -35,6 +35,8 @@ OtrlUserState otr_us;
 static const struct otr_transport *transport;
 /* "account\npeer" -> enum otr_state last announced (otr-state) */
 static GHashTable *states;
+static bool enabled;		/* between otr_init() and otr_free() */
+static char *unavailable;	/* why libotr could not be opened */
 static guint poll_timer;
 static unsigned poll_interval;	/* seconds; 0: libotr needs no timer */
 /*
@@ -219,7 +221,8 @@ otr_refresh_all(void)
 {
 	ConnContext *c;
 
-	for (c = otr_us->context_root; c != NULL; c = c->next) {
+	for (c = otr_us != NULL ? otr_us->context_root : NULL; c != NULL;
+	    c = c->next) {
 		const char *name = otr_account_name(c->accountname);
 
 		if (c->m_context == c && name != NULL)
@@ -581,6 +584,15 @@ otr_encrypt(struct msg *m, GError **error)
 	char *out = NULL;
 	gcry_error_t err;
 
+	if (m->dir == MSG_OUT && !msg_is_room(m))
+		otr_load();
+	if (otr_us == NULL && unavailable != NULL && m->dir == MSG_OUT &&
+	    !msg_is_room(m) && !is_room_peer(m->account, m->peer) &&
+	    strcmp(otr_policy_of(m->account, m->peer), "always") == 0) {
+		g_set_error(error, G_FILE_ERROR, 0, "OTR policy 'always' "
+		    "forbids plain text to %s, and %s", m->peer, unavailable);
+		return false;
+	}
 	if (otr_us == NULL || m->dir != MSG_OUT || msg_is_room(m) ||
 	    is_room_peer(m->account, m->peer) ||
 	    (id = otr_account_id(m->account)) == NULL)
@@ -639,6 +651,8 @@ otr_decrypt(struct msg *m, GError **error)
 	char *out = NULL;
 	int ignore;
 
+	if (!msg_is_room(m))
+		otr_load();
 	if (otr_us == NULL || msg_is_room(m) ||
 	    is_room_peer(m->account, m->peer))
 		return true;
@@ -711,6 +725,11 @@ otr_start(const char *account, const char *peer, GError **error)
 		    "connected", account);
 		return false;
 	}
+	otr_load();
+	if (otr_us == NULL) {
+		g_set_error(error, G_FILE_ERROR, 0, "OTR is not available");
+		return false;
+	}
 	if (!otr_keys_have(id)) {
 		otr_keys_start_after(account, peer);
 		return true;
@@ -748,25 +767,49 @@ otr_end(const char *account, const char *peer, GError **error)
 }
 
 /*
- * Set up OTR: libotr, the user state, and the keys, fingerprints,
- * instance tags and policies under $XDG_DATA_HOME/natter/otr/. A file
- * that cannot be read is reported and left alone.
+ * Set up OTR: the policies now; libotr (and libgcrypt under it), the user
+ * state, the keys, fingerprints and instance tags under
+ * $XDG_DATA_HOME/natter/otr/ on first use (otr_load()), so that a session
+ * without a one-to-one message or an /otr command never pays for them
+ * (PRODUCT §12: start time, memory after login). A file that cannot be
+ * read is reported and left alone.
  */
 bool
 otr_init(GError **error)
 {
-	static bool library_ready;	/* otrl_init allocates globals */
-	bool ok;
+	enabled = true;
+	states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	return otr_policy_load(NULL, error);
+}
 
+/* libotr ready (after otr_init()); the first call loads the files. */
+void
+otr_load(void)
+{
+	static bool library_ready;	/* otrl_init allocates globals */
+	g_autoptr(GError) err = NULL;
+
+	if (otr_us != NULL || !enabled || unavailable != NULL)
+		return;
+	if (!otr_dl_open(&err)) {
+		unavailable = g_strdup(err->message);
+		log_error("%s", unavailable);
+		ev_emit_text(EV_ERROR, NULL, "%s", unavailable);
+		return;
+	}
 	if (!library_ready)
 		OTRL_INIT;
 	library_ready = true;
 	otr_us = otrl_userstate_create();
-	states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	ok = otr_keys_load(error);
-	if (ok)
-		ok = otr_policy_load(NULL, error);
-	return ok;
+	if (!otr_keys_load(&err))
+		ev_emit_text(EV_ERROR, NULL, "%s", err->message);
+}
+
+/* True once libotr has been set up (otr_load()). */
+bool
+otr_loaded(void)
+{
+	return otr_us != NULL;
 }
 
 /* Forget everything (at exit): wait for a key being generated. */
@@ -775,21 +818,23 @@ otr_free(void)
 {
 	ConnContext *c;
 
-	if (otr_us == NULL)
-		return;
+	enabled = false;
 	otr_keys_free();
 	otr_policy_free();
 	otr_smp_free();
 	if (poll_timer != 0)
 		loop_remove_timer(poll_timer);
 	poll_timer = 0;
+	g_clear_pointer(&states, g_hash_table_unref);
+	g_clear_pointer(&cur_unencrypted, g_free);
+	g_clear_pointer(&unavailable, g_free);
+	transport = NULL;
+	if (otr_us == NULL)
+		return;
 	/* libotr 4.1 frees a context's SMP state but not the numbers in it. */
 	for (c = otr_us->context_root; c != NULL; c = c->next)
 		if (c->smstate != NULL)
 			otrl_sm_state_free(c->smstate);
 	otrl_userstate_free(otr_us);
 	otr_us = NULL;
-	g_clear_pointer(&states, g_hash_table_unref);
-	g_clear_pointer(&cur_unencrypted, g_free);
-	transport = NULL;
 }

@@ -30,6 +30,7 @@ struct otr_transport {
 
 bool		 otr_init(GError **error);
 void		 otr_free(void);
+bool		 otr_loaded(void);
 void		 otr_set_transport(const struct otr_transport *t);
 bool		 otr_encrypt(struct msg *m, GError **error);
 bool		 otr_decrypt(struct msg *m, GError **error);

@@ -171,6 +171,17 @@ check_report_cb(void *data)
 	}
 }
 
+/*
+ * Opening a new (or fully indexed) database leaves no work on a timer:
+ * nothing wakes natter up after login for an index with nothing to add.
+ */
+static void
+history_open__nothing_to_index__no_timer(void **state)
+{
+	assert_true(history_available());
+	assert_int_equal(loop_timers_pending(), 0);
+}
+
 static void
 history_flush__keeps_messages_and_retries__while_locked(void **state)
 {
@@ -351,6 +362,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    history_open__nothing_to_index__no_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    history_flush__keeps_messages_and_retries__while_locked,
 		    setup, teardown),

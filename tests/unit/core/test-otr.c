@@ -179,6 +179,27 @@ otr_encrypt__rooms_are_left_alone(void **state)
 	assert_false(otr_peer_ok("a", "room@conf.x/nick", &err));
 }
 
+/* libotr and libgcrypt are set up by the first one-to-one message only. */
+static void
+otr_init__libotr_waits_for_first_use(void **state)
+{
+	struct msg *m = msg_new(MSG_OUT, "a", "room@conf.x", "hi");
+	g_autoptr(GError) err = NULL;
+
+	assert_false(otr_loaded());
+	assert_int_equal(otr_state_of("a", "bob@x"), OTR_PLAIN);
+	g_free(m->type);
+	m->type = g_strdup("groupchat");
+	assert_true(otr_encrypt(m, &err));
+	msg_free(m);
+	assert_false(otr_loaded());
+	m = msg_in("hello");
+	assert_true(otr_decrypt(m, &err));
+	assert_null(err);
+	msg_free(m);
+	assert_true(otr_loaded());
+}
+
 int
 main(void)
 {
@@ -198,6 +219,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    otr_encrypt__rooms_are_left_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    otr_init__libotr_waits_for_first_use, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
