@@ -152,8 +152,8 @@ static char *
 raw_json(const struct ev *ev)
 {
 	g_autofree char *line = text_event_json(ev);
-	GList *l = xmlcon_newest();
-	const struct xmlcon_entry *e = l != NULL ? l->data : NULL;
+	guint n = xmlcon_count();
+	const struct xmlcon_entry *e = n > 0 ? xmlcon_nth(n - 1) : NULL;
 	g_autofree char *pair = NULL;
 
 	if (e == NULL || e->out != (ev->kind == EV_RAW_OUT) ||
