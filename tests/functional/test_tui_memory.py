@@ -62,3 +62,32 @@ def test_room_join_grows_memory_by_at_most_300_bytes_per_occupant(home):
     finally:
         t.close()
         srv.close()
+
+
+BURST = 10000
+BURST_GROWTH_KB = 4096      # PRODUCT §12: <= 16 MB after the burst, <= 12 MB after login
+
+
+def chat_message(i):
+    return (f"<message from='bob@localhost/floor' to='alice@localhost/fake' type='chat' "
+            f"id='m{i}'><body>message {i}</body></message>")
+
+
+def test_burst_of_10000_messages_grows_memory_by_at_most_4_mb(home):
+    srv = FakeServer()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    t = Tui(home, "-a", "a", "-c", "/msg bob@localhost")
+    try:
+        t.wait_screen(r"\[alice@localhost online\]")
+        t.wait_screen(r"natter \S+ - bob@localhost")
+        pid = natter_pid(t)
+        before = rss_kb(pid)
+        for start in range(0, BURST, 1000):
+            srv.send("".join(chat_message(i) for i in range(start, start + 1000)))
+        t.wait_screen(rf"message {BURST - 1}$", timeout=60)
+        grown = rss_kb(pid) - before
+        print(f"resident memory after {BURST} messages: +{grown} kB")
+        assert grown <= BURST_GROWTH_KB, f"+{grown} kB"
+    finally:
+        t.close()
+        srv.close()

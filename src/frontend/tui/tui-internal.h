@@ -48,16 +48,19 @@ enum tui_activity {
 };
 
 /* One line of a window; text is sanitized, '\n' starts a continuation. */
+/* A line of a window: 48 bytes plus its text (kept compact: a window
+ * holds thousands; the sender prefix is shared by all its lines). */
 struct tui_line {
 	gint64		 time;		/* microseconds since the epoch */
-	enum tui_elem	 elem;
 	char		*text;		/* owned, sanitized */
-	char		*prefix;	/* owned sanitized sender, or NULL */
-	enum tui_elem	 prefix_elem;
+	char		*prefix;	/* sanitized sender: a GRefString
+					   (interned, shared), or NULL */
 	char		*id;		/* owned message id, or NULL */
-	bool		 receipt;	/* delivery receipt arrived */
-	bool		 pending;	/* in the outbox, not confirmed yet */
 	guint64		 seq;		/* order of arrival in its window */
+	enum tui_elem	 elem : 8;
+	enum tui_elem	 prefix_elem : 8;
+	bool		 receipt : 1;	/* delivery receipt arrived */
+	bool		 pending : 1;	/* in the outbox, not confirmed yet */
 };
 
 enum tui_win_kind {

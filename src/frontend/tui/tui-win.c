@@ -31,7 +31,8 @@ static void
 line_free(struct tui_line *l)
 {
 	g_free(l->text);
-	g_free(l->prefix);
+	if (l->prefix != NULL)
+		g_ref_string_release(l->prefix);
 	g_free(l->id);
 	g_free(l);
 }
@@ -221,6 +222,23 @@ tui_win_add_line(struct tui_win *w, enum tui_elem elem, const char *text,
 	tui_win_activity(w, TUI_ACT_EVENT);
 }
 
+/* s (owned) in an allocation of its own size (sanitize over-allocates). */
+static char *
+exact(char *s)
+{
+	return g_realloc(s, strlen(s) + 1);
+}
+
+/* The interned, shared copy of s (owned, freed here). */
+static char *
+shared(char *s)
+{
+	char *r = g_ref_string_new_intern(s);
+
+	g_free(s);
+	return r;
+}
+
 /*
  * Add a message line: sender and body come from outside and are sanitized
  * here (the body keeps its line breaks as continuation lines). prepend puts
@@ -239,15 +257,15 @@ tui_win_add_msg(struct tui_win *w, gint64 time, const char *sender, bool own,
 	if (action) {
 		g_autofree char *s = g_strdup_printf("* %s", sender);
 
-		l->prefix = sanitize_str(s);
-		l->text = sanitize_text(body + 4, (size_t)-1,
-		    SANITIZE_KEEP_NEWLINE);
+		l->prefix = shared(sanitize_str(s));
+		l->text = exact(sanitize_text(body + 4, (size_t)-1,
+		    SANITIZE_KEEP_NEWLINE));
 	} else {
 		g_autofree char *s = g_strdup_printf("<%s>", sender);
 
-		l->prefix = sanitize_str(s);
-		l->text = sanitize_text(body, (size_t)-1,
-		    SANITIZE_KEEP_NEWLINE);
+		l->prefix = shared(sanitize_str(s));
+		l->text = exact(sanitize_text(body, (size_t)-1,
+		    SANITIZE_KEEP_NEWLINE));
 	}
 	l->id = g_strdup(id);
 	push(w, l, prepend);
