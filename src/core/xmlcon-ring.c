@@ -26,7 +26,7 @@ struct xring_block {
 static struct xmlcon_entry *buf;
 static guint cap, head, count;
 static struct xring_block *open_block;
-static size_t bytes;		/* entries + block storage */
+static size_t bytes;		/* records in use + block storage */
 static GStringChunk *accounts;	/* interned account names */
 static GHashTable *account_set;
 static struct xring_block *cached;	/* whose text is in cache */
@@ -121,7 +121,6 @@ grow(void)
 	for (i = 0; i < count; i++)
 		n[i] = buf[(head + i) % cap];
 	g_free(buf);
-	bytes += (size_t)(ncap - cap) * sizeof(*n);
 	buf = n;
 	cap = ncap;
 	head = 0;
@@ -141,6 +140,7 @@ xring_push(const char *account, const char *xml)
 	if (count == cap)
 		grow();
 	e = &buf[(head + count++) % cap];
+	bytes += sizeof(*e);
 	memset(e, 0, sizeof(*e));
 	e->account = intern(account);
 	e->block = b;
@@ -164,6 +164,7 @@ xring_pop(void)
 		block_free(e->block);
 	head = (head + 1) % cap;
 	count--;
+	bytes -= sizeof(*e);
 }
 
 /* Drop everything, the storage too. */

@@ -236,7 +236,7 @@ xmlcon_entry_explanation__errors_only_with_context(void **state)
 /*
  * A burst of similar stanzas: every entry reads back exactly, in order,
  * across deflated blocks and the open one, in either direction, and the
- * ring holds a fraction of the raw bytes.
+ * text takes a fraction of its raw bytes.
  */
 static void
 xmlcon_ring__deflated_blocks__text_exact_and_compact(void **state)
@@ -253,7 +253,10 @@ xmlcon_ring__deflated_blocks__text_exact_and_compact(void **state)
 		raw(false, x, 1000 + i);
 	}
 	assert_int_equal(xmlcon_count(), n);
-	assert_true(xmlcon_bytes() < raw_bytes / 2);
+	/* 64-byte records; the text deflated well below an eighth. */
+	assert_true(xmlcon_bytes() < raw_bytes * 2 / 3);
+	assert_true(xmlcon_bytes() - n * sizeof(struct xmlcon_entry) <
+	    raw_bytes / 8);
 	for (i = 0; i < n; i += (i % 2 == 0 ? 1 : 997)) {
 		g_autofree char *want = g_strdup_printf("id='m%u'><body>"
 		    "message %u</body>", i, i);
@@ -269,12 +272,12 @@ xmlcon_ring__deflated_blocks__text_exact_and_compact(void **state)
 	}
 	/* Filters on id and jid parse the element when asked. */
 	{
-		struct xmlcon_filter f = { .id = "m4321" };
+		struct xmlcon_filter f = { .id = (char *)"m4321" };
 
 		assert_true(xmlcon_match(&f, false, xmlcon_nth(4321)));
 		assert_false(xmlcon_match(&f, false, xmlcon_nth(4320)));
 		f.id = NULL;
-		f.jid = "bob@localhost";
+		f.jid = (char *)"bob@localhost";
 		assert_true(xmlcon_match(&f, false, xmlcon_nth(17)));
 	}
 	xmlcon_clear();
@@ -282,10 +285,38 @@ xmlcon_ring__deflated_blocks__text_exact_and_compact(void **state)
 	assert_int_equal(xmlcon_bytes(), 0);
 }
 
+/*
+ * The bound counts the records in use and the text, not the array's
+ * spare capacity: a long burst keeps tens of thousands of stanzas (an
+ * array doubled to 4 MB once emptied the whole ring).
+ */
+static void
+xmlcon_ring__long_burst__bounded_not_emptied(void **state)
+{
+	guint i, n = 50000;
+
+	for (i = 0; i < n; i++) {
+		g_autofree char *x = g_strdup_printf("<message from='bob@"
+		    "localhost/floor' type='chat' id='m%u'><body>message %u"
+		    "</body></message>", i, i);
+
+		raw(false, x, 1000 + i);
+	}
+	assert_true(xmlcon_bytes() <= 4096 * 1024);
+	assert_true(xmlcon_count() > 40000);
+	assert_int_equal(xmlcon_last_seq() - xmlcon_nth(0)->seq + 1,
+	    xmlcon_count());
+	assert_non_null(strstr(xmlcon_entry_xml(xmlcon_nth(xmlcon_count() -
+	    1)), "message 49999<"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    xmlcon_ring__long_burst__bounded_not_emptied,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    xmlcon_ring__deflated_blocks__text_exact_and_compact,
 		    setup, teardown),
