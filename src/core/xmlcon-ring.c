@@ -14,6 +14,14 @@
 
 #define BLOCK_RAW	(32 * 1024)
 #define FIRST_CAP	64
+/*
+ * deflate with an 8 KB window and small hash tables: ~40 KB of state
+ * while a block is sealed instead of zlib's default ~256 KB, which would
+ * leave a hole of that size in the heap (resident) at every seal. Stanzas
+ * repeat themselves within a few KB, so the ratio hardly changes.
+ */
+#define Z_WINDOW_BITS	13
+#define Z_MEM_LEVEL	3
 
 struct xring_block {
 	char	*raw;		/* the open block's text, or NULL */
@@ -47,22 +55,45 @@ block_free(struct xring_block *b)
 	g_free(b);
 }
 
-/* Deflate the open block; it stays raw if that does not make it smaller. */
+/* Deflate len bytes of src into a new buffer of the exact size, or NULL. */
+static Bytef *
+deflated(const char *src, gsize len, gsize *zlen)
+{
+	z_stream z = { 0 };
+	g_autofree Bytef *out = NULL;
+	uLong bound;
+	int rc;
+
+	if (deflateInit2(&z, 6, Z_DEFLATED, Z_WINDOW_BITS, Z_MEM_LEVEL,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	bound = deflateBound(&z, len);
+	out = g_malloc(bound);
+	z.next_in = (Bytef *)src;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)bound;
+	rc = deflate(&z, Z_FINISH);
+	*zlen = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || *zlen >= len)
+		return NULL;
+	return g_memdup2(out, *zlen);
+}
+
+/* Deflate the open block (kept raw if that would not make it smaller). */
 static void
 seal(void)
 {
 	struct xring_block *b = open_block;
-	uLongf zlen = compressBound(b->len);
-	Bytef *z = g_malloc(zlen);
+	gsize zlen = 0;
+	Bytef *z = deflated(b->raw, b->len, &zlen);
 
 	open_block = NULL;
-	if (compress2(z, &zlen, (const Bytef *)b->raw, b->len, 6) != Z_OK ||
-	    zlen >= b->len) {
-		g_free(z);
+	if (z == NULL)
 		return;
-	}
 	bytes -= b->size;
-	b->z = g_realloc(z, zlen);
+	b->z = z;
 	b->size = zlen;
 	bytes += b->size;
 	g_clear_pointer(&b->raw, g_free);
@@ -78,7 +109,7 @@ block_for(gsize n)
 		seal();
 	if (open_block == NULL) {
 		open_block = g_new0(struct xring_block, 1);
-		open_block->size = MAX(n, BLOCK_RAW / 8);
+		open_block->size = MAX(n, BLOCK_RAW);
 		open_block->raw = g_malloc(open_block->size);
 		bytes += open_block->size;
 	}
