@@ -355,7 +355,7 @@ room_occupant_rename(struct room *r, const char *nick, const char *new_nick)
 {
 	struct occupant *o = room_occupant(r, nick);
 
-	if (o == NULL)
+	if (o == NULL || strcmp(nick, new_nick) == 0)
 		return;
 	/* A stale entry under the new nick goes from both views. */
 	room_occupant_remove(r, new_nick);

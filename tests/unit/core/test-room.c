@@ -54,6 +54,7 @@ room_occupant_rename__onto_existing_nick__one_entry(void **state)
 	room_occupant_set(r, "me", NULL, "participant", NULL, NULL, NULL);
 	room_occupant_set(r, "me2", NULL, "visitor", NULL, NULL, NULL);
 	room_occupant_rename(r, "me", "me2");
+	room_occupant_rename(r, "me2", "me2");	/* a server's no-op */
 	room_occupant_set(r, "zoe", NULL, "participant", NULL, NULL, NULL);
 	o = order(r);
 	assert_string_equal(o, "me2 zoe");
