@@ -194,7 +194,7 @@ recall_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		    "yet): the console keeps #%" G_GUINT64_FORMAT " to #%"
 		    G_GUINT64_FORMAT, n, xmlcon_count() > 0 ?
 		    xmlcon_nth(0)->seq : 0, xmlcon_last_seq());
-	text = g_strdup(e->xml);
+	text = g_strdup(xmlcon_entry_xml(e));
 	g_strdelimit(text, "\r\n", ' ');
 	if (cmd_ui_windows())
 		cmd_window_open(NULL, "xmlconsole", NULL, text);
@@ -266,7 +266,7 @@ summary(const struct xmlcon_entry *e)
 {
 	struct xp_opts o = { 200, 0 };
 	g_autofree char *h = xmlcon_entry_header(e);
-	g_autofree char *x = xp_format_text(e->xml, &o);
+	g_autofree char *x = xp_format_text(xmlcon_entry_xml(e), &o);
 	char *nl = strchr(x, '\n');
 
 	if (nl != NULL)
@@ -281,11 +281,10 @@ search_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 	struct xmlcon_filter f = { .text = (char *)cmd_args_rest(a, 0) };
 	g_autoptr(GPtrArray) hits = g_ptr_array_new();
 	guint i, from;
-	GList *l;
 
-	for (l = xmlcon_oldest(); l != NULL; l = l->next)
-		if (xmlcon_match(&f, false, l->data))
-			g_ptr_array_add(hits, l->data);
+	for (i = 0; i < xmlcon_count(); i++)
+		if (xmlcon_match(&f, false, xmlcon_nth(i)))
+			g_ptr_array_add(hits, (gpointer)xmlcon_nth(i));
 	if (hits->len == 0) {
 		cmd_print(ctx, "no stanza in the XML console contains '%s'",
 		    f.text);

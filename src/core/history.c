@@ -85,6 +85,10 @@ static unsigned dropped;
 static const char schema[] =
 	"PRAGMA synchronous=OFF;"
 	"PRAGMA journal_mode=WAL;"
+	/* 256 KB of page cache (SQLite's default is 2 MB): appends and the
+	 * latest rows of a window touch few pages; a chat client need not
+	 * keep the database in memory. */
+	"PRAGMA cache_size=-256;"
 	"CREATE TABLE IF NOT EXISTS messages ("
 	" row INTEGER PRIMARY KEY,"
 	" account TEXT NOT NULL, peer TEXT NOT NULL, resource TEXT,"
@@ -775,6 +779,28 @@ gint64
 history_row_of(const struct msg *m)
 {
 	return m->row != 0 ? m->row : last_row;
+}
+
+/* Row of the newest message of account/peer with this id, or 0. */
+gint64
+history_row_of_id(const char *account, const char *peer, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	gint64 row = 0;
+
+	if (db == NULL || account == NULL || peer == NULL || id == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT max(row) FROM messages WHERE "
+	    "account = ? AND peer = ? AND id = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		bind_text(st, 1, account);
+		bind_text(st, 2, peer);
+		bind_text(st, 3, id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			row = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return row;
 }
 
 /*

@@ -17,6 +17,8 @@ void		 history_flush(void);
 GPtrArray	*history_load(const char *account, const char *peer,
 		    gint64 before_row, guint limit, GError **error);
 gint64		 history_row_of(const struct msg *m);
+gint64		 history_row_of_id(const char *account, const char *peer,
+		    const char *id);
 void		 history_set_state(const char *account, const char *id,
 		    const char *state, const char *reason);
 char		*history_state(const char *account, const char *id);

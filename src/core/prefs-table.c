@@ -167,8 +167,9 @@ const struct pref_def pref_table[] = {
 	  "Tell the operating system to those who ask for natter's version "
 	  "(XEP-0092). Off: only name and version are told." },
 	{ "xmlconsole.buffer", PREF_INT, "4096", 64, 262144, NULL,
-	  "Kilobytes of raw traffic the XML console keeps from connect time; "
-	  "the oldest stanzas are dropped beyond it." },
+	  "Kilobytes of memory the XML console's record of the traffic since "
+	  "connect time may use (kept deflated: several times as much raw "
+	  "XML); the oldest stanzas are dropped beyond it." },
 	{ "xmlconsole.hide_acks", PREF_BOOL, "on", 0, 0, NULL,
 	  "Hide stream-management <r/> and <a/> in the XML console "
 	  "(/xmlconsole hide-acks on|off)." },

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The multi-user chat model (XEP-0045): rooms per account and their
- * occupants in hash tables keyed by nick, plus a sequence kept sorted by
- * role then nick, so a join, leave or change costs O(log n) however big
- * the room is and a pane draws its visible rows without sorting. core
- * layer: never prints; the xmpp layer emits events.
+ * occupants, each one allocation (nick, sort key and real JID inline,
+ * role, affiliation and show as codes), found by nick in a hash set of
+ * their nicks and listed in an array kept sorted by role then nick: a
+ * join, leave or change is a binary search and a move of pointers, and
+ * a pane draws its visible rows without sorting. The flood of presence
+ * that comes before our own (the initial occupant list) is appended and
+ * sorted once. core layer: never prints; the xmpp layer emits events.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "room.h"
@@ -14,16 +18,20 @@
 
 static GHashTable *rooms;	/* "account\njid" -> struct room */
 
+#define OCC(n)	((struct occupant *)(void *)((char *)(n) - \
+	offsetof(struct occupant, nick)))
+
+static const char *const role_names[] = { "moderator", "participant",
+	"visitor", "none" };
+static const char *const aff_names[] = { "owner", "admin", "member",
+	"outcast", "none" };
+static const char *const show_names[] = { "online", "chat", "away", "xa",
+	"dnd" };
+
 static void
 occupant_free(struct occupant *o)
 {
-	g_free(o->nick);
-	g_free(o->jid);
-	g_free(o->role);
-	g_free(o->affiliation);
-	g_free(o->show);
 	g_free(o->status);
-	g_free(o->sort_key);
 	g_free(o);
 }
 
@@ -35,7 +43,9 @@ room_free(struct room *r)
 	g_free(r->nick);
 	g_free(r->password);
 	g_free(r->subject);
-	g_sequence_free(r->sorted);
+	g_ptr_array_foreach(r->sorted, (GFunc)(void (*)(void))occupant_free,
+	    NULL);
+	g_ptr_array_unref(r->sorted);
 	g_hash_table_unref(r->occupants);
 	form_free(r->config);
 	g_free(r);
@@ -73,9 +83,8 @@ room_get(const char *account, const char *jid)
 	r = g_new0(struct room, 1);
 	r->account = g_strdup(account);
 	r->jid = g_strdup(jid);
-	r->occupants = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-	    (GDestroyNotify)occupant_free);
-	r->sorted = g_sequence_new(NULL);
+	r->occupants = g_hash_table_new(g_str_hash, g_str_equal);
+	r->sorted = g_ptr_array_new();
 	g_hash_table_replace(rooms, key(account, jid), r);
 	return r;
 }
@@ -118,7 +127,10 @@ rooms_free(void)
 struct occupant *
 room_occupant(struct room *r, const char *nick)
 {
-	return g_hash_table_lookup(r->occupants, nick);
+	const char *n = nick != NULL ? g_hash_table_lookup(r->occupants,
+	    nick) : NULL;
+
+	return n != NULL ? OCC(n) : NULL;
 }
 
 /* 0 moderator, 1 participant, 2 visitor or none. */
@@ -129,34 +141,160 @@ room_role_rank(const char *role)
 	    g_strcmp0(role, "participant") == 0 ? 1 : 2;
 }
 
+static unsigned
+code_of(const char *const *names, unsigned n, const char *word,
+    unsigned other)
+{
+	unsigned i;
+
+	for (i = 0; word != NULL && i < n; i++)
+		if (strcmp(names[i], word) == 0)
+			return i;
+	return other;
+}
+
+const char *
+room_role_name(unsigned role)
+{
+	return role_names[MIN(role, (unsigned)ROLE_NONE)];
+}
+
+const char *
+room_affiliation_name(unsigned affiliation)
+{
+	return aff_names[MIN(affiliation, (unsigned)AFF_NONE)];
+}
+
+const char *
+room_show_name(unsigned show)
+{
+	return show_names[MIN(show, (unsigned)SHOW_DND)];
+}
+
+static int
+occupant_cmp(const struct occupant *x, const struct occupant *y)
+{
+	int c = (int)MIN(x->role, ROLE_VISITOR) - (int)MIN(y->role,
+	    ROLE_VISITOR);
+
+	if (c == 0)
+		c = strcmp(x->nick + x->key_off, y->nick + y->key_off);
+	return c != 0 ? c : strcmp(x->nick, y->nick);
+}
+
 static gint
-occupant_cmp(gconstpointer a, gconstpointer b, gpointer data)
+occupant_pcmp(gconstpointer a, gconstpointer b)
 {
-	const struct occupant *x = a, *y = b;
-	int c = room_role_rank(x->role) - room_role_rank(y->role);
-
-	return c != 0 ? c : strcmp(x->sort_key, y->sort_key);
+	return occupant_cmp(*(struct occupant *const *)a,
+	    *(struct occupant *const *)b);
 }
 
 static void
-set_key(struct occupant *o)
+ensure_sorted(struct room *r)
 {
-	g_free(o->sort_key);
-	o->sort_key = g_utf8_collate_key(o->nick, -1);
+	if (r->unsorted)
+		g_ptr_array_sort(r->sorted, occupant_pcmp);
+	r->unsorted = false;
+}
+
+/* Where o is, or would go, in r->sorted (sorted). */
+static guint
+sorted_pos(struct room *r, const struct occupant *o)
+{
+	guint lo = 0, hi = r->sorted->len;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (occupant_cmp(g_ptr_array_index(r->sorted, mid), o) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static void
-replace(char **field, const char *value)
+sorted_add(struct room *r, struct occupant *o)
 {
-	if (value == NULL || g_strcmp0(*field, value) == 0)
+	/* The list sent on join: appended, sorted once when first read. */
+	if (!r->joined && (r->unsorted || r->sorted->len >= 64)) {
+		g_ptr_array_add(r->sorted, o);
+		r->unsorted = true;
 		return;
-	g_free(*field);
-	*field = g_strdup(value);
+	}
+	ensure_sorted(r);
+	g_ptr_array_insert(r->sorted, (gint)sorted_pos(r, o), o);
+}
+
+static void
+sorted_remove(struct room *r, const struct occupant *o)
+{
+	guint i;
+
+	ensure_sorted(r);
+	i = sorted_pos(r, o);
+	if (i < r->sorted->len && g_ptr_array_index(r->sorted, i) == o)
+		g_ptr_array_remove_index(r->sorted, i);
+}
+
+/* A new occupant: nick, its sort key when it differs, the real JID. */
+static struct occupant *
+occupant_new(const char *nick, const char *jid)
+{
+	g_autofree char *norm = g_utf8_normalize(nick, -1, G_NORMALIZE_ALL);
+	g_autofree char *key = norm != NULL ? g_utf8_casefold(norm, -1) : NULL;
+	size_t n = strlen(nick) + 1;
+	size_t k = key != NULL && strcmp(key, nick) != 0 ? strlen(key) + 1 : 0;
+	size_t j = jid != NULL ? strlen(jid) + 1 : 0;
+	struct occupant *o = g_malloc0(sizeof(*o) + n + k + j);
+
+	memcpy(o->nick, nick, n);
+	if (k > 0 && n <= G_MAXUINT16) {
+		memcpy(o->nick + n, key, k);
+		o->key_off = (guint16)n;
+	}
+	if (j > 0) {
+		memcpy(o->nick + n + k, jid, j);
+		o->jid = o->nick + n + k;
+	}
+	return o;
+}
+
+static void
+occupant_add(struct room *r, struct occupant *o)
+{
+	g_hash_table_add(r->occupants, o->nick);
+	sorted_add(r, o);
+}
+
+static void
+occupant_drop(struct room *r, struct occupant *o)
+{
+	sorted_remove(r, o);
+	g_hash_table_remove(r->occupants, o->nick);
+}
+
+/* o again under nick with jid (a new allocation; o is freed). */
+static struct occupant *
+occupant_remake(struct room *r, struct occupant *o, const char *nick,
+    const char *jid)
+{
+	struct occupant *n = occupant_new(nick, jid);
+
+	occupant_drop(r, o);
+	n->last_spoke = o->last_spoke;
+	n->status = g_steal_pointer(&o->status);
+	n->role = o->role;
+	n->affiliation = o->affiliation;
+	n->show = o->show;
+	occupant_free(o);
+	return n;
 }
 
 /*
  * Add or update an occupant (NULL arguments keep the old value). Returns
- * it, or NULL when the room is at its size bound.
+ * it (it may have moved), or NULL when the room is at its size bound.
  */
 struct occupant *
 room_occupant_set(struct room *r, const char *nick, const char *jid,
@@ -164,30 +302,36 @@ room_occupant_set(struct room *r, const char *nick, const char *jid,
     const char *status)
 {
 	struct occupant *o = room_occupant(r, nick);
-	int rank;
+	bool placed = o != NULL;
 
 	if (o == NULL) {
 		if (g_hash_table_size(r->occupants) >= ROOM_OCCUPANTS_MAX)
 			return NULL;
-		o = g_new0(struct occupant, 1);
-		o->nick = g_strdup(nick);
-		o->role = g_strdup(role != NULL ? role : "participant");
-		o->affiliation = g_strdup("none");
-		o->show = g_strdup("online");
-		set_key(o);
-		g_hash_table_replace(r->occupants, o->nick, o);
-		o->pos = g_sequence_insert_sorted(r->sorted, o, occupant_cmp,
-		    NULL);
+		o = occupant_new(nick, jid);
+		o->role = ROLE_PARTICIPANT;
+		o->affiliation = AFF_NONE;
+	} else if (jid != NULL && g_strcmp0(o->jid, jid) != 0) {
+		o = occupant_remake(r, o, nick, jid);
+		placed = false;
 	}
-	replace(&o->jid, jid);
-	rank = room_role_rank(o->role);
-	replace(&o->role, role);
-	if (room_role_rank(o->role) != rank)
-		g_sequence_sort_changed(o->pos, occupant_cmp, NULL);
-	replace(&o->affiliation, affiliation);
-	replace(&o->show, show != NULL ? show : "online");
+	if (role != NULL && code_of(role_names, G_N_ELEMENTS(role_names), role,
+	    ROLE_NONE) != o->role) {
+		if (placed)
+			sorted_remove(r, o);
+		o->role = (guint8)code_of(role_names, G_N_ELEMENTS(role_names),
+		    role, ROLE_NONE);
+		if (placed)
+			sorted_add(r, o);
+	}
+	if (affiliation != NULL)
+		o->affiliation = (guint8)code_of(aff_names,
+		    G_N_ELEMENTS(aff_names), affiliation, AFF_NONE);
+	o->show = (guint8)code_of(show_names, G_N_ELEMENTS(show_names), show,
+	    SHOW_ONLINE);
 	g_free(o->status);
 	o->status = g_strdup(status);
+	if (!placed)
+		occupant_add(r, o);
 	r->generation++;
 	return o;
 }
@@ -200,8 +344,8 @@ room_occupant_remove(struct room *r, const char *nick)
 
 	if (o == NULL)
 		return;
-	g_sequence_remove(o->pos);
-	g_hash_table_remove(r->occupants, nick);
+	occupant_drop(r, o);
+	occupant_free(o);
 	r->generation++;
 }
 
@@ -209,19 +353,14 @@ room_occupant_remove(struct room *r, const char *nick)
 void
 room_occupant_rename(struct room *r, const char *nick, const char *new_nick)
 {
-	struct occupant *o;
-	gpointer k, v;
+	struct occupant *o = room_occupant(r, nick);
 
-	if (!g_hash_table_steal_extended(r->occupants, nick, &k, &v))
+	if (o == NULL || strcmp(nick, new_nick) == 0)
 		return;
 	/* A stale entry under the new nick goes from both views. */
 	room_occupant_remove(r, new_nick);
-	o = v;
-	g_free(o->nick);
-	o->nick = g_strdup(new_nick);
-	set_key(o);
-	g_hash_table_replace(r->occupants, o->nick, o);
-	g_sequence_sort_changed(o->pos, occupant_cmp, NULL);
+	o = occupant_remake(r, o, new_nick, o->jid);
+	occupant_add(r, o);
 	r->generation++;
 }
 
@@ -229,9 +368,11 @@ room_occupant_rename(struct room *r, const char *nick, const char *new_nick)
 void
 room_clear(struct room *r)
 {
-	g_sequence_remove_range(g_sequence_get_begin_iter(r->sorted),
-	    g_sequence_get_end_iter(r->sorted));
 	g_hash_table_remove_all(r->occupants);
+	g_ptr_array_foreach(r->sorted, (GFunc)(void (*)(void))occupant_free,
+	    NULL);
+	g_ptr_array_set_size(r->sorted, 0);
+	r->unsorted = false;
 	r->joined = false;
 	r->generation++;
 }
@@ -240,15 +381,26 @@ room_clear(struct room *r)
 GPtrArray *
 room_occupants(struct room *r)
 {
-	GPtrArray *out = g_ptr_array_sized_new(
-	    g_hash_table_size(r->occupants));
-	GHashTableIter it;
-	gpointer v;
+	GPtrArray *out = g_ptr_array_sized_new(r->sorted->len);
+	guint i;
 
-	g_hash_table_iter_init(&it, r->occupants);
-	while (g_hash_table_iter_next(&it, NULL, &v))
-		g_ptr_array_add(out, v);
+	for (i = 0; i < r->sorted->len; i++)
+		g_ptr_array_add(out, g_ptr_array_index(r->sorted, i));
 	return out;
+}
+
+guint
+room_occupant_count(const struct room *r)
+{
+	return r->sorted->len;
+}
+
+/* The i-th occupant by role then nick (borrowed), or NULL. */
+struct occupant *
+room_sorted_nth(struct room *r, guint i)
+{
+	ensure_sorted(r);
+	return i < r->sorted->len ? g_ptr_array_index(r->sorted, i) : NULL;
 }
 
 static bool

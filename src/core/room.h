@@ -7,17 +7,27 @@
 
 #include "form.h"
 
-/* A room occupant (XEP-0045 §5). Strings owned. */
+/*
+ * A room occupant (XEP-0045 §5), one allocation: the nick, its sort key
+ * when that differs, and the real JID are stored after the fields; role,
+ * affiliation and show are small codes (room_role_name() and friends give
+ * the XEP's words). A room of thousands costs a few dozen bytes each.
+ */
+enum room_role { ROLE_MODERATOR, ROLE_PARTICIPANT, ROLE_VISITOR, ROLE_NONE };
+enum room_affiliation { AFF_OWNER, AFF_ADMIN, AFF_MEMBER, AFF_OUTCAST,
+	AFF_NONE };
+enum room_show { SHOW_ONLINE, SHOW_CHAT, SHOW_AWAY, SHOW_XA, SHOW_DND };
+
 struct occupant {
-	char	*nick;
-	char	*jid;		/* real JID when the room shows it, or NULL */
-	char	*role;		/* moderator|participant|visitor|none */
-	char	*affiliation;	/* owner|admin|member|outcast|none */
-	char	*show;		/* online|chat|away|xa|dnd */
-	char	*status;
-	gint64	 last_spoke;	/* for nick completion, 0 if never */
-	char	*sort_key;	/* collation key of nick */
-	GSequenceIter *pos;	/* borrowed: place in room->sorted */
+	gint64		 last_spoke;	/* for nick completion, 0 if never */
+	char		*status;	/* owned, or NULL */
+	const char	*jid;		/* real JID when the room shows it, or
+					   NULL (in this allocation) */
+	guint16		 key_off;	/* sort key at nick + key_off */
+	guint8		 role;		/* enum room_role */
+	guint8		 affiliation;	/* enum room_affiliation */
+	guint8		 show;		/* enum room_show */
+	char		 nick[];
 };
 
 /* A room of an account. Strings owned. */
@@ -29,9 +39,9 @@ struct room {
 	char		*subject;
 	bool		 joined;
 	bool		 non_anonymous;
-	GHashTable	*occupants;	/* nick -> struct occupant */
-	GSequence	*sorted;	/* occupants by role then nick (borrowed
-					   pointers), kept sorted on every change */
+	bool		 unsorted;	/* sorted needs sorting before use */
+	GHashTable	*occupants;	/* set of occupant nicks (o->nick) */
+	GPtrArray	*sorted;	/* the occupants by role then nick */
 	struct form	*config;	/* owned form being edited, or NULL */
 	guint		 generation;	/* bumped on every occupant change */
 };
@@ -51,7 +61,12 @@ void		 room_occupant_rename(struct room *r, const char *nick,
 		    const char *new_nick);
 void		 room_clear(struct room *r);
 GPtrArray	*room_occupants(struct room *r);
+guint		 room_occupant_count(const struct room *r);
+struct occupant	*room_sorted_nth(struct room *r, guint i);
 int		 room_role_rank(const char *role);
+const char	*room_role_name(unsigned role);
+const char	*room_affiliation_name(unsigned affiliation);
+const char	*room_show_name(unsigned show);
 bool		 room_mentions(const struct room *r, const char *body,
 		    const char *words);
 

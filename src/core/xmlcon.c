@@ -5,7 +5,8 @@
  * later. Bounded by the xmlconsole.buffer preference: the oldest entries go
  * first, and one entry larger than a quarter of the ring is cut (with a
  * note). IQ get/set are paired with their result/error by account,
- * direction and id; the pending table is bounded too. core layer.
+ * direction and id; the pending table is bounded too. The entries are
+ * stored compactly by xmlcon-ring.c. core layer.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include "util/xmlpretty.h"
 #include "util/xmpp-errors.h"
 #include "xmlcon.h"
+#include "xmlcon-ring.h"
 
 #define PENDING_MAX 4096
 #define ENTRIES_MAX 100000
@@ -27,34 +29,12 @@ struct pending {
 	gint64	 time;
 };
 
-static GQueue ring = G_QUEUE_INIT;
-static size_t ring_bytes;
 static guint64 next_seq = 1;
 static GHashTable *pending;	/* "account\x1fdir\x1fid" -> struct pending */
 static guint sub_in, sub_out;
 static struct xmlcon_filter view_filter;
 static guint64 paused_at;
 static bool view_parsed;	/* false: the raw view, the default */
-
-static void
-entry_free(struct xmlcon_entry *e)
-{
-	g_free(e->account);
-	g_free(e->xml);
-	g_free(e->raw);
-	g_free(e->from);
-	g_free(e->to);
-	g_free(e->id);
-	g_free(e->type);
-	g_free(e);
-}
-
-static size_t
-entry_size(const struct xmlcon_entry *e)
-{
-	return sizeof(*e) + strlen(e->xml) + (e->raw != NULL ?
-	    strlen(e->raw) : 0) + 64;
-}
 
 static size_t
 limit_bytes(void)
@@ -69,13 +49,9 @@ trim(void)
 {
 	size_t limit = limit_bytes();
 
-	while (ring.length > 1 && (ring_bytes > limit ||
-	    ring.length > ENTRIES_MAX)) {
-		struct xmlcon_entry *e = g_queue_pop_head(&ring);
-
-		ring_bytes -= entry_size(e);
-		entry_free(e);
-	}
+	while (xring_len() > 1 && (xring_bytes() > limit ||
+	    xring_len() > ENTRIES_MAX))
+		xring_pop();
 }
 
 static enum xmlcon_kind
@@ -105,26 +81,26 @@ pending_key(const char *account, bool out, const char *id)
 
 /* Remember an IQ request, or pair a reply with its request. */
 static void
-pair(struct xmlcon_entry *e)
+pair(struct xmlcon_entry *e, const struct xp_top *top)
 {
 	g_autofree char *key = NULL;
 	struct pending *p;
 
-	if (e->kind != XMLCON_IQ || e->id == NULL || e->type == NULL)
+	if (e->kind != XMLCON_IQ || top->id == NULL || top->type == NULL)
 		return;
-	if (strcmp(e->type, "get") == 0 || strcmp(e->type, "set") == 0) {
+	if (strcmp(top->type, "get") == 0 || strcmp(top->type, "set") == 0) {
 		if (g_hash_table_size(pending) >= PENDING_MAX)
 			g_hash_table_remove_all(pending);
 		p = g_new(struct pending, 1);
 		p->seq = e->seq;
 		p->time = e->time;
 		g_hash_table_replace(pending, pending_key(e->account, e->out,
-		    e->id), p);
+		    top->id), p);
 		return;
 	}
-	if (strcmp(e->type, "result") != 0 && strcmp(e->type, "error") != 0)
+	if (strcmp(top->type, "result") != 0 && strcmp(top->type, "error") != 0)
 		return;
-	key = pending_key(e->account, !e->out, e->id);
+	key = pending_key(e->account, !e->out, top->id);
 	p = g_hash_table_lookup(pending, key);
 	if (p == NULL)
 		return;
@@ -164,27 +140,23 @@ void
 xmlcon_add(const char *account, bool out, const char *xml, const char *raw,
     gint64 time)
 {
-	struct xmlcon_entry *e = g_new0(struct xmlcon_entry, 1);
+	g_autofree char *text = bounded_copy(xml);
+	g_autofree char *bytes = raw != NULL ? bounded_copy(raw) : NULL;
+	struct xmlcon_entry *e;
 	struct xp_top top;
+	bool ack;
 
+	e = xring_push(account, text, bytes);
 	e->seq = next_seq++;
 	e->time = time != 0 ? time : g_get_real_time();
-	e->account = g_strdup(account);
 	e->out = out;
-	e->xml = bounded_copy(xml);
-	e->raw = raw != NULL ? bounded_copy(raw) : NULL;
 	e->rtt = -1;
-	xp_top_parse(e->xml, &top);
-	e->kind = classify(&top, &e->ack);
-	e->from = g_steal_pointer(&top.from);
-	e->to = g_steal_pointer(&top.to);
-	e->id = g_steal_pointer(&top.id);
-	e->type = g_steal_pointer(&top.type);
-	e->error = g_strcmp0(e->type, "error") == 0;
+	xp_top_parse(text, &top);
+	e->kind = classify(&top, &ack) & XMLCON_ALL;
+	e->ack = ack;
+	e->error = g_strcmp0(top.type, "error") == 0;
+	pair(e, &top);
 	xp_top_clear(&top);
-	g_queue_push_tail(&ring, e);
-	ring_bytes += entry_size(e);
-	pair(e);
 	trim();
 }
 
@@ -210,8 +182,7 @@ xmlcon_init(void)
 void
 xmlcon_clear(void)
 {
-	g_queue_clear_full(&ring, (GDestroyNotify)entry_free);
-	ring_bytes = 0;
+	xring_clear();
 	if (pending != NULL)
 		g_hash_table_remove_all(pending);
 }
@@ -258,45 +229,49 @@ xmlcon_raw_available(void)
 const char *
 xmlcon_entry_shown(const struct xmlcon_entry *e)
 {
-	return !view_parsed && e->raw != NULL ? e->raw : e->xml;
+	return !view_parsed && e->has_raw ? xring_raw(e) : xring_text(e);
 }
 
 guint
 xmlcon_count(void)
 {
-	return ring.length;
+	return xring_len();
 }
 
 size_t
 xmlcon_bytes(void)
 {
-	return ring_bytes;
+	return xring_bytes();
 }
 
-/* The i-th entry kept, oldest first (borrowed). */
+/* The i-th entry kept, oldest first (borrowed; see struct xmlcon_entry). */
 const struct xmlcon_entry *
 xmlcon_nth(guint i)
 {
-	return g_queue_peek_nth(&ring, i);
+	return xring_nth(i);
 }
 
-/* First and last links of the ring (borrowed; walk with next/prev). */
-GList *
-xmlcon_oldest(void)
+/*
+ * The text of e (borrowed): valid until the next call for an entry of
+ * another block or the next xmlcon_add.
+ */
+const char *
+xmlcon_entry_xml(const struct xmlcon_entry *e)
 {
-	return ring.head;
+	return xring_text(e);
 }
 
-GList *
-xmlcon_newest(void)
+/* The exact bytes of a received e, or NULL (borrowed, as the text). */
+const char *
+xmlcon_entry_raw(const struct xmlcon_entry *e)
 {
-	return ring.tail;
+	return xring_raw(e);
 }
 
 guint64
 xmlcon_last_seq(void)
 {
-	struct xmlcon_entry *e = g_queue_peek_tail(&ring);
+	const struct xmlcon_entry *e = xring_nth(xring_len() - 1);
 
 	return e != NULL ? e->seq : 0;
 }
@@ -304,24 +279,31 @@ xmlcon_last_seq(void)
 /*
  * The entry numbered seq, if still kept. Live seqs are consecutive; a
  * replayed recording may have gaps (a malformed line skipped), so the
- * guess is checked and the ring walked from the end otherwise.
+ * guess is checked and the ring searched by halves otherwise.
  */
 const struct xmlcon_entry *
 xmlcon_get(guint64 seq)
 {
-	struct xmlcon_entry *first = g_queue_peek_head(&ring), *e;
-	GList *l;
+	const struct xmlcon_entry *first = xring_nth(0), *e;
+	guint lo = 0, hi = xring_len();
 
 	if (first == NULL || seq < first->seq)
 		return NULL;
-	e = seq - first->seq < ring.length ?
-	    g_queue_peek_nth(&ring, (guint)(seq - first->seq)) : NULL;
+	e = seq - first->seq < hi ? xring_nth((guint)(seq - first->seq)) :
+	    NULL;
 	if (e != NULL && e->seq == seq)
 		return e;
-	for (l = ring.tail; l != NULL; l = l->prev)
-		if (((struct xmlcon_entry *)l->data)->seq <= seq)
-			return ((struct xmlcon_entry *)l->data)->seq == seq ?
-			    l->data : NULL;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		e = xring_nth(mid);
+		if (e->seq == seq)
+			return e;
+		if (e->seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -453,6 +435,21 @@ text_contains(const char *hay, const char *needle)
 	return strstr(h, n) != NULL;
 }
 
+/* The id and jid terms of f, on the top element of e. */
+static bool
+match_top(const struct xmlcon_filter *f, const struct xmlcon_entry *e)
+{
+	struct xp_top top;
+	bool ok;
+
+	xp_top_parse(xring_text(e), &top);
+	ok = (f->id == NULL || g_strcmp0(f->id, top.id) == 0) &&
+	    (f->jid == NULL || jid_matches(top.from, f->jid) ||
+	    jid_matches(top.to, f->jid));
+	xp_top_clear(&top);
+	return ok;
+}
+
 bool
 xmlcon_match(const struct xmlcon_filter *f, bool hide_acks,
     const struct xmlcon_entry *e)
@@ -463,15 +460,12 @@ xmlcon_match(const struct xmlcon_filter *f, bool hide_acks,
 		return false;
 	if ((f->dir == 1 && e->out) || (f->dir == 2 && !e->out))
 		return false;
-	if (f->id != NULL && g_strcmp0(f->id, e->id) != 0)
+	if ((f->id != NULL || f->jid != NULL) && !match_top(f, e))
 		return false;
-	if (f->jid != NULL && !jid_matches(e->from, f->jid) &&
-	    !jid_matches(e->to, f->jid))
+	if (f->ns != NULL && !xp_has_ns(xring_text(e), f->ns))
 		return false;
-	if (f->ns != NULL && !xp_has_ns(e->xml, f->ns))
-		return false;
-	if (f->text != NULL && !text_contains(e->xml, f->text) &&
-	    (e->raw == NULL || !text_contains(e->raw, f->text)))
+	if (f->text != NULL && !text_contains(xring_text(e), f->text) &&
+	    (!e->has_raw || !text_contains(xring_raw(e), f->text)))
 		return false;
 	return true;
 }
@@ -536,11 +530,11 @@ xmlcon_save(const char *path, GError **error)
 	struct xp_opts opts = { (size_t)prefs_get_int("xmlconsole.max_text"),
 		32 };
 	GString *s = g_string_new(NULL);
-	GList *l;
+	guint i;
 	bool ok;
 
-	for (l = ring.head; l != NULL; l = l->next) {
-		struct xmlcon_entry *e = l->data;
+	for (i = 0; i < xring_len(); i++) {
+		const struct xmlcon_entry *e = xring_nth(i);
 		g_autofree char *h = NULL, *w = NULL, *x = NULL;
 
 		if (!xmlcon_visible(e))
@@ -548,8 +542,8 @@ xmlcon_save(const char *path, GError **error)
 		h = xmlcon_entry_header(e);
 		w = xmlcon_entry_explanation(e);
 		/* The raw view saves the bytes as they came. */
-		x = e->raw != NULL && !view_parsed ? g_strdup(e->raw) :
-		    xp_format_text(e->xml, &opts);
+		x = e->has_raw && !view_parsed ? g_strdup(xring_raw(e)) :
+		    xp_format_text(xring_text(e), &opts);
 		g_string_append_printf(s, "%s\n%s%s%s%s\n\n", h, w ? "  " : "",
 		    w ? w : "", w ? "\n" : "", x);
 	}
@@ -567,18 +561,22 @@ char *
 xmlcon_entry_explanation(const struct xmlcon_entry *e)
 {
 	static const char *const kinds[] = { "message", "presence", "iq" };
-	const char *stanza = NULL;
+	const char *stanza = NULL, *xml = xring_text(e);
 	g_autofree char *why = NULL;
+	struct xp_top top;
+	bool room;
 	guint k;
 
 	for (k = 0; k < G_N_ELEMENTS(kinds); k++)
 		if (e->kind == 1u << k)
 			stanza = kinds[k];
 	if (e->error ? stanza == NULL : e->kind != XMLCON_STREAM ||
-	    strstr(e->xml, "error") == NULL)
+	    strstr(xml, "error") == NULL)
 		return NULL;
-	why = xerr_explain_xml(e->xml, stanza, stanza != NULL &&
-	    strcmp(stanza, "presence") == 0 && e->from != NULL &&
-	    strchr(e->from, '/') != NULL);
+	xp_top_parse(xml, &top);
+	room = top.from != NULL && strchr(top.from, '/') != NULL;
+	xp_top_clear(&top);
+	why = xerr_explain_xml(xml, stanza, stanza != NULL &&
+	    strcmp(stanza, "presence") == 0 && room);
 	return why != NULL ? g_strconcat("\xe2\x86\x92 ", why, NULL) : NULL;
 }

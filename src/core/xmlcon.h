@@ -20,20 +20,28 @@ enum xmlcon_kind {
 	XMLCON_ALL = 0xf,
 };
 
+struct xring_block;
+
+/*
+ * One piece of traffic. Entries are records of the ring's array: a pointer
+ * to one stays valid until the next xmlcon_add (or clear). The text is
+ * read with xmlcon_entry_xml() (as parsed) and xmlcon_entry_raw() (a
+ * received element's exact bytes, or NULL); from, to, id and type are
+ * parsed from it when a filter or explanation needs them.
+ */
 struct xmlcon_entry {
 	guint64		 seq;		/* number shown, used by recall */
 	gint64		 time;		/* microseconds since the epoch */
-	char		*account;	/* owned */
-	bool		 out;		/* sent by us */
-	bool		 ack;		/* stream-management <r/> or <a/> */
-	bool		 error;		/* type='error' */
-	enum xmlcon_kind kind;
-	char		*xml;		/* owned, redacted; received: as parsed */
-	char		*raw;		/* received: the exact bytes, redacted,
-					   or NULL (owned) */
-	char		*from, *to, *id, *type;	/* owned, or NULL */
+	const char	*account;	/* interned by the ring */
 	guint64		 pair;		/* seq of the request/reply, or 0 */
 	gint64		 rtt;		/* reply: round trip in us, or -1 */
+	struct xring_block *block;	/* where its text is */
+	guint32		 off;		/* of the text in the block */
+	unsigned	 kind : 8;	/* enum xmlcon_kind */
+	bool		 out : 1;	/* sent by us */
+	bool		 ack : 1;	/* stream-management <r/> or <a/> */
+	bool		 error : 1;	/* type='error' */
+	bool		 has_raw : 1;	/* the exact bytes follow the text */
 };
 
 /* A combination of conditions (all must hold); NULL/0 fields match all. */
@@ -54,8 +62,8 @@ void		 xmlcon_clear(void);
 guint		 xmlcon_count(void);
 size_t		 xmlcon_bytes(void);
 const struct xmlcon_entry *xmlcon_nth(guint i);
-GList		*xmlcon_oldest(void);	/* borrowed links, data: entries */
-GList		*xmlcon_newest(void);
+const char	*xmlcon_entry_xml(const struct xmlcon_entry *e);
+const char	*xmlcon_entry_raw(const struct xmlcon_entry *e);
 const struct xmlcon_entry *xmlcon_get(guint64 seq);
 guint64		 xmlcon_last_seq(void);
 bool		 xmlcon_renumber(guint64 seq);

@@ -43,9 +43,10 @@ xmlrec_line(const struct xmlcon_entry *e)
 {
 	g_autofree char *t = iso_time(e->time);
 	g_autofree char *acct = json_string(e->account ? e->account : "");
-	g_autofree char *xml = json_string(e->xml);
+	g_autofree char *xml = json_string(xmlcon_entry_xml(e));
 	g_autofree char *pair = NULL;
-	g_autofree char *raw = e->raw != NULL ? json_string(e->raw) : NULL;
+	g_autofree char *raw = e->has_raw ? json_string(xmlcon_entry_raw(e)) :
+	    NULL;
 
 	/* Only a reply names its pair: it is known when the line is written. */
 	pair = e->pair != 0 && e->rtt >= 0 ?
@@ -99,11 +100,11 @@ fail(int err)
 static void
 on_raw(const struct ev *ev, void *data)
 {
-	GList *l = xmlcon_newest();
+	guint n = xmlcon_count();
 
 	(void)ev;
 	(void)data;
-	if (rec_fd >= 0 && l != NULL && !write_entry(l->data))
+	if (rec_fd >= 0 && n > 0 && !write_entry(xmlcon_nth(n - 1)))
 		fail(errno);
 }
 
@@ -140,7 +141,7 @@ bool
 xmlrec_start(const char *path, GError **error)
 {
 	int fd = open_private(path, error);
-	GList *l;
+	guint i;
 
 	if (fd < 0)
 		return false;
@@ -148,8 +149,8 @@ xmlrec_start(const char *path, GError **error)
 	rec_fd = fd;
 	rec_path = g_strdup(path);
 	rec_written = 0;
-	for (l = xmlcon_oldest(); l != NULL; l = l->next)
-		if (!write_entry(l->data)) {
+	for (i = 0; i < xmlcon_count(); i++)
+		if (!write_entry(xmlcon_nth(i))) {
 			int err = errno;
 
 			xmlrec_stop();

@@ -84,9 +84,10 @@ emit_occupant(struct pconn *pc, enum ev_kind kind, struct room *r,
 	ev.u.occupant.nick = nick;
 	if (o != NULL) {
 		ev.u.occupant.jid = o->jid;
-		ev.u.occupant.role = o->role;
-		ev.u.occupant.affiliation = o->affiliation;
-		ev.u.occupant.show = o->show;
+		ev.u.occupant.role = room_role_name(o->role);
+		ev.u.occupant.affiliation = room_affiliation_name(
+		    o->affiliation);
+		ev.u.occupant.show = room_show_name(o->show);
 		ev.u.occupant.status = o->status;
 	}
 	ev.u.occupant.new_nick = new_nick;

@@ -167,3 +167,40 @@ def test_page_scrolled_back_stays_still_while_messages_arrive(home, prosody, mak
         wait_for(lambda: "scrolled back" not in t.screen(), 5, "back at the newest line")
     finally:
         t.close()
+
+
+def test_page_up_reaches_the_first_of_many_stored_messages_beyond_the_lines_held(home):
+    """Issue 21: a window holds ui.scrollback lines, but paging up reads the
+    older ones back from history, in order and without a gap or a repeat,
+    down to the very first message."""
+    from fakeserver import FakeServer
+    n = 3000
+    rc = home.config / "natter" / "natterrc"
+    rc.parent.mkdir(exist_ok=True)
+    rc.write_text("[ui]\nscrollback=100\n")
+    srv = FakeServer()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port, tls="disable")
+    t = Tui(home, "-a", "a", "-c", "/msg bob@localhost", width=80, height=60)
+    try:
+        t.wait_screen(r"natter \S+ - bob@localhost")
+        for start in range(0, n, 500):
+            srv.send("".join(f"<message from='bob@localhost/x' type='chat' id='m{i}'>"
+                             f"<body>msg {i:05d}</body></message>"
+                             for i in range(start, start + 500)))
+        t.wait_screen(rf"msg {n - 1:05d}")
+        seen = set()
+        page = main_rows(t)
+        for _ in range(200):
+            nums = [int(m.group(1)) for m in (re.search(r"msg (\d{5})", r) for r in page) if m]
+            assert nums == list(range(nums[0], nums[0] + len(nums))), page
+            seen.update(nums)
+            if nums[0] == 0:
+                break
+            page = page_until_changed(t, "PageUp", page)
+        assert seen == set(range(n)), f"never shown: {sorted(set(range(n)) - seen)[:10]}"
+        while "scrolled back" in t.screen().splitlines()[0]:
+            page = page_until_changed(t, "PageDown", page)
+        assert f"msg {n - 1:05d}" in "\n".join(main_rows(t))
+    finally:
+        t.close()
+        srv.close()

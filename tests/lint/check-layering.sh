@@ -27,7 +27,7 @@ tmp=$(mktemp)
 libc='^(errno|fcntl|poll|signal|string|unistd|stdio|stdlib|stdarg|stdbool|stddef|stdint|ctype|locale|time|netdb|limits|sys/[a-z]+|netinet/[a-z]+|arpa/[a-z]+)\.h$'
 glib='^(glib|glib/[a-z]+|gio/[a-z]+)\.h$|^glib\.h$'
 check util "$libc|$glib|^(config)\.h$"
-check core "$libc|$glib|^util/|^sqlite3\.h$|^ares\.h$|^libotr/[a-z_]+\.h$|^curl/curl\.h$|^config\.h$|^dlfcn\.h$"
+check core "$libc|$glib|^util/|^sqlite3\.h$|^zlib\.h$|^ares\.h$|^libotr/[a-z_]+\.h$|^curl/curl\.h$|^config\.h$|^dlfcn\.h$"
 check xmpp "$libc|$glib|^util/|^core/|^strophe\.h$|^config\.h$"
 check cmd "$libc|$glib|^util/|^core/|^xmpp/proto-conn\.h$|^config\.h$"
 check frontend/text "$libc|$glib|^config\.h$|^util/|^core/|^cmd/cmd\.h$"

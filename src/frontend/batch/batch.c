@@ -192,16 +192,19 @@ raw_line(const struct ev *ev, const struct xmlcon_entry *e)
 void
 batch_print_recording(void)
 {
-	GList *l;
+	guint i, n = xmlcon_count();
 
-	for (l = xmlcon_oldest(); l != NULL; l = l->next) {
-		const struct xmlcon_entry *e = l->data;
+	for (i = 0; i < n; i++) {
+		const struct xmlcon_entry *e = xmlcon_nth(i);
 		struct ev ev = { .kind = e->out ? EV_RAW_OUT : EV_RAW_IN,
 			.account = e->account, .time = e->time };
+		/* copies: the ring's text is lent until another block is read */
+		g_autofree char *xml = g_strdup(xmlcon_entry_xml(e));
+		g_autofree char *raw = g_strdup(xmlcon_entry_raw(e));
 		g_autofree char *line = NULL;
 
-		ev.u.raw.xml = e->xml;
-		ev.u.raw.raw = e->raw;
+		ev.u.raw.xml = xml;
+		ev.u.raw.raw = raw;
 		line = raw_line(&ev, e);
 		write_line(STDOUT_FILENO, line);
 	}
@@ -218,8 +221,8 @@ on_event(const struct ev *ev, void *data)
 	if ((ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT) && !show_xml)
 		return;
 	if (ev->kind == EV_RAW_IN || ev->kind == EV_RAW_OUT)
-		line = raw_line(ev, xmlcon_newest() != NULL ?
-		    xmlcon_newest()->data : NULL);
+		line = raw_line(ev, xmlcon_count() > 0 ?
+		    xmlcon_nth(xmlcon_count() - 1) : NULL);
 	else
 		line = as_json ? text_event_json(ev) : text_event_line(ev);
 	write_line(STDOUT_FILENO, line);

@@ -361,6 +361,22 @@ tui_chat_on_event(const struct ev *ev)
 	}
 }
 
+/* History row of the oldest message line of w, found by its id, or 0. */
+static gint64
+oldest_held_row(struct tui_win *w)
+{
+	GList *l;
+
+	for (l = w->lines.head; l != NULL; l = l->next) {
+		struct tui_line *line = l->data;
+
+		if (line->id != NULL)
+			return history_row_of_id(w->account, w->peer,
+			    line->id);
+	}
+	return 0;
+}
+
 /* Put up to n older messages from history before the first line of w. */
 static void
 load_into(struct tui_win *w, guint n)
@@ -368,12 +384,20 @@ load_into(struct tui_win *w, guint n)
 	struct account *acc;
 	g_autoptr(GPtrArray) l = NULL;
 	g_autoptr(GError) err = NULL;
-	/* Live lines but no history yet: the newest rows are those lines. */
-	bool dedupe = w->oldest_row == 0 && w->lines.length > 0;
+	bool dedupe = false;
 	guint i;
 
 	if (w->kind != TUI_WIN_CHAT || !history_available())
 		return;
+	/*
+	 * Live lines, or lines kept after older ones were dropped: resume
+	 * before the oldest line held; failing that, the newest rows are
+	 * those lines (skipped by id).
+	 */
+	if (w->oldest_row == 0 && w->lines.length > 0) {
+		w->oldest_row = oldest_held_row(w);
+		dedupe = w->oldest_row == 0;
+	}
 	acc = account_find(w->account);
 	l = history_load(w->account, w->peer, w->oldest_row, n, &err);
 	if (err != NULL) {
@@ -384,13 +408,12 @@ load_into(struct tui_win *w, guint n)
 		struct msg *m = g_ptr_array_index(l, i);
 		bool own = m->dir == MSG_OUT;
 
-		w->oldest_row = m->row;
-		if (dedupe && m->id != NULL &&
-		    tui_win_find_line(w, m->id) != NULL)
-			continue;
-		tui_win_add_msg(w, m->time, own ? own_name(acc) :
+		if (!(dedupe && m->id != NULL && tui_win_find_line(w, m->id) !=
+		    NULL) && tui_win_add_msg(w, m->time, own ? own_name(acc) :
 		    contact_name(w->account, w->peer), own, m->body, m->id,
-		    true);
+		    true) == NULL)
+			break;	/* the window is full: resume here later */
+		w->oldest_row = m->row;
 	}
 }
 

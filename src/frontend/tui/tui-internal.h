@@ -47,17 +47,22 @@ enum tui_activity {
 	TUI_ACT_MENTION,	/* mention or private message */
 };
 
-/* One line of a window; text is sanitized, '\n' starts a continuation. */
+/*
+ * One line of a window; text is sanitized, '\n' starts a continuation.
+ * 40 bytes plus its text, kept compact: a window holds thousands, and the
+ * sender prefix is shared by all the lines of a sender.
+ */
 struct tui_line {
 	gint64		 time;		/* microseconds since the epoch */
-	enum tui_elem	 elem;
 	char		*text;		/* owned, sanitized */
-	char		*prefix;	/* owned sanitized sender, or NULL */
-	enum tui_elem	 prefix_elem;
+	char		*prefix;	/* sanitized sender: a GRefString
+					   (interned, shared), or NULL */
 	char		*id;		/* owned message id, or NULL */
-	bool		 receipt;	/* delivery receipt arrived */
-	bool		 pending;	/* in the outbox, not confirmed yet */
-	guint64		 seq;		/* order of arrival in its window */
+	guint32		 seq;		/* order of arrival in its window */
+	enum tui_elem	 elem : 8;
+	enum tui_elem	 prefix_elem : 8;
+	bool		 receipt : 1;	/* delivery receipt arrived */
+	bool		 pending : 1;	/* in the outbox, not confirmed yet */
 };
 
 enum tui_win_kind {
@@ -83,8 +88,8 @@ struct tui_win {
 	enum tui_activity	 activity;
 	char			*typing;	/* owned chat state of the peer */
 	gint64			 oldest_row;	/* history row of the first line */
-	guint64			 next_seq;
-	guint64			 read_seq;	/* last line seen before leaving */
+	guint32			 next_seq;
+	guint32			 read_seq;	/* last line seen before leaving */
 	bool			 marked;	/* read_seq is set */
 	bool			 sent_composing;
 	guint			 paused_timer;

@@ -228,7 +228,7 @@ tui_room_title(struct tui_win *w, GString *out)
 		return;
 	}
 	g_string_append_printf(out, " as %s (%u)", r->nick,
-	    g_hash_table_size(r->occupants));
+	    room_occupant_count(r));
 	if (r->subject != NULL && *r->subject != '\0')
 		g_string_append_printf(out, " - %s", r->subject);
 }
@@ -238,11 +238,10 @@ tui_room_title(struct tui_win *w, GString *out)
 static guint otop;		/* first visible row of the occupants pane */
 
 static const char *
-affiliation_mark(const char *aff)
+affiliation_mark(unsigned aff)
 {
-	return g_strcmp0(aff, "owner") == 0 ? "~" :
-	    g_strcmp0(aff, "admin") == 0 ? "&" :
-	    g_strcmp0(aff, "member") == 0 ? "+" : " ";
+	return aff == AFF_OWNER ? "~" : aff == AFF_ADMIN ? "&" :
+	    aff == AFF_MEMBER ? "+" : " ";
 }
 
 /* Columns of the occupants pane (0 when hidden). */
@@ -269,10 +268,9 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 		"Visitors" };
 	struct room *r = room_find(w->account, w->peer);
 	bool jid = prefs_get_bool("ui.occupants_jid");
-	GSequenceIter *it = r != NULL ? g_sequence_get_begin_iter(r->sorted) :
-	    NULL;
+	struct occupant *o;
 	int y, group = -1;
-	guint row = 0;
+	guint row = 0, i = 0;
 
 	for (y = 0; y < height; y++) {
 		attrset(tui_theme_attr(TUI_STATUS));
@@ -282,9 +280,8 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 		clrtoeol();
 	}
 	y = 0;
-	while (it != NULL && !g_sequence_iter_is_end(it) && y < height) {
-		struct occupant *o = g_sequence_get(it);
-		int rank = room_role_rank(o->role);
+	while (r != NULL && (o = room_sorted_nth(r, i)) != NULL && y < height) {
+		int rank = MIN(o->role, ROLE_VISITOR);
 
 		if (rank != group) {
 			group = rank;
@@ -295,7 +292,8 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 		}
 		if (row++ >= otop) {
 			enum tui_elem e;
-			const char *sym = tui_presence_symbol(o->show, &e);
+			const char *sym = tui_presence_symbol(
+			    room_show_name(o->show), &e);
 			g_autofree char *line = g_strdup_printf("%s%s%s%s%s",
 			    sym, affiliation_mark(o->affiliation), o->nick,
 			    jid && o->jid ? " " : "", jid && o->jid ? o->jid :
@@ -303,7 +301,7 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 
 			tui_pane_row(y0 + y++, left, width, line, e);
 		}
-		it = g_sequence_iter_next(it);
+		i++;
 	}
 }
 
@@ -313,7 +311,7 @@ tui_occupants_scroll(int pages)
 {
 	struct tui_win *w = tui_win_current();
 	struct room *r = room_find(w->account, w->peer);
-	long rows = r != NULL ? g_sequence_get_length(r->sorted) + 3 : 0;
+	long rows = r != NULL ? (long)room_occupant_count(r) + 3 : 0;
 	long t = (long)otop + (long)pages * MAX(LINES - 5, 1);
 
 	otop = (guint)CLAMP(t, 0, MAX(rows - 1, 0));

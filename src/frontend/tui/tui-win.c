@@ -31,7 +31,8 @@ static void
 line_free(struct tui_line *l)
 {
 	g_free(l->text);
-	g_free(l->prefix);
+	if (l->prefix != NULL)
+		g_ref_string_release(l->prefix);
 	g_free(l->id);
 	g_free(l);
 }
@@ -162,35 +163,57 @@ tui_win_focus(guint i)
 	tui_mark_dirty();
 }
 
+/*
+ * Drop the oldest lines beyond ui.scrollback. They stay in history: the
+ * next load of older lines finds where to resume from the oldest line
+ * kept (oldest_row 0).
+ */
 static void
-push(struct tui_win *w, struct tui_line *l, bool prepend)
+trim(struct tui_win *w)
 {
 	guint max = (guint)prefs_get_int("ui.scrollback");
 
-	if (prepend) {
-		if (w->lines.length >= max) {
-			line_free(l);
-			return;
-		}
-		l->seq = 0;	/* older than anything: before the marker */
-		g_queue_push_head(&w->lines, l);
-		tui_mark_dirty();
-		return;
-	}
-	l->seq = ++w->next_seq;
-	g_queue_push_tail(&w->lines, l);
 	while (w->lines.length > max) {
 		if (w->anchor == w->lines.head) {	/* it goes */
 			w->anchor = w->anchor->next;
 			w->anchor_rows = 0;
 		}
 		line_free(g_queue_pop_head(&w->lines));
+		w->oldest_row = 0;
 	}
+}
+
+/*
+ * Add l at the end, or before the first line (older history). While the
+ * window is scrolled back, lines read back from history may go beyond
+ * ui.scrollback (the user is reading them) and new lines do not push any
+ * out; the window is trimmed again when it returns to its newest line.
+ */
+static bool
+push(struct tui_win *w, struct tui_line *l, bool prepend)
+{
+	guint max = (guint)prefs_get_int("ui.scrollback");
+
+	if (prepend) {
+		if (w->lines.length >= max && w->anchor == NULL) {
+			line_free(l);
+			return false;
+		}
+		l->seq = 0;	/* older than anything: before the marker */
+		g_queue_push_head(&w->lines, l);
+		tui_mark_dirty();
+		return true;
+	}
+	l->seq = ++w->next_seq;
+	g_queue_push_tail(&w->lines, l);
+	if (w->anchor == NULL)
+		trim(w);
 	if (w != tui_win_current()) {
 		w->unread++;
 		tui_win_publish(w);
 	}
 	tui_mark_dirty();
+	return true;
 }
 
 /* Raise the activity level of a window that is not being read. */
@@ -221,10 +244,29 @@ tui_win_add_line(struct tui_win *w, enum tui_elem elem, const char *text,
 	tui_win_activity(w, TUI_ACT_EVENT);
 }
 
+/* s (owned) in an allocation of its own size (sanitize over-allocates). */
+static char *
+exact(char *s)
+{
+	return g_realloc(s, strlen(s) + 1);
+}
+
+/* The interned, shared copy of s (owned, freed here). */
+static char *
+shared(char *s)
+{
+	char *r = g_ref_string_new_intern(s);
+
+	g_free(s);
+	return r;
+}
+
 /*
  * Add a message line: sender and body come from outside and are sanitized
  * here (the body keeps its line breaks as continuation lines). prepend puts
- * it before the first line (older history). Returns the line (borrowed).
+ * it before the first line (older history). Returns the line (borrowed),
+ * or NULL when a window full (ui.scrollback) and not scrolled back
+ * refused an older line.
  */
 struct tui_line *
 tui_win_add_msg(struct tui_win *w, gint64 time, const char *sender, bool own,
@@ -239,19 +281,18 @@ tui_win_add_msg(struct tui_win *w, gint64 time, const char *sender, bool own,
 	if (action) {
 		g_autofree char *s = g_strdup_printf("* %s", sender);
 
-		l->prefix = sanitize_str(s);
-		l->text = sanitize_text(body + 4, (size_t)-1,
-		    SANITIZE_KEEP_NEWLINE);
+		l->prefix = shared(sanitize_str(s));
+		l->text = exact(sanitize_text(body + 4, (size_t)-1,
+		    SANITIZE_KEEP_NEWLINE));
 	} else {
 		g_autofree char *s = g_strdup_printf("<%s>", sender);
 
-		l->prefix = sanitize_str(s);
-		l->text = sanitize_text(body, (size_t)-1,
-		    SANITIZE_KEEP_NEWLINE);
+		l->prefix = shared(sanitize_str(s));
+		l->text = exact(sanitize_text(body, (size_t)-1,
+		    SANITIZE_KEEP_NEWLINE));
 	}
 	l->id = g_strdup(id);
-	push(w, l, prepend);
-	return l;
+	return push(w, l, prepend) ? l : NULL;
 }
 
 /* The line of message id among the last SEARCH_BACK of w, or NULL. */
@@ -348,10 +389,25 @@ tui_win_print(struct tui_win *w, enum tui_elem elem, const char *fmt, ...)
 	tui_win_add_line(w, elem, safe, 0);
 }
 
+/* Whether fewer than n lines of w are above its bottom line shown. */
+static bool
+near_top(struct tui_win *w, long n)
+{
+	GList *l = w->lines.head;
+	GList *bottom = w->anchor != NULL ? w->anchor : w->lines.tail;
+	long k;
+
+	for (k = 0; l != NULL && l != bottom && k < n; k++)
+		l = l->next;
+	return k < n;
+}
+
 /*
  * Scroll the current window by pages (positive: back in time), by rows
  * of the screen so that wrapped lines can be read through. A window of
- * lines scrolled back stays where it is while new lines arrive.
+ * lines scrolled back stays where it is while new lines arrive. Paging
+ * back near the first line held first reads older lines from history, so
+ * every page moves a whole page however far back it goes.
  */
 void
 tui_win_scroll(int pages)
@@ -359,10 +415,13 @@ tui_win_scroll(int pages)
 	struct tui_win *w = tui_win_current();
 	long step = (long)MAX(tui_main_height() - 2, 1) * pages;
 
-	if (w->kind == TUI_WIN_XMLCON)	/* its drawing stops at the top */
+	if (w->kind == TUI_WIN_XMLCON) {	/* its drawing stops at the top */
 		w->scroll = (guint)CLAMP((long)w->scroll + step, 0, G_MAXINT);
-	else
+	} else {
+		if (step > 0 && w->kind == TUI_WIN_CHAT && near_top(w, 2 * step))
+			tui_chat_load_history(w, (guint)MIN(2 * step, 1000));
 		tui_view_scroll(w, step);
+	}
 	tui_mark_dirty();
 }
 
@@ -380,6 +439,7 @@ tui_win_unscroll(struct tui_win *w)
 	w->anchor = NULL;
 	w->anchor_rows = 0;
 	w->scroll = 0;
+	trim(w);
 	tui_mark_dirty();
 }
 

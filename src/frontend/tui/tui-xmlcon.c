@@ -193,20 +193,21 @@ entry_rows(const struct xmlcon_entry *e, struct rowb *b)
 		16 };
 	g_autofree char *h = xmlcon_entry_header(e);
 	g_autofree char *hs = sanitize_str(h);
-	bool raw = xmlcon_view_raw() && e->raw != NULL;
+	bool raw = xmlcon_view_raw() && e->has_raw;
+	const char *xml = raw ? "" : xmlcon_entry_xml(e);
 	g_autoptr(GPtrArray) lines = raw ? g_ptr_array_new() :
-	    xp_format(e->xml, strlen(e->xml), &o);
+	    xp_format(xml, strlen(xml), &o);
 	guint i, j;
 
 	b->cont = 4;
 	rb_newrow(b, 0);
 	rb_add(b, e->error ? TUI_ERROR : e->out ? TUI_XML_OUT : TUI_XML_IN,
 	    hs);
-	if (!e->out && xmlcon_view_raw() && e->raw == NULL)
+	if (!e->out && xmlcon_view_raw() && !e->has_raw)
 		rb_add(b, TUI_INFO, "  (parsed: no exact bytes)");
 	explain_row(e, b);
-	if (raw)
-		raw_rows(e->raw, b);
+	if (raw)	/* read last: another entry's text may move it */
+		raw_rows(xmlcon_entry_raw(e), b);
 	for (i = 0; i < lines->len; i++) {
 		struct xp_line *l = g_ptr_array_index(lines, i);
 
@@ -253,13 +254,13 @@ draw_xrow(int y, const struct xrow *r, int width)
 	}
 }
 
-/* Next visible entry at or before link l (walking back in time). */
-static GList *
-visible_before(GList *l)
+/* Next visible entry at or before index i (walking back), or -1. */
+static long
+visible_before(long i)
 {
-	while (l != NULL && !xmlcon_visible(l->data))
-		l = l->prev;
-	return l;
+	while (i >= 0 && !xmlcon_visible(xmlcon_nth((guint)i)))
+		i--;
+	return i;
 }
 
 /*
@@ -269,22 +270,23 @@ visible_before(GList *l)
 void
 tui_xmlcon_draw(struct tui_win *w, int top, int height, int width)
 {
-	GList *el = visible_before(xmlcon_newest());
+	long el = visible_before((long)xmlcon_count() - 1);
 	GList *ll = g_queue_peek_tail_link(&w->lines);
 	guint skip = w->scroll;
 	int y = top + height - 1;
-	bool shown = el != NULL;
+	bool shown = el >= 0;
 
-	while (y >= top && (el != NULL || ll != NULL)) {
+	while (y >= top && (el >= 0 || ll != NULL)) {
 		struct rowb b = { g_ptr_array_new_with_free_func(
 		    (GDestroyNotify)xrow_free), NULL, 0, MAX(width, 8), 0 };
-		const struct xmlcon_entry *e = el != NULL ? el->data : NULL;
+		const struct xmlcon_entry *e = el >= 0 ? xmlcon_nth((guint)el) :
+		    NULL;
 		const struct tui_line *l = ll != NULL ? ll->data : NULL;
 		guint i;
 
 		if (e != NULL && (l == NULL || e->time >= l->time)) {
 			entry_rows(e, &b);
-			el = visible_before(el->prev);
+			el = visible_before(el - 1);
 		} else {
 			line_rows(l, &b);
 			ll = ll->prev;
@@ -299,7 +301,7 @@ tui_xmlcon_draw(struct tui_win *w, int top, int height, int width)
 		g_ptr_array_unref(b.rows);
 	}
 	/* Scrolled past the oldest: bring the oldest row to the top. */
-	if (el == NULL && ll == NULL && w->scroll > 0 && (skip > 0 ||
+	if (el < 0 && ll == NULL && w->scroll > 0 && (skip > 0 ||
 	    y >= top)) {
 		guint over = skip + (guint)(y >= top ? y - top + 1 : 0);
 
@@ -371,18 +373,18 @@ void
 tui_xmlcon_on_event(const struct ev *ev)
 {
 	struct tui_win *w;
-	GList *l;
+	const struct xmlcon_entry *e;
 
 	if (ev->kind != EV_RAW_IN && ev->kind != EV_RAW_OUT)
 		return;
 	w = tui_win_current();
 	if (w->kind != TUI_WIN_XMLCON || xmlcon_paused_at() != 0)
 		return;
-	l = xmlcon_newest();
-	if (l == NULL || !xmlcon_visible(l->data))
+	e = xmlcon_count() > 0 ? xmlcon_nth(xmlcon_count() - 1) : NULL;
+	if (e == NULL || !xmlcon_visible(e))
 		return;
 	if (w->scroll > 0)
-		w->scroll += rows_of(l->data);
+		w->scroll += rows_of(e);
 	tui_mark_dirty();
 }
 

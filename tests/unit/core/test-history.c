@@ -358,12 +358,37 @@ history_cursor__recorded_else_newest_archive_id(void **state)
 	assert_null(history_cursor("a", "room@c.x", "room@c.x"));
 }
 
+/* A window resumes older history before the oldest line it holds. */
+static void
+history_row_of_id__newest_row_of_that_peer(void **state)
+{
+	gint64 rows[3];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct msg *m = msg_new(MSG_IN, "a", i == 2 ? "carl@x" : "bob@x",
+		    "hi");
+
+		m->id = g_strdup("same");
+		assert_true(history_store(m, NULL));
+		rows[i] = history_row_of(m);
+		msg_free(m);
+	}
+	assert_int_equal(history_row_of_id("a", "bob@x", "same"), rows[1]);
+	assert_int_equal(history_row_of_id("a", "carl@x", "same"), rows[2]);
+	assert_int_equal(history_row_of_id("a", "bob@x", "other"), 0);
+	assert_int_equal(history_row_of_id("b", "bob@x", "same"), 0);
+	(void)state;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    history_open__nothing_to_index__no_timer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    history_row_of_id__newest_row_of_that_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    history_flush__keeps_messages_and_retries__while_locked,
 		    setup, teardown),

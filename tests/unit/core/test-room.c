@@ -7,14 +7,11 @@ static char *
 order(struct room *r)
 {
 	GString *s = g_string_new(NULL);
-	GSequenceIter *it;
+	struct occupant *o;
+	guint i;
 
-	for (it = g_sequence_get_begin_iter(r->sorted);
-	    !g_sequence_iter_is_end(it); it = g_sequence_iter_next(it)) {
-		struct occupant *o = g_sequence_get(it);
-
+	for (i = 0; (o = room_sorted_nth(r, i)) != NULL; i++)
 		g_string_append_printf(s, "%s%s", s->len ? " " : "", o->nick);
-	}
 	return g_string_free(s, FALSE);
 }
 
@@ -39,10 +36,10 @@ room_sorted__follows_joins_roles_renames_leaves(void **state)
 	room_occupant_remove(r, "bob");
 	o4 = order(r);
 	assert_string_equal(o4, "amy al carl");
-	assert_int_equal(g_sequence_get_length(r->sorted),
+	assert_int_equal(room_occupant_count(r),
 	    g_hash_table_size(r->occupants));
 	room_clear(r);
-	assert_int_equal(g_sequence_get_length(r->sorted), 0);
+	assert_int_equal(room_occupant_count(r), 0);
 	rooms_free();
 }
 
@@ -57,11 +54,68 @@ room_occupant_rename__onto_existing_nick__one_entry(void **state)
 	room_occupant_set(r, "me", NULL, "participant", NULL, NULL, NULL);
 	room_occupant_set(r, "me2", NULL, "visitor", NULL, NULL, NULL);
 	room_occupant_rename(r, "me", "me2");
+	room_occupant_rename(r, "me2", "me2");	/* a server's no-op */
 	room_occupant_set(r, "zoe", NULL, "participant", NULL, NULL, NULL);
 	o = order(r);
 	assert_string_equal(o, "me2 zoe");
 	l = room_occupants(r);
 	assert_int_equal(l->len, 2);
+}
+
+/*
+ * The occupant list sent on join (before our own presence) is appended
+ * and sorted once; nicks sort case-insensitively within a role; fields
+ * read back as the XEP's words; a new real JID or nick keeps the rest.
+ */
+static void
+room_occupants__join_flood_fields_and_remakes(void **state)
+{
+	struct room *r = room_get("a", "big@conf");
+	struct occupant *o, *prev = NULL;
+	guint i;
+
+	for (i = 0; i < 500; i++) {
+		g_autofree char *nick = g_strdup_printf("%sn%03u", i % 2 ? "N" :
+		    "", (i * 7919) % 500);
+
+		room_occupant_set(r, nick, NULL, i % 50 == 0 ? "moderator" :
+		    "participant", NULL, NULL, NULL);
+	}
+	assert_int_equal(room_occupant_count(r), 500);
+	for (i = 0; (o = room_sorted_nth(r, i)) != NULL; prev = o, i++) {
+		g_autofree char *a = NULL, *b = NULL;
+
+		if (prev == NULL || prev->role != o->role) {
+			assert_true(prev == NULL || prev->role < o->role);
+			continue;
+		}
+		a = g_utf8_casefold(prev->nick, -1);
+		b = g_utf8_casefold(o->nick, -1);
+		assert_true(strcmp(a, b) <= 0);
+	}
+	r->joined = true;
+	o = room_occupant_set(r, "Zoe", "zoe@example.org/x", "bogus", "admin",
+	    "dnd", "busy");
+	assert_string_equal(room_role_name(o->role), "none");
+	assert_string_equal(room_affiliation_name(o->affiliation), "admin");
+	assert_string_equal(room_show_name(o->show), "dnd");
+	assert_string_equal(o->jid, "zoe@example.org/x");
+	o->last_spoke = 42;
+	o = room_occupant_set(r, "Zoe", "zoe@example.org/y", NULL, NULL, NULL,
+	    "busy");
+	assert_string_equal(o->jid, "zoe@example.org/y");
+	assert_int_equal(o->last_spoke, 42);
+	assert_string_equal(room_affiliation_name(o->affiliation), "admin");
+	room_occupant_rename(r, "Zoe", "zed");
+	assert_null(room_occupant(r, "Zoe"));
+	o = room_occupant(r, "zed");
+	assert_string_equal(o->jid, "zoe@example.org/y");
+	assert_string_equal(o->status, "busy");
+	assert_ptr_equal(room_sorted_nth(r, room_occupant_count(r) - 1), o);
+	room_occupant_remove(r, "n000");
+	assert_null(room_occupant(r, "n000"));
+	assert_int_equal(room_occupant_count(r), 500);
+	rooms_free();
 }
 
 static void
@@ -83,6 +137,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(room_sorted__follows_joins_roles_renames_leaves),
+		cmocka_unit_test(room_occupants__join_flood_fields_and_remakes),
 		cmocka_unit_test(
 		    room_occupant_rename__onto_existing_nick__one_entry),
 		cmocka_unit_test(room_mentions__whole_words_and_highlight_list),

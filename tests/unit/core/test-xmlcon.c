@@ -161,14 +161,24 @@ xmlcon_ring__bounded__oldest_dropped_seq_lookup(void **state)
 {
 	GString *big = g_string_new("<message><body>");
 	guint64 first;
+	guint32 r = 1;
 	int i;
 
+
 	assert_true(prefs_set("xmlconsole.buffer", "64", NULL));
-	for (i = 0; i < 1000; i++)
-		g_string_append_c(big, 'x');
-	g_string_append(big, "</body></message>");
-	for (i = 0; i < 500; i++)
+	for (i = 0; i < 500; i++) {	/* text that hardly deflates */
+		int k;
+
+		g_string_truncate(big, strlen("<message><body>"));
+		for (k = 0; k < 1000; k++) {
+			r = r * 1103515245u + 12345u;
+			g_string_append_c(big, "abcdefghijklmnopqrstuvwxyz"
+			    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(r >> 16) %
+			    62]);
+		}
+		g_string_append(big, "</body></message>");
 		raw(false, big->str, i);
+	}
 	assert_true(xmlcon_bytes() <= 64 * 1024);
 	assert_true(xmlcon_count() < 500);
 	first = xmlcon_nth(0)->seq;
@@ -180,8 +190,9 @@ xmlcon_ring__bounded__oldest_dropped_seq_lookup(void **state)
 	for (i = 0; i < 100000; i++)
 		g_string_append_c(big, 'y');
 	raw(false, big->str, 1);
-	assert_true(strlen(xmlcon_get(xmlcon_last_seq())->xml) < 20000);
-	assert_non_null(strstr(xmlcon_get(xmlcon_last_seq())->xml,
+	assert_true(strlen(xmlcon_entry_xml(xmlcon_get(xmlcon_last_seq()))) <
+	    20000);
+	assert_non_null(strstr(xmlcon_entry_xml(xmlcon_get(xmlcon_last_seq())),
 	    "more bytes not kept"));
 	g_string_free(big, TRUE);
 }
@@ -235,11 +246,11 @@ xmlcon_view__raw_default_parsed_on_request(void **state)
 	ev_emit(&ev);
 	raw(false, "<presence/>", 6);
 	e = xmlcon_nth(0);
-	assert_string_equal(e->raw, "<stream:features/>");
+	assert_string_equal(xmlcon_entry_raw(e), "<stream:features/>");
 	assert_true(xmlcon_view_raw());
 	assert_string_equal(xmlcon_entry_shown(e), "<stream:features/>");
 	assert_string_equal(xmlcon_entry_shown(xmlcon_nth(1)), "<presence/>");
-	assert_null(xmlcon_nth(1)->raw);
+	assert_null(xmlcon_entry_raw(xmlcon_nth(1)));
 	f.text = (char *)"stream:features";
 	assert_true(xmlcon_match(&f, false, e));
 	f.text = (char *)"etherx";
@@ -251,10 +262,93 @@ xmlcon_view__raw_default_parsed_on_request(void **state)
 	assert_string_equal(xmlcon_entry_shown(e), "<stream:features/>");
 }
 
+/*
+ * A burst of similar stanzas: every entry reads back exactly, in order,
+ * across deflated blocks and the open one, in either direction, and the
+ * text takes a fraction of its raw bytes.
+ */
+static void
+xmlcon_ring__deflated_blocks__text_exact_and_compact(void **state)
+{
+	size_t raw_bytes = 0;
+	guint i, n = 5000;
+
+	for (i = 0; i < n; i++) {
+		g_autofree char *x = g_strdup_printf("<message from='bob@"
+		    "localhost/floor' to='alice@localhost/natter' type='chat' "
+		    "id='m%u'><body>message %u</body></message>", i, i);
+
+		raw_bytes += strlen(x);
+		raw(false, x, 1000 + i);
+	}
+	assert_int_equal(xmlcon_count(), n);
+	/* 64-byte records; the text deflated well below an eighth. */
+	assert_true(xmlcon_bytes() < raw_bytes * 2 / 3);
+	assert_true(xmlcon_bytes() - n * sizeof(struct xmlcon_entry) <
+	    raw_bytes / 8);
+	for (i = 0; i < n; i += (i % 2 == 0 ? 1 : 997)) {
+		g_autofree char *want = g_strdup_printf("id='m%u'><body>"
+		    "message %u</body>", i, i);
+
+		assert_non_null(strstr(xmlcon_entry_xml(xmlcon_nth(i)), want));
+	}
+	for (i = n; i-- > 0;) {
+		g_autofree char *want = g_strdup_printf("message %u<", i);
+
+		assert_non_null(strstr(xmlcon_entry_xml(xmlcon_nth(i)), want));
+		assert_int_equal(xmlcon_nth(i)->kind, XMLCON_MESSAGE);
+		assert_string_equal(xmlcon_nth(i)->account, "acc");
+	}
+	/* Filters on id and jid parse the element when asked. */
+	{
+		struct xmlcon_filter f = { .id = (char *)"m4321" };
+
+		assert_true(xmlcon_match(&f, false, xmlcon_nth(4321)));
+		assert_false(xmlcon_match(&f, false, xmlcon_nth(4320)));
+		f.id = NULL;
+		f.jid = (char *)"bob@localhost";
+		assert_true(xmlcon_match(&f, false, xmlcon_nth(17)));
+	}
+	xmlcon_clear();
+	assert_int_equal(xmlcon_count(), 0);
+	assert_int_equal(xmlcon_bytes(), 0);
+}
+
+/*
+ * The bound counts the records in use and the text, not the array's
+ * spare capacity: a long burst keeps tens of thousands of stanzas (an
+ * array doubled to 4 MB once emptied the whole ring).
+ */
+static void
+xmlcon_ring__long_burst__bounded_not_emptied(void **state)
+{
+	guint i, n = 50000;
+
+	for (i = 0; i < n; i++) {
+		g_autofree char *x = g_strdup_printf("<message from='bob@"
+		    "localhost/floor' type='chat' id='m%u'><body>message %u"
+		    "</body></message>", i, i);
+
+		raw(false, x, 1000 + i);
+	}
+	assert_true(xmlcon_bytes() <= 4096 * 1024);
+	assert_true(xmlcon_count() > 40000);
+	assert_int_equal(xmlcon_last_seq() - xmlcon_nth(0)->seq + 1,
+	    xmlcon_count());
+	assert_non_null(strstr(xmlcon_entry_xml(xmlcon_nth(xmlcon_count() -
+	    1)), "message 49999<"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    xmlcon_ring__long_burst__bounded_not_emptied,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    xmlcon_ring__deflated_blocks__text_exact_and_compact,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    xmlcon_pair__iq_reply__rtt_and_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -74,8 +74,8 @@ xmlrec_line__raw_bytes_round_trip(void **state)
 	xmlcon_clear();
 	assert_int_equal(xmlrec_load(path, NULL), 1);
 	e = xmlcon_nth(0);
-	assert_string_equal(e->raw, "<message xml:lang='de'\n/>");
-	assert_string_equal(e->xml, "<message lang=\"de\"/>");
+	assert_string_equal(xmlcon_entry_raw(e), "<message xml:lang='de'\n/>");
+	assert_string_equal(xmlcon_entry_xml(e), "<message lang=\"de\"/>");
 	unlink(path);
 	rmdir(dir);
 }
