@@ -94,7 +94,8 @@ fetch(struct diag_meta *m, int i, const char *path,
 	doc->req = http_get(doc->url, o, fetched, doc);
 	if (doc->req == NULL) {
 		doc->status = "error";
-		doc->error = g_strdup("the HTTP library could not start");
+		doc->error = g_strdup(http_unavailable() != NULL ?
+		    http_unavailable() : "the HTTP library could not start");
 	}
 }
 

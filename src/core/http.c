@@ -8,15 +8,101 @@
  * libcurl's own asynchronous resolver. core layer: no curses, no
  * libstrophe.
  */
+#include <dlfcn.h>
 #include <poll.h>
 #include <string.h>
 
+#define CURL_DISABLE_TYPECHECK	/* calls go through the pointers below */
 #include <curl/curl.h>
 
 #include "config.h"
 #include "http.h"
 #include "loop.h"
 #include "util/log.h"
+
+/*
+ * libcurl is opened with dlopen() on the first request, not linked: with
+ * the ~25 libraries under it (GnuTLS, Kerberos, LDAP, SSH, RTMP...) it
+ * would add ~4 MB to the memory of every session while only /diagnose
+ * uses it (PRODUCT §12: 12 MB after login). Every libcurl function this
+ * file calls is listed here and called through its pointer.
+ */
+#define CURL_FUNCS(X) \
+	X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_init) \
+	X(curl_easy_setopt) X(curl_easy_strerror) X(curl_global_cleanup) \
+	X(curl_global_init) X(curl_multi_add_handle) X(curl_multi_assign) \
+	X(curl_multi_cleanup) X(curl_multi_info_read) X(curl_multi_init) \
+	X(curl_multi_remove_handle) X(curl_multi_setopt) \
+	X(curl_multi_socket_action) X(curl_slist_append) \
+	X(curl_slist_free_all)
+
+#define CURL_PTR(f) static __typeof__(f) *dl_##f;
+CURL_FUNCS(CURL_PTR)
+#undef CURL_PTR
+
+static char *dl_error;		/* why libcurl could not be opened */
+
+/* Open libcurl once; false (http_unavailable() says why) when it fails. */
+static bool
+curl_open(void)
+{
+	static void *lib;
+	const char *missing = NULL;
+
+	if (lib != NULL)
+		return true;
+	if (dl_error != NULL)
+		return false;
+	lib = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL) {
+		dl_error = g_strdup_printf("libcurl is not available: %s",
+		    dlerror());
+		return false;
+	}
+#define CURL_LOOKUP(f) \
+	if (missing == NULL && \
+	    (dl_##f = (__typeof__(f) *)dlsym(lib, #f)) == NULL) \
+		missing = #f;
+	CURL_FUNCS(CURL_LOOKUP)
+#undef CURL_LOOKUP
+	if (missing != NULL) {
+		dl_error = g_strdup_printf("libcurl is not available: %s has "
+		    "no %s", CURL_SONAME, missing);
+		dlclose(lib);
+		lib = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* Why no request can start (libcurl could not be opened), or NULL. */
+const char *
+http_unavailable(void)
+{
+	return dl_error;
+}
+
+/* curl.h makes these three function-like macros (argument count checks) */
+#undef curl_easy_getinfo
+#undef curl_easy_setopt
+#undef curl_multi_setopt
+#define curl_easy_cleanup (*dl_curl_easy_cleanup)
+#define curl_easy_getinfo (*dl_curl_easy_getinfo)
+#define curl_easy_init (*dl_curl_easy_init)
+#define curl_easy_setopt (*dl_curl_easy_setopt)
+#define curl_easy_strerror (*dl_curl_easy_strerror)
+#define curl_global_cleanup (*dl_curl_global_cleanup)
+#define curl_global_init (*dl_curl_global_init)
+#define curl_multi_add_handle (*dl_curl_multi_add_handle)
+#define curl_multi_assign (*dl_curl_multi_assign)
+#define curl_multi_cleanup (*dl_curl_multi_cleanup)
+#define curl_multi_info_read (*dl_curl_multi_info_read)
+#define curl_multi_init (*dl_curl_multi_init)
+#define curl_multi_remove_handle (*dl_curl_multi_remove_handle)
+#define curl_multi_setopt (*dl_curl_multi_setopt)
+#define curl_multi_socket_action (*dl_curl_multi_socket_action)
+#define curl_slist_append (*dl_curl_slist_append)
+#define curl_slist_free_all (*dl_curl_slist_free_all)
 
 struct http_request {
 	CURL			*easy;
@@ -112,6 +198,10 @@ multi_init(void)
 {
 	if (multi != NULL)
 		return true;
+	if (!curl_open()) {
+		log_warn("%s", dl_error);
+		return false;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return false;
 	multi = curl_multi_init();
@@ -312,6 +402,7 @@ http_cancel(struct http_request *req)
 void
 http_shutdown(void)
 {
+	g_clear_pointer(&dl_error, g_free);
 	if (multi == NULL)
 		return;
 	while (requests->len > 0) {

@@ -50,6 +50,7 @@ struct http_request *http_get(const char *url, const struct http_opts *o,
 		    http_done_fn *fn, void *data);
 void		 http_cancel(struct http_request *req);
 void		 http_shutdown(void);
+const char	*http_unavailable(void);
 const char	*http_fail_name(enum http_fail f);
 
 #endif

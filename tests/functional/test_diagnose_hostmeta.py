@@ -253,3 +253,18 @@ def test_diff_of_edited_and_identical_reports(home, prosody, https, tmp_path):
     assert bt.close() == 0, bt.stderr
     assert f"2 differences from {a} to {b}:" in text, text
     assert "  - server feature: urn:xmpp:carbons:2" in text
+
+
+def test_libcurl_is_opened_on_first_fetch(home, prosody, https):
+    """libcurl (with GnuTLS, Kerberos, LDAP... under it) is not linked: a
+    session that never fetches over HTTP never maps it (memory after
+    login, PRODUCT §12); the first /diagnose opens it."""
+    srv = https(files=files())
+    b = online(home, prosody, *srv.prefs())
+    with open(f"/proc/{b.proc.pid}/maps") as f:
+        before = f.read()
+    assert "libcurl" not in before and "libgnutls" not in before
+    assert "BOSH" in run(b, "/diagnose")
+    with open(f"/proc/{b.proc.pid}/maps") as f:
+        assert "libcurl" in f.read()
+    assert b.close() == 0, b.stderr
