@@ -33,6 +33,7 @@
 #include "frontend/tui/tui.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/trace.h"
 #include "util/xdg.h"
 #include "xmpp/proto-conn.h"
 
@@ -345,6 +346,7 @@ run(void)
 	ev_reset();
 	loop_free();
 	log_close();
+	trace_close();
 	return status;
 }
 
@@ -353,6 +355,8 @@ main(int argc, char **argv)
 {
 	g_autofree char *err = NULL;
 
+	trace_open();
+	TRACE_NOW("main");
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	if (!parse_args(&argc, &argv, &err)) {

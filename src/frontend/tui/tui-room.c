@@ -259,9 +259,10 @@ tui_occupants_width(void)
 /*
  * Draw the occupants of w's room: the room keeps them sorted, so this
  * walks the sequence from the top of the pane to its bottom only, with
- * a heading before each role.
+ * a heading before each role. Returns how many occupants the room has
+ * (for the benchmark trace).
  */
-void
+guint
 tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
     int width)
 {
@@ -305,6 +306,7 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 		}
 		it = g_sequence_iter_next(it);
 	}
+	return r != NULL ? (guint)g_sequence_get_length(r->sorted) : 0;
 }
 
 /* Scroll the occupants pane by pages (positive: down). */
