@@ -113,7 +113,8 @@ def verdict(b, med, fmed, smoke=False):
     return "ok" if med <= b[1] else "OVER"
 
 
-def build_rows(args, clients, results):
+def build_rows(args, clients, results, failed):
+    """failed: {(scenario, client label or None: all)} that did not complete."""
     rows = []
     floor, natters = clients[0], clients[1:]
     for key, title, unit, b in metrics(args):
@@ -125,8 +126,10 @@ def build_rows(args, clients, results):
         for c in natters:
             ncell, nmed = cell(results[c.label].get(key, []), unit)
             ratio = f"{nmed / fmed:.2f}×" if nmed is not None and fmed else "—"
+            bad = {(scenario_of(key), c.label), (scenario_of(key), None)} & failed
             row["natter"][c.label] = {"cell": ncell, "median": nmed, "ratio": ratio,
-                                      "verdict": verdict(b, nmed, fmed, args.smoke),
+                                      "verdict": "FAILED" if bad else
+                                      verdict(b, nmed, fmed, args.smoke),
                                       "values": results[c.label].get(key, [])}
         row["floor_values"] = results[floor.label].get(key, [])
         rows.append(row)
@@ -168,7 +171,7 @@ def machine():
 
 def run_all(args, clients, log):
     results = {c.label: {} for c in clients}
-    failures = []
+    failures, failed = [], set()
     prosody = BenchProsody(scenarios.rooms(args)).start()
     try:
         ctx = scenarios.Ctx(args, prosody, log)
@@ -176,13 +179,13 @@ def run_all(args, clients, log):
             for name in scenarios.ORDER:
                 if name not in args.scenario:
                     continue
-                one_scenario(ctx, name, run, clients, results, failures, log)
+                one_scenario(ctx, name, run, clients, results, failures, failed, log)
     finally:
         prosody.stop()
-    return results, failures
+    return results, failures, failed
 
 
-def one_scenario(ctx, name, run, clients, results, failures, log):
+def one_scenario(ctx, name, run, clients, results, failures, failed, log):
     fn = scenarios.SCENARIOS[name]
     t0 = time.monotonic()
     try:
@@ -191,14 +194,20 @@ def one_scenario(ctx, name, run, clients, results, failures, log):
         else:
             per = {c.label: fn(ctx, c) for c in clients}
     except BenchError as e:
+        failed.add((name, None))
         failures.append(f"{name} (run {run + 1}): {e}")
         log(f"run {run + 1} {name}: FAILED: {e}")
         return
     except Exception as e:  # a harness bug: say where, keep going
+        failed.add((name, None))
         failures.append(f"{name} (run {run + 1}): {e!r}")
         log(f"run {run + 1} {name}: ERROR\n{traceback.format_exc()}")
         return
     for label, r in per.items():
+        if "failure" in r:      # cannot complete, but measured what it did
+            failed.add((name, label))
+            failures.append(f"{name} (run {run + 1}, {label}): {r.pop('failure')}")
+            log(f"run {run + 1} {name}: FAILED: {failures[-1]}")
         for k, v in r.items():
             results[label].setdefault(k, []).append(v)
     brief = "; ".join(f"{label}: " + ", ".join(
@@ -282,8 +291,8 @@ def main(argv=None):
     log(f"bench: {', '.join(args.scenario)}; {args.runs} run(s); " +
         ", ".join(f"{c.label}={c.binary or args.floor}" for c in clients))
     t0 = time.monotonic()
-    results, failures = run_all(args, clients, log)
-    rows = build_rows(args, clients, results)
+    results, failures, failed = run_all(args, clients, log)
+    rows = build_rows(args, clients, results, failed)
     m1 = machine()
     print(f"\n{started}, {m0['host']}: {m0['cpus']} × {m0['cpu']}, Linux {m0['kernel']}; "
           f"load average {m0['load'][0]:.1f} at start, {m1['load'][0]:.1f} at end; "

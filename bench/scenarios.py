@@ -380,12 +380,15 @@ def _scroll_window(ctx, nat, home, n, start):
     if not _shows(nat, n - 1):
         raise BenchError(f"natter does not show 'message {n - 1}'")
     ctx.settle([nat.pid], limit=max(ctx.args.settle, 30))
-    ups, downs = _scroll_through(ctx, nat, n)
+    ups, downs, oldest = _scroll_through(ctx, nat, n)
     out = {"scroll.peak_rss": peak_rss(nat.pid), "scroll.rss": rss(nat.pid),
            "scroll.pgup": statistics.median(ups), "scroll.pgup_p95": _pct(ups, 95),
            "scroll.pgup_max": max(ups), "scroll.pgdn": statistics.median(downs),
            "scroll.pgdn_p95": _pct(downs, 95), "scroll.pgdn_max": max(downs),
-           "scroll.keys": len(ups)}
+           "scroll.keys": len(ups), "scroll.oldest": oldest}
+    if oldest > 0:      # the figures stand, for what was reached
+        out["failure"] = (f"PgUp stops at message {oldest} of 0..{n - 1} "
+                          f"({n - oldest:,} messages reachable, {len(ups)} PgUp)")
     if ctx.args.scrollback_fill == "live":
         _check_all(ctx, nat, home, n, BOB, start, screen=False)
     else:
@@ -396,21 +399,29 @@ def _scroll_window(ctx, nat, home, n, start):
 
 
 def _scroll_through(ctx, nat, n):
-    """PgUp until message 0 is on screen (checked every 50 keys, then at
-    every key), then PgDn as many times as ctx.args.pgdn_keys."""
-    ups = []
+    """PgUp until message 0 is on screen, then PgDn ctx.args.pgdn_keys
+    times: (PgUp draw times, PgDn draw times, the oldest message reached).
+    The screen is read every 50 keys (then at every key near the end):
+    when PgUp has not gone further in the last 100 keys it stops there."""
+    ups, marks = [], []
     page = 38 - 2
-    limit = n // page * 3 + 100
-    top = False
-    while not top:
+    oldest = n - 1
+    while oldest > 0:
         ups.append(_key_draw(nat, "PageUp"))
-        if len(ups) >= n // page - 2 or len(ups) % 50 == 0:
-            top = _shows(nat, 0)
-        if len(ups) > limit:
-            raise BenchError(f"natter: message 0 not reached after {len(ups)} PgUp")
+        k = len(ups)
+        if k >= n // page - 2 or k % 50 == 0:
+            oldest = min([oldest] + _numbers(nat.screen()))
+        if k % 50 == 0:
+            marks.append(oldest)
+            if len(marks) > 2 and marks[-1] == marks[-3]:
+                break
     downs = [_key_draw(nat, "PageDown") for _ in range(min(ctx.args.pgdn_keys,
                                                             len(ups)))]
-    return ups, downs
+    return ups, downs, oldest
+
+
+def _numbers(screen):
+    return [int(k) for k in re.findall(r"\bmessage (\d+)", screen)]
 
 
 def _shows(nat, i):
