@@ -1,38 +1,63 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The floor of PRODUCT §12: the least a libstrophe client can do with the
- * same server and the same traffic. Two modes:
+ * same server and the same traffic (bench/README.md). Times are printed
+ * as CLOCK_MONOTONIC seconds, the clock of natter's benchmark trace and of
+ * Python's time.monotonic(); CPU seconds are this process's own.
  *
  *   floor recv JID PASSWORD PORT N
  *	logs in on 127.0.0.1:PORT (TLS, any certificate), prints "ready",
  *	counts <message> stanzas with a body and, at the Nth, prints
- *	"done SECONDS_SINCE_FIRST CPU_SECONDS" and exits.
+ *	"done FIRST LAST CPU" (times of the first and Nth message, CPU
+ *	seconds spent since "ready"), then waits for the end of stdin.
  *   floor send JID PASSWORD PORT TO N
  *	logs in, prints "ready", waits for a line on stdin, sends N chat
- *	messages "message I" to TO as fast as the socket takes them, prints
- *	"sent" and exits once the queue is empty.
+ *	messages "message I" (id "mI") to TO as fast as the socket takes
+ *	them, or one every PACE_MS milliseconds if that is set, prints
+ *	"sent" and exits once the server has read them all.
+ *   floor login JID PASSWORD PORT
+ *	logs in, asks for the roster and sends its presence; prints
+ *	"roster N TIME" when the roster has come, then stays connected.
+ *   floor join JID PASSWORD PORT ROOM/NICK
+ *	logs in, prints "ready", waits for a line on stdin, joins the room
+ *	(no history) and prints "joined START END PRESENCES" once its own
+ *	presence came back, then stays.
+ *   floor idle JID PASSWORD PORT
+ *	logs in and stays (libstrophe's own loop: one wake-up a second).
  *
- * With ROOM=room@service/nick in the environment, every mode first joins
- * that room (XEP-0045, no history) and recv counts groupchat messages,
- * send sends them to the room. "floor idle JID PASSWORD PORT" only joins
- * and stays, as an occupant.
+ * With ROOM=room@service/nick in the environment, recv, send and idle
+ * first join that room, recv counts its messages and send sends to it.
+ * Deliberately simple: no roster kept, no presence beyond the initial one.
  *
- * Deliberately simple: no roster, no presence beyond the initial one.
+ * Like natter, the floor waits in poll() on its socket and, once that is
+ * readable, runs libstrophe with no timeout until it stops making progress:
+ * xmpp_run_once() reads 4 KiB a call and then waits its whole timeout
+ * even while OpenSSL holds decrypted bytes poll() cannot see, which would
+ * make the floor slower than the stack it stands for. TCP_NODELAY as in
+ * natter. Only idle mode uses libstrophe's own loop (xmpp_run()).
  */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strophe.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+enum mode { RECV, SEND, LOGIN, JOIN, IDLE };
+
+static enum mode mode;
 static long want, got;
-static double first;
-static int sending;
+static double first, cpu_ready;
 static const char *to;
-static int ready;
-static char g_to_room_buf[512];
+static int ready, joined, done, flushed;
+static long presences;
+static int sock_fd = -1, tcp_up;
+static unsigned long stanzas;	/* received: the progress pump() sees */
 
 static double
 now(void)
@@ -61,50 +86,130 @@ message_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
 	if (got++ == 0)
 		first = now();
 	if (got == want) {
-		printf("done %.6f %.6f\n", now() - first, cpu());
+		printf("done %.6f %.6f %.6f\n", first, now(), cpu() - cpu_ready);
 		fflush(stdout);
-		xmpp_stop(xmpp_conn_get_context(conn));
+		done = 1;
 	}
 	(void)data;
 	return 1;
 }
 
-/* Join room/nick without history; wait for our own presence there. */
-static int joined;
+static int
+any_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
+{
+	stanzas++;
+	(void)conn;
+	(void)st;
+	(void)data;
+	return 1;
+}
 
+static int
+sockopt_cb(xmpp_conn_t *conn, void *sock)
+{
+	int one = 1;
+
+	sock_fd = *(int *)sock;
+	tcp_up = 0;
+	(void)setsockopt(sock_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	(void)conn;
+	return 0;
+}
+
+/*
+ * Run the connection until *until: wait in poll() (at most a second, for
+ * libstrophe's timed handlers), then call xmpp_run_once(ctx, 0) while it
+ * makes progress. Before a session exists (no stanza handler fires during
+ * the login) it runs xmpp_run_once(ctx, 1).
+ */
+static void
+pump(xmpp_ctx_t *ctx, xmpp_conn_t *conn, const int *until)
+{
+	while (!*until) {
+		struct pollfd p = { sock_fd, POLLIN, 0 };
+		unsigned long before;
+		int idle = 0;
+
+		if (!ready || sock_fd < 0) {
+			xmpp_run_once(ctx, 1);
+			continue;
+		}
+		if (!tcp_up || xmpp_conn_send_queue_len(conn) > 0)
+			p.events |= POLLOUT;
+		if (poll(&p, 1, 1000) > 0 && (p.revents & POLLOUT))
+			tcp_up = 1;
+		while (idle < 4 && !*until) {
+			before = stanzas;
+			xmpp_run_once(ctx, 0);
+			idle = stanzas == before ? idle + 1 : 0;
+		}
+	}
+}
+
+static int
+roster_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
+{
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name(st, "query");
+	xmpp_stanza_t *c;
+	long n = 0;
+
+	for (c = q != NULL ? xmpp_stanza_get_children(q) : NULL; c != NULL;
+	    c = xmpp_stanza_get_next(c))
+		if (xmpp_stanza_get_name(c) != NULL &&
+		    strcmp(xmpp_stanza_get_name(c), "item") == 0)
+			n++;
+	printf("roster %ld %.6f\n", n, now());
+	fflush(stdout);
+	(void)conn;
+	(void)data;
+	return 0;
+}
+
+static void
+ask_roster(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
+{
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", "floor-roster");
+
+	xmpp_stanza_add_child_ex(iq, xmpp_stanza_new_from_string(ctx,
+	    "<query xmlns='jabber:iq:roster'/>"), 0);
+	xmpp_id_handler_add(conn, roster_cb, "floor-roster", NULL);
+	xmpp_send(conn, iq);
+	xmpp_stanza_release(iq);
+}
+
+/* Presences from the room; ours (room/nick) ends the join. */
 static int
 room_presence_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
 {
-	const char *from = xmpp_stanza_get_from(st);
+	const char *room = data, *from = xmpp_stanza_get_from(st);
+	size_t bare = strcspn(room, "/");
 
-	if (from != NULL && strcmp(from, (const char *)data) == 0)
+	if (from == NULL || strncmp(from, room, bare) != 0 ||
+	    from[bare] != '/')
+		return 1;
+	presences++;
+	if (strcmp(from, room) == 0)
 		joined = 1;
 	(void)conn;
 	return 1;
 }
 
+/* Join room/nick without history; wait for our own presence there. */
 static void
 join(xmpp_ctx_t *ctx, xmpp_conn_t *conn, const char *room)
 {
+	char xml[128];
 	xmpp_stanza_t *p = xmpp_presence_new(ctx);
-	xmpp_stanza_t *x = xmpp_stanza_new(ctx);
-	xmpp_stanza_t *h = xmpp_stanza_new(ctx);
 
+	snprintf(xml, sizeof xml, "<x xmlns='http://jabber.org/protocol/muc'>"
+	    "<history maxstanzas='0'/></x>");
 	xmpp_stanza_set_to(p, room);
-	xmpp_stanza_set_name(x, "x");
-	xmpp_stanza_set_ns(x, "http://jabber.org/protocol/muc");
-	xmpp_stanza_set_name(h, "history");
-	xmpp_stanza_set_attribute(h, "maxstanzas", "0");
-	xmpp_stanza_add_child(x, h);
-	xmpp_stanza_add_child(p, x);
+	xmpp_stanza_add_child_ex(p, xmpp_stanza_new_from_string(ctx, xml), 0);
 	xmpp_handler_add(conn, room_presence_cb, NULL, "presence", NULL,
 	    (void *)room);
 	xmpp_send(conn, p);
-	xmpp_stanza_release(h);
-	xmpp_stanza_release(x);
 	xmpp_stanza_release(p);
-	while (!joined)
-		xmpp_run_once(ctx, 50);
+	pump(ctx, conn, &joined);
 }
 
 static int
@@ -128,18 +233,18 @@ conn_cb(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 		fprintf(stderr, "floor: connection failed (%d)\n", error);
 		exit(1);
 	}
-	if (!sending)
+	xmpp_handler_add(conn, any_cb, NULL, NULL, NULL, NULL);
+	if (mode == RECV)
 		xmpp_handler_add(conn, message_cb, NULL, "message", NULL, NULL);
+	if (mode == LOGIN)
+		ask_roster(ctx, conn);
 	pres = xmpp_presence_new(ctx);
 	xmpp_send(conn, pres);
 	xmpp_stanza_release(pres);
 	ready = 1;		/* main joins the room, then says "ready" */
-	(void)error;
 	(void)se;
 	(void)data;
 }
-
-static int flushed;
 
 static int
 flushed_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
@@ -151,35 +256,51 @@ flushed_cb(xmpp_conn_t *conn, xmpp_stanza_t *st, void *data)
 	return 0;
 }
 
+static void
+wait_line(void)
+{
+	char line[16];
+
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		exit(1);
+}
+
+/* Run libstrophe for ms milliseconds. */
+static void
+run_for(xmpp_ctx_t *ctx, long ms)
+{
+	double end = now() + ms / 1e3;
+
+	while (now() < end)
+		xmpp_run_once(ctx, 1);
+}
+
 /* Send mode, driven from main (not from inside a libstrophe callback). */
 static void
 flood(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
 {
-	char line[16];
+	const char *room = getenv("ROOM"), *pace = getenv("PACE_MS");
+	long i, pace_ms = pace != NULL ? atol(pace) : 0;
+	char dest[512], body[32], id[32];
 	xmpp_stanza_t *ping;
-	long i;
 
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		exit(1);
+	snprintf(dest, sizeof dest, "%.*s", room != NULL ?
+	    (int)strcspn(room, "/") : (int)strlen(to), room != NULL ? room :
+	    to);
+	wait_line();
 	for (i = 0; i < want; i++) {
-		const char *room = getenv("ROOM");
 		xmpp_stanza_t *m;
 
-		if (room != NULL) {
-			snprintf(g_to_room_buf, sizeof(g_to_room_buf), "%.*s",
-			    (int)strcspn(room, "/"), room);
-			m = xmpp_message_new(ctx, "groupchat", g_to_room_buf,
-			    NULL);
-		} else {
-			m = xmpp_message_new(ctx, "chat", to, NULL);
-		}
-		char body[32];
-
+		snprintf(id, sizeof id, "m%ld", i);
+		m = xmpp_message_new(ctx, room != NULL ? "groupchat" : "chat",
+		    dest, id);
 		snprintf(body, sizeof(body), "message %ld", i);
 		xmpp_message_set_body(m, body);
 		xmpp_send(conn, m);
 		xmpp_stanza_release(m);
-		if (i % 64 == 63)
+		if (pace_ms > 0)
+			run_for(ctx, pace_ms);
+		else if (i % 64 == 63)
 			xmpp_run_once(ctx, 0);
 	}
 	/* A ping answered means the server has read everything before it
@@ -190,10 +311,45 @@ flood(xmpp_ctx_t *ctx, xmpp_conn_t *conn)
 	xmpp_id_handler_add(conn, flushed_cb, "floor-flush", NULL);
 	xmpp_send(conn, ping);
 	xmpp_stanza_release(ping);
-	while (!flushed)
-		xmpp_run_once(ctx, 10);
+	pump(ctx, conn, &flushed);
 	printf("sent\n");
 	fflush(stdout);
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: floor recv JID PASSWORD PORT N\n"
+	    "       floor send JID PASSWORD PORT TO N\n"
+	    "       floor login|idle JID PASSWORD PORT\n"
+	    "       floor join JID PASSWORD PORT ROOM/NICK\n");
+	return 2;
+}
+
+static int
+parse(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		enum mode mode;
+		int argc;
+	} modes[] = { { "recv", RECV, 6 }, { "send", SEND, 7 },
+		{ "login", LOGIN, 5 }, { "join", JOIN, 6 }, { "idle", IDLE, 5 } };
+	size_t i;
+
+	for (i = 0; argc > 1 && i < sizeof modes / sizeof modes[0]; i++) {
+		if (strcmp(argv[1], modes[i].name) != 0)
+			continue;
+		if (argc != modes[i].argc)
+			return 0;
+		mode = modes[i].mode;
+		if (mode == SEND)
+			to = argv[5];
+		if (mode == RECV || mode == SEND)
+			want = atol(argv[mode == SEND ? 6 : 5]);
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -201,38 +357,45 @@ main(int argc, char **argv)
 {
 	xmpp_ctx_t *ctx;
 	xmpp_conn_t *conn;
+	double t0;
 
-	if (argc == 5 && strcmp(argv[1], "idle") == 0) {
-		want = -1;	/* never done: stays in the room */
-		argc = 6;
-	} else if (argc < 6 || (strcmp(argv[1], "send") == 0 && argc < 7)) {
-		fprintf(stderr, "usage: floor recv JID PASSWORD PORT N\n"
-		    "       floor send JID PASSWORD PORT TO N\n");
-		return 2;
-	}
-	sending = strcmp(argv[1], "send") == 0;
-	to = sending ? argv[5] : NULL;
-	if (want == 0)
-		want = atol(argv[sending ? 6 : 5]);
+	if (!parse(argc, argv))
+		return usage();
 	xmpp_initialize();
 	ctx = xmpp_ctx_new(NULL, NULL);
 	conn = xmpp_conn_new(ctx);
 	xmpp_conn_set_jid(conn, argv[2]);
 	xmpp_conn_set_pass(conn, argv[3]);
 	xmpp_conn_set_certfail_handler(conn, certfail_cb);
+	xmpp_conn_set_sockopt_callback(conn, sockopt_cb);
 	if (xmpp_connect_client(conn, "127.0.0.1",
 	    (unsigned short)atoi(argv[4]), conn_cb, NULL) != XMPP_EOK)
 		return 1;
-	while (!ready)
-		xmpp_run_once(ctx, 50);
-	if (getenv("ROOM") != NULL)
+	pump(ctx, conn, &ready);
+	if (getenv("ROOM") != NULL && mode != JOIN)
 		join(ctx, conn, getenv("ROOM"));
-	printf("ready\n");
-	fflush(stdout);
-	if (sending)
+	cpu_ready = cpu();
+	if (mode != LOGIN) {
+		printf("ready\n");
+		fflush(stdout);
+	}
+	if (mode == SEND) {
 		flood(ctx, conn);
-	else
+	} else if (mode == JOIN) {
+		wait_line();
+		t0 = now();
+		join(ctx, conn, argv[5]);
+		printf("joined %.6f %.6f %ld\n", t0, now(), presences);
+		fflush(stdout);
+		pump(ctx, conn, &done);		/* until killed */
+	} else if (mode == IDLE) {
 		xmpp_run(ctx);
+	} else {
+		pump(ctx, conn, &done);		/* LOGIN: until killed */
+	}
+	if (mode == RECV)
+		while (getchar() != EOF)
+			continue;
 	xmpp_conn_release(conn);
 	xmpp_ctx_free(ctx);
 	xmpp_shutdown();

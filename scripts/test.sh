@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # natter's Test command (README): install dependencies, build, run every
 # suite: unit + lint (make check), libFuzzer harnesses (make check-fuzz),
-# functional (real Prosody, tmux), make
+# functional (real Prosody, tmux), the benchmark harness at smoke sizes
+# (bench/README.md: every PRODUCT §12 scenario once; fails if a scenario
+# cannot complete or natter loses a message, budgets not judged), make
 # distcheck, then an ASan+UBSan build that reruns unit and functional tests.
 set -eu
 cd "$(dirname "$0")/.."
@@ -24,6 +26,9 @@ echo "== fuzzing (libFuzzer, bounded time)"
 
 echo "== functional tests"
 (cd build && make -s check-functional PYTEST_ARGS="-n $jobs")
+
+echo "== benchmark harness (make bench-smoke)"
+(cd build && make -s bench-smoke)
 
 echo "== make distcheck"
 (cd build && make -s distcheck >/dev/null) || { echo "distcheck failed"; exit 1; }

@@ -37,6 +37,7 @@
 #include "util/log.h"
 #include "util/sanitize.h"
 #include "util/str.h"
+#include "util/trace.h"
 #include "util/xdg.h"
 #include "xmpp/proto-conn.h"
 
@@ -390,6 +391,7 @@ run(void)
 	ev_reset();
 	loop_free();
 	log_close();
+	trace_close();
 	return status;
 }
 
@@ -398,6 +400,8 @@ main(int argc, char **argv)
 {
 	g_autofree char *err = NULL;
 
+	trace_open();
+	TRACE_NOW("main");
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	if (!parse_args(&argc, &argv, &err)) {

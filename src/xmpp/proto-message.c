@@ -19,6 +19,7 @@
 #include "util/errors.h"
 #include "util/jid.h"
 #include "util/log.h"
+#include "util/trace.h"
 
 #define NS_CARBONS "urn:xmpp:carbons:2"
 #define NS_FORWARD "urn:xmpp:forward:0"
@@ -383,6 +384,8 @@ proto_message_in(xmpp_conn_t *conn, xmpp_stanza_t *st, void *userdata)
 	struct pconn *pc = userdata;
 	const char *type = xmpp_stanza_get_type(st);
 
+	TRACE("recv %.64s", xmpp_stanza_get_id(st) != NULL ?
+	    xmpp_stanza_get_id(st) : "-");
 	if (proto_mam_result(pc, st))
 		return 1;
 	if (proto_muc_message_in(pc, st))

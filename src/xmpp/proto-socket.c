@@ -16,11 +16,14 @@
 
 #include "core/history.h"
 #include "core/loop.h"
+#include "util/trace.h"
 #include "proto-internal.h"
 
 static void
 fd_cb(int fd, short revents, void *data)
 {
+	if (revents & POLLIN)
+		TRACE("readable");
 	proto_conn_drain(data);
 }
 

@@ -24,6 +24,7 @@
 #include "core/xmlcon.h"
 #include "tui-internal.h"
 #include "util/sanitize.h"
+#include "util/trace.h"
 #include "util/xdg.h"
 
 #define INPUT_BUF_MAX 65536
@@ -240,6 +241,7 @@ show_matches(char **matches, int n, int maxlen)
 static int
 fn_scroll_up(int count, int key)
 {
+	TRACE_NOW("key PgUp");
 	tui_win_scroll(1);
 	return 0;
 }
@@ -247,6 +249,7 @@ fn_scroll_up(int count, int key)
 static int
 fn_scroll_down(int count, int key)
 {
+	TRACE_NOW("key PgDn");
 	tui_win_scroll(-1);
 	return 0;
 }
@@ -425,6 +428,7 @@ on_line(char *line)
 	}
 	if (line == NULL)
 		return;		/* Ctrl-D on an empty line */
+	TRACE_NOW("input");
 	if (*line != '\0') {
 		if (!cmd_line_is_secret(line))
 			add_history(line);

@@ -161,7 +161,7 @@ struct tui_win	*tui_room_window(const char *account, const char *room,
 struct tui_win	*tui_mentions_window(bool focus);
 int		 tui_occupants_width(void);
 void		 tui_occupants_scroll(int pages);
-void		 tui_occupants_draw(struct tui_win *w, int top, int height,
+guint		 tui_occupants_draw(struct tui_win *w, int top, int height,
 		    int left, int width);
 
 /* tui-pubsub.c */
@@ -176,7 +176,7 @@ void		 tui_xmlcon_title(struct tui_win *w, GString *out);
 
 /* tui-roster.c */
 int		 tui_roster_width(void);
-void		 tui_roster_draw(int top, int height, int left, int width);
+guint		 tui_roster_draw(int top, int height, int left, int width);
 void		 tui_roster_scroll(int pages);
 const char	*tui_presence_symbol(const char *show, enum tui_elem *elem);
 void		 tui_pane_row(int y, int left, int width, const char *text,

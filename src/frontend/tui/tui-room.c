@@ -258,9 +258,10 @@ tui_occupants_width(void)
 /*
  * Draw the occupants of w's room: the room keeps them sorted, so this
  * walks the sequence from the top of the pane to its bottom only, with
- * a heading before each role.
+ * a heading before each role. Returns how many occupants the room has
+ * (for the benchmark trace).
  */
-void
+guint
 tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
     int width)
 {
@@ -303,6 +304,7 @@ tui_occupants_draw(struct tui_win *w, int y0, int height, int left,
 		}
 		i++;
 	}
+	return r != NULL ? room_occupant_count(r) : 0;
 }
 
 /* Scroll the occupants pane by pages (positive: down). */

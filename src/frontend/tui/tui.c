@@ -25,6 +25,7 @@
 #include "tui-internal.h"
 #include "tui.h"
 #include "util/sanitize.h"
+#include "util/trace.h"
 #include "util/wrap.h"
 
 static bool dirty;
@@ -719,7 +720,8 @@ draw_timer_cb(void *data)
 static void
 redraw(void *data)
 {
-	gint64 now;
+	gint64 now, t0;
+	guint side = 0;
 
 	if (want_more_history) {
 		want_more_history = false;
@@ -741,18 +743,22 @@ redraw(void *data)
 		refresh();
 		return;
 	}
+	t0 = trace_file != NULL ? g_get_monotonic_time() : 0;
 	update_title();
 	draw_title();
 	draw_main();
 	if (tui_cols() < COLS && tui_win_current()->kind == TUI_WIN_ROOM)
-		tui_occupants_draw(tui_win_current(), 1, tui_main_height(),
-		    tui_cols(), COLS - tui_cols());
+		side = tui_occupants_draw(tui_win_current(), 1,
+		    tui_main_height(), tui_cols(), COLS - tui_cols());
 	else if (tui_cols() < COLS)
-		tui_roster_draw(1, tui_main_height(), tui_cols(),
+		side = tui_roster_draw(1, tui_main_height(), tui_cols(),
 		    COLS - tui_cols());
 	draw_status();
 	tui_input_draw(LINES - 1, COLS);
 	refresh();
+	/* bench/README.md: the frame is on the terminal now. */
+	TRACE_NOW("frame draw_us=%" G_GINT64_FORMAT " side=%u win=%s",
+	    g_get_monotonic_time() - t0, side, tui_win_current()->name);
 	/* Drawing can correct what it drew (a view scrolled past its first
 	 * line is pulled back): draw that next frame without waiting for an
 	 * event, which may never come while the loop sleeps. */
