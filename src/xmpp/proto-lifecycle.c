@@ -321,6 +321,8 @@ close_cb(void *data)
 	proto_conn_drain(pc);
 }
 
+static void live_cb(void *data);
+
 /* Traffic (redacted): any data in is a sign of life; login milestones. */
 void
 proto_lifecycle_traffic(struct pconn *pc, bool in, const char *xml)
@@ -330,6 +332,17 @@ proto_lifecycle_traffic(struct pconn *pc, bool in, const char *xml)
 	if (in) {
 		lc->rx++;
 		lc->last_rx = loop_now_ms();
+		if (lc->pinging && lc->state == LC_ONLINE) {
+			/* The answer to our ping (or anything): the next
+			 * ping is due a full ping_idle from now; waiting
+			 * for the ping timeout would wake once for
+			 * nothing (PRODUCT §12: idle wake-ups). */
+			lc->pinging = false;
+			clear_timer(&lc->live_timer);
+			lc->live_timer = loop_add_timer(
+			    prefs_get_int("conn.ping_idle") * 1000, live_cb,
+			    pc);
+		}
 		return;
 	}
 	/*

@@ -74,17 +74,19 @@ drain_again_cb(void *data)
 
 /*
  * Run libstrophe until it stops making progress: it reads at most 4 KiB a
- * call and TLS may hold decrypted data that poll() cannot see. One
- * follow-up pass 20 ms after a busy turn picks up a record left in the TLS
- * buffer; an idle connection never schedules anything.
+ * call and TLS may hold decrypted data that poll() cannot see (each
+ * xmpp_run_once() reads what TLS holds). One follow-up pass 20 ms after a
+ * busy turn (more than one read that completed stanzas: a burst that may
+ * go on) picks up a record left in the TLS buffer; a lone stanza, such as
+ * the answer to a keepalive ping, and an idle connection schedule
+ * nothing.
  */
 void
 proto_conn_drain(struct pconn *pc)
 {
 	xmpp_ctx_t *ctx = pc->ctx;
 	unsigned long before;
-	int i, idle = 0;
-	bool busy = false;
+	int i, idle = 0, busy = 0;
 
 	if (ctx == NULL)
 		return;
@@ -96,13 +98,13 @@ proto_conn_drain(struct pconn *pc)
 		if (pc->ctx != ctx)
 			return;
 		if (pc->recv_count != before) {
-			busy = true;
+			busy++;
 			idle = 0;
 		} else {
 			idle++;
 		}
 	}
-	if (busy && pc->drain_timer == 0 && pc->conn != NULL &&
+	if (busy > 1 && pc->drain_timer == 0 && pc->conn != NULL &&
 	    !xmpp_conn_is_disconnected(pc->conn))
 		pc->drain_timer = loop_add_timer(i >= 512 ? 0 : 20,
 		    drain_again_cb, pc);

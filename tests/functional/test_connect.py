@@ -257,6 +257,36 @@ def test_idle_connected_natter_sleeps(home, prosody):
     b.close()
 
 
+def test_keepalive_cycle_wakes_twice(home, prosody):
+    """Idle with keepalive pings every 2 s: each ping costs two wake-ups
+    (the timer, the answer) and one poll that finds the socket writable,
+    with no follow-up pass after the lone answer; the next ping is due a
+    full conn.ping_idle after the answer, not after the ping timeout."""
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    home.trust(prosody.fingerprint())
+    b = Batch(home, "--xml", "-c", "/set conn.ping_idle 2", "-c", "/set conn.ping_timeout 20",
+              "-c", "/connect a")
+    b.wait_event("connection-state", state="online")
+    b.wait_event("raw-out", xml=re.compile(r"urn:xmpp:ping"), timeout=10)
+    st = subprocess.Popen(["strace", "-f", "-c", "-e", "trace=poll,ppoll",
+                           "-p", str(b.proc.pid)], stderr=subprocess.PIPE, text=True)
+    assert "attached" in st.stderr.readline()
+    with b._lock:
+        start = len(b.events)
+    time.sleep(7.2)   # the measurement window, not a wait for a condition
+    st.send_signal(2)
+    out = st.communicate(timeout=10)[1]
+    with b._lock:
+        pings = len([e for e in b.events[start:] if e.get("event") == "raw-out"
+                     and "urn:xmpp:ping" in e.get("xml", "")])
+    total = re.search(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?total\s*$", out, re.M)
+    calls = int(total.group(1)) if total else 0
+    assert pings >= 3, (pings, out)
+    assert calls <= 3 * pings + 1, (pings, out)
+    b.close()
+
+
 def test_eval_password_runs_without_blocking(home, prosody):
     # The command takes a while: the TUI keeps answering meanwhile.
     jid = prosody.register("alice", "slow-pw")
