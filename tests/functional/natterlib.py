@@ -19,6 +19,19 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2]
 NATTER = os.environ.get("NATTER_BIN", str(SRC / "natter"))
+
+
+def _sanitized():
+    """True for a build with AddressSanitizer: its shadow memory and
+    quarantine make resident-memory figures meaningless."""
+    try:
+        out = subprocess.run(["ldd", NATTER], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return "libasan" in out
+
+
+SANITIZED = _sanitized()
 SCRATCH = Path(os.environ.get("NATTER_TEST_SCRATCH", "/tmp/natter-tests"))
 
 

@@ -3,8 +3,13 @@
 memory growth per room occupant, read from /proc."""
 import subprocess
 
+import pytest
+
 from fakeserver import FakeServer
-from natterlib import Tui, wait_for
+from natterlib import SANITIZED, Tui, wait_for
+
+pytestmark = pytest.mark.skipif(SANITIZED, reason="memory budgets are not "
+                                "measurable under AddressSanitizer")
 
 ROOM = "big@conference.localhost"
 OCCUPANTS = 2000
