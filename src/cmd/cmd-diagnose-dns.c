@@ -196,19 +196,6 @@ is_used(const struct diag *d, const struct srvset *s, const struct dns_srv *r)
 	    r->priority == f->srv_priority && r->weight == f->srv_weight;
 }
 
-/* "a, b" of the strings of a (new string). */
-static char *
-words_joined(const GPtrArray *a)
-{
-	GString *s = g_string_new(NULL);
-	guint i;
-
-	for (i = 0; i < a->len; i++)
-		g_string_append_printf(s, "%s%s", i > 0 ? ", " : "",
-		    (const char *)g_ptr_array_index(a, i));
-	return g_string_free(s, FALSE);
-}
-
 /* "a, b" of the target's addresses, or why not (new string). */
 static char *
 addresses(const struct diag *d, const char *host)
@@ -222,7 +209,7 @@ addresses(const struct diag *d, const char *host)
 		    t->error : "not asked");
 	if (t->addrs->len == 0)
 		return g_strdup("no address");
-	return words_joined(t->addrs);
+	return diag_join(t->addrs, ", ");
 }
 
 static void

@@ -239,15 +239,15 @@ tls_cert(const struct proto_facts *f)
 	return ", certificate verified";
 }
 
-/* The strings of a joined with spaces (new string). */
-static char *
-words(const GPtrArray *a)
+/* The strings of a joined by sep (new string). */
+char *
+diag_join(const GPtrArray *a, const char *sep)
 {
 	GString *w = g_string_new(NULL);
 	guint i;
 
 	for (i = 0; i < a->len; i++)
-		g_string_append_printf(w, "%s%s", i > 0 ? " " : "",
+		g_string_append_printf(w, "%s%s", i > 0 ? sep : "",
 		    (const char *)g_ptr_array_index(a, i));
 	return g_string_free(w, FALSE);
 }
@@ -264,7 +264,7 @@ report_connection(struct diag *d, GString *s)
 		    f->jid, d->domain);
 		return;
 	}
-	mechs = words(f->mechanisms);
+	mechs = diag_join(f->mechanisms, " ");
 	g_string_append_printf(s, "Connection\n  host %s port %d (",
 	    flat(d, f->host), f->port);
 	if (f->configured)

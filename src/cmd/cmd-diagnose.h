@@ -44,6 +44,7 @@ struct diag {
 char	*diag_report_text(struct diag *d);
 char	*diag_report_json(struct diag *d);
 const char *diag_flat(struct diag *d, const char *s);
+char	*diag_join(const GPtrArray *a, const char *sep);
 void	 diag_step_done(struct diag *d);
 void	 diag_resume(struct diag *d);
 
