@@ -22,12 +22,13 @@
 
 #include "events.h"
 #include "history.h"
+#include "history-internal.h"
 #include "loop.h"
 #include "util/errors.h"
 #include "util/log.h"
 #include "util/str.h"
 
-static sqlite3 *db;
+sqlite3 *hist_db;
 static sqlite3_stmt *st_insert;
 static sqlite3_stmt *st_load;
 static gint64 last_row;
@@ -105,7 +106,7 @@ static const char schema[] =
 	" archive TEXT NOT NULL, id TEXT NOT NULL,"
 	" PRIMARY KEY (account, archive));"
 	/* Full-text index of the bodies (FTS5, external content), filled
-	 * in the background: see index_some(). */
+	 * in the background: see history-fts.c. */
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(body,"
 	" content='messages', content_rowid='row');"
 	"CREATE TABLE IF NOT EXISTS fts_state (id INTEGER PRIMARY KEY"
@@ -116,26 +117,15 @@ static const char schema[] =
 	" id TEXT NOT NULL, state TEXT NOT NULL, reason TEXT,"
 	" PRIMARY KEY (account, id));";
 
-/*
- * The full-text index is not updated per message (FTS5 costs about as
- * much per row as the rest of a message's handling): rows are indexed in
- * chunks by a one-shot timer once a burst is over, and before a search.
- * indexed is the last row in the index.
- */
-#define INDEX_DELAY_MS 2000
-#define INDEX_CHUNK 2000
-
-static gint64 indexed;
-static guint index_timer;
-
-static gint64
-int_query(const char *sql, gint64 arg1, gint64 arg2, bool *null)
+/* One integer of a query with two integer arguments; *null when none. */
+gint64
+hist_int_query(const char *sql, gint64 arg1, gint64 arg2, bool *null)
 {
 	sqlite3_stmt *st = NULL;
 	gint64 r = 0;
 
 	*null = true;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(hist_db, sql, -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(st, 1, arg1);
 	sqlite3_bind_int64(st, 2, arg2);
@@ -148,91 +138,11 @@ int_query(const char *sql, gint64 arg1, gint64 arg2, bool *null)
 	return r;
 }
 
-/* The last row in the full-text index (kept in fts_state). */
-static gint64
-max_indexed(void)
-{
-	bool null;
-
-	return int_query("SELECT indexed FROM fts_state WHERE id = 0", 0, 0,
-	    &null);
-}
-
-static bool
-exec_int(const char *sql, gint64 a, gint64 b)
-{
-	sqlite3_stmt *st = NULL;
-	bool ok;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_int64(st, 1, a);
-	sqlite3_bind_int64(st, 2, b);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	return ok;
-}
-
-/* Index up to INDEX_CHUNK more rows; false when none are left after. */
-static bool
-index_some(void)
-{
-	gint64 upper;
-	bool null, ok;
-
-	history_flush();
-	if (db == NULL)
-		return false;
-	upper = int_query("SELECT max(row) FROM (SELECT row FROM messages "
-	    "WHERE row > ?1 ORDER BY row LIMIT ?2)", indexed, INDEX_CHUNK,
-	    &null);
-	if (null)
-		return false;
-	ok = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
-	    exec_int("INSERT INTO messages_fts(rowid, body) SELECT row, body "
-	    "FROM messages WHERE row > ?1 AND row <= ?2", indexed, upper) &&
-	    exec_int("UPDATE fts_state SET indexed = ?1 WHERE id = ?2", upper,
-	    0) && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
-	if (!ok) {
-		log_warn("history: cannot index: %s", sqlite3_errmsg(db));
-		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return false;
-	}
-	indexed = upper;
-	(void)int_query("SELECT 1 FROM messages WHERE row > ?1 LIMIT 1",
-	    indexed, 0, &null);
-	return !null;
-}
-
-static gint64 last_store_ms;
-
-/* Index once stores have paused for INDEX_DELAY_MS (not during bursts). */
-static void
-index_cb(void *data)
-{
-	gint64 quiet = loop_now_ms() - last_store_ms;
-
-	index_timer = 0;
-	if (quiet < INDEX_DELAY_MS)
-		index_timer = loop_add_timer(INDEX_DELAY_MS - quiet, index_cb,
-		    NULL);
-	else if (index_some())
-		index_timer = loop_add_timer(20, index_cb, NULL);
-}
-
-static void
-index_later(void)
-{
-	last_store_ms = loop_now_ms();
-	if (index_timer == 0)
-		index_timer = loop_add_timer(INDEX_DELAY_MS, index_cb, NULL);
-}
-
-static bool
-fail(GError **error, const char *what)
+bool
+hist_fail(GError **error, const char *what)
 {
 	g_set_error(error, NATTER_CONFIG_ERROR, 0, "history: %s: %s", what,
-	    db != NULL ? sqlite3_errmsg(db) : "cannot open");
+	    hist_db != NULL ? sqlite3_errmsg(hist_db) : "cannot open");
 	return false;
 }
 
@@ -260,7 +170,7 @@ static void
 rollback(void)
 {
 	if (in_txn)
-		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		(void)sqlite3_exec(hist_db, "ROLLBACK", NULL, NULL, NULL);
 	in_txn = false;
 }
 
@@ -271,8 +181,8 @@ forget_uncommitted(void)
 		g_ptr_array_set_size(uncommitted, 0);
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
+void
+hist_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s != NULL)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -296,7 +206,7 @@ write_cursors(void)
 
 	if (cursors == NULL || g_hash_table_size(cursors) == 0)
 		return;
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO archive_cursor "
+	if (sqlite3_prepare_v2(hist_db, "INSERT OR REPLACE INTO archive_cursor "
 	    "(account, archive, id) VALUES (?1, ?2, ?3)", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return;
@@ -307,11 +217,11 @@ write_cursors(void)
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, k, (int)(nl - (const char *)k),
 		    SQLITE_TRANSIENT);
-		bind_text(st, 2, nl + 1);
-		bind_text(st, 3, v);
+		hist_bind_text(st, 2, nl + 1);
+		hist_bind_text(st, 3, v);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			log_warn("history: cannot record an archive position: "
-			    "%s", sqlite3_errmsg(db));
+			    "%s", sqlite3_errmsg(hist_db));
 		g_hash_table_iter_remove(&it);
 	}
 	sqlite3_finalize(st);
@@ -322,20 +232,20 @@ static int
 insert(const struct msg *m)
 {
 	sqlite3_reset(st_insert);
-	bind_text(st_insert, 1, m->account);
-	bind_text(st_insert, 2, m->peer);
-	bind_text(st_insert, 3, m->resource);
+	hist_bind_text(st_insert, 1, m->account);
+	hist_bind_text(st_insert, 2, m->peer);
+	hist_bind_text(st_insert, 3, m->resource);
 	sqlite3_bind_int(st_insert, 4, m->dir);
-	bind_text(st_insert, 5, m->type);
-	bind_text(st_insert, 6, m->body);
+	hist_bind_text(st_insert, 5, m->type);
+	hist_bind_text(st_insert, 6, m->body);
 	sqlite3_bind_int64(st_insert, 7, m->time);
-	bind_text(st_insert, 8, m->id);
-	bind_text(st_insert, 9, m->origin_id);
-	bind_text(st_insert, 10, m->stanza_id);
-	bind_text(st_insert, 11, m->encryption);
-	bind_text(st_insert, 12, m->corrects);
+	hist_bind_text(st_insert, 8, m->id);
+	hist_bind_text(st_insert, 9, m->origin_id);
+	hist_bind_text(st_insert, 10, m->stanza_id);
+	hist_bind_text(st_insert, 11, m->encryption);
+	hist_bind_text(st_insert, 12, m->corrects);
 	return sqlite3_step(st_insert) == SQLITE_DONE ? SQLITE_OK :
-	    sqlite3_errcode(db);
+	    sqlite3_errcode(hist_db);
 }
 
 /* Open the write transaction (taking the lock now); a result code. */
@@ -346,7 +256,7 @@ begin(void)
 
 	if (in_txn)
 		return SQLITE_OK;
-	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	rc = sqlite3_exec(hist_db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	in_txn = rc == SQLITE_OK;
 	return rc;
 }
@@ -361,7 +271,7 @@ write_uncommitted(void)
 	for (i = 0; rc == SQLITE_OK && i < uncommitted->len; i++)
 		rc = insert(g_ptr_array_index(uncommitted, i));
 	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		rc = sqlite3_exec(hist_db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		rollback();
 	in_txn = false;
@@ -397,11 +307,11 @@ retry_cb(void *data)
 			ev_emit_text(EV_INFO, NULL, "history: the database is "
 			    "free again; %u waiting messages were written", n);
 		busy_reported = false;
-		index_later();
+		hist_index_later();
 		return;
 	}
 	if (!is_busy(rc)) {
-		history_off(sqlite3_errmsg(db));
+		history_off(sqlite3_errmsg(hist_db));
 		return;
 	}
 	if (++retries == REPORT_AFTER) {
@@ -425,17 +335,17 @@ history_flush(void)
 {
 	int rc;
 
-	if (db == NULL || !in_txn || busy)
+	if (hist_db == NULL || !in_txn || busy)
 		return;
 	write_cursors();
-	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	rc = sqlite3_exec(hist_db, "COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		in_txn = false;
 		forget_uncommitted();
 	} else if (is_busy(rc)) {
 		wait_for_lock();
 	} else {
-		history_off(sqlite3_errmsg(db));
+		history_off(sqlite3_errmsg(hist_db));
 	}
 }
 
@@ -457,37 +367,35 @@ history_open(const char *path, GError **error)
 	int rc;
 
 	history_close();
-	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	rc = sqlite3_open_v2(path, &hist_db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	umask(old);
 	if (rc != SQLITE_OK)
 		goto bad;
-	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL,
+	sqlite3_busy_timeout(hist_db, BUSY_TIMEOUT_MS);
+	if (sqlite3_exec(hist_db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(hist_db, "PRAGMA synchronous=NORMAL", NULL, NULL,
 	    NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO messages (account, peer, "
+	    sqlite3_prepare_v2(hist_db, "INSERT INTO messages (account, peer, "
 	    "resource, dir, type, body, time, id, origin_id, stanza_id, "
 	    "encryption, corrects) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1,
 	    &st_insert, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT row, resource, dir, type, body, "
+	    sqlite3_prepare_v2(hist_db, "SELECT row, resource, dir, type, body, "
 	    "time, id, origin_id, stanza_id, corrects FROM messages WHERE "
 	    "account = ? AND peer = ? AND row < ? ORDER BY row DESC LIMIT ?",
 	    -1, &st_load, NULL) != SQLITE_OK)
 		goto bad;
 	protect(path);
 	take_run_lock(path);
-	startup_row = int_query("SELECT MAX(row) FROM messages", 0, 0, &null);
+	startup_row = hist_int_query("SELECT MAX(row) FROM messages", 0, 0, &null);
 	uncommitted = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)msg_free);
 	if (flush_hook == 0)
 		flush_hook = loop_add_prepare(flush_cb, NULL);
-	indexed = max_indexed();
-	if (startup_row > indexed)	/* rows from before the index existed */
-		index_later();
+	hist_index_open(startup_row);
 	return true;
 bad:
-	fail(error, path);
+	hist_fail(error, path);
 	history_close();
 	return false;
 }
@@ -522,22 +430,20 @@ take_run_lock(const char *path)
 void
 history_close(void)
 {
-	if (db != NULL && in_txn && !busy)
+	if (hist_db != NULL && in_txn && !busy)
 		history_flush();
-	if (db != NULL && busy && uncommitted->len > 0) {
-		sqlite3_busy_timeout(db, CLOSE_TIMEOUT_MS);
+	if (hist_db != NULL && busy && uncommitted->len > 0) {
+		sqlite3_busy_timeout(hist_db, CLOSE_TIMEOUT_MS);
 		if (write_uncommitted() != SQLITE_OK)
 			log_error("history: %u %s could not be stored: %s",
 			    uncommitted->len, str_plural(uncommitted->len,
-			    "message", "messages"), sqlite3_errmsg(db));
+			    "message", "messages"), sqlite3_errmsg(hist_db));
 	}
 	in_txn = false;
 	if (flush_hook != 0)
 		loop_remove_hook(flush_hook);
 	flush_hook = 0;
-	if (index_timer != 0)
-		loop_remove_timer(index_timer);
-	index_timer = 0;
+	hist_index_close();
 	if (retry_timer != 0)
 		loop_remove_timer(retry_timer);
 	retry_timer = 0;
@@ -548,9 +454,9 @@ history_close(void)
 	g_clear_pointer(&cursors, g_hash_table_unref);
 	g_clear_pointer(&st_insert, sqlite3_finalize);
 	g_clear_pointer(&st_load, sqlite3_finalize);
-	if (db != NULL)
-		sqlite3_close(db);
-	db = NULL;
+	if (hist_db != NULL)
+		sqlite3_close(hist_db);
+	hist_db = NULL;
 	if (run_lock >= 0)
 		(void)close(run_lock);	/* releases the lock */
 	run_lock = -1;
@@ -576,7 +482,7 @@ history_off(const char *why)
 bool
 history_available(void)
 {
-	return db != NULL;
+	return hist_db != NULL;
 }
 
 static struct msg *
@@ -622,7 +528,7 @@ history_store(struct msg *m, GError **error)
 {
 	int rc;
 
-	if (db == NULL)
+	if (hist_db == NULL)
 		return true;
 	if (!keep(m) || busy)
 		return true;
@@ -630,25 +536,25 @@ history_store(struct msg *m, GError **error)
 	if (rc == SQLITE_OK)
 		rc = insert(m);
 	if (rc == SQLITE_OK) {
-		last_row = sqlite3_last_insert_rowid(db);
+		last_row = sqlite3_last_insert_rowid(hist_db);
 		m->row = last_row;
-		index_later();
+		hist_index_later();
 		return true;
 	}
 	if (is_busy(rc)) {
 		wait_for_lock();
 		return true;
 	}
-	fail(error, "cannot store a message; history is now off");
-	log_error("history: %s", sqlite3_errmsg(db));
+	hist_fail(error, "cannot store a message; history is now off");
+	log_error("history: %s", sqlite3_errmsg(hist_db));
 	rollback();
 	forget_uncommitted();
 	history_close();
 	return false;
 }
 
-static char *
-col(sqlite3_stmt *st, int i)
+char *
+hist_col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 
@@ -667,110 +573,32 @@ history_load(const char *account, const char *peer, gint64 before_row,
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
 	int rc;
 
-	if (db == NULL)
+	if (hist_db == NULL)
 		return out;
 	limit = MIN(limit, HISTORY_LOAD_MAX);
 	sqlite3_reset(st_load);
-	bind_text(st_load, 1, account);
-	bind_text(st_load, 2, peer);
+	hist_bind_text(st_load, 1, account);
+	hist_bind_text(st_load, 2, peer);
 	sqlite3_bind_int64(st_load, 3, before_row > 0 ? before_row : G_MAXINT64);
 	sqlite3_bind_int(st_load, 4, (int)limit);
 	while ((rc = sqlite3_step(st_load)) == SQLITE_ROW) {
-		g_autofree char *body = col(st_load, 4);
+		g_autofree char *body = hist_col(st_load, 4);
 		struct msg *m = msg_new(sqlite3_column_int(st_load, 2) ?
 		    MSG_OUT : MSG_IN, account, peer, body);
 
 		m->row = sqlite3_column_int64(st_load, 0);
-		m->resource = col(st_load, 1);
+		m->resource = hist_col(st_load, 1);
 		g_free(m->type);
-		m->type = col(st_load, 3);
+		m->type = hist_col(st_load, 3);
 		m->time = sqlite3_column_int64(st_load, 5);
-		m->id = col(st_load, 6);
-		m->origin_id = col(st_load, 7);
-		m->stanza_id = col(st_load, 8);
-		m->corrects = col(st_load, 9);
+		m->id = hist_col(st_load, 6);
+		m->origin_id = hist_col(st_load, 7);
+		m->stanza_id = hist_col(st_load, 8);
+		m->corrects = hist_col(st_load, 9);
 		g_ptr_array_insert(out, 0, m);
 	}
 	if (rc != SQLITE_DONE)
-		fail(error, "cannot read");
-	return out;
-}
-
-/*
- * A full-text query matching every word of text (each as a quoted
- * phrase, so FTS5 operators typed by the user are plain words).
- */
-static char *
-fts_query(const char *text)
-{
-	g_auto(GStrv) words = g_strsplit_set(text, " \t\n", -1);
-	GString *q = g_string_new(NULL);
-	guint i;
-
-	for (i = 0; words[i] != NULL; i++) {
-		g_autofree char *esc = NULL;
-		char **parts;
-
-		if (*words[i] == '\0')
-			continue;
-		parts = g_strsplit(words[i], "\"", -1);
-		esc = g_strjoinv("\"\"", parts);
-		g_strfreev(parts);
-		g_string_append_printf(q, "%s\"%s\"", q->len ? " " : "", esc);
-	}
-	return g_string_free(q, FALSE);
-}
-
-/*
- * The newest limit messages whose body has every word of text, for
- * account and peer (NULL: any), oldest first, as a new array of struct
- * msg (row, account, peer, resource, dir, type, body, time, id set).
- */
-GPtrArray *
-history_search(const char *account, const char *peer, const char *text,
-    guint limit, GError **error)
-{
-	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
-	g_autofree char *q = fts_query(text);
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (db == NULL || *q == '\0')
-		return out;
-	while (index_some())
-		;		/* everything stored is searchable */
-	if (db == NULL)
-		return out;
-	if (sqlite3_prepare_v2(db, "SELECT m.row, m.account, m.peer, "
-	    "m.resource, m.dir, m.type, m.body, m.time, m.id FROM messages_fts "
-	    "JOIN messages m ON m.row = messages_fts.rowid WHERE messages_fts "
-	    "MATCH ?1 AND (?2 IS NULL OR m.account = ?2) AND (?3 IS NULL OR "
-	    "m.peer = ?3) ORDER BY m.row DESC LIMIT ?4", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		fail(error, "cannot search");
-		return out;
-	}
-	bind_text(st, 1, q);
-	bind_text(st, 2, account);
-	bind_text(st, 3, peer);
-	sqlite3_bind_int(st, 4, (int)MIN(limit, HISTORY_LOAD_MAX));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		g_autofree char *a = col(st, 1), *p = col(st, 2);
-		g_autofree char *body = col(st, 6);
-		struct msg *m = msg_new(sqlite3_column_int(st, 4) ? MSG_OUT :
-		    MSG_IN, a, p, body);
-
-		m->row = sqlite3_column_int64(st, 0);
-		m->resource = col(st, 3);
-		g_free(m->type);
-		m->type = col(st, 5);
-		m->time = sqlite3_column_int64(st, 7);
-		m->id = col(st, 8);
-		g_ptr_array_insert(out, 0, m);
-	}
-	if (rc != SQLITE_DONE)
-		fail(error, "cannot search");
-	sqlite3_finalize(st);
+		hist_fail(error, "cannot read");
 	return out;
 }
 
@@ -788,14 +616,14 @@ history_row_of_id(const char *account, const char *peer, const char *id)
 	sqlite3_stmt *st = NULL;
 	gint64 row = 0;
 
-	if (db == NULL || account == NULL || peer == NULL || id == NULL)
+	if (hist_db == NULL || account == NULL || peer == NULL || id == NULL)
 		return 0;
-	if (sqlite3_prepare_v2(db, "SELECT max(row) FROM messages WHERE "
+	if (sqlite3_prepare_v2(hist_db, "SELECT max(row) FROM messages WHERE "
 	    "account = ? AND peer = ? AND id = ?", -1, &st, NULL) ==
 	    SQLITE_OK) {
-		bind_text(st, 1, account);
-		bind_text(st, 2, peer);
-		bind_text(st, 3, id);
+		hist_bind_text(st, 1, account);
+		hist_bind_text(st, 2, peer);
+		hist_bind_text(st, 3, id);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			row = sqlite3_column_int64(st, 0);
 	}
@@ -816,17 +644,17 @@ history_set_state(const char *account, const char *id, const char *state,
 	sqlite3_stmt *st = NULL;
 
 	g_return_if_fail(account != NULL && id != NULL && state != NULL);
-	if (db == NULL || busy || begin() != SQLITE_OK)
+	if (hist_db == NULL || busy || begin() != SQLITE_OK)
 		return;
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO message_state "
+	if (sqlite3_prepare_v2(hist_db, "INSERT OR REPLACE INTO message_state "
 	    "VALUES (?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
-		bind_text(st, 1, account);
-		bind_text(st, 2, id);
-		bind_text(st, 3, state);
-		bind_text(st, 4, reason);
+		hist_bind_text(st, 1, account);
+		hist_bind_text(st, 2, id);
+		hist_bind_text(st, 3, state);
+		hist_bind_text(st, 4, reason);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			log_warn("history: cannot record the state of %s: %s",
-			    id, sqlite3_errmsg(db));
+			    id, sqlite3_errmsg(hist_db));
 	}
 	sqlite3_finalize(st);
 }
@@ -839,12 +667,12 @@ history_state(const char *account, const char *id)
 	char *state = NULL;
 
 	g_return_val_if_fail(account != NULL && id != NULL, NULL);
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT state FROM "
+	if (hist_db == NULL || sqlite3_prepare_v2(hist_db, "SELECT state FROM "
 	    "message_state WHERE account = ? AND id = ?", -1, &st,
 	    NULL) != SQLITE_OK)
 		return NULL;
-	bind_text(st, 1, account);
-	bind_text(st, 2, id);
+	hist_bind_text(st, 1, account);
+	hist_bind_text(st, 2, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		state = g_strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -855,17 +683,17 @@ history_state(const char *account, const char *id)
 static struct msg *
 pending_row(sqlite3_stmt *st, const char *account)
 {
-	g_autofree char *peer = col(st, 0);
-	g_autofree char *body = col(st, 3);
+	g_autofree char *peer = hist_col(st, 0);
+	g_autofree char *body = hist_col(st, 3);
 	struct msg *m = msg_new(MSG_OUT, account, peer, body);
 
-	m->resource = col(st, 1);
+	m->resource = hist_col(st, 1);
 	g_free(m->type);
-	m->type = col(st, 2);
+	m->type = hist_col(st, 2);
 	m->time = sqlite3_column_int64(st, 4);
-	m->id = col(st, 5);
-	m->origin_id = col(st, 6);
-	m->corrects = col(st, 7);
+	m->id = hist_col(st, 5);
+	m->origin_id = hist_col(st, 6);
+	m->corrects = hist_col(st, 7);
 	m->row = sqlite3_column_int64(st, 8);
 	return m;
 }
@@ -886,14 +714,14 @@ history_pending(const char *account, GPtrArray **encrypted)
 
 	g_return_val_if_fail(account != NULL && encrypted != NULL, out);
 	*encrypted = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
-	if (db == NULL || !alone || sqlite3_prepare_v2(db, "SELECT m.peer, "
+	if (hist_db == NULL || !alone || sqlite3_prepare_v2(hist_db, "SELECT m.peer, "
 	    "m.resource, m.type, m.body, m.time, m.id, m.origin_id, "
 	    "m.corrects, m.row, m.encryption FROM message_state s JOIN "
 	    "messages m ON m.account = s.account AND m.id = s.id AND "
 	    "m.dir = 1 WHERE s.account = ? AND s.state = 'pending' AND "
 	    "m.row <= ? ORDER BY m.row", -1, &st, NULL) != SQLITE_OK)
 		return out;
-	bind_text(st, 1, account);
+	hist_bind_text(st, 1, account);
 	sqlite3_bind_int64(st, 2, startup_row);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		g_ptr_array_add(sqlite3_column_type(st, 9) == SQLITE_NULL ?
@@ -919,23 +747,23 @@ history_seen(const struct msg *m, bool by_ids)
 	bool seen;
 
 	g_return_val_if_fail(m != NULL, false);
-	if (db == NULL)
+	if (hist_db == NULL)
 		return false;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM messages WHERE account = ?1 "
+	if (sqlite3_prepare_v2(hist_db, "SELECT 1 FROM messages WHERE account = ?1 "
 	    "AND stanza_id = ?3 AND peer = ?2 UNION ALL SELECT 1 FROM (SELECT "
 	    "origin_id, id, dir FROM messages WHERE account = ?1 AND peer = ?2 "
 	    "AND ?4 ORDER BY row DESC LIMIT ?7) WHERE origin_id = ?5 OR "
 	    "(id = ?6 AND dir = ?8) LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
 		log_warn("history: cannot look up a message: %s",
-		    sqlite3_errmsg(db));
+		    sqlite3_errmsg(hist_db));
 		return false;
 	}
-	bind_text(st, 1, m->account);
-	bind_text(st, 2, m->peer);
-	bind_text(st, 3, m->stanza_id);
+	hist_bind_text(st, 1, m->account);
+	hist_bind_text(st, 2, m->peer);
+	hist_bind_text(st, 3, m->stanza_id);
 	sqlite3_bind_int(st, 4, by_ids);
-	bind_text(st, 5, m->origin_id);
-	bind_text(st, 6, m->id);
+	hist_bind_text(st, 5, m->origin_id);
+	hist_bind_text(st, 6, m->id);
 	sqlite3_bind_int(st, 7, SEEN_WINDOW);
 	sqlite3_bind_int(st, 8, m->dir);
 	seen = sqlite3_step(st) == SQLITE_ROW;
@@ -955,7 +783,7 @@ history_last_archive_id(const char *account, const char *room)
 	char *id = NULL;
 
 	g_return_val_if_fail(account != NULL, NULL);
-	if (db == NULL || sqlite3_prepare_v2(db, room != NULL ?
+	if (hist_db == NULL || sqlite3_prepare_v2(hist_db, room != NULL ?
 	    "SELECT stanza_id FROM messages INDEXED BY messages_peer WHERE "
 	    "account = ?1 AND peer = ?2 AND type = 'groupchat' AND stanza_id "
 	    "IS NOT NULL ORDER BY row DESC LIMIT 1" :
@@ -965,11 +793,11 @@ history_last_archive_id(const char *account, const char *room)
 	    "DESC LIMIT 1",
 	    -1, &st, NULL) != SQLITE_OK)
 		return NULL;
-	bind_text(st, 1, account);
+	hist_bind_text(st, 1, account);
 	if (room != NULL)
-		bind_text(st, 2, room);
+		hist_bind_text(st, 2, room);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		id = col(st, 0);
+		id = hist_col(st, 0);
 	sqlite3_finalize(st);
 	return id;
 }
@@ -985,7 +813,7 @@ void
 history_set_cursor(const char *account, const char *archive, const char *id)
 {
 	g_return_if_fail(account != NULL && archive != NULL && id != NULL);
-	if (db == NULL)
+	if (hist_db == NULL)
 		return;
 	if (cursors == NULL)
 		cursors = g_hash_table_new_full(g_str_hash, g_str_equal,
@@ -1009,17 +837,17 @@ history_cursor(const char *account, const char *archive, const char *room)
 	g_autofree char *key = NULL;
 
 	g_return_val_if_fail(account != NULL && archive != NULL, NULL);
-	if (db == NULL)
+	if (hist_db == NULL)
 		return NULL;
 	key = g_strdup_printf("%s\n%s", account, archive);
 	if (cursors != NULL && g_hash_table_contains(cursors, key))
 		return g_strdup(g_hash_table_lookup(cursors, key));
-	if (sqlite3_prepare_v2(db, "SELECT id FROM archive_cursor WHERE "
+	if (sqlite3_prepare_v2(hist_db, "SELECT id FROM archive_cursor WHERE "
 	    "account = ?1 AND archive = ?2", -1, &st, NULL) == SQLITE_OK) {
-		bind_text(st, 1, account);
-		bind_text(st, 2, archive);
+		hist_bind_text(st, 1, account);
+		hist_bind_text(st, 2, archive);
 		if (sqlite3_step(st) == SQLITE_ROW)
-			id = col(st, 0);
+			id = hist_col(st, 0);
 		sqlite3_finalize(st);
 	}
 	return id != NULL ? id : history_last_archive_id(account, room);
