@@ -149,8 +149,9 @@ history_search(const char *account, const char *peer, const char *text,
 		;		/* everything stored is searchable */
 	if (hist_db == NULL)
 		return out;
-	if (sqlite3_prepare_v2(hist_db, "SELECT m.row, m.account, m.peer, "
-	    "m.resource, m.dir, m.type, m.body, m.time, m.id FROM messages_fts "
+	if (sqlite3_prepare_v2(hist_db, "SELECT m.account, m.peer, m.row, "
+	    "m.resource, m.dir, m.type, m.body, m.time, m.id, m.origin_id, "
+	    "m.stanza_id, m.corrects FROM messages_fts "
 	    "JOIN messages m ON m.row = messages_fts.rowid WHERE messages_fts "
 	    "MATCH ?1 AND (?2 IS NULL OR m.account = ?2) AND (?3 IS NULL OR "
 	    "m.peer = ?3) ORDER BY m.row DESC LIMIT ?4", -1, &st, NULL) !=
@@ -163,18 +164,9 @@ history_search(const char *account, const char *peer, const char *text,
 	hist_bind_text(st, 3, peer);
 	sqlite3_bind_int(st, 4, (int)MIN(limit, HISTORY_LOAD_MAX));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		g_autofree char *a = hist_col(st, 1), *p = hist_col(st, 2);
-		g_autofree char *body = hist_col(st, 6);
-		struct msg *m = msg_new(sqlite3_column_int(st, 4) ? MSG_OUT :
-		    MSG_IN, a, p, body);
+		g_autofree char *a = hist_col(st, 0), *p = hist_col(st, 1);
 
-		m->row = sqlite3_column_int64(st, 0);
-		m->resource = hist_col(st, 3);
-		g_free(m->type);
-		m->type = hist_col(st, 5);
-		m->time = sqlite3_column_int64(st, 7);
-		m->id = hist_col(st, 8);
-		g_ptr_array_insert(out, 0, m);
+		g_ptr_array_insert(out, 0, hist_row_msg(st, 2, a, p));
 	}
 	if (rc != SQLITE_DONE)
 		hist_fail(error, "cannot search");

@@ -10,6 +10,8 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
+struct msg;
+
 extern sqlite3	*hist_db;	/* NULL while history is off */
 
 gint64	 hist_int_query(const char *sql, gint64 arg1, gint64 arg2,
@@ -17,6 +19,8 @@ gint64	 hist_int_query(const char *sql, gint64 arg1, gint64 arg2,
 bool	 hist_fail(GError **error, const char *what);
 void	 hist_bind_text(sqlite3_stmt *st, int i, const char *s);
 char	*hist_col(sqlite3_stmt *st, int i);
+struct msg *hist_row_msg(sqlite3_stmt *st, int first, const char *account,
+	    const char *peer);
 
 void	 hist_index_later(void);
 void	 hist_index_open(gint64 startup_row);

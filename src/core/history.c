@@ -562,6 +562,31 @@ hist_col(sqlite3_stmt *st, int i)
 }
 
 /*
+ * The message of a result row whose columns, from first on, are row,
+ * resource, dir, type, body, time, id, origin_id, stanza_id, corrects
+ * (new).
+ */
+struct msg *
+hist_row_msg(sqlite3_stmt *st, int first, const char *account,
+    const char *peer)
+{
+	g_autofree char *body = hist_col(st, first + 4);
+	struct msg *m = msg_new(sqlite3_column_int(st, first + 2) ? MSG_OUT :
+	    MSG_IN, account, peer, body);
+
+	m->row = sqlite3_column_int64(st, first);
+	m->resource = hist_col(st, first + 1);
+	g_free(m->type);
+	m->type = hist_col(st, first + 3);
+	m->time = sqlite3_column_int64(st, first + 5);
+	m->id = hist_col(st, first + 6);
+	m->origin_id = hist_col(st, first + 7);
+	m->stanza_id = hist_col(st, first + 8);
+	m->corrects = hist_col(st, first + 9);
+	return m;
+}
+
+/*
  * The newest limit messages with account/peer stored before row
  * before_row (0: the newest), oldest first, as a new array of struct msg
  * whose row is set.
@@ -581,22 +606,9 @@ history_load(const char *account, const char *peer, gint64 before_row,
 	hist_bind_text(st_load, 2, peer);
 	sqlite3_bind_int64(st_load, 3, before_row > 0 ? before_row : G_MAXINT64);
 	sqlite3_bind_int(st_load, 4, (int)limit);
-	while ((rc = sqlite3_step(st_load)) == SQLITE_ROW) {
-		g_autofree char *body = hist_col(st_load, 4);
-		struct msg *m = msg_new(sqlite3_column_int(st_load, 2) ?
-		    MSG_OUT : MSG_IN, account, peer, body);
-
-		m->row = sqlite3_column_int64(st_load, 0);
-		m->resource = hist_col(st_load, 1);
-		g_free(m->type);
-		m->type = hist_col(st_load, 3);
-		m->time = sqlite3_column_int64(st_load, 5);
-		m->id = hist_col(st_load, 6);
-		m->origin_id = hist_col(st_load, 7);
-		m->stanza_id = hist_col(st_load, 8);
-		m->corrects = hist_col(st_load, 9);
-		g_ptr_array_insert(out, 0, m);
-	}
+	while ((rc = sqlite3_step(st_load)) == SQLITE_ROW)
+		g_ptr_array_insert(out, 0, hist_row_msg(st_load, 0, account,
+		    peer));
 	if (rc != SQLITE_DONE)
 		hist_fail(error, "cannot read");
 	return out;
