@@ -571,6 +571,25 @@ may_send(const struct msg *m, enum otr_state st, GError **error)
 }
 
 /*
+ * Whether m needs libotr while it is not open yet: under the default
+ * policy (manual) no session can exist before it opens, so plain text
+ * passes through unchanged and a burst of plain messages never maps
+ * libotr and libgcrypt (PRODUCT §12: memory); OTR protocol text (a
+ * query, an error, data, a fragment) or a whitespace tag opens it, and
+ * so does any other policy.
+ */
+static bool
+otr_wanted(const struct msg *m)
+{
+	if (otr_us != NULL || msg_is_room(m))
+		return otr_us != NULL;
+	if (strcmp(otr_policy_of(m->account, m->peer), "manual") != 0)
+		return true;
+	return m->body != NULL && (strstr(m->body, "?OTR") != NULL ||
+	    strstr(m->body, OTRL_MESSAGE_TAG_BASE) != NULL);
+}
+
+/*
  * The encrypt stage of an outgoing one-to-one message (see may_send()
  * for what is refused): libotr's text (ciphertext, or the plain text
  * with a whitespace tag) goes in m->wire_body, and m->encryption is
@@ -584,7 +603,7 @@ otr_encrypt(struct msg *m, GError **error)
 	char *out = NULL;
 	gcry_error_t err;
 
-	if (m->dir == MSG_OUT && !msg_is_room(m))
+	if (m->dir == MSG_OUT && otr_wanted(m))
 		otr_load();
 	if (otr_us == NULL && unavailable != NULL && m->dir == MSG_OUT &&
 	    !msg_is_room(m) && !is_room_peer(m->account, m->peer) &&
@@ -651,7 +670,7 @@ otr_decrypt(struct msg *m, GError **error)
 	char *out = NULL;
 	int ignore;
 
-	if (!msg_is_room(m))
+	if (otr_wanted(m))
 		otr_load();
 	if (otr_us == NULL || msg_is_room(m) ||
 	    is_room_peer(m->account, m->peer))

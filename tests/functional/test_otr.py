@@ -132,6 +132,31 @@ def test_otr__error_message_shown_plainly(pair, make_peer):
     assert a.find("message-received", body=re.compile("OTR")) is None
 
 
+def test_otr__plain_chat_leaves_libotr_closed(pair, make_peer):
+    """Under the default policy plain one-to-one messages, either way,
+    leave libotr and libgcrypt unmapped (PRODUCT §12: a burst of 10,000
+    mapped 0.9 MB of them); the first OTR text received opens them and is
+    handled as OTR."""
+    a, aj, b, bj = pair(keys=False)
+    a.send(f"/msg {bj} plain one")
+    b.wait_event("message-received", body="plain one")
+    b.send(f"/msg {aj} plain two")
+    a.wait_event("message-received", body="plain two")
+    for n in (a, b):
+        assert "libotr" not in maps(n.proc.pid)
+        assert "libgcrypt" not in maps(n.proc.pid)
+    peer = make_peer("carol")
+    peer.send(aj, "?OTR Error: You sent garbage")
+    a.wait_event("error", text=re.compile("OTR error from carol"))
+    assert "libotr" in maps(a.proc.pid)
+    assert "libotr" not in maps(b.proc.pid)
+
+
+def maps(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return f.read()
+
+
 def test_otr__history_only_with_pref(pair, home, home2):
     a, aj, b, bj = pair()
     private(a, aj, b, bj)
