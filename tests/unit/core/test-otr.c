@@ -179,7 +179,10 @@ otr_encrypt__rooms_are_left_alone(void **state)
 	assert_false(otr_peer_ok("a", "room@conf.x/nick", &err));
 }
 
-/* libotr and libgcrypt are set up by the first one-to-one message only. */
+/*
+ * libotr and libgcrypt are set up by the first one-to-one message that
+ * needs them: under the default policy (manual) OTR text, not plain text.
+ */
 static void
 otr_init__libotr_waits_for_first_use(void **state)
 {
@@ -196,6 +199,13 @@ otr_init__libotr_waits_for_first_use(void **state)
 	m = msg_in("hello");
 	assert_true(otr_decrypt(m, &err));
 	assert_null(err);
+	msg_free(m);
+	m = msg_new(MSG_OUT, "a", "bob@x", "plain");
+	assert_true(otr_encrypt(m, &err));
+	msg_free(m);
+	assert_false(otr_loaded());
+	m = msg_in("?OTR Error: lost");
+	otr_decrypt(m, &err);
 	msg_free(m);
 	assert_true(otr_loaded());
 }
