@@ -8,6 +8,8 @@ the invalid-XML test runs with both: natter detects that dead stream
 itself when its libstrophe does not report it."""
 import os
 import re
+import shutil
+import subprocess
 import time
 
 import pytest
@@ -270,3 +272,80 @@ def test_lost_during_scram_leaks_nothing(home):
     finally:
         b.kill()
         srv.close()
+
+
+def _login_traced(home, prosody, tmp_path, pin=False):
+    """Log account a in under strace: (Batch, the files natter opened
+    while logging in). The server's certificate is pinned only if pin."""
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", port=prosody.port)
+    if pin:
+        home.trust(prosody.fingerprint())
+    b = Batch(home)
+    trace = tmp_path / "opened"
+    st = subprocess.Popen(["strace", "-f", "-e", "trace=openat", "-o", str(trace),
+                           "-p", str(b.proc.pid)], stderr=subprocess.PIPE, text=True)
+    assert "attached" in st.stderr.readline()
+    b.send("/connect a")
+    b.wait_event("connection-state", state="online")
+    st.send_signal(2)
+    st.communicate(timeout=10)
+    return b, trace.read_text()
+
+
+SYSTEM_CERTS = "/usr/lib/ssl/certs"      # OpenSSL's default on Debian
+needs_hashed_store = pytest.mark.skipif(
+    not os.path.isdir(SYSTEM_CERTS) or not any(
+        re.fullmatch(r"[0-9a-f]{8}\.\d+", n) for n in os.listdir(SYSTEM_CERTS)),
+    reason="the system's certificate directory is not hashed (ca-certificates)")
+
+
+@hardened
+@needs_hashed_store
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+@pytest.mark.parametrize("environ", ["unset", "system"])
+def test_trust_store_bundle_not_parsed(home, prosody, tmp_path, monkeypatch, environ):
+    """A login's TLS context looks the system's trust anchors up in their
+    hashed directory when a chain needs one, and never parses the whole
+    bundle file (patch 0013: close to 1 MB of heap and a few ms of CPU per
+    connection); the same when SSL_CERT_FILE and SSL_CERT_DIR name the
+    system's own file and directory, as some environments export them."""
+    if environ == "unset":
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    else:
+        monkeypatch.setenv("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt")
+        monkeypatch.setenv("SSL_CERT_DIR", "/etc/ssl/certs")
+    b, opened = _login_traced(home, prosody, tmp_path, pin=True)
+    b.close()
+    assert "openat(" in opened, opened
+    assert not re.search(r'"[^"]*(cert\.pem|ca-certificates\.crt)"', opened), opened
+
+
+@hardened
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_trust_store_cert_file_still_used(home, prosody, tmp_path, monkeypatch):
+    """With SSL_CERT_FILE naming another file, that file is loaded (as
+    OpenSSL's default paths always did) and a certificate in it verifies
+    the server without any pinning."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(prosody.cert))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    b, opened = _login_traced(home, prosody, tmp_path)
+    b.close()
+    assert f'"{prosody.cert}"' in opened, opened
+
+
+@hardened
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_trust_store_cert_dir_still_used(home, prosody, tmp_path, monkeypatch):
+    """With SSL_CERT_DIR naming a hashed directory of one's own, the
+    server's certificate is found there and verified without pinning."""
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    shutil.copy(prosody.cert, certs / "server.pem")
+    subprocess.run(["openssl", "rehash", str(certs)], check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_DIR", str(certs))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    b, opened = _login_traced(home, prosody, tmp_path)
+    b.close()
+    assert re.search(rf'"{re.escape(str(certs))}/[0-9a-f]{{8}}\.0"', opened), opened
