@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The XML console's compact ring (see xmlcon-ring.h). Entries live in a
- * circular array grown on demand; their text is appended, NUL-terminated,
+ * The XML console's compact ring (see xmlcon-ring.h). Entries live in
+ * chunks of CHUNK records, allocated as the ring grows and freed as its
+ * oldest entries go (no copying, at most one chunk unused: a doubling
+ * array left up to half of itself empty, and 0.9 MB in one piece after a
+ * burst of 10,000 messages); their text is appended, NUL-terminated,
  * to the open block, which is deflated when it reaches BLOCK_RAW bytes.
  * A block is freed with its last entry. Reading an entry of a deflated
  * block inflates that block into a one-block cache, so walking the ring in
@@ -13,7 +16,7 @@
 #include "xmlcon-ring.h"
 
 #define BLOCK_RAW	(32 * 1024)
-#define FIRST_CAP	64
+#define CHUNK		512	/* entries per chunk: 28 KB */
 /*
  * deflate with an 8 KB window and small hash tables: ~40 KB of state
  * while a block is sealed instead of zlib's default ~256 KB, which would
@@ -31,8 +34,8 @@ struct xring_block {
 	guint	 refs;		/* entries whose text is here */
 };
 
-static struct xmlcon_entry *buf;
-static guint cap, head, count;
+static GPtrArray *chunks;	/* struct xmlcon_entry[CHUNK], oldest first */
+static guint head, count;	/* first entry's place in chunks[0]; entries */
 static struct xring_block *open_block;
 static size_t bytes;		/* records in use + block storage */
 static GStringChunk *accounts;	/* interned account names */
@@ -143,18 +146,21 @@ intern(const char *account)
 	return s;
 }
 
-static void
-grow(void)
+/* The i-th entry, oldest first (i < count, or i == count to add one). */
+static struct xmlcon_entry *
+slot(guint i)
 {
-	guint ncap = cap == 0 ? FIRST_CAP : cap * 2, i;
-	struct xmlcon_entry *n = g_new(struct xmlcon_entry, ncap);
+	guint j = head + i;
+	struct xmlcon_entry *c;
 
-	for (i = 0; i < count; i++)
-		n[i] = buf[(head + i) % cap];
-	g_free(buf);
-	buf = n;
-	cap = ncap;
-	head = 0;
+	if (chunks == NULL)
+		chunks = g_ptr_array_new();
+	if (j / CHUNK == chunks->len) {
+		c = g_new(struct xmlcon_entry, CHUNK);
+		g_ptr_array_add(chunks, c);
+	}
+	c = g_ptr_array_index(chunks, j / CHUNK);
+	return &c[j % CHUNK];
 }
 
 /*
@@ -169,9 +175,7 @@ xring_push(const char *account, const char *xml, const char *raw)
 	struct xring_block *b = block_for(n + r);
 	struct xmlcon_entry *e;
 
-	if (count == cap)
-		grow();
-	e = &buf[(head + count++) % cap];
+	e = slot(count++);
 	bytes += sizeof(*e);
 	memset(e, 0, sizeof(*e));
 	e->account = intern(account);
@@ -196,11 +200,14 @@ xring_pop(void)
 
 	if (count == 0)
 		return;
-	e = &buf[head];
+	e = slot(0);
 	if (--e->block->refs == 0)
 		block_free(e->block);
-	head = (head + 1) % cap;
 	count--;
+	if (++head == CHUNK || count == 0) {	/* the oldest chunk is empty */
+		g_free(g_ptr_array_steal_index(chunks, 0));
+		head = 0;
+	}
 	bytes -= sizeof(*e);
 }
 
@@ -210,9 +217,9 @@ xring_clear(void)
 {
 	while (count > 0)
 		xring_pop();
-	g_clear_pointer(&buf, g_free);
+	g_clear_pointer(&chunks, g_ptr_array_unref);
 	bytes = 0;
-	cap = head = 0;
+	head = 0;
 	if (accounts != NULL) {
 		g_hash_table_unref(account_set);
 		g_string_chunk_free(accounts);
@@ -231,7 +238,7 @@ xring_len(void)
 struct xmlcon_entry *
 xring_nth(guint i)
 {
-	return i < count ? &buf[(head + i) % cap] : NULL;
+	return i < count ? slot(i) : NULL;
 }
 
 /* Bytes the ring holds: its records and its (deflated) text. */

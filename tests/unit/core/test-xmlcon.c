@@ -339,10 +339,52 @@ xmlcon_ring__long_burst__bounded_not_emptied(void **state)
 	    1)), "message 49999<"));
 }
 
+/*
+ * Entries are stored in chunks that come and go as the ring turns: every
+ * entry kept, across many chunk boundaries, is found in order with its
+ * own text after the oldest were dropped.
+ */
+static void
+xmlcon_ring__turns_through_chunks__every_entry_in_order(void **state)
+{
+	guint i, n = 20000, kept;
+	guint64 first;
+
+	assert_true(prefs_set("xmlconsole.buffer", "256", NULL));
+	for (i = 0; i < n; i++) {
+		g_autofree char *x = g_strdup_printf("<message id='m%u'><body>"
+		    "%u</body></message>", i, i * 7919u);
+
+		raw(i % 3 == 0, x, i);
+	}
+	kept = xmlcon_count();
+	assert_true(kept > 1024 && kept < n);
+	first = xmlcon_nth(0)->seq;
+	for (i = 0; i < kept; i++) {
+		const struct xmlcon_entry *e = xmlcon_nth(i);
+		guint k = n - kept + i;
+		g_autofree char *want = g_strdup_printf("<body>%u</body>",
+		    k * 7919u);
+
+		assert_int_equal(e->seq, first + i);
+		assert_int_equal(e->time, k);
+		assert_int_equal(e->out, k % 3 == 0);
+		assert_non_null(strstr(xmlcon_entry_xml(e), want));
+	}
+	assert_null(xmlcon_nth(kept));
+	xmlcon_clear();
+	assert_int_equal(xmlcon_count(), 0);
+	raw(false, "<presence/>", 1);
+	assert_int_equal(xmlcon_count(), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    xmlcon_ring__turns_through_chunks__every_entry_in_order,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    xmlcon_ring__long_burst__bounded_not_emptied,
 		    setup, teardown),
