@@ -434,6 +434,10 @@ lines_back_to(struct tui_win *w, const char *id, gint64 time)
 	return -1;
 }
 
+/* How far back a jump reads history: JUMP_READS reads of JUMP_STEP. */
+#define JUMP_READS	50
+#define JUMP_STEP	200
+
 /*
  * Show the message id (or at time) of account/peer in its window, loading
  * older history of a chat until it is there (bounded). False when it
@@ -452,16 +456,21 @@ jump(const char *account, const char *peer, bool room, const char *id,
 		return false;
 	if (!room && w->lines.length == 0)
 		load_into(w, 50);
+	/* Scrolled back while it reads: older lines may go beyond those kept. */
+	if (w->anchor == NULL)
+		w->anchor = g_queue_peek_tail_link(&w->lines);
 	for (tries = 0; (k = lines_back_to(w, id, time)) < 0 && !room &&
-	    tries < 50; tries++) {
+	    tries < JUMP_READS; tries++) {
 		gint64 before = w->oldest_row;
 
-		load_into(w, 200);
+		load_into(w, JUMP_STEP);
 		if (w->oldest_row == before)
 			break;
 	}
-	if (k < 0)
+	if (k < 0) {
+		tui_win_unscroll(w);
 		return false;
+	}
 	tui_win_show(w);
 	/* The line lands in the middle of the window. */
 	w->anchor = g_queue_peek_nth_link(&w->lines,
@@ -507,9 +516,9 @@ tui_chat_on_jump(const struct ev *ev)
 		    "the room sent since you joined", what, j->peer);
 		return;
 	}
-	keep = prefs_get_int("ui.scrollback");
+	keep = JUMP_READS * JUMP_STEP;
 	tui_win_print(tui_win_current(), TUI_ERROR, "result %s is older than "
-	    "the %ld %s the window of %s keeps (ui.scrollback)", what, keep,
+	    "the %ld %s the window of %s reads back to find it", what, keep,
 	    str_plural(keep, "line", "lines"), j->peer);
 }
 

@@ -14,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "core/events.h"
+#include "core/history.h"
 #include "core/loop.h"
 #include "core/prefs.h"
 #include "core/windows.h"
@@ -164,14 +165,33 @@ tui_win_focus(guint i)
 }
 
 /*
- * Drop the oldest lines beyond ui.scrollback. They stay in history: the
- * next load of older lines finds where to resume from the oldest line
- * kept (oldest_row 0).
+ * Lines a window keeps in memory: ui.scrollback; a chat window whose
+ * older lines history gives back (paging back near its first line reads
+ * them: tui_win_scroll) keeps at most CHAT_KEPT, a few dozen screens,
+ * so that a burst or a long conversation does not hold thousands of
+ * lines that are on disk anyway (PRODUCT §12: memory after a burst).
+ */
+#define CHAT_KEPT	1000
+
+static guint
+kept(const struct tui_win *w)
+{
+	guint max = (guint)prefs_get_int("ui.scrollback");
+
+	if (w->kind == TUI_WIN_CHAT && history_available())
+		return MIN(max, CHAT_KEPT);
+	return max;
+}
+
+/*
+ * Drop the oldest lines beyond kept(). They stay in history: the next
+ * load of older lines finds where to resume from the oldest line kept
+ * (oldest_row 0).
  */
 static void
 trim(struct tui_win *w)
 {
-	guint max = (guint)prefs_get_int("ui.scrollback");
+	guint max = kept(w);
 
 	while (w->lines.length > max) {
 		if (w->anchor == w->lines.head) {	/* it goes */
@@ -186,13 +206,13 @@ trim(struct tui_win *w)
 /*
  * Add l at the end, or before the first line (older history). While the
  * window is scrolled back, lines read back from history may go beyond
- * ui.scrollback (the user is reading them) and new lines do not push any
- * out; the window is trimmed again when it returns to its newest line.
+ * kept() (the user is reading them) and new lines do not push any out;
+ * the window is trimmed again when it returns to its newest line.
  */
 static bool
 push(struct tui_win *w, struct tui_line *l, bool prepend)
 {
-	guint max = (guint)prefs_get_int("ui.scrollback");
+	guint max = kept(w);
 
 	if (prepend) {
 		if (w->lines.length >= max && w->anchor == NULL) {
