@@ -14,13 +14,14 @@ from benchlib import (DOMAIN, MUC, PASSWORD, USERS, BenchError, Floor, Home,
 
 BOB = f"bob@{DOMAIN}"
 ROOM_FILLERS = 18           # with the receiver and the sender: 20 occupants
+WARM = 200                  # silent occupants of the room natter joins first
 ROSTER = len(USERS) - 1     # alice's contacts (the shared group)
 DRAW_GAP = 0.008            # natter's DRAW_MIN_MS (5 ms) and some
 
 
 def rooms(args):
     """Rooms mod_bench_fill prepares: name -> silent occupants."""
-    r = {"bench": ROOM_FILLERS, "warm": 1}
+    r = {"bench": ROOM_FILLERS, "warm": WARM}
     for n in args.occupants:
         r[f"join{n}"] = n
     return r
@@ -280,7 +281,7 @@ def _natter_join(ctx, client, room, size):
     nat = Natter(client.binary, home, "-a", "a", "-c", f"/join warm@{MUC}")
     try:
         nat.start()
-        nat.wait_frame(30, win=f"warm@{MUC}", side=2, what="the first room")
+        nat.wait_frame(30, win=f"warm@{MUC}", side=WARM + 1, what="the first room")
         ctx.settle([nat.pid])
         r0 = rss(nat.pid)
         nat.trace.poll()
