@@ -2,12 +2,16 @@
 /*
  * What the connection commands ask of an account's connection (PRODUCT
  * §5): /connect (is the host known, looked up off the loop before a
- * password is asked for; the checks, options and credentials of a
- * login), /disconnect and /reconnect. The login itself is proto-conn.c's.
- * xmpp layer; never prints.
+ * password is asked for: by c-ares in the loop, as the connection itself
+ * will, or by getaddrinfo() in a thread when c-ares cannot be asked; the
+ * checks, options and credentials of a login), /disconnect and
+ * /reconnect. The login itself is proto-conn.c's. xmpp layer; never
+ * prints.
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/dns.h"
 #include "core/prefs.h"
 #include "proto-internal.h"
 #include "util/errors.h"
@@ -43,6 +47,20 @@ checked(enum proto_host_answer answer, void *data)
 	g_free(c);
 }
 
+/* The answer of c-ares to a check. */
+static void
+addrs_checked(GPtrArray *addrs, const char *error, void *data)
+{
+	enum proto_host_answer answer = addrs != NULL && addrs->len > 0 ?
+	    PROTO_HOST_KNOWN : PROTO_HOST_UNKNOWN;
+
+	if (error != NULL && strcmp(error, DNS_CANCELLED) == 0)
+		answer = PROTO_HOST_CANCELLED;
+	if (addrs != NULL)
+		g_ptr_array_unref(addrs);
+	checked(answer, data);
+}
+
 /*
  * Before a password is asked for acc: does the host given (opts->server,
  * else the server key) have an address? It is looked up without blocking
@@ -50,8 +68,9 @@ checked(enum proto_host_answer answer, void *data)
  * later, with error NULL when the host is known, else saying why not (an
  * unknown host is reported as a failed attempt too: EV_CONN_STATE, code
  * unknown-host). False when there is nothing to check (no host given:
- * one found through SRV is checked by the connection itself; acc is not
- * offline or has no jid) or the lookup could not start: go ahead at once.
+ * one found through SRV is checked by the connection itself; a host
+ * given by address; acc is not offline or has no jid) or the lookup
+ * could not start: go ahead at once.
  */
 bool
 proto_conn_check_host(struct account *acc,
@@ -63,15 +82,16 @@ proto_conn_check_host(struct account *acc,
 	struct check *c;
 
 	g_return_val_if_fail(acc != NULL && fn != NULL, false);
-	if (host == NULL || acc->state != ACCOUNT_OFFLINE ||
-	    account_get(acc, "jid") == NULL)
+	if (host == NULL || g_hostname_is_ip_address(host) ||
+	    acc->state != ACCOUNT_OFFLINE || account_get(acc, "jid") == NULL)
 		return false;
 	c = g_new0(struct check, 1);
 	c->account = g_strdup(acc->name);
 	c->host = g_strdup(host);
 	c->fn = fn;
 	c->data = data;
-	if (proto_host_lookup(host, checked, c, &err))
+	if (dns_addrs(host, addrs_checked, c, NULL) != NULL ||
+	    proto_host_lookup(host, checked, c, &err))
 		return true;
 	log_warn("%s: cannot look %s up: %s", acc->name, host, err->message);
 	g_free(c->account);

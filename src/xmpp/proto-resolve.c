@@ -8,8 +8,11 @@
  * its port (libstrophe's own SRV lookup, res_query(), blocks, and is
  * skipped: it is given a host). No record, or no answer from DNS: the
  * domain itself on port 5222 (5223 for direct TLS; RFC 6120 §3.2.2).
- * libstrophe checks the certificate against the domain whatever it is
- * given. xmpp layer; never prints.
+ * An account's server given by name is looked up the same way (A/AAAA,
+ * in the loop) and dialled by address: getaddrinfo(), in natter or in
+ * libstrophe, would block the loop for as long as DNS takes. libstrophe
+ * checks the certificate against the domain whatever it is given. xmpp
+ * layer; never prints.
  */
 #include <string.h>
 
@@ -21,7 +24,8 @@ struct proto_resolve {
 	struct pconn	*pc;
 	struct dns_req	*req;
 	char		*domain;
-	const char	*service;	/* "_xmpp-client._tcp" */
+	const char	*service;	/* "_xmpp-client._tcp", or NULL: the
+					   account's server */
 	GPtrArray	*recs;		/* struct dns_srv, or NULL: none */
 	guint		 next;		/* the record being tried */
 	/* what was dialled, for proto_conn_facts() */
@@ -145,10 +149,26 @@ srv_answered(GPtrArray *recs, const char *error, void *data)
 }
 
 /*
- * pc's attempt has started and names no server: ask DNS for the SRV
- * records of domain; proto_conn_dial() (or proto_conn_not_dialled())
- * follows from the loop. False when there is nothing to look up (a
- * server is given) or DNS cannot be asked: dial as before.
+ * The account names its server: by address, dial it (false); by name,
+ * look its addresses up first (true).
+ */
+static bool
+start_server(struct proto_resolve *r)
+{
+	if (g_hostname_is_ip_address(r->pc->server))
+		return false;
+	r->domain = g_strdup(r->pc->server);
+	r->service = NULL;
+	try_next(r);
+	return true;
+}
+
+/*
+ * pc's attempt has started: with no server in the account, ask DNS for
+ * the SRV records of domain; with a server named, for its addresses;
+ * proto_conn_dial() (or proto_conn_not_dialled()) follows from the loop.
+ * False when there is nothing to look up (a server given by address) or
+ * DNS cannot be asked: dial as before.
  */
 bool
 proto_resolve_start(struct pconn *pc, const char *domain)
@@ -163,7 +183,9 @@ proto_resolve_start(struct pconn *pc, const char *domain)
 	}
 	r = pc->resolve;
 	forget_choice(r);
-	if (pc->server != NULL || domain == NULL)
+	if (pc->server != NULL)
+		return start_server(r);
+	if (domain == NULL)
 		return false;
 	r->domain = g_strdup(domain);
 	r->service = strcmp(pc->tls, "direct") == 0 ? "_xmpps-client._tcp" :

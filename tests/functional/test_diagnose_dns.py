@@ -243,3 +243,46 @@ def test_stalled_dns_connect_leaves_the_tui_responsive(home, prosody, dns, tui_f
     assert "[alice@localhost disconnected]" in t.screen()
     t.command("/help connect")
     t.wait_screen(r"/connect \[ACCOUNT", timeout=2)
+
+
+def test_named_server_looked_up_by_natter(home, prosody, dns):
+    """An account's server given by name is looked up by natter's own DNS
+    (c-ares in the loop, dns.servers), before the password and for the
+    connection, and dialled by address: never by getaddrinfo(), which
+    blocks for as long as DNS takes (and does not know this name)."""
+    d = dns()
+    d.a("chat.example.test", "127.0.0.1")
+    b = connect(home, prosody, d, server="chat.example.test")
+    text = diagnose(b)
+    b.close()
+    assert d.asked("chat.example.test", "A")
+    assert re.search(rf"^  host chat\.example\.test port {prosody.port} \(set in the "
+                     r"account: no SRV lookup\)$", text, re.M), text
+
+
+def test_named_server_unknown_to_dns(home, prosody, dns):
+    d = dns()
+    jid = prosody.register("alice", "pw")
+    home.add_account("a", jid, "pw", server="nowhere.example.test", port=prosody.port)
+    b = Batch(home, "-c", f"/set dns.servers {d.address}", "-c", "/connect a")
+    ev = b.wait_event("connection-state", state="failed")
+    b.close()
+    assert d.asked("nowhere.example.test", "A")
+    assert "unknown host nowhere.example.test" in json.dumps(ev), ev
+
+
+def test_named_server_stalled_dns_blocks_nothing(home, prosody, dns, tui_factory):
+    """While DNS does not answer for the account's server, the TUI works
+    and /disconnect ends the attempt."""
+    d = dns(stalled=True)
+    prosody.register("alice", "pw")
+    home.add_account("a", "alice@localhost", "pw", server="slow.example.test",
+                     port=prosody.port)
+    t = tui_factory("-c", f"/set dns.servers {d.address}", "-c", "/connect a")
+    wait_for(lambda: d.asked("slow.example.test", "A"), 10, "the A question")
+    t.type("typing works")
+    t.wait_screen(r"> typing works\s*$", timeout=2)
+    t.keys("C-u")
+    t.command("/help connect")
+    t.wait_screen(r"/connect \[ACCOUNT", timeout=2)
+    assert "online as" not in t.screen()
