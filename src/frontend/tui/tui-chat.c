@@ -449,6 +449,7 @@ jump(const char *account, const char *peer, bool room, const char *id,
 {
 	struct tui_win *w = room ? tui_win_find_chat(account, peer) :
 	    tui_win_open_chat(account, peer, false);
+	bool anchored;
 	long k;
 	int tries;
 
@@ -457,7 +458,8 @@ jump(const char *account, const char *peer, bool room, const char *id,
 	if (!room && w->lines.length == 0)
 		load_into(w, 50);
 	/* Scrolled back while it reads: older lines may go beyond those kept. */
-	if (w->anchor == NULL)
+	anchored = w->anchor == NULL;
+	if (anchored)
 		w->anchor = g_queue_peek_tail_link(&w->lines);
 	for (tries = 0; (k = lines_back_to(w, id, time)) < 0 && !room &&
 	    tries < JUMP_READS; tries++) {
@@ -468,7 +470,8 @@ jump(const char *account, const char *peer, bool room, const char *id,
 			break;
 	}
 	if (k < 0) {
-		tui_win_unscroll(w);
+		if (anchored)
+			tui_win_unscroll(w);
 		return false;
 	}
 	tui_win_show(w);
