@@ -18,6 +18,7 @@
 #include "core/loop.h"
 #include "proto-internal.h"
 #include "util/jid.h"
+#include "util/log.h"
 
 /* The longest natter waits at exit for servers to answer its close. */
 #define CLOSE_WAIT_MS 1000
@@ -161,6 +162,31 @@ went_online(struct pconn *pc, xmpp_conn_t *conn)
 	finish(pc, true, NULL);
 }
 
+static void redial_cb(void *data);
+
+/*
+ * The dial did not get through (refused, unreachable, the login deadline
+ * passed before any byte went out): the same attempt goes on with the
+ * next address or SRV record, if there is one (proto_resolve_advance());
+ * nothing is reported but a log line, and the socket is let go now, the
+ * connection object from the loop.
+ */
+static bool
+try_next_address(struct pconn *pc, int error)
+{
+	if (pc->online || pc->tcp_up || pc->user_quit ||
+	    !proto_resolve_advance(pc))
+		return false;
+	log_info("%s: %s not reached (%s): trying the next address",
+	    pc->acc->name, pc->host, error != 0 ? g_strerror(error) :
+	    "no answer");
+	proto_socket_closed(pc);
+	proto_lifecycle_redial(pc);
+	if (pc->redial_timer == 0)
+		pc->redial_timer = loop_add_timer(0, redial_cb, pc);
+	return true;
+}
+
 /* The attempt failed or the session ended: say why, maybe reconnect. */
 static void
 went_down(struct pconn *pc, int error, xmpp_stream_error_t *se)
@@ -172,6 +198,8 @@ went_down(struct pconn *pc, int error, xmpp_stream_error_t *se)
 	    (se->type == XMPP_SE_CONFLICT ||
 	    se->type == XMPP_SE_NOT_AUTHORIZED));
 
+	if (se == NULL && try_next_address(pc, error))
+		return;
 	if (pc->user_quit && se == NULL) {
 		proto_lifecycle_emit(pc, "disconnected", NULL, NULL);
 		finish(pc, false, "disconnected");
@@ -263,18 +291,13 @@ tls_flags(const char *tls)
 	return XMPP_CONN_FLAG_MANDATORY_TLS;
 }
 
-/*
- * Log in with pc's credentials and options (the first login, /tls trust,
- * a reconnect). An attempt that ends at once (unknown host) is reported
- * as any other, through EV_CONN_STATE and pc->done.
- */
-void
-proto_conn_restart(struct pconn *pc)
+/* A new libstrophe connection object for pc, with the account's settings. */
+static void
+new_conn(struct pconn *pc)
 {
 	const char *jid = account_get(pc->acc, "jid");
 	const char *res = account_get(pc->acc, "resource");
 	g_autofree char *full = NULL;
-	JID_AUTO j = jid_parse(jid, NULL);
 
 	if (pc->ctx != NULL && pc->free_timer != 0) {
 		loop_remove_timer(pc->free_timer);
@@ -292,6 +315,34 @@ proto_conn_restart(struct pconn *pc)
 	xmpp_conn_set_sockopt_callback(pc->conn, proto_socket_opened);
 	proto_capture_attach(pc);
 	proto_lifecycle_auth_policy(pc);
+}
+
+/* The next address of the attempt (see went_down()), from the loop. */
+static void
+redial_cb(void *data)
+{
+	struct pconn *pc = data;
+
+	pc->redial_timer = 0;
+	if (pc->conn != NULL)	/* the one that did not get through */
+		xmpp_conn_release(pc->conn);
+	pc->conn = NULL;
+	new_conn(pc);
+	proto_login_forget(pc);
+	proto_resolve_redial(pc);
+}
+
+/*
+ * Log in with pc's credentials and options (the first login, /tls trust,
+ * a reconnect). An attempt that ends at once (unknown host) is reported
+ * as any other, through EV_CONN_STATE and pc->done.
+ */
+void
+proto_conn_restart(struct pconn *pc)
+{
+	JID_AUTO j = jid_parse(account_get(pc->acc, "jid"), NULL);
+
+	new_conn(pc);
 	g_free(pc->host);
 	pc->host = g_strdup(pc->server != NULL ? pc->server : j->domain);
 	attempt_starts(pc);
@@ -368,6 +419,8 @@ pconn_free(struct pconn *pc)
 	proto_socket_closed(pc);
 	if (pc->free_timer != 0)
 		loop_remove_timer(pc->free_timer);
+	if (pc->redial_timer != 0)
+		loop_remove_timer(pc->redial_timer);
 	if (pc->conn != NULL)
 		xmpp_conn_release(pc->conn);
 	proto_sm_free(pc);

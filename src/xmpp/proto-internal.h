@@ -49,6 +49,7 @@ struct pconn {
 	xmpp_ctx_t	*ctx;		/* owned */
 	xmpp_conn_t	*conn;		/* owned */
 	guint		 free_timer;
+	guint		 redial_timer;	/* the next address, within an attempt */
 	char		*password;	/* owned, wiped on free */
 	char		*server;	/* owned, or NULL */
 	int		 port;
@@ -133,6 +134,8 @@ bool	 proto_resolve_start(struct pconn *pc, const char *domain);
 bool	 proto_resolve_pending(const struct pconn *pc);
 void	 proto_resolve_forget(struct pconn *pc);
 void	 proto_resolve_facts(const struct pconn *pc, struct proto_facts *f);
+bool	 proto_resolve_advance(struct pconn *pc);
+void	 proto_resolve_redial(struct pconn *pc);
 struct pconn *proto_conn_get(struct account *acc);
 void	 proto_secret_free(char **s);
 bool	 proto_host_resolvable(const char *host);

@@ -101,6 +101,17 @@ proto_lifecycle_attempt(struct pconn *pc)
 	enter(pc, LC_CONNECTING, NULL);
 }
 
+/*
+ * The attempt goes on with another address (proto-conn.c): what the dial
+ * that did not get through left (its deadline, its errors) is forgotten;
+ * the state stays "connecting".
+ */
+void
+proto_lifecycle_redial(struct pconn *pc)
+{
+	forget_attempt(&pc->lc);
+}
+
 static void
 abort_cb(void *data)
 {

@@ -55,6 +55,7 @@ struct pconn;
 void	 proto_lifecycle_emit(struct pconn *pc, const char *state,
 	    const char *reason, const char *error);
 void	 proto_lifecycle_attempt(struct pconn *pc);
+void	 proto_lifecycle_redial(struct pconn *pc);
 void	 proto_lifecycle_login_started(struct pconn *pc);
 void	 proto_lifecycle_log(struct pconn *pc, const char *area,
 	    const char *msg);

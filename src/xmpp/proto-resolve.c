@@ -10,7 +10,12 @@
  * domain itself on port 5222 (5223 for direct TLS; RFC 6120 §3.2.2).
  * An account's server given by name is looked up the same way (A/AAAA,
  * in the loop) and dialled by address: getaddrinfo(), in natter or in
- * libstrophe, would block the loop for as long as DNS takes. libstrophe
+ * libstrophe, would block the loop for as long as DNS takes. An address
+ * that cannot be reached (refused, unreachable, no answer before the
+ * login deadline, nothing sent yet) is followed, within the same attempt,
+ * by the target's next address, then by the next SRV record (RFC 6120
+ * §3.2.1): a host whose first address is dead, such as an IPv6 address
+ * without an IPv6 route, is still reached at once. libstrophe
  * checks the certificate against the domain whatever it is given. xmpp
  * layer; never prints.
  */
@@ -28,6 +33,9 @@ struct proto_resolve {
 					   account's server */
 	GPtrArray	*recs;		/* struct dns_srv, or NULL: none */
 	guint		 next;		/* the record being tried */
+	GPtrArray	*addrs;		/* char *, numeric: the target's */
+	guint		 next_addr;	/* the address being tried */
+	bool		 lookup;	/* redial: look the next record up */
 	/* what was dialled, for proto_conn_facts() */
 	char		*target;	/* SRV target, or the domain */
 	int		 port;
@@ -41,9 +49,11 @@ forget_choice(struct proto_resolve *r)
 	dns_cancel(r->req);
 	r->req = NULL;
 	g_clear_pointer(&r->recs, g_ptr_array_unref);
+	g_clear_pointer(&r->addrs, g_ptr_array_unref);
 	g_clear_pointer(&r->target, g_free);
 	g_clear_pointer(&r->domain, g_free);
-	r->next = 0;
+	r->next = r->next_addr = 0;
+	r->lookup = false;
 	r->priority = r->weight = -1;
 }
 
@@ -69,23 +79,34 @@ proto_resolve_pending(const struct pconn *pc)
 
 static void try_next(struct proto_resolve *r);
 
+/* Dial the address r->next_addr of r->target. */
+static void
+dial_current(struct proto_resolve *r)
+{
+	struct pconn *pc = r->pc;
+	const char *addr = g_ptr_array_index(r->addrs, r->next_addr);
+
+	log_info("%s: connecting to %s (%s) port %d%s", pc->acc->name,
+	    r->target, addr, r->port, r->priority >= 0 ? ", from SRV" : "");
+	proto_conn_dial(pc, addr, r->port);
+}
+
 static void
 addrs_answered(GPtrArray *addrs, const char *error, void *data)
 {
 	struct proto_resolve *r = data;
 	struct pconn *pc = r->pc;
-	g_autofree char *addr = NULL;
 
 	r->req = NULL;
 	if (error != NULL && strcmp(error, DNS_CANCELLED) == 0) {
+		if (addrs != NULL)
+			g_ptr_array_unref(addrs);
 		proto_conn_not_dialled(pc, "natter is quitting", NULL);
 		return;
 	}
-	if (addrs != NULL && addrs->len > 0)
-		addr = g_strdup(g_ptr_array_index(addrs, 0));
-	if (addrs != NULL)
-		g_ptr_array_unref(addrs);
-	if (addr == NULL) {
+	if (addrs != NULL && addrs->len == 0)
+		g_clear_pointer(&addrs, g_ptr_array_unref);
+	if (addrs == NULL) {
 		log_info("%s: %s has no address (%s)", pc->acc->name,
 		    r->target, error != NULL ? error : "none");
 		if (r->recs != NULL && ++r->next < r->recs->len) {
@@ -95,9 +116,9 @@ addrs_answered(GPtrArray *addrs, const char *error, void *data)
 		proto_conn_not_dialled(pc, NULL, "unknown-host");
 		return;
 	}
-	log_info("%s: connecting to %s (%s) port %d%s", pc->acc->name,
-	    r->target, addr, r->port, r->priority >= 0 ? ", from SRV" : "");
-	proto_conn_dial(pc, addr, r->port);
+	r->addrs = addrs;
+	r->next_addr = 0;
+	dial_current(r);
 }
 
 /* Look up the address of the record r->next (or the domain). */
@@ -108,6 +129,8 @@ try_next(struct proto_resolve *r)
 	g_autoptr(GError) err = NULL;
 
 	g_free(r->target);
+	g_clear_pointer(&r->addrs, g_ptr_array_unref);
+	r->next_addr = 0;
 	if (r->recs != NULL && r->next < r->recs->len) {
 		const struct dns_srv *s = g_ptr_array_index(r->recs, r->next);
 
@@ -199,6 +222,45 @@ proto_resolve_start(struct pconn *pc, const char *domain)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * pc's dial did not reach its address (nothing was sent): choose the
+ * target's next address, or the next SRV record, within the same attempt.
+ * False when none is left: the attempt fails. proto_resolve_redial()
+ * dials the choice, from the loop, on a new connection object.
+ */
+bool
+proto_resolve_advance(struct pconn *pc)
+{
+	struct proto_resolve *r = pc->resolve;
+
+	if (r == NULL || r->req != NULL || r->addrs == NULL)
+		return false;
+	if (r->next_addr + 1 < r->addrs->len) {
+		r->next_addr++;
+		return true;
+	}
+	if (r->recs != NULL && r->next + 1 < r->recs->len) {
+		r->next++;
+		r->lookup = true;
+		return true;
+	}
+	return false;
+}
+
+/* Dial what proto_resolve_advance() chose. */
+void
+proto_resolve_redial(struct pconn *pc)
+{
+	struct proto_resolve *r = pc->resolve;
+
+	if (r->lookup) {
+		r->lookup = false;
+		try_next(r);
+	} else {
+		dial_current(r);
+	}
 }
 
 /* The SRV record (or the domain) natter dialled, into f. */

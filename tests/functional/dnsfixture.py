@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
 """A tiny DNS server for the tests: UDP on 127.0.0.1, a random port,
-answering SRV and A records it is given (every other question gets an
+answering SRV, A and AAAA records it is given (every other question gets an
 empty NOERROR answer, an unknown name NXDOMAIN), or, stalled, reading
 questions and never answering. Every question is recorded."""
 import socket
 import threading
 
-from dnslib import A, QTYPE, RCODE, RR, SRV, DNSRecord
+from dnslib import AAAA, A, QTYPE, RCODE, RR, SRV, DNSRecord
 
 
 class DnsServer:
@@ -16,7 +16,7 @@ class DnsServer:
         self.port = self.sock.getsockname()[1]
         self.sock.settimeout(0.2)
         self.stalled = stalled
-        self.records = {}       # (name, "SRV"|"A") -> [rdata]
+        self.records = {}       # (name, "SRV"|"A"|"AAAA") -> [rdata]
         self.questions = []     # (name, type) in the order asked
         self._stop = False
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -33,6 +33,9 @@ class DnsServer:
 
     def a(self, name, address):
         self.records.setdefault((name.rstrip("."), "A"), []).append(A(address))
+
+    def aaaa(self, name, address):
+        self.records.setdefault((name.rstrip("."), "AAAA"), []).append(AAAA(address))
 
     def asked(self, name, qtype):
         return (name, qtype) in self.questions

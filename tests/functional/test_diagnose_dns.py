@@ -286,3 +286,35 @@ def test_named_server_stalled_dns_blocks_nothing(home, prosody, dns, tui_factory
     wait_for(lambda: d.asked("slow.example.test", "A"), 10, "the A question")
     keeps_answering(t)
     assert "online as" not in t.screen()
+
+
+def test_unreachable_first_address_then_the_next(home, prosody, dns):
+    """A server name whose first address cannot be reached (here ::1,
+    where Prosody does not listen: an IPv6 address without an IPv6 server
+    or route) is followed by its next address in the same attempt: online
+    at once, no failed attempt, no wait for a reconnect."""
+    d = dns()
+    d.aaaa("dual.example.test", "::1")
+    d.a("dual.example.test", "127.0.0.1")
+    b = connect(home, prosody, d, server="dual.example.test")
+    b.close()
+    assert d.asked("dual.example.test", "AAAA")
+    assert b.find("connection-state", state="failed") is None
+    states = [e["state"] for e in b.events if e.get("event") == "connection-state"]
+    assert states.count("connecting") == 1, states
+
+
+def test_unreachable_srv_target_then_the_next_record(home, prosody, dns):
+    """RFC 6120 §3.2.1: when the first SRV target's address cannot be
+    reached, the next record is tried within the same attempt."""
+    d = dns()
+    d.srv("_xmpp-client._tcp.localhost", 5, 0, prosody.port, "dead.localhost")
+    d.srv("_xmpp-client._tcp.localhost", 10, 0, prosody.port, "xmpp.localhost")
+    d.a("dead.localhost", "127.0.0.2")      # nothing listens there
+    d.a("xmpp.localhost", "127.0.0.1")
+    b = connect(home, prosody, d, server=None)
+    text = diagnose(b)
+    b.close()
+    assert b.find("connection-state", state="failed") is None
+    assert re.search(rf"^  host xmpp\.localhost port {prosody.port} \(from the SRV record "
+                     r"_xmpp-client\._tcp: priority 10, weight 0\)$", text, re.M), text
