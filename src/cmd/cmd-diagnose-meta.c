@@ -212,23 +212,35 @@ agreement(const struct diag_meta *m, GPtrArray *diffs)
 	return diffs->len == 0 ? "yes" : "no";
 }
 
+/* The href of file k's i-th link if its rel is rel, else NULL. */
+static const char *
+href_of(const struct diag_meta *m, guint k, guint i, const char *rel)
+{
+	const struct hm_link *l = g_ptr_array_index(m->doc[k].hm->links, i);
+
+	return strcmp(l->rel, rel) == 0 ? l->href : NULL;
+}
+
+/* The number of links of file k (0 when it was not read). */
+static guint
+links_in(const struct diag_meta *m, guint k)
+{
+	return m->doc[k].hm != NULL ? m->doc[k].hm->links->len : 0;
+}
+
 /* The distinct hrefs of links rel in either file (new array). */
 static GPtrArray *
 endpoints(const struct diag_meta *m, const char *rel)
 {
 	GPtrArray *urls = g_ptr_array_new_with_free_func(g_free);
+	const char *href;
 	guint i, k;
 
 	for (k = 0; k < DOC_N; k++)
-		for (i = 0; m->doc[k].hm != NULL &&
-		    i < m->doc[k].hm->links->len; i++) {
-			const struct hm_link *l = g_ptr_array_index(
-			    m->doc[k].hm->links, i);
-
-			if (strcmp(l->rel, rel) == 0 && l->href != NULL &&
-			    !has_key(urls, l->href))
-				g_ptr_array_add(urls, g_strdup(l->href));
-		}
+		for (i = 0; i < links_in(m, k); i++)
+			if ((href = href_of(m, k, i, rel)) != NULL &&
+			    !has_key(urls, href))
+				g_ptr_array_add(urls, g_strdup(href));
 	return urls;
 }
 
@@ -237,21 +249,17 @@ static char *
 found_in(const struct diag_meta *m, const char *rel, const char *url)
 {
 	GString *s = g_string_new(NULL);
+	const char *href;
 	guint i, k;
 
 	for (k = 0; k < DOC_N; k++)
-		for (i = 0; m->doc[k].hm != NULL &&
-		    i < m->doc[k].hm->links->len; i++) {
-			const struct hm_link *l = g_ptr_array_index(
-			    m->doc[k].hm->links, i);
-
-			if (strcmp(l->rel, rel) == 0 && l->href != NULL &&
-			    strcmp(l->href, url) == 0) {
+		for (i = 0; i < links_in(m, k); i++)
+			if ((href = href_of(m, k, i, rel)) != NULL &&
+			    strcmp(href, url) == 0) {
 				g_string_append_printf(s, "%s%s", s->len ?
 				    ", " : "", m->doc[k].name);
 				break;
 			}
-		}
 	return g_string_free(s, FALSE);
 }
 
