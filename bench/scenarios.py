@@ -219,10 +219,15 @@ def _natter_burst(ctx, client, n, room):
         _check_all(ctx, nat, home, n, peer, start)
         return out
     finally:
-        if send is not None:
-            send.close()
-        nat.close()
-        home.cleanup()
+        _close(send, nat, home)
+
+
+def _close(send, nat, home):
+    """End a measurement: the sender floor (if started), natter, its home."""
+    if send is not None:
+        send.close()
+    nat.close()
+    home.cleanup()
 
 
 def _burst(ctx, client, room, prefix):
@@ -476,10 +481,7 @@ def latency(ctx, client):
         _check_all(ctx, nat, home, n, BOB, start)
         return out
     finally:
-        if send is not None:
-            send.close()
-        nat.close()
-        home.cleanup()
+        _close(send, nat, home)
 
 
 def _latencies(lines, start, n):

@@ -159,6 +159,22 @@ def test_recording_holds_exact_bytes_redacted(home, tmp_path):
         srv.close()
 
 
+def console_tui(home, tui_factory):
+    """The TUI logged in to the scripted server, its XML console open:
+    (server, Tui)."""
+    srv = start_server()
+    home.add_account("a", "alice@localhost", "pw", port=srv.port,
+                     tls="disable")
+    try:
+        t = tui_factory("-a", "a", width=200, height=60)
+        t.wait_screen(r"\[alice@localhost online\]")
+        t.command("/xmlconsole")
+    except BaseException:
+        srv.close()
+        raise
+    return srv, t
+
+
 def body_lines(screen):
     """Lines of the console's stanzas (indented under their headers)."""
     return [line for line in screen.splitlines() if line.startswith("  ")]
@@ -167,13 +183,8 @@ def body_lines(screen):
 @hardened
 def test_console_shows_raw_by_default_parsed_one_key_away(home,
                                                           tui_factory):
-    srv = start_server()
-    home.add_account("a", "alice@localhost", "pw", port=srv.port,
-                     tls="disable")
-    t = tui_factory("-a", "a", width=200, height=60)
+    srv, t = console_tui(home, tui_factory)
     try:
-        t.wait_screen(r"\[alice@localhost online\]")
-        t.command("/xmlconsole")
         t.wait_screen(r"XML console  view: raw  filter: all")
         t.command("/xmlconsole filter message")
         screen = t.wait_screen(r"^    <body>Gr\u00fc\u00df dich</body>$").string
@@ -224,13 +235,8 @@ def test_console_shows_raw_by_default_parsed_one_key_away(home,
                            "nothing falls back")
 def test_stock_libstrophe_falls_back_to_parsed_and_says_so(home,
                                                            tui_factory):
-    srv = start_server()
-    home.add_account("a", "alice@localhost", "pw", port=srv.port,
-                     tls="disable")
-    t = tui_factory("-a", "a", width=200, height=60)
+    srv, t = console_tui(home, tui_factory)
     try:
-        t.wait_screen(r"\[alice@localhost online\]")
-        t.command("/xmlconsole")
         t.wait_screen(r"view: raw \(exact bytes unavailable with this "
                       r"libstrophe\)")
         t.command("/xmlconsole filter stream in")
