@@ -156,9 +156,9 @@ const struct pref_def pref_table[] = {
 	{ "ui.roster_width", PREF_INT, "24", 10, 80, NULL,
 	  "Width of the roster pane in columns (/roster size)." },
 	{ "ui.scrollback", PREF_INT, "10000", 100, 1000000, NULL,
-	  "Lines kept in memory per window. A chat window with history "
-	  "on keeps at most 1,000 and reads older ones back from history "
-	  "when paged back or jumped to." },
+	  "Lines kept in memory per window. A chat or room window with "
+	  "history on keeps at most 1,000 and reads older ones back from "
+	  "history when paged back or jumped to." },
 	{ "ui.theme", PREF_STRING, "default", 0, 0, NULL,
 	  "Theme loaded at start (themes/NAME.theme)." },
 	{ "ui.time_format", PREF_STRING, "%H:%M", 0, 0, NULL,

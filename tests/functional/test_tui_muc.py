@@ -170,3 +170,49 @@ def test_room_line_typed_offline_is_pending_then_sent_after_rejoin(tui, prosody,
     bob.wait("message", body="said while offline")
     t.wait_screen(r"<ally> said while offline$")
     assert t.screen().count("said while offline") == 1
+
+
+def test_room_window_pages_back_into_history(tui, make_peer):
+    """A room window keeps ui.scrollback lines (at most 1,000 with history
+    on); paging back past them reads the room's older lines from history,
+    down to the first one said since we joined."""
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    t, alice = tui()
+    t.command("/set ui.scrollback 100")
+    t.command(f"/join {ROOM}")
+    t.wait_screen(r"you joined lounge@conference.localhost as ally")
+    for i in range(150):
+        say(bob, f"line {i}")
+    t.wait_screen(r"<bob> line 149\s*$", timeout=20)
+    first = re.compile(r"<bob> line 0(\s|$)", re.M)
+    top = lambda: t.screen().splitlines()[1]
+    for _ in range(60):
+        if first.search(t.screen()):
+            break
+        before = top()
+        t.keys("PPage")
+        wait_for(lambda: top() != before, 5, lambda: f"PgUp to move: {t.screen()}")
+    assert first.search(t.screen()), t.screen()
+
+
+def test_search_jump_in_a_room_reads_back_beyond_the_lines_kept(tui, make_peer):
+    bob = make_peer("bob")
+    enter(bob, "bob")
+    t, alice = tui()
+    t.command("/set ui.scrollback 100")
+    t.command(f"/join {ROOM}")
+    t.wait_screen(r"you joined lounge@conference.localhost as ally")
+    say(bob, "needle in the room")
+    for i in range(120):
+        say(bob, f"hay {i}")
+    t.wait_screen(r"<bob> hay 119\s", timeout=20)
+    t.keys("M-1")
+    t.wait_screen(r"\[1:console<\]")
+    t.command("/search needle")
+    t.wait_screen(r"\[1\] .* needle in the room")
+    t.command("/search -j 1")
+    wait_for(lambda: "[2:lounge@conference.localhost<]" in status_line(t), 5,
+             lambda: f"the room window: {t.screen()}")
+    t.wait_screen(r"^\d\d:\d\d <bob> needle in the room")
+    assert "is older than" not in t.screen()

@@ -377,6 +377,27 @@ oldest_held_row(struct tui_win *w)
 	return 0;
 }
 
+/*
+ * Who wrote m, a message of w's conversation read back from history: in a
+ * room the occupant's nick (ours: the room's nick for us), in a chat the
+ * contact's name or ours.
+ */
+static const char *
+sender_of(struct tui_win *w, struct account *acc, const struct msg *m)
+{
+	struct room *r;
+
+	if (w->kind == TUI_WIN_ROOM) {
+		r = room_find(w->account, w->peer);
+		if (m->dir == MSG_OUT)
+			return r != NULL && r->nick != NULL ? r->nick :
+			    own_name(acc);
+		return m->resource != NULL ? m->resource : w->peer;
+	}
+	return m->dir == MSG_OUT ? own_name(acc) :
+	    contact_name(w->account, w->peer);
+}
+
 /* Put up to n older messages from history before the first line of w. */
 static void
 load_into(struct tui_win *w, guint n)
@@ -387,7 +408,7 @@ load_into(struct tui_win *w, guint n)
 	bool dedupe = false;
 	guint i;
 
-	if (w->kind != TUI_WIN_CHAT || !history_available())
+	if (!tui_win_has_history(w))
 		return;
 	/*
 	 * Live lines, or lines kept after older ones were dropped: resume
@@ -406,12 +427,10 @@ load_into(struct tui_win *w, guint n)
 	}
 	for (i = l->len; i-- > 0;) {
 		struct msg *m = g_ptr_array_index(l, i);
-		bool own = m->dir == MSG_OUT;
 
 		if (!(dedupe && m->id != NULL && tui_win_find_line(w, m->id) !=
-		    NULL) && tui_win_add_msg(w, m->time, own ? own_name(acc) :
-		    contact_name(w->account, w->peer), own, m->body, m->id,
-		    true) == NULL)
+		    NULL) && tui_win_add_msg(w, m->time, sender_of(w, acc, m),
+		    m->dir == MSG_OUT, m->body, m->id, true) == NULL)
 			break;	/* the window is full: resume here later */
 		w->oldest_row = m->row;
 	}
@@ -440,8 +459,9 @@ lines_back_to(struct tui_win *w, const char *id, gint64 time)
 
 /*
  * Show the message id (or at time) of account/peer in its window, loading
- * older history of a chat until it is there (bounded). False when it
- * cannot be shown (a room window that no longer holds it).
+ * older history of the chat or room until it is there (bounded). False
+ * when it cannot be shown (a room without a window, or further back than
+ * the reads go).
  */
 static bool
 jump(const char *account, const char *peer, bool room, const char *id,
@@ -455,13 +475,13 @@ jump(const char *account, const char *peer, bool room, const char *id,
 
 	if (w == NULL)
 		return false;
-	if (!room && w->lines.length == 0)
+	if (w->lines.length == 0)
 		load_into(w, 50);
 	/* Scrolled back while it reads: older lines may go beyond those kept. */
 	anchored = w->anchor == NULL;
 	if (anchored)
 		w->anchor = g_queue_peek_tail_link(&w->lines);
-	for (tries = 0; (k = lines_back_to(w, id, time)) < 0 && !room &&
+	for (tries = 0; (k = lines_back_to(w, id, time)) < 0 &&
 	    tries < JUMP_READS; tries++) {
 		gint64 before = w->oldest_row;
 
@@ -513,10 +533,10 @@ tui_chat_on_jump(const struct ev *ev)
 		return;
 	if (jump(ev->account, j->peer, room, j->id, usec_of(j->message_time)))
 		return;
-	if (room) {	/* a room window shows what the room sent since join */
-		tui_win_print(tui_win_current(), TUI_ERROR, "result %s is not "
-		    "in a window of %s any more: a room window holds only what "
-		    "the room sent since you joined", what, j->peer);
+	if (room && tui_win_find_chat(ev->account, j->peer) == NULL) {
+		tui_win_print(tui_win_current(), TUI_ERROR, "result %s is in "
+		    "room %s, which has no window: /join it to read it there",
+		    what, j->peer);
 		return;
 	}
 	keep = JUMP_READS * JUMP_STEP;

@@ -122,6 +122,7 @@ void		 tui_win_publish(const struct tui_win *w);
 void		 tui_win_activity(struct tui_win *w, enum tui_activity a);
 void		 tui_win_scroll(int pages);
 bool		 tui_win_scrolled(const struct tui_win *w);
+bool		 tui_win_has_history(const struct tui_win *w);
 void		 tui_win_unscroll(struct tui_win *w);
 void		 tui_win_register_ops(void);
 

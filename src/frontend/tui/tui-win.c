@@ -164,23 +164,29 @@ tui_win_focus(guint i)
 	tui_mark_dirty();
 }
 
+/* Whether w's older lines come back from history (tui_chat_load_history). */
+bool
+tui_win_has_history(const struct tui_win *w)
+{
+	return (w->kind == TUI_WIN_CHAT || w->kind == TUI_WIN_ROOM) &&
+	    history_available();
+}
+
 /*
- * Lines a window keeps in memory: ui.scrollback; a chat window whose
- * older lines history gives back (paging back near its first line reads
- * them: tui_win_scroll) keeps at most CHAT_KEPT, a few dozen screens,
- * so that a burst or a long conversation does not hold thousands of
- * lines that are on disk anyway (PRODUCT §12: memory after a burst).
+ * Lines a window keeps in memory: ui.scrollback; a chat or room window
+ * whose older lines history gives back (paging back near its first line
+ * reads them: tui_win_scroll) keeps at most HISTORY_KEPT, a few dozen
+ * screens, so that a burst or a long conversation does not hold thousands
+ * of lines that are on disk anyway (PRODUCT §12: memory after a burst).
  */
-#define CHAT_KEPT	1000
+#define HISTORY_KEPT	1000
 
 static guint
 kept(const struct tui_win *w)
 {
 	guint max = (guint)prefs_get_int("ui.scrollback");
 
-	if (w->kind == TUI_WIN_CHAT && history_available())
-		return MIN(max, CHAT_KEPT);
-	return max;
+	return tui_win_has_history(w) ? MIN(max, HISTORY_KEPT) : max;
 }
 
 /*
@@ -438,7 +444,7 @@ tui_win_scroll(int pages)
 	if (w->kind == TUI_WIN_XMLCON) {	/* its drawing stops at the top */
 		w->scroll = (guint)CLAMP((long)w->scroll + step, 0, G_MAXINT);
 	} else {
-		if (step > 0 && w->kind == TUI_WIN_CHAT && near_top(w, 2 * step))
+		if (step > 0 && tui_win_has_history(w) && near_top(w, 2 * step))
 			tui_chat_load_history(w, (guint)MIN(2 * step, 1000));
 		tui_view_scroll(w, step);
 	}
