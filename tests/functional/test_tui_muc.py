@@ -172,16 +172,22 @@ def test_room_line_typed_offline_is_pending_then_sent_after_rejoin(tui, prosody,
     assert t.screen().count("said while offline") == 1
 
 
-def test_room_window_pages_back_into_history(tui, make_peer):
-    """A room window keeps ui.scrollback lines (at most 1,000 with history
-    on); paging back past them reads the room's older lines from history,
-    down to the first one said since we joined."""
+def small_room_window(tui, make_peer):
+    """alice in the room with bob, her windows keeping 100 lines: (bob, Tui)."""
     bob = make_peer("bob")
     enter(bob, "bob")
     t, alice = tui()
     t.command("/set ui.scrollback 100")
     t.command(f"/join {ROOM}")
     t.wait_screen(r"you joined lounge@conference.localhost as ally")
+    return bob, t
+
+
+def test_room_window_pages_back_into_history(tui, make_peer):
+    """A room window keeps ui.scrollback lines (at most 1,000 with history
+    on); paging back past them reads the room's older lines from history,
+    down to the first one said since we joined."""
+    bob, t = small_room_window(tui, make_peer)
     for i in range(150):
         say(bob, f"line {i}")
     t.wait_screen(r"<bob> line 149\s*$", timeout=20)
@@ -197,12 +203,7 @@ def test_room_window_pages_back_into_history(tui, make_peer):
 
 
 def test_search_jump_in_a_room_reads_back_beyond_the_lines_kept(tui, make_peer):
-    bob = make_peer("bob")
-    enter(bob, "bob")
-    t, alice = tui()
-    t.command("/set ui.scrollback 100")
-    t.command(f"/join {ROOM}")
-    t.wait_screen(r"you joined lounge@conference.localhost as ally")
+    bob, t = small_room_window(tui, make_peer)
     say(bob, "needle in the room")
     for i in range(120):
         say(bob, f"hay {i}")
