@@ -327,6 +327,10 @@ redial_cb(void *data)
 	if (pc->conn != NULL)	/* the one that did not get through */
 		xmpp_conn_release(pc->conn);
 	pc->conn = NULL;
+	if (pc->user_quit || pc->resolve == NULL) {	/* /disconnect */
+		proto_conn_not_dialled(pc, "disconnected", NULL);
+		return;
+	}
 	new_conn(pc);
 	proto_login_forget(pc);
 	proto_resolve_redial(pc);
