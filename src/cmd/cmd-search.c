@@ -92,7 +92,7 @@ search_exec(struct cmd_ctx *ctx, const struct cmd_args *a)
 		return CMD_ERROR;
 	if (results != NULL)
 		g_ptr_array_unref(results);
-	results = history_search(all ? NULL : acc->name, all ? NULL :
+	results = history_find_text(all ? NULL : acc->name, all ? NULL :
 	    ctx->peer, text, SEARCH_LIMIT, &err);
 	if (err != NULL)
 		return cmd_error(ctx, "%s", err->message);

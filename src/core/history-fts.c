@@ -135,7 +135,7 @@ fts_query(const char *text)
  * msg (row, account, peer, resource, dir, type, body, time, id set).
  */
 GPtrArray *
-history_search(const char *account, const char *peer, const char *text,
+history_find_text(const char *account, const char *peer, const char *text,
     guint limit, GError **error)
 {
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);

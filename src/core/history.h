@@ -30,7 +30,7 @@ void		 history_set_cursor(const char *account, const char *archive,
 		    const char *id);
 char		*history_cursor(const char *account, const char *archive,
 		    const char *room);
-GPtrArray	*history_search(const char *account, const char *peer,
+GPtrArray	*history_find_text(const char *account, const char *peer,
 		    const char *text, guint limit, GError **error);
 
 #endif

@@ -103,6 +103,27 @@ def test_completion_and_history(tui_factory):
     t.wait_screen(r"> /about$")
 
 
+def test_alt_p_searches_input_history(tui_factory):
+    # readline's non-incremental search (Alt-p) calls its own
+    # history_search(); natter once defined a function of that name, which
+    # took the call and crashed natter (lint: check-symbols.sh).
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    t.command("/about")
+    t.wait_screen(r"natter \d+\.\d+\.\d+, a terminal XMPP client")
+    t.command("/help")
+    t.wait_screen(r"Keys: Alt-1")
+    t.keys("M-p")
+    t.type("abo")
+    t.keys("Enter")
+    t.wait_screen(r"> /about$")
+    assert "NATTER-EXIT" not in t.screen()
+    before = t.screen().count("a terminal XMPP client")  # /help scrolled it
+    t.keys("Enter")                     # the line found runs
+    wait_for(lambda: t.screen().count("a terminal XMPP client") > before, 5,
+             "/about to run again")
+
+
 def test_history_keeps_out_a_join_password(tui_factory):
     t = tui_factory()
     t.wait_screen(r"No account yet")
