@@ -151,6 +151,7 @@ print_version(void)
 	printf("natter %s\n", PACKAGE_VERSION);
 	printf("libstrophe %s\n", proto_version());
 	printf("libotr %s\n", OTR_VERSION_STR);
+	printf("linked statically: %s\n", STATIC_LIBS_STR);
 	printf("features: tui batch json xml-traffic tls-tofu "
 	    "multi-account%s\n",
 #ifdef __SANITIZE_ADDRESS__

@@ -22,6 +22,23 @@ def test_version_lists_features(home):
     assert "libotr" in r.stdout
 
 
+def test_version_names_the_libraries_linked_statically(home):
+    # configure links GLib, SQLite, readline and ncursesw statically (start-up
+    # time and memory, PRODUCT 12); the network-facing ones stay shared so
+    # that their security updates apply without a rebuild.
+    r = run(home, "--version")
+    line = re.search(r"^linked statically: (.*)$", r.stdout, re.M)
+    assert line, r.stdout
+    static = line.group(1).split()
+    assert {"glib-2.0", "sqlite3", "readline", "ncursesw"} <= set(static), static
+    needed = re.findall(r"\(NEEDED\).*\[(.*)\]", subprocess.run(
+        ["readelf", "-d", NATTER], capture_output=True, text=True).stdout)
+    for lib in static:
+        assert not [n for n in needed if n.startswith(f"lib{lib}.so")], (lib, needed)
+    for lib in ("libssl.so", "libcrypto.so", "libexpat.so", "libcares.so", "libz.so"):
+        assert [n for n in needed if n.startswith(lib)], (lib, needed)
+
+
 def test_help_lists_options(home):
     r = run(home, "--help")
     assert r.returncode == 0
