@@ -698,14 +698,19 @@ update_title(void)
 }
 
 /*
- * At most one full redraw per DRAW_MIN_MS: a burst of thousands of
- * messages draws a few hundred frames, not one per loop turn (the terminal
- * would become the bottleneck), and a message is still on screen within
- * the 5 ms of PRODUCT §12. The timer exists only while a frame waits.
+ * At most one full redraw per DRAW_MIN_MS on average: a burst of
+ * thousands of messages draws a few hundred frames, not one per loop turn
+ * (the terminal would become the bottleneck), and a message is still on
+ * screen within the 5 ms of PRODUCT §12. Up to DRAW_BURST frames may
+ * follow each other without waiting, so that what ends a quiet spell
+ * (the roster after login, a reply) is not held back by the frame just
+ * before it. draw_due is when the frame rate would catch up (the
+ * generic cell rate algorithm); the timer exists only while a frame waits.
  */
 #define DRAW_MIN_MS 5
+#define DRAW_BURST 2
 
-static gint64 last_draw_ms;
+static gint64 draw_due;
 static guint draw_timer;
 
 static void redraw(void *data);
@@ -717,10 +722,22 @@ draw_timer_cb(void *data)
 	redraw(data);
 }
 
+/* 0 when a frame may be drawn at now, else the milliseconds to wait. */
+static gint64
+draw_wait(gint64 now)
+{
+	gint64 early = draw_due - now - (DRAW_BURST - 1) * DRAW_MIN_MS;
+
+	if (early > 0)
+		return early;
+	draw_due = MAX(draw_due, now) + DRAW_MIN_MS;
+	return 0;
+}
+
 static void
 redraw(void *data)
 {
-	gint64 now, t0;
+	gint64 now, t0, wait;
 	guint side = 0;
 
 	if (want_more_history) {
@@ -730,12 +747,11 @@ redraw(void *data)
 	if (!dirty || !started || loop_quitting() || draw_timer != 0)
 		return;
 	now = loop_now_ms();
-	if (now - last_draw_ms < DRAW_MIN_MS) {
-		draw_timer = loop_add_timer(DRAW_MIN_MS - (now - last_draw_ms),
-		    draw_timer_cb, NULL);
+	wait = draw_wait(now);
+	if (wait > 0) {
+		draw_timer = loop_add_timer(wait, draw_timer_cb, NULL);
 		return;
 	}
-	last_draw_ms = now;
 	dirty = false;
 	if (LINES < 4 || COLS < 10) {
 		erase();
