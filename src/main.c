@@ -202,20 +202,21 @@ load_files(GPtrArray *warnings)
 	(void)hook_load(hooks, warnings);
 }
 
+/*
+ * History opens at the loop's first lull: while the server answers the
+ * first bytes of the login, not before the dial (history.c).
+ */
 static void
 open_history(void)
 {
 	g_autofree char *path = xdg_path(XDG_DATA, "history.db");
 	g_autofree char *err = NULL;
-	g_autoptr(GError) gerr = NULL;
 
 	if (!xdg_ensure_dir(XDG_DATA, &err)) {
 		ev_emit_text(EV_ERROR, NULL, "history off: %s", err);
 		return;
 	}
-	if (!history_open(path, &gerr))
-		ev_emit_text(EV_ERROR, NULL, "%s; natter runs without history",
-		    gerr->message);
+	history_open_later(path);
 }
 
 /*

@@ -143,7 +143,7 @@ history_find_text(const char *account, const char *peer, const char *text,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (hist_db == NULL || *q == '\0')
+	if (!hist_ready() || *q == '\0')
 		return out;
 	while (index_some())
 		;		/* everything stored is searchable */

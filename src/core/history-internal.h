@@ -14,6 +14,7 @@ struct msg;
 
 extern sqlite3	*hist_db;	/* NULL while history is off */
 
+bool	 hist_ready(void);
 gint64	 hist_int_query(const char *sql, gint64 arg1, gint64 arg2,
 	    bool *null);
 bool	 hist_fail(GError **error, const char *what);

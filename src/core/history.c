@@ -10,7 +10,10 @@
  * does not lose anything: the messages are kept and written by a retry
  * (see "Busy database" below). The database and its -wal/-shm files are
  * created mode 0600. A database that cannot be opened or is corrupt is
- * reported and natter runs on without history. core layer.
+ * reported and natter runs on without history. At start-up natter opens
+ * history at the loop's first lull (history_open_later()), while the
+ * server answers the first bytes of the login, or before that at the
+ * first use of any history function (hist_ready()). core layer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +47,9 @@ static bool alone;		/* no other natter had history open */
 static gint64 startup_row;	/* the newest row when we opened it */
 static bool in_txn;		/* a write transaction is open */
 static guint flush_hook;
+static char *later_path;	/* history_open_later(): not open yet */
+static guint later_hook;
+static GPtrArray *open_hooks;	/* history_when_open(): GCallback */
 
 static void flush_cb(void *data);
 static void take_run_lock(const char *path);
@@ -400,6 +406,72 @@ bad:
 	return false;
 }
 
+static void
+open_later_cb(void *data)
+{
+	later_hook = 0;
+	(void)hist_ready();
+}
+
+/*
+ * Open the history database at path at the loop's next lull, or at the
+ * first use of history before it; a failure is reported then, as an
+ * error event.
+ */
+void
+history_open_later(const char *path)
+{
+	history_close();
+	later_path = g_strdup(path);
+	later_hook = loop_add_lull(open_later_cb, NULL);
+}
+
+/* True while an open is pending (history_open_later()). */
+bool
+history_opening(void)
+{
+	return later_path != NULL;
+}
+
+/*
+ * Call fn once history is open (at once when it is), or never when it
+ * fails to open: what an earlier run left in history waits for it.
+ */
+void
+history_when_open(void (*fn)(void))
+{
+	if (hist_db != NULL) {
+		fn();
+		return;
+	}
+	if (open_hooks == NULL)
+		open_hooks = g_ptr_array_new();
+	g_ptr_array_add(open_hooks, (gpointer)fn);
+}
+
+/* Whether history is on, opening it first when an open is pending. */
+bool
+hist_ready(void)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) hooks = NULL;
+	g_autofree char *path = NULL;
+	guint i;
+
+	if (hist_db != NULL || later_path == NULL)
+		return hist_db != NULL;
+	path = g_steal_pointer(&later_path);
+	hooks = g_steal_pointer(&open_hooks);
+	if (!history_open(path, &err)) {	/* also ends the lull hook */
+		ev_emit_text(EV_ERROR, NULL, "%s; natter runs without history",
+		    err->message);
+		return false;
+	}
+	for (i = 0; hooks != NULL && i < hooks->len; i++)
+		((void (*)(void))g_ptr_array_index(hooks, i))();
+	return true;
+}
+
 /*
  * Every process with history open holds a shared lock on path.lock; one
  * that can take it exclusively first (then holds it shared like the
@@ -443,6 +515,11 @@ history_close(void)
 	if (flush_hook != 0)
 		loop_remove_hook(flush_hook);
 	flush_hook = 0;
+	if (later_hook != 0)
+		loop_remove_hook(later_hook);
+	later_hook = 0;
+	g_clear_pointer(&later_path, g_free);
+	g_clear_pointer(&open_hooks, g_ptr_array_unref);
 	hist_index_close();
 	if (retry_timer != 0)
 		loop_remove_timer(retry_timer);
@@ -482,7 +559,7 @@ history_off(const char *why)
 bool
 history_available(void)
 {
-	return hist_db != NULL;
+	return hist_ready();
 }
 
 static struct msg *
@@ -528,7 +605,7 @@ history_store(struct msg *m, GError **error)
 {
 	int rc;
 
-	if (hist_db == NULL)
+	if (!hist_ready())
 		return true;
 	if (!keep(m) || busy)
 		return true;
@@ -598,7 +675,7 @@ history_load(const char *account, const char *peer, gint64 before_row,
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
 	int rc;
 
-	if (hist_db == NULL)
+	if (!hist_ready())
 		return out;
 	limit = MIN(limit, HISTORY_LOAD_MAX);
 	sqlite3_reset(st_load);
@@ -628,7 +705,7 @@ history_row_of_id(const char *account, const char *peer, const char *id)
 	sqlite3_stmt *st = NULL;
 	gint64 row = 0;
 
-	if (hist_db == NULL || account == NULL || peer == NULL || id == NULL)
+	if (!hist_ready() || account == NULL || peer == NULL || id == NULL)
 		return 0;
 	if (sqlite3_prepare_v2(hist_db, "SELECT max(row) FROM messages WHERE "
 	    "account = ? AND peer = ? AND id = ?", -1, &st, NULL) ==
@@ -656,7 +733,7 @@ history_set_state(const char *account, const char *id, const char *state,
 	sqlite3_stmt *st = NULL;
 
 	g_return_if_fail(account != NULL && id != NULL && state != NULL);
-	if (hist_db == NULL || busy || begin() != SQLITE_OK)
+	if (!hist_ready() || busy || begin() != SQLITE_OK)
 		return;
 	if (sqlite3_prepare_v2(hist_db, "INSERT OR REPLACE INTO message_state "
 	    "VALUES (?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
@@ -679,7 +756,7 @@ history_state(const char *account, const char *id)
 	char *state = NULL;
 
 	g_return_val_if_fail(account != NULL && id != NULL, NULL);
-	if (hist_db == NULL || sqlite3_prepare_v2(hist_db, "SELECT state FROM "
+	if (!hist_ready() || sqlite3_prepare_v2(hist_db, "SELECT state FROM "
 	    "message_state WHERE account = ? AND id = ?", -1, &st,
 	    NULL) != SQLITE_OK)
 		return NULL;
@@ -726,7 +803,7 @@ history_pending(const char *account, GPtrArray **encrypted)
 
 	g_return_val_if_fail(account != NULL && encrypted != NULL, out);
 	*encrypted = g_ptr_array_new_with_free_func((GDestroyNotify)msg_free);
-	if (hist_db == NULL || !alone || sqlite3_prepare_v2(hist_db, "SELECT m.peer, "
+	if (!hist_ready() || !alone || sqlite3_prepare_v2(hist_db, "SELECT m.peer, "
 	    "m.resource, m.type, m.body, m.time, m.id, m.origin_id, "
 	    "m.corrects, m.row, m.encryption FROM message_state s JOIN "
 	    "messages m ON m.account = s.account AND m.id = s.id AND "
@@ -759,7 +836,7 @@ history_seen(const struct msg *m, bool by_ids)
 	bool seen;
 
 	g_return_val_if_fail(m != NULL, false);
-	if (hist_db == NULL)
+	if (!hist_ready())
 		return false;
 	if (sqlite3_prepare_v2(hist_db, "SELECT 1 FROM messages WHERE account = ?1 "
 	    "AND stanza_id = ?3 AND peer = ?2 UNION ALL SELECT 1 FROM (SELECT "
@@ -795,7 +872,7 @@ history_last_archive_id(const char *account, const char *room)
 	char *id = NULL;
 
 	g_return_val_if_fail(account != NULL, NULL);
-	if (hist_db == NULL || sqlite3_prepare_v2(hist_db, room != NULL ?
+	if (!hist_ready() || sqlite3_prepare_v2(hist_db, room != NULL ?
 	    "SELECT stanza_id FROM messages INDEXED BY messages_peer WHERE "
 	    "account = ?1 AND peer = ?2 AND type = 'groupchat' AND stanza_id "
 	    "IS NOT NULL ORDER BY row DESC LIMIT 1" :
@@ -825,7 +902,7 @@ void
 history_set_cursor(const char *account, const char *archive, const char *id)
 {
 	g_return_if_fail(account != NULL && archive != NULL && id != NULL);
-	if (hist_db == NULL)
+	if (!hist_ready())
 		return;
 	if (cursors == NULL)
 		cursors = g_hash_table_new_full(g_str_hash, g_str_equal,
@@ -849,7 +926,7 @@ history_cursor(const char *account, const char *archive, const char *room)
 	g_autofree char *key = NULL;
 
 	g_return_val_if_fail(account != NULL && archive != NULL, NULL);
-	if (hist_db == NULL)
+	if (!hist_ready())
 		return NULL;
 	key = g_strdup_printf("%s\n%s", account, archive);
 	if (cursors != NULL && g_hash_table_contains(cursors, key))

@@ -10,6 +10,9 @@
 #define HISTORY_LOAD_MAX 10000
 
 bool		 history_open(const char *path, GError **error);
+void		 history_open_later(const char *path);
+bool		 history_opening(void);
+void		 history_when_open(void (*fn)(void));
 void		 history_close(void);
 bool		 history_available(void);
 bool		 history_store(struct msg *m, GError **error);

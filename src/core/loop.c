@@ -5,7 +5,9 @@
  * wake-ups. Signals reach the loop through a self-pipe. Prepare hooks run
  * before each poll() (the xmpp layer sets POLLOUT there when it has data to
  * send); idle hooks run after each turn (the TUI redraws there, once per
- * turn). core layer: no curses, no libstrophe.
+ * turn); a lull hook runs once, after LULL_MS in which nothing happened
+ * (start-up work that can wait for the network's first pause). core layer:
+ * no curses, no libstrophe.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,9 +35,17 @@ struct loop_timer {
 	void		*data;
 };
 
+#define LULL_MS 5
+
+enum hook_kind {
+	HOOK_PREPARE,		/* before every poll() */
+	HOOK_IDLE,		/* after every turn */
+	HOOK_LULL,		/* once, when nothing is ready */
+};
+
 struct loop_hook {
 	guint		 id;
-	bool		 idle;		/* after the turn, else before poll */
+	enum hook_kind	 kind;
 	loop_hook_fn	*fn;
 	void		*data;
 	bool		 dead;
@@ -294,12 +304,12 @@ loop_remove_timer(guint id)
 }
 
 static guint
-add_hook(bool idle, loop_hook_fn *fn, void *data)
+add_hook(enum hook_kind kind, loop_hook_fn *fn, void *data)
 {
 	struct loop_hook *h = g_new0(struct loop_hook, 1);
 
 	h->id = next_id++;
-	h->idle = idle;
+	h->kind = kind;
 	h->fn = fn;
 	h->data = data;
 	g_ptr_array_add(hooks, h);
@@ -310,17 +320,29 @@ add_hook(bool idle, loop_hook_fn *fn, void *data)
 guint
 loop_add_prepare(loop_hook_fn *fn, void *data)
 {
-	return add_hook(false, fn, data);
+	return add_hook(HOOK_PREPARE, fn, data);
 }
 
 /* Call fn after every loop turn (used for drawing once per turn). */
 guint
 loop_add_idle(loop_hook_fn *fn, void *data)
 {
-	return add_hook(true, fn, data);
+	return add_hook(HOOK_IDLE, fn, data);
 }
 
-/* Remove a prepare or idle hook. */
+/*
+ * Call fn once, at the first lull: LULL_MS in which no descriptor became
+ * ready and no timer was due. Work that can wait until natter would
+ * otherwise sleep, such as opening history while the server works on a
+ * login (a lull never delays an event: the wait ends at the first one).
+ */
+guint
+loop_add_lull(loop_hook_fn *fn, void *data)
+{
+	return add_hook(HOOK_LULL, fn, data);
+}
+
+/* Remove a prepare, idle or lull hook. */
 void
 loop_remove_hook(guint id)
 {
@@ -350,15 +372,18 @@ loop_on_signal(int signo, loop_signal_fn *fn, void *data)
 }
 
 static void
-run_hooks(bool idle)
+run_hooks(enum hook_kind kind)
 {
 	guint i = 0;
 
 	for (i = 0; i < hooks->len; i++) {
 		struct loop_hook *h = g_ptr_array_index(hooks, i);
 
-		if (!h->dead && h->idle == idle)
-			h->fn(h->data);
+		if (h->dead || h->kind != kind)
+			continue;
+		if (kind == HOOK_LULL)
+			h->dead = true;		/* once */
+		h->fn(h->data);
 	}
 	i = 0;
 	while (i < hooks->len) {
@@ -429,15 +454,30 @@ reap_fds(void)
 	}
 }
 
+static bool
+lull_waiting(void)
+{
+	guint i;
+
+	for (i = 0; i < hooks->len; i++) {
+		struct loop_hook *h = g_ptr_array_index(hooks, i);
+
+		if (!h->dead && h->kind == HOOK_LULL)
+			return true;
+	}
+	return false;
+}
+
 static void
 turn(void)
 {
 	g_autofree struct pollfd *pfd = NULL;
 	g_autofree guint *ids = NULL;
 	guint i, n = 0;
-	int r;
+	int r, timeout;
+	bool lull;
 
-	run_hooks(false);
+	run_hooks(HOOK_PREPARE);
 	reap_fds();
 	pfd = g_new0(struct pollfd, fds->len);
 	ids = g_new0(guint, fds->len);
@@ -448,12 +488,19 @@ turn(void)
 		pfd[n].events = f->events;
 		ids[n++] = f->id;
 	}
-	r = poll(pfd, n, quitting ? 0 : next_timeout());
+	timeout = quitting ? 0 : next_timeout();
+	lull = !quitting && lull_waiting() &&
+	    (timeout < 0 || timeout > LULL_MS);
+	r = poll(pfd, n, lull ? LULL_MS : timeout);
 	wakeups++;
+	if (r == 0 && lull) {
+		run_hooks(HOOK_LULL);	/* they may add descriptors */
+		return;
+	}
 	if (r > 0)
 		dispatch_fds(pfd, n, ids);
 	run_timers();
-	run_hooks(true);
+	run_hooks(HOOK_IDLE);
 }
 
 /* Run until loop_quit(); returns the status given to it. */

@@ -22,6 +22,7 @@ guint	 loop_add_timer(gint64 delay_ms, loop_timer_fn *fn, void *data);
 void	 loop_remove_timer(guint id);
 guint	 loop_add_prepare(loop_hook_fn *fn, void *data);
 guint	 loop_add_idle(loop_hook_fn *fn, void *data);
+guint	 loop_add_lull(loop_hook_fn *fn, void *data);
 void	 loop_remove_hook(guint id);
 void	 loop_on_signal(int signo, loop_signal_fn *fn, void *data);
 void	 loop_watch_child(pid_t pid, loop_child_fn *fn, void *data);

@@ -18,6 +18,7 @@
 #include "util/log.h"
 
 static GHashTable *done;	/* accounts restored in this run */
+static GHashTable *waiting;	/* accounts waiting for history to open */
 
 /* Settle m, a pending message of an earlier run, as failed. */
 static void
@@ -34,12 +35,52 @@ fail_old(const struct msg *m, const char *why)
 	ev_emit(&ev);
 }
 
+static void restore(const char *account, gint64 now);
+
+/* History is open: restore the accounts that waited for it. */
+static void
+restore_waiting(void)
+{
+	g_autoptr(GHashTable) accounts = g_steal_pointer(&waiting);
+	GHashTableIter it;
+	gpointer account;
+
+	if (accounts == NULL)
+		return;
+	g_hash_table_iter_init(&it, accounts);
+	while (g_hash_table_iter_next(&it, &account, NULL))
+		restore(account, g_get_real_time());
+}
+
 /*
  * Put account's pending messages of an earlier run back in the outbox,
- * once per run; now is the current time in microseconds.
+ * once per run; now is the current time in microseconds. While history
+ * is still to be opened (history_open_later()) and can_wait, that waits
+ * for the open instead of forcing it; a session that starts forces it,
+ * as its start resends what is restored.
  */
 void
-outbox_restore_account(const char *account, gint64 now)
+outbox_restore_account(const char *account, gint64 now, bool can_wait)
+{
+	g_return_if_fail(account != NULL);
+	if (done != NULL && g_hash_table_contains(done, account))
+		return;
+	if (can_wait && history_opening()) {
+		if (waiting == NULL) {
+			waiting = g_hash_table_new_full(g_str_hash,
+			    g_str_equal, g_free, NULL);
+			history_when_open(restore_waiting);
+		}
+		g_hash_table_add(waiting, g_strdup(account));
+		return;
+	}
+	if (waiting != NULL)
+		g_hash_table_remove(waiting, account);
+	restore(account, now);
+}
+
+static void
+restore(const char *account, gint64 now)
 {
 	g_autoptr(GPtrArray) encrypted = NULL;
 	g_autoptr(GPtrArray) pending = NULL;
@@ -47,7 +88,6 @@ outbox_restore_account(const char *account, gint64 now)
 	    G_USEC_PER_SEC;
 	guint i, n = 0;
 
-	g_return_if_fail(account != NULL);
 	if (done == NULL)
 		done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 		    NULL);
@@ -77,4 +117,5 @@ void
 outbox_restore_forget(void)
 {
 	g_clear_pointer(&done, g_hash_table_unref);
+	g_clear_pointer(&waiting, g_hash_table_unref);
 }

@@ -653,8 +653,9 @@ on_conn_state(const struct ev *ev, void *data)
 	if (ev->account == NULL)
 		return;
 	/* First sign of the account in this run: take back what an
-	 * earlier run left pending. */
-	outbox_restore_account(ev->account, g_get_real_time());
+	 * earlier run left pending (before a session starts). */
+	outbox_restore_account(ev->account, g_get_real_time(),
+	    g_strcmp0(ev->u.conn_state.state, "online") != 0);
 	if (g_strcmp0(ev->u.conn_state.state, "online") != 0) {
 		/* The session of a check is gone: its messages stay unsure
 		 * and are looked for again on the next one. */

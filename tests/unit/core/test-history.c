@@ -381,6 +381,52 @@ history_row_of_id__newest_row_of_that_peer(void **state)
 	(void)state;
 }
 
+static int opened;
+
+static void
+quit_cb(void *data)
+{
+	loop_quit(0);
+}
+
+static void
+on_open(void)
+{
+	opened++;
+}
+
+/*
+ * history_open_later(): open at the loop's first lull, or at the first
+ * use before it; what waits for the open runs once, then.
+ */
+static void
+history_open_later__at_first_use_or_lull(void **state)
+{
+	struct fixture *f = *state;
+	struct msg *m = msg_new(MSG_IN, "a", "bob@x", "hi");
+
+	history_close();
+	history_open_later(f->path);
+	assert_true(history_opening());
+	history_when_open(on_open);
+	assert_int_equal(opened, 0);
+	assert_true(history_store(m, NULL));	/* opens it */
+	msg_free(m);
+	assert_false(history_opening());
+	assert_int_equal(opened, 1);
+	history_when_open(on_open);		/* open: at once */
+	assert_int_equal(opened, 2);
+	history_close();
+	opened = 0;
+	history_open_later(f->path);
+	history_when_open(on_open);
+	(void)loop_add_timer(40, quit_cb, NULL);
+	(void)loop_run();			/* the lull opens it */
+	assert_int_equal(opened, 1);
+	assert_true(history_available());
+	assert_int_equal(f->errors->len, 0);
+}
+
 int
 main(void)
 {
@@ -389,6 +435,8 @@ main(void)
 		    history_open__nothing_to_index__no_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    history_row_of_id__newest_row_of_that_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    history_open_later__at_first_use_or_lull, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    history_flush__keeps_messages_and_retries__while_locked,
 		    setup, teardown),
