@@ -2,6 +2,7 @@
 """The real TUI in tmux: what is on the screen (PRODUCT §3)."""
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -101,6 +102,34 @@ def test_completion_and_history(tui_factory):
     t.wait_screen(r"natter \d+\.\d+\.\d+, a terminal XMPP client")
     t.keys("Up")
     t.wait_screen(r"> /about$")
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_a_frame_goes_out_in_one_write(tui_factory, home, monkeypatch):
+    # ncurses 6.4 wrote a frame one cursor movement at a time (a write()
+    # per changed line) until the screen had been suspended once; natter
+    # does that at start, so a frame is one write() (PRODUCT 12: CPU).
+    import natterlib
+    writes, frames = home.root / "writes", home.root / "frames"
+    monkeypatch.setattr(natterlib, "NATTER",
+                        f"NATTER_BENCH_TRACE={frames} strace -o {writes} "
+                        f"-e trace=write -e signal=none {natterlib.NATTER}")
+    t = tui_factory()
+    t.wait_screen(r"No account yet")
+    for i in range(3):
+        t.command("/help")              # a screenful of new lines
+        wait_for(lambda: frames.read_text().count(" frame ") >= 2 + i, 5,
+                 "a frame")
+    t.command("/quit")
+    t.wait_screen("NATTER-EXIT=0")
+    n_frames = frames.read_text().count(" frame ")
+    to_terminal = [line for line in writes.read_text().splitlines()
+                   if line.startswith("write(1,")]
+    # one write per frame; the rest: start and end of the screen, the
+    # terminal title, the input line echoing each typed command (about
+    # 10 here); each /help frame alone took some 40 writes before
+    assert n_frames >= 4
+    assert len(to_terminal) <= n_frames + 16, (n_frames, len(to_terminal))
 
 
 def test_alt_p_searches_input_history(tui_factory):

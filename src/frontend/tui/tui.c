@@ -958,6 +958,17 @@ tui_start(char **error)
 		*error = g_strdup("cannot initialise the terminal");
 		return false;
 	}
+	/*
+	 * ncurses 6.4 flushes its output after every cursor movement until
+	 * the screen has been suspended and resumed once (mvcur() flushes
+	 * while the screen is in its "initial" state, and only a resume
+	 * ends that state): a frame went out in one write() per changed
+	 * line, 37 on average in a room burst, each a system call and a
+	 * wake-up of the terminal. One suspend and resume before anything is
+	 * drawn makes a frame one write().
+	 */
+	endwin();
+	refresh();
 	cbreak();
 	noecho();
 	nonl();
