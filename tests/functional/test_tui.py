@@ -132,6 +132,37 @@ def test_a_frame_goes_out_in_one_write(tui_factory, home, monkeypatch):
     assert len(to_terminal) <= n_frames + 16, (n_frames, len(to_terminal))
 
 
+def test_a_burst_scrolls_by_at_25_frames_a_second(tui_factory, home, monkeypatch):
+    # Frames for what the network brings are rationed: 8 in a row, then
+    # one per 40 ms (PRODUCT 12: CPU in a burst); one per read before.
+    from fakeserver import FakeServer
+    import time
+    frames = home.root / "frames"
+    monkeypatch.setenv("NATTER_BENCH_TRACE", str(frames))
+    srv = FakeServer()
+    try:
+        home.add_account("a", "alice@localhost", "pw", port=srv.port,
+                         tls="disable")
+        t = tui_factory("-a", "a")
+        t.wait_screen(r"\[alice@localhost online\]")
+        time.sleep(0.3)                 # the login's frames are spent
+        before = frames.read_text().count(" frame ")
+        start = time.monotonic()
+        for i in range(60):             # a read every 10 ms for 0.6 s
+            srv.send("".join(f"<message from='bob@localhost/x' to='alice@localhost/"
+                             f"fake' type='chat' id='b{i}-{k}'><body>burst {i} {k}"
+                             f"</body></message>" for k in range(5)))
+            time.sleep(0.01)
+        took = time.monotonic() - start
+        t.wait_screen(r"\[2:bob@localhost")      # the chat window's tab
+        during = [line for line in frames.read_text().splitlines()
+                  if " frame " in line][before:]
+        assert len(during) >= 3
+        assert len(during) <= 8 + took / 0.040 + 4, (len(during), took)
+    finally:
+        srv.close()
+
+
 def test_alt_p_searches_input_history(tui_factory):
     # readline's non-incremental search (Alt-p) calls its own
     # history_search(); natter once defined a function of that name, which

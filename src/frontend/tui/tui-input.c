@@ -128,6 +128,7 @@ stdin_cb(int fd, short revents, void *data)
 		tui_chat_typed();
 	g_string_truncate(pending, 0);
 	pending_pos = 0;
+	tui_frame_for_keys();
 }
 
 /* Draw prompt and line at row, scrolled so the cursor is visible. */

@@ -128,6 +128,7 @@ void		 tui_win_register_ops(void);
 
 /* tui.c */
 void		 tui_mark_dirty(void);
+void		 tui_frame_for_keys(void);
 void		 tui_draw_input_now(void);
 void		 tui_run_line(const char *line);
 int		 tui_main_height(void);
