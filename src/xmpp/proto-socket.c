@@ -92,8 +92,12 @@ proto_conn_drain(struct pconn *pc)
 		return;
 	for (i = 0; i < 512 && idle < 4; i++) {
 		before = pc->recv_count;
-		/* What the last turn stored is committed before its acks go. */
-		history_flush();
+		/* What was stored is committed before anything queued, such
+		 * as the acks of it, goes out (xmpp_run_once() writes the
+		 * queue first); with nothing queued the reads go on, and the
+		 * loop commits at the end of its turn. */
+		if (pc->conn != NULL && xmpp_conn_send_queue_len(pc->conn) > 0)
+			history_flush();
 		xmpp_run_once(ctx, 0);
 		if (pc->ctx != ctx)
 			return;
