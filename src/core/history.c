@@ -234,24 +234,38 @@ write_cursors(void)
 }
 
 /* Insert m in the open transaction; an SQLite result code. */
+/* Bind s, which outlives the statement's step (not copied), or NULL. */
+static void
+bind_borrowed(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static int
 insert(const struct msg *m)
 {
+	int rc;
+
 	sqlite3_reset(st_insert);
-	hist_bind_text(st_insert, 1, m->account);
-	hist_bind_text(st_insert, 2, m->peer);
-	hist_bind_text(st_insert, 3, m->resource);
+	bind_borrowed(st_insert, 1, m->account);
+	bind_borrowed(st_insert, 2, m->peer);
+	bind_borrowed(st_insert, 3, m->resource);
 	sqlite3_bind_int(st_insert, 4, m->dir);
-	hist_bind_text(st_insert, 5, m->type);
-	hist_bind_text(st_insert, 6, m->body);
+	bind_borrowed(st_insert, 5, m->type);
+	bind_borrowed(st_insert, 6, m->body);
 	sqlite3_bind_int64(st_insert, 7, m->time);
-	hist_bind_text(st_insert, 8, m->id);
-	hist_bind_text(st_insert, 9, m->origin_id);
-	hist_bind_text(st_insert, 10, m->stanza_id);
-	hist_bind_text(st_insert, 11, m->encryption);
-	hist_bind_text(st_insert, 12, m->corrects);
-	return sqlite3_step(st_insert) == SQLITE_DONE ? SQLITE_OK :
+	bind_borrowed(st_insert, 8, m->id);
+	bind_borrowed(st_insert, 9, m->origin_id);
+	bind_borrowed(st_insert, 10, m->stanza_id);
+	bind_borrowed(st_insert, 11, m->encryption);
+	bind_borrowed(st_insert, 12, m->corrects);
+	rc = sqlite3_step(st_insert) == SQLITE_DONE ? SQLITE_OK :
 	    sqlite3_errcode(hist_db);
+	sqlite3_clear_bindings(st_insert);	/* m's strings are not kept */
+	return rc;
 }
 
 /* Open the write transaction (taking the lock now); a result code. */
