@@ -72,6 +72,9 @@ static void history_off(const char *why);
 #define RETRY_MAX_MS 30000
 #define REPORT_AFTER 5
 #define KEEP_MAX 10000
+/* At most this many messages in one transaction: a burst read in one
+ * loop turn is committed in steps, not held (and copied) whole. */
+#define TXN_MAX 256
 
 static GPtrArray *uncommitted;	/* struct msg, owned */
 static bool busy;
@@ -630,6 +633,8 @@ history_store(struct msg *m, GError **error)
 		last_row = sqlite3_last_insert_rowid(hist_db);
 		m->row = last_row;
 		hist_index_later();
+		if (uncommitted->len >= TXN_MAX)
+			history_flush();	/* a burst's copies stay few */
 		return true;
 	}
 	if (is_busy(rc)) {
