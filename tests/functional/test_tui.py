@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from natterlib import wait_for
+from natterlib import SANITIZED, wait_for
 
 
 
@@ -105,6 +105,7 @@ def test_completion_and_history(tui_factory):
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+@pytest.mark.skipif(SANITIZED, reason="LeakSanitizer does not run under strace")
 def test_a_frame_goes_out_in_one_write(tui_factory, home, monkeypatch):
     # ncurses 6.4 wrote a frame one cursor movement at a time (a write()
     # per changed line) until the screen had been suspended once; natter
