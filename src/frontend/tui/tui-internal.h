@@ -129,6 +129,12 @@ void		 tui_win_register_ops(void);
 /* tui.c */
 void		 tui_mark_dirty(void);
 void		 tui_frame_for_keys(void);
+
+/* tui-pace.c: when the next full redraw may happen */
+#define TUI_PACE_AGAIN_MS 5	/* a frame that left more to draw */
+gint64		 tui_pace_wait(gint64 now);
+void		 tui_pace_keys(void);
+void		 tui_pace_reset(void);
 void		 tui_draw_input_now(void);
 void		 tui_run_line(const char *line);
 int		 tui_main_height(void);

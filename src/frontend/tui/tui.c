@@ -697,33 +697,7 @@ update_title(void)
 	fflush(stdout);
 }
 
-/*
- * Frames are rationed (generic cell rate algorithm, two rates): at most
- * one full redraw per DRAW_MIN_MS, with up to DRAW_BURST in a row, so
- * that what ends a quiet spell (the roster after login, a reply) is on
- * screen at once, within the 5 ms of PRODUCT §12; and, for what the
- * network brings, at most DRAW_STEADY_BURST frames in a row and one per
- * DRAW_STEADY_MS after that: a burst of messages scrolls by at 25 frames
- * a second instead of one frame per read (each frame of a room window
- * costs most of a millisecond: half of natter's CPU in a room burst).
- * A frame for a key the user pressed waits for the first rate only.
- * The timer exists only while a frame waits.
- */
-#define DRAW_MIN_MS 5
-#define DRAW_BURST 2
-#define DRAW_STEADY_MS 40
-#define DRAW_STEADY_BURST 8
-
-struct frame_rate {
-	gint64	due;		/* when the rate would have caught up */
-	gint64	interval;
-	gint64	burst;
-};
-
-static struct frame_rate fast_rate = { 0, DRAW_MIN_MS, DRAW_BURST };
-static struct frame_rate steady_rate = { 0, DRAW_STEADY_MS,
-	DRAW_STEADY_BURST };
-static bool for_keys;		/* keys were read since the last frame */
+/* A full redraw waits for tui_pace_wait() in this timer, if at all. */
 static guint draw_timer;
 
 static void redraw(void *data);
@@ -735,42 +709,11 @@ draw_timer_cb(void *data)
 	redraw(data);
 }
 
-/* Milliseconds until r allows a frame at now (0: now). */
-static gint64
-rate_wait(const struct frame_rate *r, gint64 now)
-{
-	return MAX(0, r->due - now - (r->burst - 1) * r->interval);
-}
-
-/* A frame drawn at now; a frame r did not wait for adds no debt. */
-static void
-rate_take(struct frame_rate *r, gint64 now)
-{
-	r->due = MIN(MAX(r->due, now) + r->interval,
-	    now + r->burst * r->interval);
-}
-
-/* 0 when a frame may be drawn at now, else the milliseconds to wait. */
-static gint64
-draw_wait(gint64 now)
-{
-	gint64 wait = rate_wait(&fast_rate, now);
-
-	if (!for_keys)
-		wait = MAX(wait, rate_wait(&steady_rate, now));
-	if (wait > 0)
-		return wait;
-	rate_take(&fast_rate, now);
-	rate_take(&steady_rate, now);
-	for_keys = false;
-	return 0;
-}
-
-/* Keys were read: the next frame answers them (see draw_wait()). */
+/* Keys were read: the next frame answers them (tui-pace.c). */
 void
 tui_frame_for_keys(void)
 {
-	for_keys = true;
+	tui_pace_keys();
 	if (draw_timer != 0) {
 		loop_remove_timer(draw_timer);
 		draw_timer = 0;
@@ -790,7 +733,7 @@ redraw(void *data)
 	if (!dirty || !started || loop_quitting() || draw_timer != 0)
 		return;
 	now = loop_now_ms();
-	wait = draw_wait(now);
+	wait = tui_pace_wait(now);
 	if (wait > 0) {
 		draw_timer = loop_add_timer(wait, draw_timer_cb, NULL);
 		return;
@@ -822,7 +765,8 @@ redraw(void *data)
 	 * line is pulled back): draw that next frame without waiting for an
 	 * event, which may never come while the loop sleeps. */
 	if (dirty)
-		draw_timer = loop_add_timer(DRAW_MIN_MS, draw_timer_cb, NULL);
+		draw_timer = loop_add_timer(TUI_PACE_AGAIN_MS, draw_timer_cb,
+		    NULL);
 }
 
 static void
