@@ -190,13 +190,20 @@ forget_uncommitted(void)
 		g_ptr_array_set_size(uncommitted, 0);
 }
 
+/* Bind s, copied (SQLITE_TRANSIENT) or as it is (SQLITE_STATIC), or NULL. */
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s, sqlite3_destructor_type how)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, how);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 void
 hist_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	bind_text(st, i, s, SQLITE_TRANSIENT);
 }
 
 /*
@@ -237,37 +244,28 @@ write_cursors(void)
 }
 
 /* Insert m in the open transaction; an SQLite result code. */
-/* Bind s, which outlives the statement's step (not copied), or NULL. */
-static void
-bind_borrowed(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static int
 insert(const struct msg *m)
 {
 	int rc;
 
 	sqlite3_reset(st_insert);
-	bind_borrowed(st_insert, 1, m->account);
-	bind_borrowed(st_insert, 2, m->peer);
-	bind_borrowed(st_insert, 3, m->resource);
+	bind_text(st_insert, 1, m->account, SQLITE_STATIC);
+	bind_text(st_insert, 2, m->peer, SQLITE_STATIC);
+	bind_text(st_insert, 3, m->resource, SQLITE_STATIC);
 	sqlite3_bind_int(st_insert, 4, m->dir);
-	bind_borrowed(st_insert, 5, m->type);
-	bind_borrowed(st_insert, 6, m->body);
+	bind_text(st_insert, 5, m->type, SQLITE_STATIC);
+	bind_text(st_insert, 6, m->body, SQLITE_STATIC);
 	sqlite3_bind_int64(st_insert, 7, m->time);
-	bind_borrowed(st_insert, 8, m->id);
-	bind_borrowed(st_insert, 9, m->origin_id);
-	bind_borrowed(st_insert, 10, m->stanza_id);
-	bind_borrowed(st_insert, 11, m->encryption);
-	bind_borrowed(st_insert, 12, m->corrects);
+	bind_text(st_insert, 8, m->id, SQLITE_STATIC);
+	bind_text(st_insert, 9, m->origin_id, SQLITE_STATIC);
+	bind_text(st_insert, 10, m->stanza_id, SQLITE_STATIC);
+	bind_text(st_insert, 11, m->encryption, SQLITE_STATIC);
+	bind_text(st_insert, 12, m->corrects, SQLITE_STATIC);
 	rc = sqlite3_step(st_insert) == SQLITE_DONE ? SQLITE_OK :
 	    sqlite3_errcode(hist_db);
-	sqlite3_clear_bindings(st_insert);	/* m's strings are not kept */
+	/* m's strings, bound as they are, outlive the step, not the call */
+	sqlite3_clear_bindings(st_insert);
 	return rc;
 }
 

@@ -70,7 +70,7 @@ tui_pace_keys(void)
 	for_keys = true;
 }
 
-/* Forget the frames drawn (a new screen, and unit tests). */
+/* Forget the frames drawn (unit tests). */
 void
 tui_pace_reset(void)
 {
